@@ -1,0 +1,2 @@
+/** Planner, solver, one executor per instruction and the image exporter. */
+package dev.strata.build;

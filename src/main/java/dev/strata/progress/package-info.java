@@ -1,0 +1,2 @@
+/** Build events and their renderers (plain, tty, json). */
+package dev.strata.progress;
