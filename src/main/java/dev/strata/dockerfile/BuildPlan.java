@@ -12,9 +12,10 @@ import java.util.Optional;
 public record BuildPlan(Dockerfile dockerfile, BuildOptions options, Map<String, String> globalArgs,
         List<ResolvedStage> stages, List<Warning> warnings, List<String> unusedBuildArgs) {
     public BuildPlan {
-        globalArgs = Map.copyOf(globalArgs);
+        globalArgs = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(globalArgs));
         stages = List.copyOf(stages);
-        warnings = List.copyOf(warnings);
+        warnings = warnings.stream().sorted(java.util.Comparator.comparingInt((Warning w) -> w.position().line())
+                .thenComparingInt(w -> w.position().column())).toList();
         unusedBuildArgs = List.copyOf(unusedBuildArgs);
     }
 
