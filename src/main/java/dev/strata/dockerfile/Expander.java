@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Expands the words of one instruction with the variables it can see (ARGs in scope overlaid by
@@ -14,20 +15,25 @@ public final class Expander {
     private final ShellWords words;
     private final Map<String, String> variables;
     private final boolean partial;
+    private final Set<String> unset;
 
     public Expander(char escape, Map<String, String> variables) {
-        this(escape, variables, false);
+        this(escape, variables, false, Set.of());
     }
 
-    private Expander(char escape, Map<String, String> variables, boolean partial) {
+    private Expander(char escape, Map<String, String> variables, boolean partial, Set<String> unset) {
         this.words = new ShellWords(escape);
         this.variables = Map.copyOf(variables);
         this.partial = partial;
+        this.unset = Set.copyOf(unset);
     }
 
-    /** An expander that leaves {@code $UNKNOWN} as written instead of making it empty. */
-    public static Expander partial(char escape, Map<String, String> variables) {
-        return new Expander(escape, variables, true);
+    /**
+     * An expander that leaves {@code $UNKNOWN} as written instead of making it empty, except for
+     * names in {@code unset} (ARGs declared without a value), which are known to be empty.
+     */
+    public static Expander partial(char escape, Map<String, String> variables, Set<String> unset) {
+        return new Expander(escape, variables, true, unset);
     }
 
     public Map<String, String> variables() {
@@ -37,7 +43,7 @@ public final class Expander {
     /** One word of {@code node}'s arguments, expanded (errors point at the word in the source). */
     public String word(Node node, String raw) {
         Position at = at(node, raw);
-        return partial ? words.expandKnown(raw, variables, at) : words.expand(raw, variables, at);
+        return partial ? words.expandKnown(raw, variables, unset, at) : words.expand(raw, variables, at);
     }
 
     public Optional<String> word(Node node, Optional<String> raw) {
@@ -54,7 +60,7 @@ public final class Expander {
 
     /** A COPY/ADD heredoc body with unquoted delimiter: variables expanded, quotes kept. */
     public String heredocBody(Node node, Heredoc heredoc) {
-        return words.expandHeredoc(heredoc.content(), variables, heredoc.position(), partial);
+        return words.expandHeredoc(heredoc.content(), variables, unset, heredoc.position(), partial);
     }
 
     /** Expands and splits at unquoted whitespace (EXPOSE). */

@@ -31,8 +31,14 @@ public final class ShellWords {
      * (for plans printed before the base image's ENV is known).
      */
     public String expandKnown(String word, Map<String, String> env, Position at) {
+        return expandKnown(word, env, Set.of(), at);
+    }
+
+    /** Like {@link #expandKnown(String, Map, Position)}; names in {@code unset} are known to have no value. */
+    public String expandKnown(String word, Map<String, String> env, Set<String> unset, Position at) {
         Lexer lexer = new Lexer(word, env, at, false, name -> { });
         lexer.keep = true;
+        lexer.unset = unset;
         return lexer.one();
     }
 
@@ -41,8 +47,14 @@ public final class ShellWords {
      * escape character; quotes stay as text. {@code keepUnknown} as in {@link #expandKnown}.
      */
     public String expandHeredoc(String body, Map<String, String> env, Position at, boolean keepUnknown) {
+        return expandHeredoc(body, env, Set.of(), at, keepUnknown);
+    }
+
+    /** Heredoc expansion; names in {@code unset} are known to have no value. */
+    public String expandHeredoc(String body, Map<String, String> env, Set<String> unset, Position at, boolean keepUnknown) {
         Lexer lexer = new Lexer(body, env, at, false, name -> { });
         lexer.keep = keepUnknown;
+        lexer.unset = unset;
         lexer.heredoc = true;
         return lexer.one();
     }
@@ -77,6 +89,7 @@ public final class ShellWords {
         private int inactive;
         private boolean keep;
         private boolean heredoc;
+        private Set<String> unset = Set.of();
 
         Lexer(String s, Map<String, String> env, Position at, boolean split, Consumer<String> seen) {
             this.s = s;
@@ -239,7 +252,7 @@ public final class ShellWords {
                 i++;
             }
             String name = s.substring(start, i);
-            if (keep && !env.containsKey(name)) {
+            if (keep && !env.containsKey(name) && !unset.contains(name)) {
                 return Optional.of("$" + name);
             }
             return lookup(name);
@@ -262,7 +275,7 @@ public final class ShellWords {
             if (name.isEmpty()) {
                 throw error("bad substitution: no variable name after ${");
             }
-            if (keep && !env.containsKey(name)) {
+            if (keep && !env.containsKey(name) && !unset.contains(name)) {
                 int dollar = start - 2;
                 keep = false;
                 inactive++;

@@ -85,7 +85,14 @@ public final class StageScope {
     /** An expander with this scope's variables. */
     public Expander expander() {
         char esc = plan.dockerfile().escape();
-        return partial ? Expander.partial(esc, variables()) : new Expander(esc, variables());
+        return partial ? Expander.partial(esc, variables(), unsetArgs(declared, args)) : new Expander(esc, variables());
+    }
+
+    private Set<String> unsetArgs(Set<String> decl, Map<String, String> valued) {
+        Set<String> out = new LinkedHashSet<>(decl);
+        out.removeAll(valued.keySet());
+        out.removeAll(env.keySet());
+        return out;
     }
 
     /** Expands {@code instruction} here; ARG, ENV and SHELL also change the returned next scope. */
@@ -102,7 +109,7 @@ public final class StageScope {
                 Map<String, String> vars = new LinkedHashMap<>(newArgs);
                 vars.putAll(newEnv);
                 char esc = plan.dockerfile().escape();
-                Expander x = partial ? Expander.partial(esc, vars) : new Expander(esc, vars);
+                Expander x = partial ? Expander.partial(esc, vars, unsetArgs(newDeclared, newArgs)) : new Expander(esc, vars);
                 ArgDecl e = new ArgDecl(d.name(), x.word(arg.node(), d.defaultValue()));
                 out.add(e);
                 newDeclared.add(d.name());
