@@ -15,7 +15,7 @@ final class Glob {
                 re.append("(?s:.*)");
             } else if (c == '?') {
                 re.append("(?s:.)");
-            } else if (c == '[' && glob.indexOf(']', i + 2) > 0) {
+            } else if (c == '[' && glob.indexOf(']', i + 2) > 0 && validBracket(glob.substring(i + 1, glob.indexOf(']', i + 2)))) {
                 int end = glob.indexOf(']', i + 2);
                 String body = glob.substring(i + 1, end);
                 boolean neg = body.startsWith("!") || body.startsWith("^");
@@ -36,6 +36,20 @@ final class Glob {
             }
         }
         return Pattern.compile(re.toString());
+    }
+
+    /** A bracket expression with a reversed range ([z-a]) or nothing in it matches itself, as in the shell. */
+    private static boolean validBracket(String body) {
+        String b = body.startsWith("!") || body.startsWith("^") ? body.substring(1) : body;
+        if (b.isEmpty()) {
+            return false;
+        }
+        for (int k = 0; k + 2 < b.length(); k++) {
+            if (b.charAt(k + 1) == '-' && b.charAt(k + 2) < b.charAt(k)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** {@code #}/{@code ##} (prefix) and {@code %}/{@code %%} (suffix) removal. */

@@ -36,7 +36,7 @@ class ShellWordsTest {
         // replacement
         "${FILE/.tar/}|archive.gz", "${FILE/a/A}|Archive.tar.gz", "${FILE//a/A}|Archive.tAr.gz",
         "${PATHV//\\//_}|_usr_local_bin", "${FILE/?r/XX}|XXchive.tar.gz", "${FILE//[.]/-}|archive-tar-gz",
-        "${UNSET/a/b}|~~",
+        "${UNSET/a/b}|~~", "${FILE#[z-a]}|archive.tar.gz", "${FILE/[/x}|archive.tar.gz",
         // quotes and escapes
         "'$V'|$V", "\"$V\"|value", "\"a b\"|a b", "'a b'|a b", "\\$V|$V", "\\${V}|${V}", "a\\ b|a b",
         "\"\\$V\"|$V", "\"a\\\"b\"|a\"b", "\"a\\nb\"|a\\nb", "'a\\b'|a\\b", "x\"$SP\"y|xa by",
