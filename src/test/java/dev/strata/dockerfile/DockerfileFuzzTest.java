@@ -12,14 +12,14 @@ import java.util.Map;
  */
 class DockerfileFuzzTest {
 
-    @FuzzTest(maxDuration = "60s")
+    @FuzzTest(maxDuration = "90s")
     void parseResolveExpand(FuzzedDataProvider data) {
         boolean backtick = data.consumeBoolean();
         String text = (backtick ? "# escape=`\n" : "") + data.consumeRemainingAsString();
         Robustness.parseResolveExpand(text);
     }
 
-    @FuzzTest(maxDuration = "60s")
+    @FuzzTest(maxDuration = "90s")
     void expandWord(FuzzedDataProvider data) {
         char escape = data.consumeBoolean() ? '`' : '\\';
         String value = data.consumeString(20);
