@@ -75,6 +75,35 @@ public record Dockerfile(String file, Directives directives, List<Node> nodes, L
         return parse(new String(bytes, StandardCharsets.UTF_8), path.toString());
     }
 
+    /**
+     * Parses the ONBUILD triggers a base image carries (its config's {@code OnBuild} strings), which
+     * run right after {@code FROM} in a build that uses that image. {@code origin} names them in
+     * messages (for example {@code "python:3-onbuild ONBUILD"}); line N is the N-th trigger.
+     */
+    public static List<Instruction> parseTriggers(List<String> triggers, String origin, char escape) {
+        StringBuilder text = new StringBuilder();
+        text.append("# escape=").append(escape).append('\n');
+        for (String t : triggers) {
+            if (t.indexOf('\n') >= 0 || t.indexOf('\r') >= 0) {
+                throw new DockerfileException(new Position(origin, text.toString().split("\n", -1).length - 1, 1),
+                        "ONBUILD trigger spans lines; a trigger is one instruction on one line");
+            }
+            text.append(t).append('\n');
+        }
+        SyntaxParser.Result syntax = new SyntaxParser(origin, text.toString()).parse();
+        InstructionParser parser = new InstructionParser(escape);
+        List<Instruction> out = new ArrayList<>();
+        for (Node node : syntax.nodes()) {
+            Node shifted = node.shiftLines(-1);
+            String kw = shifted.instruction();
+            if (kw.equals("ONBUILD") || kw.equals("FROM") || kw.equals("MAINTAINER")) {
+                throw new DockerfileException(shifted.position(), kw + " is not allowed as an ONBUILD trigger");
+            }
+            out.add(parser.parse(shifted));
+        }
+        return out;
+    }
+
     /** The escape character ({@code \} or {@code `}). */
     public char escape() {
         return directives.escape();

@@ -99,6 +99,20 @@ public final class Node {
                 java.util.Arrays.copyOfRange(columns, Math.min(from, columns.length), columns.length));
     }
 
+    /** The same node with line numbers moved by {@code delta} (triggers parsed after a directive line). */
+    Node shiftLines(int delta) {
+        int[] ls = lines.clone();
+        for (int i = 0; i < ls.length; i++) {
+            ls[i] += delta;
+        }
+        List<Heredoc> hs = heredocs.stream().map(h -> new Heredoc(h.name(), h.content(), h.expand(), h.stripTabs(), h.fd(),
+                new Position(h.position().file(), h.position().line() + delta, h.position().column()))).toList();
+        List<Flag> fs = flags.stream().map(f -> new Flag(f.name(), f.value(),
+                new Position(f.position().file(), f.position().line() + delta, f.position().column()))).toList();
+        return new Node(keyword, fs, args, hs, new Position(position.file(), position.line() + delta, position.column()),
+                endLine + delta, source, ls, columns);
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof Node n && n.position.equals(position) && n.keyword.equals(keyword)

@@ -175,4 +175,19 @@ class InstructionTest {
                 .isEqualTo("HEALTHCHECK --interval=90s CMD [\"x\"]");
         assertThat(InstructionText.render(expanded("ENV A=\"x y\"", Map.of()))).isEqualTo("ENV A=\"x y\"");
     }
+
+    @Test
+    void baseImageTriggers() {
+        List<Instruction> t = Dockerfile.parseTriggers(List.of("COPY . /app/src", "RUN --mount=type=cache,target=/c make",
+                "ENV A=$B"), "base ONBUILD", '\\');
+        assertThat(t).hasSize(3);
+        assertThat(((CopyInstruction) t.get(0)).destination()).isEqualTo("/app/src");
+        assertThat(t.get(1).node().position()).isEqualTo(new Position("base ONBUILD", 2, 1));
+        assertThat(((EnvInstruction) t.get(2).expand(new Expander('\\', Map.of("B", "x")))).variables())
+                .containsExactly(new KeyValue("A", "x"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Dockerfile.parseTriggers(List.of("RUN x", "FROM y"), "base ONBUILD", '\\'))
+                .hasMessage("base ONBUILD:2:1: FROM is not allowed as an ONBUILD trigger");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Dockerfile.parseTriggers(List.of("COPY --nope a b"), "base ONBUILD", '\\'))
+                .hasMessageStartingWith("base ONBUILD:1:6: unknown flag --nope");
+    }
 }
