@@ -38,6 +38,8 @@ df="$work/Dockerfile"
     echo "EOF"
     echo "EXPOSE $((8000 + s))/tcp"
     echo "USER 1000:1000"
+    echo "ENV EXTRA_$s=\${LEVEL}-\${LOCAL_$s:-none}"
+    echo "HEALTHCHECK --interval=30s --timeout=3s CMD [\"/srv/app$s/bin/health\"]"
     echo "CMD [\"/srv/app$s/bin/run\", \"--level\", \"$s\"]"
     echo "# end of stage $s"
   done
