@@ -35,6 +35,16 @@ final class Linter {
         for (Stage stage : df.stages()) {
             FromInstruction from = stage.from();
             Node fn = from.node();
+            from.platform().ifPresent(p -> {
+                Position at = fn.flag("platform").map(Flag::position).orElse(fn.position());
+                if (p.equals("$TARGETPLATFORM") || p.equals("${TARGETPLATFORM}")) {
+                    out.add(new Warning("RedundantTargetPlatform", at, "Setting platform to predefined " + p
+                            + " in FROM is redundant as this is the default behavior"));
+                } else if (p.indexOf('$') < 0) {
+                    out.add(new Warning("FromPlatformFlagConstDisallowed", at,
+                            "FROM --platform flag should not use constant value \"" + p + "\""));
+                }
+            });
             if (stage.name().isPresent()) {
                 List<String> w = new InstructionParser(df.escape()).words(fn.args());
                 String asWord = w.get(1);

@@ -43,6 +43,14 @@ class LintTest {
     }
 
     @Test
+    void platformFlagRules() {
+        assertThat(warnings("FROM --platform=linux/amd64 a\nFROM --platform=$TARGETPLATFORM b\nFROM --platform=$BUILDPLATFORM c\n"))
+                .containsExactly(
+                        "Dockerfile:1:6: warning: FromPlatformFlagConstDisallowed: FROM --platform flag should not use constant value \"linux/amd64\"",
+                        "Dockerfile:2:6: warning: RedundantTargetPlatform: Setting platform to predefined $TARGETPLATFORM in FROM is redundant as this is the default behavior");
+    }
+
+    @Test
     void cleanFileHasNoWarnings() {
         assertThat(warnings("FROM alpine AS build\nWORKDIR /app\nENV A=1\nCMD [\"sh\"]\n")).isEmpty();
         // A SHELL change makes shell-form CMD intentional.
