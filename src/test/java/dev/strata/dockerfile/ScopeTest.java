@@ -133,4 +133,13 @@ class ScopeTest {
         assertThat(plan.warnings()).containsExactly(new Warning("UndefinedArgInFrom", new Position("Dockerfile", 2, 1),
                 "FROM argument 'TAG' is not declared (declare it with ARG before the first FROM)"));
     }
+
+    @Test
+    void envExamplesOfTheReference() {
+        List<ExpandedStep> steps = walk("FROM x\nENV abc=hello\nENV abc=bye def=$abc\nENV ghi=$abc\n"
+                + "ENV ONE TWO= THREE=world\nENV V4=hello\\ world V5=\"He said: \\\"It's good!\\\"\"\nRUN x\n", args(Map.of()), Map.of());
+        assertThat(steps.get(5).env()).containsEntry("abc", "bye").containsEntry("def", "hello").containsEntry("ghi", "bye")
+                .containsEntry("ONE", "TWO= THREE=world").containsEntry("V4", "hello world")
+                .containsEntry("V5", "He said: \"It's good!\"");
+    }
 }
