@@ -73,7 +73,10 @@ class SyntaxTest {
         assertThat(r.heredocs()).containsExactly(new Heredoc("EOF", "set -e\necho \"$HOME\"\n", true, false,
                 OptionalInt.empty(), new Position("Dockerfile", 2, 5)));
         assertThat(r.command()).isEqualTo(new ShellForm("<<EOF"));
+        assertThat(r.heredocIsScript()).isTrue();
         RunInstruction tabs = (RunInstruction) ins(df, 1);
+        assertThat(tabs.heredocIsScript()).isFalse();
+        assertThat(tabs.shellScript()).isEqualTo("<<-EOT bash\nif true; then\necho y\nfi\nEOT");
         assertThat(tabs.heredocs().get(0).content()).isEqualTo("if true; then\necho y\nfi\n");
         CopyInstruction c = (CopyInstruction) ins(df, 2);
         assertThat(c.sources()).isEmpty();
