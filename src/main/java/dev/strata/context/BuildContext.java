@@ -3,6 +3,7 @@ package dev.strata.context;
 import dev.strata.error.StrataException;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -108,6 +109,12 @@ public final class BuildContext {
             a = Files.readAttributes(file, ATTRS, LinkOption.NOFOLLOW_LINKS);
         } catch (NoSuchFileException e) {
             return Optional.empty();
+        } catch (FileSystemException e) {
+            // a path through a regular file ("file/x") does not exist either
+            if ("Not a directory".equals(e.getReason())) {
+                return Optional.empty();
+            }
+            throw StrataException.input("cannot read " + file + ": " + e.getMessage() + "; check its permissions", e);
         } catch (IOException e) {
             throw StrataException.input("cannot read " + file + ": " + e.getMessage()
                     + "; check its permissions", e);

@@ -34,19 +34,6 @@ final class GoGlob {
         return false;
     }
 
-    /** Removes escapes from a pattern without wildcards, giving the literal name it stands for. */
-    static String unescape(String s) {
-        StringBuilder b = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '\\' && i + 1 < s.length()) {
-                c = s.charAt(++i);
-            }
-            b.append(c);
-        }
-        return b.toString();
-    }
-
     /** Checks the whole pattern's syntax (what Go reports when matching it against anything). */
     static void validate(String pattern) throws BadPattern {
         match(pattern, "");
