@@ -61,6 +61,8 @@ public final class ContentHasher {
     public Digest digest(List<ContextEntry> entries) {
         List<ContextEntry> sorted = new ArrayList<>(entries);
         sorted.sort(Comparator.comparing(ContextEntry::path));
+        // file opens dominate for many small files: hash them on all cores first, then fold in order
+        sorted.parallelStream().filter(e -> e.type() == FileType.REGULAR).forEach(this::fileDigest);
         MessageDigest md = Digest.newSha256();
         for (ContextEntry e : sorted) {
             String content = e.type() == FileType.REGULAR ? fileDigest(e).toString() : "";

@@ -108,8 +108,9 @@ public final class Stager {
     }
 
     static void setMeta(Path p, int mode, int uid, int gid) throws IOException {
-        Files.setAttribute(p, "unix:mode", mode & 07777, LinkOption.NOFOLLOW_LINKS);
+        // chown clears setuid/setgid, so the mode goes last
         setOwner(p, uid, gid);
+        Files.setAttribute(p, "unix:mode", mode & 07777, LinkOption.NOFOLLOW_LINKS);
     }
 
     static void setOwner(Path p, int uid, int gid) throws IOException {
