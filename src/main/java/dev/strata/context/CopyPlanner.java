@@ -2,7 +2,10 @@ package dev.strata.context;
 
 import dev.strata.error.StrataException;
 import dev.strata.oci.Digest;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,6 +53,36 @@ public final class CopyPlanner {
     /** Plans a COPY/ADD; ADD URL downloads go to {@code scratchDir} (the caller deletes it after staging). */
     public static CopyPlan plan(CopyRequest req, CopySource source, ImageView image, Path scratchDir) {
         return new CopyPlanner(req, source, image, Optional.of(scratchDir)).run();
+    }
+
+    /**
+     * The digest of what a COPY/ADD reads, for its cache key, without looking at the image: the
+     * sources are resolved as {@link #plan} does (wildcards, symlinks, .dockerignore, --exclude,
+     * --parents, archives) and digested by relative path, type, mode, symlink target, owner (kept
+     * owners of a rootfs source only) and content. The destination, --chown and --chmod are not in
+     * it: they are part of the instruction text, which the key already holds. An ADD URL with
+     * --checksum counts by its checksum; one without is downloaded into {@code scratchDir} and hashed.
+     */
+    public static Digest sourceDigest(CopyRequest req, CopySource source, ContentHasher hasher,
+            Optional<Path> scratchDir) {
+        List<String> local = new ArrayList<>();
+        StringBuilder urls = new StringBuilder();
+        for (String s : req.sources()) {
+            if (isUrl(s) && req.checksum().isPresent()) {
+                urls.append(s).append('@').append(req.checksum().get()).append('\n');
+            } else {
+                local.add(s);
+            }
+        }
+        CopyRequest bare = new CopyRequest(req.add(), local, "/", "/", Optional.empty(), Optional.empty(),
+                req.excludes(), req.parents(), Optional.empty(), req.keepGitDir(), Optional.empty(),
+                Instant.EPOCH);
+        CopyPlan plan = local.isEmpty() ? new CopyPlan(List.of())
+                : new CopyPlanner(bare, source, ImageView.empty(), scratchDir).run();
+        MessageDigest md = Digest.newSha256();
+        md.update(plan.digest(hasher).toString().getBytes(StandardCharsets.UTF_8));
+        md.update(urls.toString().getBytes(StandardCharsets.UTF_8));
+        return Digest.finish("sha256", md);
     }
 
     private CopyPlan run() {

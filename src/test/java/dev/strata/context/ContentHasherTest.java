@@ -58,6 +58,26 @@ class ContentHasherTest {
     }
 
     @Test
+    void sourceDigestIgnoresDestinationImageAndMtimes() throws Exception {
+        Path ctx = Files.createDirectories(tmp.resolve("s"));
+        Fixtures.file(ctx, "app/main.py", "print(1)\n", 0644);
+        Fixtures.file(ctx, "app/util.py", "x = 1\n", 0644);
+        CopySource src = CopySource.context(BuildContext.open(ctx, DockerIgnore.none()));
+        ContentHasher h = new ContentHasher();
+        Digest d0 = CopyPlanner.sourceDigest(CopyRequest.copy("/usr/src/app/", "app"), src, h, java.util.Optional.empty());
+        assertThat(CopyPlanner.sourceDigest(CopyRequest.copy("/elsewhere", "app").withChown("app").withChmod("700"),
+                src, h, java.util.Optional.empty())).isEqualTo(d0);
+        Files.setLastModifiedTime(ctx.resolve("app/main.py"), FileTime.fromMillis(7));
+        assertThat(CopyPlanner.sourceDigest(CopyRequest.copy("/x/", "app"), src, new ContentHasher(),
+                java.util.Optional.empty())).isEqualTo(d0);
+        assertThat(CopyPlanner.sourceDigest(CopyRequest.copy("/x/", "app").withExcludes("util.py"), src, h,
+                java.util.Optional.empty())).isNotEqualTo(d0);
+        Files.writeString(ctx.resolve("app/util.py"), "x = 2\n");
+        assertThat(CopyPlanner.sourceDigest(CopyRequest.copy("/x/", "app"), src, new ContentHasher(),
+                java.util.Optional.empty())).isNotEqualTo(d0);
+    }
+
+    @Test
     void sameTreeInAnotherPlaceHasTheSameDigest() throws Exception {
         for (String name : new String[] {"one", "two"}) {
             Fixtures.file(tmp.resolve(name), "a/b.txt", "same", 0600);
