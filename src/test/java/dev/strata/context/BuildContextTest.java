@@ -55,4 +55,19 @@ class BuildContextTest {
         assertThat(d.mustDescend("big")).isFalse();
         assertThat(BuildContext.open(ctx, d).walk()).extracting(ContextEntry::path).containsExactly("small.txt");
     }
+
+    @Test
+    void deepExceptionBringsItsParentDirectoriesOnly(@TempDir Path ctx) throws Exception {
+        write(ctx, "a/b/c/keep", "k");
+        write(ctx, "a/b/c/drop", "d");
+        write(ctx, "a/b/other/x", "x");
+        write(ctx, "a/z", "z");
+        write(ctx, "top", "t");
+        DockerIgnore d = DockerIgnore.parse("a\n!a/b/c/keep\n", "t");
+        assertThat(BuildContext.open(ctx, d).walk()).extracting(ContextEntry::path)
+                .containsExactly("a", "a/b", "a/b/c", "a/b/c/keep", "top");
+        DockerIgnore star = DockerIgnore.parse("*\n!**/x\n", "t");
+        assertThat(BuildContext.open(ctx, star).walk()).extracting(ContextEntry::path)
+                .containsExactly("a", "a/b", "a/b/other", "a/b/other/x");
+    }
 }
