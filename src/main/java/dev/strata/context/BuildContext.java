@@ -85,9 +85,7 @@ public final class BuildContext {
         List<ContextEntry> out = new ArrayList<>();
         for (String name : names(dir)) {
             String rel = dir.isEmpty() ? name : dir + "/" + name;
-            if (!ignore.excludes(rel)) {
-                stat(rel).ifPresent(out::add);
-            }
+            stat(rel).ifPresent(out::add);
         }
         return out;
     }
@@ -95,10 +93,17 @@ public final class BuildContext {
     /** The entry at {@code rel} (not following a final symlink), if it exists and is not excluded. */
     public Optional<ContextEntry> stat(String rel) {
         String r = normalize(rel);
-        if (!r.isEmpty() && ignore.excludes(r)) {
-            return Optional.empty();
+        if (r.isEmpty() || !ignore.excludes(r)) {
+            return read(root, r);
         }
-        return read(root, r);
+        // an excluded directory still exists in the context when an exception re-includes something in it
+        if (ignore.mustDescend(r)) {
+            Optional<ContextEntry> e = read(root, r);
+            if (e.isPresent() && e.get().type() == FileType.DIRECTORY && !walk(r).isEmpty()) {
+                return e;
+            }
+        }
+        return Optional.empty();
     }
 
     /** Reads one entry under {@code base} without following a final symlink; empty if missing or special. */

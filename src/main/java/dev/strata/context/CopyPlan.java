@@ -19,6 +19,8 @@ public record CopyPlan(List<CopyEntry> entries) {
      * never mtimes or host paths, so touching a file does not invalidate the cache.
      */
     public Digest digest(ContentHasher hasher) {
+        // hash file contents on all cores first; the fold below is sequential and ordered
+        entries.parallelStream().flatMap(e -> e.origin().stream()).forEach(hasher::fileDigest);
         MessageDigest md = Digest.newSha256();
         for (CopyEntry e : entries) {
             String content = e.origin().map(o -> hasher.fileDigest(o).toString()).orElse("");

@@ -2,17 +2,19 @@ package dev.strata.context;
 
 import dev.strata.error.StrataException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Writes a {@link CopyPlan} into a staging directory that stands for the image root: files with
@@ -28,11 +30,19 @@ public final class Stager {
     public static void stage(CopyPlan plan, Path stagingRoot) {
         Path root = stagingRoot.toAbsolutePath().normalize();
         List<Object[]> times = new ArrayList<>();
+        List<CopyEntry> batch = new ArrayList<>();
+        Set<String> pendingLinks = new HashSet<>();
         try {
             Files.createDirectories(root);
             for (CopyEntry e : plan.entries()) {
-                Path target = e.dest().equals("/") ? root : root.resolve(e.dest().substring(1));
+                Path target = target(root, e);
                 checkNoSymlinkParents(root, target);
+                for (String d = GoPath.dir(e.dest()); !d.equals("/"); d = GoPath.dir(d)) {
+                    if (pendingLinks.contains(d)) {
+                        throw StrataException.stepFailed("refusing to write " + e.dest() + " through the symlink " + d
+                                + "; copy to the symlink's target path instead");
+                    }
+                }
                 if (!target.equals(root)) {
                     mkdirs(root, target.getParent());
                 }
@@ -43,32 +53,27 @@ public final class Stager {
                             Files.createDirectory(target);
                         }
                         setMeta(target, e.mode(), e.uid(), e.gid());
-                        times.add(new Object[] {target, e.mtimeNanos()});
                     }
-                    case FILE -> {
-                        if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
-                            throw StrataException.stepFailed("cannot replace directory " + e.dest() + " with a file");
+                    case FILE, SYMLINK -> {
+                        batch.add(e);
+                        if (e.kind() == CopyEntry.Kind.SYMLINK) {
+                            pendingLinks.add(e.dest());
                         }
-                        Files.deleteIfExists(target);
-                        Files.copy(e.origin().orElseThrow().file(), target, StandardCopyOption.REPLACE_EXISTING,
-                                StandardCopyOption.COPY_ATTRIBUTES);
-                        setMeta(target, e.mode(), e.uid(), e.gid());
-                        times.add(new Object[] {target, e.mtimeNanos()});
                     }
-                    case SYMLINK -> {
-                        if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
-                            throw StrataException.stepFailed("cannot replace directory " + e.dest() + " with a symlink");
-                        }
-                        Files.deleteIfExists(target);
-                        Files.createSymbolicLink(target, Path.of(e.linkTarget().orElseThrow()));
-                        setOwner(target, e.uid(), e.gid());
-                        times.add(new Object[] {target, e.mtimeNanos()});
+                    case ARCHIVE -> {
+                        // an archive may overwrite what came before it: write that first
+                        flush(root, batch);
+                        pendingLinks.clear();
+                        Archives.extract(e.origin().orElseThrow().file(), target,
+                                e.uid() < 0 ? Optional.empty() : Optional.of(new Owner(e.uid(), e.gid())),
+                                e.mtimeNanos() < 0 ? Optional.empty() : Optional.of(e.mtimeNanos()));
                     }
-                    case ARCHIVE -> Archives.extract(e.origin().orElseThrow().file(), target,
-                            e.uid() < 0 ? Optional.empty() : Optional.of(new Owner(e.uid(), e.gid())),
-                            e.mtimeNanos() < 0 ? Optional.empty() : Optional.of(e.mtimeNanos()));
+                }
+                if (e.kind() != CopyEntry.Kind.ARCHIVE) {
+                    times.add(new Object[] {target, e.mtimeNanos()});
                 }
             }
+            flush(root, batch);
             // children first: writing into a directory changes its mtime
             for (int i = times.size() - 1; i >= 0; i--) {
                 setTime((Path) times.get(i)[0], (Long) times.get(i)[1]);
@@ -76,6 +81,41 @@ public final class Stager {
         } catch (IOException ex) {
             throw StrataException.environment("cannot write the COPY staging directory " + root + ": "
                     + ex.getMessage() + "; check free disk space", ex);
+        }
+    }
+
+    private static Path target(Path root, CopyEntry e) {
+        return e.dest().equals("/") ? root : root.resolve(e.dest().substring(1));
+    }
+
+    /** Writes queued files and symlinks on all cores: their parents exist and no two share a path. */
+    private static void flush(Path root, List<CopyEntry> batch) throws IOException {
+        try {
+            batch.parallelStream().forEach(e -> {
+                try {
+                    write(target(root, e), e);
+                } catch (IOException ex) {
+                    throw new UncheckedIOException(ex);
+                }
+            });
+        } catch (UncheckedIOException ex) {
+            throw ex.getCause();
+        }
+        batch.clear();
+    }
+
+    private static void write(Path target, CopyEntry e) throws IOException {
+        if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+            throw StrataException.stepFailed("cannot replace directory " + e.dest() + " with a "
+                    + (e.kind() == CopyEntry.Kind.FILE ? "file" : "symlink"));
+        }
+        Files.deleteIfExists(target);
+        if (e.kind() == CopyEntry.Kind.FILE) {
+            Files.copy(e.origin().orElseThrow().file(), target);
+            setMeta(target, e.mode(), e.uid(), e.gid());
+        } else {
+            Files.createSymbolicLink(target, Path.of(e.linkTarget().orElseThrow()));
+            setOwner(target, e.uid(), e.gid());
         }
     }
 

@@ -66,6 +66,13 @@ class BuildContextTest {
         DockerIgnore d = DockerIgnore.parse("a\n!a/b/c/keep\n", "t");
         assertThat(BuildContext.open(ctx, d).walk()).extracting(ContextEntry::path)
                 .containsExactly("a", "a/b", "a/b/c", "a/b/c/keep", "top");
+        BuildContext bc = BuildContext.open(ctx, d);
+        assertThat(bc.stat("a/b")).isPresent();
+        assertThat(bc.stat("a/z")).isEmpty();
+        assertThat(bc.stat("a/b/other")).isEmpty();
+        assertThat(bc.list("a")).extracting(ContextEntry::path).containsExactly("a/b");
+        CopyPlan p = CopyPlanner.plan(CopyRequest.copy("/d", "a"), CopySource.context(bc), ImageView.empty());
+        assertThat(Fixtures.byDest(p).keySet()).containsExactly("/d", "/d/b", "/d/b/c", "/d/b/c/keep");
         DockerIgnore star = DockerIgnore.parse("*\n!**/x\n", "t");
         assertThat(BuildContext.open(ctx, star).walk()).extracting(ContextEntry::path)
                 .containsExactly("a", "a/b", "a/b/other", "a/b/other/x");
