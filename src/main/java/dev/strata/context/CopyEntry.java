@@ -11,7 +11,7 @@ import java.util.Optional;
  * @param uid     owner; for an archive, -1 keeps the owners recorded in the archive
  * @param gid     group; -1 as for uid
  * @param mtimeNanos modification time it gets (ns since the epoch)
- * @param linkTarget the target of a symlink
+ * @param linkTarget the target of a symlink, or the image path a hard link points to
  * @param origin  the host file whose bytes are copied (FILE) or unpacked (ARCHIVE)
  * @param implied a parent directory that the copy only needs to exist (an existing one keeps the
  *                image's metadata, which this entry then repeats)
@@ -24,6 +24,8 @@ public record CopyEntry(Kind kind, String dest, int mode, int uid, int gid, long
         DIRECTORY,
         FILE,
         SYMLINK,
+        /** a hard link to the FILE planned earlier at {@code linkTarget} (same source tree, same inode) */
+        HARDLINK,
         /** a local tar archive (any supported compression) extracted into the directory {@code dest} */
         ARCHIVE
     }

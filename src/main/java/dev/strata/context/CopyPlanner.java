@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -186,6 +187,8 @@ public final class CopyPlanner {
             } else if (!planned.containsKey(target)) {
                 put(implied(target, existing.get()));
             }
+            // files sharing an inode inside one source stay hard-linked, as docker keeps them
+            Map<Long, String> inodes = new HashMap<>();
             for (ContextEntry c : tree.walk(real)) {
                 String inside = relTo(real, c.path());
                 if (excludes.excludes(inside)) {
@@ -194,7 +197,16 @@ public final class CopyPlanner {
                 String dest = GoPath.join(target, inside);
                 switch (c.type()) {
                     case DIRECTORY -> put(dirEntry(dest, c, false));
-                    case REGULAR -> putFile(dest, c);
+                    case REGULAR -> {
+                        String first = inodes.putIfAbsent(c.inode(), dest);
+                        if (first == null || !planned.containsKey(first)) {
+                            putFile(dest, c);
+                        } else {
+                            CopyEntry f = planned.get(first);
+                            put(new CopyEntry(CopyEntry.Kind.HARDLINK, dest, f.mode(), f.uid(), f.gid(),
+                                    f.mtimeNanos(), Optional.of(first), Optional.empty(), false));
+                        }
+                    }
                     case SYMLINK -> put(new CopyEntry(CopyEntry.Kind.SYMLINK, dest, 0777, uid(c), gid(c),
                             mtime(c.mtimeNanos()), c.linkTarget(), Optional.empty(), false));
                 }
@@ -320,7 +332,7 @@ public final class CopyPlanner {
         if (p != null) {
             FileType t = switch (p.kind()) {
                 case DIRECTORY, ARCHIVE -> FileType.DIRECTORY;
-                case FILE -> FileType.REGULAR;
+                case FILE, HARDLINK -> FileType.REGULAR;
                 case SYMLINK -> FileType.SYMLINK;
             };
             return Optional.of(new ContextEntry(abs.substring(1), null, t, p.mode(), 0, p.mtimeNanos(), p.uid(),

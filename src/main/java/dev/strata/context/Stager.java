@@ -54,7 +54,7 @@ public final class Stager {
                         }
                         setMeta(target, e.mode(), e.uid(), e.gid());
                     }
-                    case FILE, SYMLINK -> {
+                    case FILE, SYMLINK, HARDLINK -> {
                         batch.add(e);
                         if (e.kind() == CopyEntry.Kind.SYMLINK) {
                             pendingLinks.add(e.dest());
@@ -91,7 +91,7 @@ public final class Stager {
     /** Writes queued files and symlinks on all cores: their parents exist and no two share a path. */
     private static void flush(Path root, List<CopyEntry> batch) throws IOException {
         try {
-            batch.parallelStream().forEach(e -> {
+            batch.parallelStream().filter(e -> e.kind() != CopyEntry.Kind.HARDLINK).forEach(e -> {
                 try {
                     write(target(root, e), e);
                 } catch (IOException ex) {
@@ -101,13 +101,27 @@ public final class Stager {
         } catch (UncheckedIOException ex) {
             throw ex.getCause();
         }
+        // hard links last: their targets are written above
+        for (CopyEntry e : batch) {
+            if (e.kind() == CopyEntry.Kind.HARDLINK) {
+                Path target = target(root, e);
+                Path existing = target(root, new CopyEntry(e.kind(), e.linkTarget().orElseThrow(), 0, 0, 0, 0,
+                        Optional.empty(), Optional.empty(), false));
+                checkNoSymlinkParents(root, existing);
+                if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+                    throw StrataException.stepFailed("cannot replace directory " + e.dest() + " with a hard link");
+                }
+                Files.deleteIfExists(target);
+                Files.createLink(target, existing);
+            }
+        }
         batch.clear();
     }
 
     private static void write(Path target, CopyEntry e) throws IOException {
         if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
             throw StrataException.stepFailed("cannot replace directory " + e.dest() + " with a "
-                    + (e.kind() == CopyEntry.Kind.FILE ? "file" : "symlink"));
+                        + (e.kind() == CopyEntry.Kind.FILE ? "file" : "symlink"));
         }
         Files.deleteIfExists(target);
         if (e.kind() == CopyEntry.Kind.FILE) {

@@ -84,4 +84,22 @@ class StagerTest {
                 .hasMessageContaining("through the symlink");
         assertThat(outside.resolve("pwned")).doesNotExist();
     }
+
+    @Test
+    void hardLinksInsideASourceStayLinked() throws Exception {
+        Path c = Files.createDirectories(tmp.resolve("hl"));
+        Path a = Fixtures.file(c, "bin/git", "ELF git", 0755);
+        Files.createLink(c.resolve("bin/git-add"), a);
+        CopyPlan plan = CopyPlanner.plan(CopyRequest.copy("/usr/lib/git-core", "bin"),
+                CopySource.rootfs(c, "stage"), ImageView.empty());
+        CopyEntry link = Fixtures.at(plan, "/usr/lib/git-core/git-add").orElseThrow();
+        assertThat(link.kind()).isEqualTo(CopyEntry.Kind.HARDLINK);
+        assertThat(link.linkTarget()).contains("/usr/lib/git-core/git");
+        Stager.stage(plan, tmp.resolve("out"));
+        Path git = tmp.resolve("out/usr/lib/git-core/git");
+        Path add = tmp.resolve("out/usr/lib/git-core/git-add");
+        assertThat(Files.readString(add)).isEqualTo("ELF git");
+        assertThat(Files.getAttribute(add, "unix:ino")).isEqualTo(Files.getAttribute(git, "unix:ino"));
+        assertThat(mode(add)).isEqualTo(0755);
+    }
 }
