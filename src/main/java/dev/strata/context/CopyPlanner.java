@@ -195,6 +195,10 @@ public final class CopyPlanner {
                     continue;
                 }
                 String dest = GoPath.join(target, inside);
+                if (!planned.containsKey(GoPath.dir(dest))) {
+                    // its directory was excluded but an exception re-included this entry
+                    ensureParents(dest);
+                }
                 switch (c.type()) {
                     case DIRECTORY -> put(dirEntry(dest, c, false));
                     case REGULAR -> {
@@ -366,13 +370,16 @@ public final class CopyPlanner {
         if (base.isEmpty()) {
             return path;
         }
-        return path.equals(base) ? "" : path.substring(base.length() + 1);
+        if (path.equals(base)) {
+            return "";
+        }
+        return path.startsWith(base + "/") ? path.substring(base.length() + 1) : path;
     }
 
     private StrataException notFound(String raw, String rel) {
         String hint = source.tree().excluded(rel) ? " (it is excluded by " + source.tree().ignore().source() + ")"
                 : "";
-        return StrataException.stepFailed(req.instruction() + " " + raw + ": not found in the "
+        return StrataException.input(req.instruction() + " " + raw + ": not found in the "
                 + source.description() + hint + "; source paths are relative to its root and cannot leave it");
     }
 

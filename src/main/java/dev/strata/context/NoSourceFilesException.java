@@ -12,7 +12,7 @@ public final class NoSourceFilesException extends StrataException {
     private final String pattern;
 
     public NoSourceFilesException(String pattern, String where) {
-        super(ExitCode.STEP_FAILED, "no source files were specified: the pattern '" + pattern + "' matches nothing"
+        super(ExitCode.INPUT, "no source files were specified: the pattern '" + pattern + "' matches nothing"
                 + " in the " + where + "; check the name and the .dockerignore");
         this.pattern = pattern;
     }
