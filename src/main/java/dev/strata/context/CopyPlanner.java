@@ -69,7 +69,7 @@ public final class CopyPlanner {
         List<String> local = new ArrayList<>();
         StringBuilder urls = new StringBuilder();
         for (String s : req.sources()) {
-            if (isUrl(s) && req.checksum().isPresent()) {
+            if (SourceKinds.isUrl(s) && req.checksum().isPresent()) {
                 urls.append(s).append('@').append(req.checksum().get()).append('\n');
             } else {
                 local.add(s);
@@ -104,17 +104,17 @@ public final class CopyPlanner {
         // the destination's directories are resolved through the image's symlinks, as inside a container
         destAbs = ScopedPath.resolve(this::lookup, destAbs, true);
         for (String raw : req.sources()) {
-            if (isUrl(raw)) {
+            if (SourceKinds.isUrl(raw)) {
                 if (!req.add()) {
                     throw StrataException.input("COPY cannot fetch the URL '" + raw + "'; use ADD for URLs");
                 }
-                if (isGit(raw)) {
+                if (SourceKinds.isGit(raw)) {
                     throw unsupportedGit(raw);
                 }
                 addUrl(raw, destAbs, destIsDir);
                 continue;
             }
-            if (req.add() && isGit(raw)) {
+            if (req.add() && SourceKinds.isGit(raw)) {
                 throw unsupportedGit(raw);
             }
             if (req.checksum().isPresent()) {
@@ -386,22 +386,5 @@ public final class CopyPlanner {
     private StrataException unsupportedGit(String what) {
         return StrataException.input("ADD " + what + ": git sources are not supported yet; clone the repository"
                 + " into the build context (or a stage) and COPY it");
-    }
-
-    static boolean isUrl(String s) {
-        String l = s.toLowerCase(Locale.ROOT);
-        return l.startsWith("http://") || l.startsWith("https://");
-    }
-
-    static boolean isGit(String s) {
-        String l = s.toLowerCase(Locale.ROOT);
-        if (l.startsWith("git@") || l.startsWith("git://") || l.startsWith("ssh://")) {
-            return true;
-        }
-        if (isUrl(s)) {
-            String noFragment = l.contains("#") ? l.substring(0, l.indexOf('#')) : l;
-            return noFragment.endsWith(".git");
-        }
-        return false;
     }
 }
