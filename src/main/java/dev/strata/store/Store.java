@@ -35,7 +35,7 @@ public final class Store {
     /** Annotation holding the short name:tag, as the OCI layout spec defines it. */
     public static final String REF_NAME = "org.opencontainers.image.ref.name";
     /** Annotation holding the fully-qualified reference the tag was made from. */
-    public static final String FULL_REF = "dev.strata.ref";
+    public static final String FULL_REF = "strata.reference";
 
     private final Path root;
 
