@@ -171,6 +171,111 @@ public final class Store {
         });
     }
 
+    /** Keeps {@code target} alive under refs/NAMESPACE/NAME (e.g. cache records) until removed. */
+    public void setRef(String namespace, String name, Descriptor target) {
+        checkRefPart(namespace);
+        checkRefPart(name);
+        withLock(true, () -> {
+            try {
+                Path p = root.resolve("refs").resolve(namespace).resolve(name);
+                Files.createDirectories(p.getParent());
+                atomicWrite(p, (target.mediaType() + "\n" + target.digest() + "\n" + target.size() + "\n")
+                        .getBytes(StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw ioFailure("write ref " + namespace + "/" + name, e);
+            }
+            return null;
+        });
+    }
+
+    public Optional<Descriptor> ref(String namespace, String name) {
+        checkRefPart(namespace);
+        checkRefPart(name);
+        Path p = root.resolve("refs").resolve(namespace).resolve(name);
+        return withLock(false, () -> Files.exists(p) ? Optional.of(readRef(p)) : Optional.empty());
+    }
+
+    public void removeRef(String namespace, String name) {
+        checkRefPart(namespace);
+        checkRefPart(name);
+        withLock(true, () -> {
+            try {
+                Files.deleteIfExists(root.resolve("refs").resolve(namespace).resolve(name));
+            } catch (IOException e) {
+                throw ioFailure("remove ref " + namespace + "/" + name, e);
+            }
+            return null;
+        });
+    }
+
+    /** Deletes every blob no tag or ref reaches (through indexes, manifests, configs, layers); returns how many. */
+    public int prune() {
+        return withLock(true, () -> {
+            try {
+                java.util.Set<Digest> live = new java.util.HashSet<>();
+                java.util.ArrayDeque<Descriptor> todo = new java.util.ArrayDeque<>(readIndex());
+                Path refs = root.resolve("refs");
+                if (Files.isDirectory(refs)) {
+                    try (var w = Files.walk(refs)) {
+                        for (Path p : (Iterable<Path>) w.filter(Files::isRegularFile)::iterator) {
+                            todo.add(readRef(p));
+                        }
+                    }
+                }
+                while (!todo.isEmpty()) {
+                    Descriptor d = todo.pop();
+                    if (!live.add(d.digest()) || !hasBlob(d.digest())) {
+                        continue;
+                    }
+                    if (MediaType.isIndex(d.mediaType())) {
+                        todo.addAll(Index.parse(readBlob(d.digest()), d.mediaType()).manifests());
+                    } else if (MediaType.isManifest(d.mediaType())) {
+                        dev.strata.oci.Manifest m = dev.strata.oci.Manifest.parse(readBlob(d.digest()), d.mediaType());
+                        todo.add(m.config());
+                        todo.addAll(m.layers());
+                    }
+                }
+                int removed = 0;
+                try (var w = Files.list(root.resolve("blobs/sha256"))) {
+                    for (Path p : (Iterable<Path>) w::iterator) {
+                        if (!live.contains(new Digest("sha256", p.getFileName().toString()))) {
+                            Files.delete(p);
+                            removed++;
+                        }
+                    }
+                }
+                try (var w = Files.list(root.resolve("tmp"))) {
+                    // only stale temp files: a younger one may belong to a writer running right now
+                    long cutoff = System.currentTimeMillis() - 3_600_000L;
+                    for (Path p : (Iterable<Path>) w::iterator) {
+                        if (Files.getLastModifiedTime(p).toMillis() < cutoff) {
+                            Files.deleteIfExists(p);
+                        }
+                    }
+                }
+                return removed;
+            } catch (IOException e) {
+                throw ioFailure("prune the store", e);
+            }
+        });
+    }
+
+    private Descriptor readRef(Path p) {
+        try {
+            String[] l = Files.readString(p).split("\n");
+            return new Descriptor(l[0], Digest.parse(l[1]), Long.parseLong(l[2]));
+        } catch (IOException | RuntimeException e) {
+            throw StrataException.environment("the store ref " + p + " is unreadable (" + e.getMessage()
+                    + "); delete that file and run `strata prune`", e);
+        }
+    }
+
+    private static void checkRefPart(String part) {
+        if (!part.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
+            throw StrataException.input("bad store ref name '" + part + "': use letters, digits, '.', '_' or '-'");
+        }
+    }
+
     /** Runs {@code body} holding the store lock, shared or exclusive, across threads and processes. */
     public <T> T withLock(boolean exclusive, Supplier<T> body) {
         try (FileChannel ch = FileChannel.open(root.resolve("lock"), StandardOpenOption.CREATE,
