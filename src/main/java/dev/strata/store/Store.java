@@ -171,6 +171,21 @@ public final class Store {
         });
     }
 
+    /** Blobs of this store as a source for lazy layers (read on open, not before). */
+    public dev.strata.oci.BlobSource blobSource() {
+        return d -> openBlob(d.digest());
+    }
+
+    /** The image a tag (name:tag) points at. */
+    public Optional<dev.strata.oci.Image> image(String name) {
+        return resolve(name).map(this::image);
+    }
+
+    /** The image of a manifest descriptor stored here. */
+    public dev.strata.oci.Image image(Descriptor manifest) {
+        return StoredImage.load(this, dev.strata.oci.Manifest.parse(readBlob(manifest.digest()), manifest.mediaType()));
+    }
+
     /** Keeps {@code target} alive under refs/NAMESPACE/NAME (e.g. cache records) until removed. */
     public void setRef(String namespace, String name, Descriptor target) {
         checkRefPart(namespace);

@@ -19,10 +19,13 @@ class PruneTest {
     void pruneKeepsWhatTagsAndRefsReachAndDeletesTheRest() {
         Store s = Store.open(dir);
         Descriptor layer = s.putBlob(MediaType.OCI_LAYER, new byte[1024]);
-        Descriptor config = s.putBlob(MediaType.OCI_CONFIG, "{\"os\":\"linux\"}".getBytes(StandardCharsets.UTF_8));
+        String cfg = "{\"os\":\"linux\",\"architecture\":\"amd64\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"" + layer.digest() + "\"]}}";
+        Descriptor config = s.putBlob(MediaType.OCI_CONFIG, cfg.getBytes(StandardCharsets.UTF_8));
         Manifest m = Manifest.of(MediaType.OCI_MANIFEST, config, List.of(layer), Map.of());
         Descriptor md = s.putBlob(MediaType.OCI_MANIFEST, m.bytes());
         s.tag("a:1", "docker.io/library/a:1", md);
+        var img = s.image("a:1").orElseThrow();
+        assertThat(img.layers()).singleElement().satisfies(l -> assertThat(l.diffId()).isEqualTo(layer.digest()));
         Descriptor record = s.putBlob("application/json", "{\"r\":1}".getBytes(StandardCharsets.UTF_8));
         s.setRef("cache", "k1", record);
         Descriptor junk = s.putBlob("x", "junk".getBytes(StandardCharsets.UTF_8));
