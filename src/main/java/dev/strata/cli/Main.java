@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             // one line per command; keep sorted
             CommandLine.HelpCommand.class,
+            ImagesCommand.class,
             PruneCommand.class,
         })
 public final class Main implements Runnable {
