@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
             BuildCommand.class,
             CheckCommand.class,
             CommandLine.HelpCommand.class,
+            ImagesCommand.class,
+            PruneCommand.class,
         })
 public final class Main implements Runnable {
 
