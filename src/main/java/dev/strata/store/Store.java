@@ -151,6 +151,29 @@ public final class Store {
         }
     }
 
+    /**
+     * Stores an image (layers, config, manifest; manifest last) if missing, every blob verified against
+     * its digest, and returns the manifest descriptor. Layers already here are not read again.
+     */
+    public Descriptor putImage(dev.strata.oci.Image image) {
+        for (dev.strata.oci.Layer l : image.layers()) {
+            Descriptor d = l.descriptor();
+            if (!hasBlob(d.digest())) {
+                try (InputStream in = l.open()) {
+                    putBlob(d.mediaType(), in, Optional.of(d.digest()));
+                } catch (IOException e) {
+                    throw ioFailure("read layer " + d.digest(), e);
+                }
+            }
+        }
+        dev.strata.oci.Manifest m = image.manifest();
+        byte[] cfg = image.configBytes();
+        if (!hasBlob(m.config().digest())) {
+            putBlob(m.config().mediaType(), new java.io.ByteArrayInputStream(cfg), Optional.of(m.config().digest()));
+        }
+        return putBlob(m.mediaType(), new java.io.ByteArrayInputStream(m.bytes()), Optional.of(m.digest()));
+    }
+
     /** The tagged descriptors recorded in index.json. */
     public List<Descriptor> tags() {
         return withLock(false, this::readIndex);
