@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             CheckCommand.class,
             CommandLine.HelpCommand.class,
             ImagesCommand.class,
+            ImportCommand.class,
             PruneCommand.class,
         })
 public final class Main implements Runnable {

@@ -366,7 +366,7 @@ public final class Store {
         }
     }
 
-    private StrataException ioFailure(String what, IOException e) {
+    StrataException ioFailure(String what, IOException e) {
         String msg = String.valueOf(e.getMessage());
         if (msg.contains("No space left")) {
             return StrataException.environment("cannot " + what + ": no space left on the device holding "

@@ -1,0 +1,33 @@
+package dev.strata.cli;
+
+import dev.strata.error.StrataException;
+import dev.strata.oci.Descriptor;
+import dev.strata.oci.Reference;
+import dev.strata.store.Store;
+
+/** How the CLI names images in the store: the familiar name:tag as the tag, the full reference beside it. */
+final class StoreRefs {
+    private StoreRefs() {
+    }
+
+    /** Parses a NAME[:TAG] given to -t; the tag defaults to latest. */
+    static Reference tagged(String text) {
+        Reference r = Reference.parse(text);
+        if (r.digest().isPresent()) {
+            throw StrataException.input("'" + text + "' names a digest; give a NAME:TAG to tag the image with");
+        }
+        return r.tag().isPresent() ? r : r.withTag("latest");
+    }
+
+    /** The store tag of an image reference given on the command line. */
+    static Descriptor find(Store store, String text) {
+        var exact = store.resolve(text);
+        if (exact.isPresent()) {
+            return exact.get();
+        }
+        Reference r = tagged(text);
+        return store.resolve(r.familiar()).or(() -> store.resolve(r.toString()))
+                .orElseThrow(() -> StrataException.input("no image '" + text + "' in the store " + store.root()
+                        + "; see `strata images`, or build, pull or import it first"));
+    }
+}
