@@ -1,30 +1,225 @@
 package dev.strata.store;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.strata.error.StrataException;
+import dev.strata.oci.Descriptor;
+import dev.strata.oci.Digest;
 import dev.strata.oci.Image;
+import dev.strata.oci.Index;
+import dev.strata.oci.Layer;
+import dev.strata.oci.MediaType;
+import dev.strata.oci.OciJson;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 
 /**
  * Writes an image out of the store in the forms other tools read: an OCI image-layout directory,
  * an oci-archive (a tar of such a layout) and a docker-archive that {@code docker load} accepts.
- * Tar output is deterministic: same image, same bytes.
+ * Every byte written is checked against its digest; tar output is deterministic: same image, same bytes.
  */
 public final class ImageExport {
+    private static final String LAYOUT = "{\"imageLayoutVersion\":\"1.0.0\"}";
+
     private ImageExport() {
     }
 
-    /** Writes {@code image} as an OCI image layout in {@code dir}, tagged {@code tag} (ref.name). */
+    /**
+     * Writes {@code image} into the OCI image layout at {@code dir} (created if needed; an existing
+     * layout keeps its other images), tagged {@code tag} (org.opencontainers.image.ref.name) unless empty.
+     */
     public static void writeOciLayout(Image image, Store source, Path dir, String tag) {
-        throw new UnsupportedOperationException("not yet");
+        try {
+            Path blobs = dir.resolve("blobs/sha256");
+            Files.createDirectories(blobs);
+            Files.writeString(dir.resolve("oci-layout"), LAYOUT);
+            for (Layer l : image.layers()) {
+                Path dest = blobs.resolve(l.descriptor().digest().hex());
+                if (!Files.isRegularFile(dest)) {
+                    Path tmp = blobs.resolve(".tmp-" + UUID.randomUUID());
+                    try (InputStream in = verified(l); OutputStream out = Files.newOutputStream(tmp)) {
+                        in.transferTo(out);
+                    } catch (IOException | RuntimeException e) {
+                        Files.deleteIfExists(tmp);
+                        throw e;
+                    }
+                    Files.move(tmp, dest, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            Files.write(blobs.resolve(image.manifest().config().digest().hex()), image.configBytes());
+            Files.write(blobs.resolve(image.manifest().digest().hex()), image.manifest().bytes());
+            List<Descriptor> entries = new ArrayList<>();
+            Path index = dir.resolve("index.json");
+            if (Files.exists(index)) {
+                entries.addAll(Index.parse(Files.readAllBytes(index), MediaType.OCI_INDEX).manifests());
+            }
+            Descriptor m = image.manifest().descriptor();
+            if (!tag.isEmpty()) {
+                entries.removeIf(d -> tag.equals(d.annotations().get(Store.REF_NAME)));
+                m = m.withAnnotations(Map.of(Store.REF_NAME, tag));
+            }
+            entries.add(m);
+            Files.write(index, Index.of(MediaType.OCI_INDEX, entries, Map.of()).bytes());
+        } catch (IOException e) {
+            throw source.ioFailure("write the OCI layout " + dir, e);
+        }
     }
 
-    /** Writes {@code image} as an oci-archive (tar of an OCI image layout) to {@code out}. */
+    /** Writes {@code image} as an oci-archive (tar of an OCI image layout) to {@code out}, tagged {@code tag}. */
     public static void writeOciArchive(Image image, Store source, OutputStream out, String tag) {
-        throw new UnsupportedOperationException("not yet");
+        try (DeterministicTar tar = new DeterministicTar(out)) {
+            Descriptor m = image.manifest().descriptor();
+            if (!tag.isEmpty()) {
+                m = m.withAnnotations(Map.of(Store.REF_NAME, tag));
+            }
+            tar.file("oci-layout", LAYOUT.getBytes(StandardCharsets.UTF_8));
+            tar.file("index.json", Index.of(MediaType.OCI_INDEX, List.of(m), Map.of()).bytes());
+            tar.dir("blobs/");
+            tar.dir("blobs/sha256/");
+            tar.file("blobs/sha256/" + image.manifest().digest().hex(), image.manifest().bytes());
+            tar.file("blobs/sha256/" + image.manifest().config().digest().hex(), image.configBytes());
+            for (Layer l : image.layers()) {
+                String name = "blobs/sha256/" + l.descriptor().digest().hex();
+                if (!tar.has(name)) {
+                    try (InputStream in = verified(l)) {
+                        tar.file(name, l.descriptor().size(), in);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw source.ioFailure("write an oci-archive", e);
+        }
     }
 
-    /** Writes {@code image} as a docker-archive ({@code docker load} format) tagged {@code repoTag}. */
+    /**
+     * Writes {@code image} as a docker-archive tagged {@code repoTag} (e.g. {@code app:1}): manifest.json,
+     * the config as HEX.json, and each layer uncompressed as DIFFID/layer.tar, the form every
+     * {@code docker load} accepts. Compressed layers are unpacked to a temp file and their diffID checked.
+     */
     public static void writeDockerArchive(Image image, Store source, OutputStream out, String repoTag) {
-        throw new UnsupportedOperationException("not yet");
+        List<Path> temps = new ArrayList<>();
+        try (DeterministicTar tar = new DeterministicTar(out)) {
+            String configName = image.manifest().config().digest().hex() + ".json";
+            ArrayNode layers = OciJson.array();
+            for (Layer l : image.layers()) {
+                String dir = l.diffId().hex() + "/";
+                layers.add(dir + "layer.tar");
+                if (tar.has(dir)) {
+                    continue;
+                }
+                tar.dir(dir);
+                Path tmp = source.root().resolve("tmp").resolve("export-" + UUID.randomUUID());
+                temps.add(tmp);
+                long size = uncompressedTo(l, tmp);
+                try (InputStream in = Files.newInputStream(tmp)) {
+                    tar.file(dir + "layer.tar", size, in);
+                }
+                Files.delete(tmp);
+            }
+            tar.file(configName, image.configBytes());
+            ObjectNode entry = OciJson.object();
+            entry.put("Config", configName);
+            ArrayNode tags = entry.putArray("RepoTags");
+            if (!repoTag.isEmpty()) {
+                tags.add(repoTag);
+            }
+            entry.set("Layers", layers);
+            ArrayNode manifest = OciJson.array();
+            manifest.add(entry);
+            tar.file("manifest.json", OciJson.bytes(manifest));
+        } catch (IOException e) {
+            throw source.ioFailure("write a docker-archive", e);
+        } finally {
+            for (Path t : temps) {
+                try {
+                    Files.deleteIfExists(t);
+                } catch (IOException ignored) {
+                    // prune removes stale temp files
+                }
+            }
+        }
     }
+
+    /** Writes the layer's plain tar to {@code tmp}, checking blob digest and diffID; returns its size. */
+    private static long uncompressedTo(Layer l, Path tmp) throws IOException {
+        MessageDigest diff = l.diffId().newHasher();
+        long size;
+        try (InputStream blob = verified(l); OutputStream o = Files.newOutputStream(tmp)) {
+            try {
+                size = BlobStreams.copy(BlobStreams.decompressed(blob), o, diff);
+            } catch (java.util.zip.ZipException | java.io.EOFException e) {
+                // a damaged blob shows up as bad compression: reading it to the end names the real fault
+                blob.transferTo(OutputStream.nullOutputStream());
+                throw StrataException.environment("layer " + l.descriptor().digest() + " cannot be decompressed ("
+                        + e.getMessage() + "); the image is corrupt, pull or build it again", e);
+            }
+            blob.transferTo(OutputStream.nullOutputStream()); // the blob digest covers every byte
+        }
+        Digest actual = Digest.finish(l.diffId().algorithm(), diff);
+        if (!actual.equals(l.diffId())) {
+            throw StrataException.environment("layer " + l.descriptor().digest() + " unpacks to " + actual
+                    + " but the image config says " + l.diffId() + "; the image is corrupt, pull or build it again");
+        }
+        return size;
+    }
+
+    /** The layer's blob, failing at its end if the bytes do not match the descriptor's digest. */
+    static InputStream verified(Layer l) throws IOException {
+        Descriptor d = l.descriptor();
+        MessageDigest md = d.digest().newHasher();
+        return new DigestInputStream(l.open(), md) {
+            private boolean checked;
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                int n = super.read(b, off, len);
+                if (n < 0) {
+                    check();
+                }
+                return n;
+            }
+
+            @Override
+            public int read() throws IOException {
+                int n = super.read();
+                if (n < 0) {
+                    check();
+                }
+                return n;
+            }
+
+            @Override
+            public void close() throws IOException {
+                // a reader that stopped at the recorded size still gets the check
+                if (!checked && super.read() < 0) {
+                    check();
+                }
+                super.close();
+            }
+
+            private void check() {
+                if (checked) {
+                    return;
+                }
+                checked = true;
+                Digest actual = Digest.finish(d.digest().algorithm(), md);
+                if (!actual.equals(d.digest())) {
+                    throw StrataException.environment("blob " + d.digest() + " does not match its digest (got "
+                            + actual + "); the stored copy is corrupt: delete it, run `strata prune` and pull or build again");
+                }
+            }
+        };
+    }
+
 }
