@@ -14,10 +14,24 @@ public final class ImagesCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @CommandLine.Option(names = "--format", defaultValue = "table", paramLabel = "table|json",
+            description = "table (default) or json: one JSON object per image and line")
+    String format;
+
     @Override
     public void run() {
+        if (!format.equals("table") && !format.equals("json")) {
+            throw dev.strata.error.StrataException.input("unknown --format '" + format + "': use table or json");
+        }
         Store store = Store.open(StoreHome.resolve());
         PrintWriter out = spec.commandLine().getOut();
+        if (format.equals("json")) {
+            for (Descriptor d : store.tags()) {
+                out.println(new String(OciJson.bytes(json(store, d)), java.nio.charset.StandardCharsets.UTF_8));
+            }
+            out.flush();
+            return;
+        }
         out.printf("%-30s %-15s %-14s %-22s %s%n", "NAME", "TAG", "IMAGE ID", "CREATED", "SIZE");
         for (Descriptor d : store.tags()) {
             String ref = d.annotations().getOrDefault(Store.REF_NAME, "");
@@ -34,5 +48,24 @@ public final class ImagesCommand implements Runnable {
                     img.manifest().config().digest().hex().substring(0, 12), created, size);
         }
         out.flush();
+    }
+
+    private static com.fasterxml.jackson.databind.node.ObjectNode json(Store store, Descriptor d) {
+        Image img = store.image(d);
+        String ref = d.annotations().getOrDefault(Store.REF_NAME, "");
+        int colon = ref.lastIndexOf(':');
+        var n = OciJson.object();
+        n.put("name", colon > 0 ? ref.substring(0, colon) : ref);
+        n.put("tag", colon > 0 ? ref.substring(colon + 1) : "latest");
+        n.put("reference", d.annotations().getOrDefault(Store.FULL_REF, ref));
+        n.put("digest", d.digest().toString());
+        n.put("id", img.manifest().config().digest().toString());
+        n.put("created", OciJson.parse(img.configBytes(), "image config").path("created").asText(""));
+        long size = img.manifest().config().size();
+        for (var l : img.layers()) {
+            size += l.descriptor().size();
+        }
+        n.put("size", size);
+        return n;
     }
 }

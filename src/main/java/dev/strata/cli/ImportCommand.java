@@ -82,7 +82,12 @@ public final class ImportCommand implements Runnable {
     private static List<String> command(String arg, String change) {
         if (arg.startsWith("[")) {
             List<String> out = new ArrayList<>();
-            var node = OciJson.parse(arg.getBytes(java.nio.charset.StandardCharsets.UTF_8), "--change '" + change + "'");
+            com.fasterxml.jackson.databind.JsonNode node;
+            try {
+                node = OciJson.mapper().readTree(arg);
+            } catch (java.io.IOException e) {
+                throw StrataException.input("--change '" + change + "': not valid JSON (" + e.getMessage() + ")");
+            }
             if (!node.isArray()) {
                 throw StrataException.input("--change '" + change + "': expected a JSON array of strings");
             }

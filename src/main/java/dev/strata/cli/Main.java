@@ -19,7 +19,9 @@ import picocli.CommandLine.Command;
             CommandLine.HelpCommand.class,
             ImagesCommand.class,
             ImportCommand.class,
+            InspectCommand.class,
             PruneCommand.class,
+            SaveCommand.class,
         })
 public final class Main implements Runnable {
 

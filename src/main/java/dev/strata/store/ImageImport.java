@@ -111,6 +111,11 @@ public final class ImageImport {
             while (tee.read(buf) >= 0) {
                 // drain
             }
+            // commons-compress takes a short header for the end; a whole tar ends in zero blocks
+            if (tee.count % 512 != 0 || !tee.endsInZeroBlock()) {
+                throw new java.io.EOFException("the archive ends after " + tee.count
+                        + " bytes without the end-of-archive blocks");
+            }
             return Digest.finish("sha256", diff);
         } catch (WriteFailure e) {
             throw e;
@@ -137,6 +142,8 @@ public final class ImageImport {
     private static final class Tee extends FilterInputStream {
         private final OutputStream out;
         private final MessageDigest md;
+        private final byte[] tail = new byte[512];
+        private long count;
 
         Tee(InputStream in, OutputStream out, MessageDigest md) {
             super(in);
@@ -157,8 +164,21 @@ public final class ImageImport {
             if (n > 0) {
                 md.update(b, off, n);
                 out.write(b, off, n);
+                count += n;
+                int keep = Math.min(n, tail.length);
+                System.arraycopy(tail, keep, tail, 0, tail.length - keep);
+                System.arraycopy(b, off + n - keep, tail, tail.length - keep, keep);
             }
             return n;
+        }
+
+        boolean endsInZeroBlock() {
+            for (byte x : tail) {
+                if (x != 0) {
+                    return false;
+                }
+            }
+            return count >= tail.length;
         }
 
         @Override

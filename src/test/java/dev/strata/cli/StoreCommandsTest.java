@@ -1,0 +1,124 @@
+package dev.strata.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.strata.oci.Digest;
+import dev.strata.oci.OciJson;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** import, images --format json, inspect and save as a user runs them: a real strata process each. */
+class StoreCommandsTest {
+    @TempDir Path dir;
+    Path home;
+    Path tar;
+
+    record Run(int code, String out) {}
+
+    Run strata(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "dev.strata.cli.Main"));
+        cmd.addAll(Arrays.asList(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("STRATA_HOME", home.toString());
+        pb.environment().remove("SOURCE_DATE_EPOCH");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        return new Run(p.waitFor(), out);
+    }
+
+    static String tool(String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(out).isZero();
+        return out;
+    }
+
+    @BeforeEach
+    void rootfs() throws Exception {
+        home = dir.resolve("home");
+        Path root = dir.resolve("rootfs");
+        Files.createDirectories(root.resolve("etc"));
+        Files.writeString(root.resolve("etc/hostname"), "strata\n");
+        tar = dir.resolve("rootfs.tar");
+        tool("tar", "--sort=name", "--mtime=@0", "--owner=0", "--group=0", "--numeric-owner", "-C", root.toString(),
+                "-cf", tar.toString(), ".");
+    }
+
+    @Test
+    void importThenImagesInspectAndSave() throws Exception {
+        Run imp = strata("import", tar.toString(), "-t", "demo/base:1", "--platform", "linux/amd64",
+                "--change", "CMD [\"/bin/sh\"]", "--change", "ENV A=b");
+        assertThat(imp.code()).as(imp.out()).isZero();
+        String digest = imp.out().trim();
+
+        Run images = strata("images", "--format", "json");
+        assertThat(images.code()).as(images.out()).isZero();
+        JsonNode line = OciJson.parse(images.out().trim().getBytes(StandardCharsets.UTF_8), "images line");
+        assertThat(line.path("name").asText()).isEqualTo("demo/base");
+        assertThat(line.path("tag").asText()).isEqualTo("1");
+        assertThat(line.path("digest").asText()).isEqualTo(digest);
+
+        Run inspect = strata("inspect", "demo/base:1");
+        assertThat(inspect.code()).as(inspect.out()).isZero();
+        JsonNode j = OciJson.parse(inspect.out().getBytes(StandardCharsets.UTF_8), "inspect");
+        assertThat(j.path("digest").asText()).isEqualTo(digest);
+        assertThat(j.path("fullReference").asText()).isEqualTo("docker.io/demo/base:1");
+        assertThat(j.path("layers").get(0).path("diffId").asText())
+                .isEqualTo(Digest.sha256(Files.readAllBytes(tar)).toString());
+        assertThat(j.path("history")).hasSize(1);
+        assertThat(j.path("config").path("config").path("Cmd").get(0).asText()).isEqualTo("/bin/sh");
+        assertThat(j.path("config").path("config").path("Env").get(0).asText()).isEqualTo("A=b");
+
+        Path docker = dir.resolve("d.tar");
+        Run save = strata("save", "demo/base:1", "-o", docker.toString(), "--format", "docker");
+        assertThat(save.code()).as(save.out()).isZero();
+        assertThat(tool("skopeo", "inspect", "docker-archive:" + docker)).contains("\"Architecture\": \"amd64\"");
+        Path oci = dir.resolve("o.tar");
+        assertThat(strata("save", "demo/base:1", "-o", oci.toString()).code()).isZero();
+        assertThat(tool("skopeo", "inspect", "oci-archive:" + oci)).contains(digest);
+        Path layout = dir.resolve("layout");
+        assertThat(strata("save", "demo/base:1", "-o", layout.toString(), "--format", "oci-dir").code()).isZero();
+        assertThat(tool("skopeo", "inspect", "oci:" + layout + ":demo/base:1")).contains(digest);
+    }
+
+    @Test
+    void userErrorsExitTwoOrFourWithAMessageAndNoStackTrace() throws Exception {
+        Path cut = dir.resolve("cut.tar");
+        Files.write(cut, Arrays.copyOf(Files.readAllBytes(tar), 700));
+        Run bad = strata("import", cut.toString(), "-t", "x:1");
+        assertThat(bad.code()).as(bad.out()).isEqualTo(2);
+        assertThat(bad.out()).contains(cut.toString()).doesNotContain("\tat ").doesNotContain("internal error");
+
+        Run missing = strata("save", "nothere:1", "-o", dir.resolve("n.tar").toString());
+        assertThat(missing.code()).as(missing.out()).isEqualTo(2);
+        assertThat(missing.out()).contains("nothere:1");
+        assertThat(dir.resolve("n.tar")).doesNotExist();
+
+        assertThat(strata("import", tar.toString(), "-t", "x:1").code()).isZero();
+        Run ok = strata("inspect", "x:1");
+        String layer = OciJson.parse(ok.out().getBytes(StandardCharsets.UTF_8), "inspect").path("layers").get(0)
+                .path("digest").asText();
+        Files.delete(home.resolve("blobs/sha256").resolve(layer.substring(7)));
+        Run gone = strata("save", "x:1", "-o", dir.resolve("x.tar").toString());
+        assertThat(gone.code()).as(gone.out()).isEqualTo(4);
+        assertThat(gone.out()).contains(layer).contains("strata prune").doesNotContain("\tat ");
+        assertThat(dir.resolve("x.tar")).doesNotExist();
+
+        String config = OciJson.parse(ok.out().getBytes(StandardCharsets.UTF_8), "inspect").path("id").asText();
+        Files.delete(home.resolve("blobs/sha256").resolve(config.substring(7)));
+        for (String[] args : List.of(new String[] {"inspect", "x:1"}, new String[] {"images"})) {
+            Run r = strata(args);
+            assertThat(r.code()).as(r.out()).isEqualTo(4);
+            assertThat(r.out()).contains(config).contains("strata prune").doesNotContain("\tat ");
+        }
+    }
+}
