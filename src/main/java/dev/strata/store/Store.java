@@ -158,7 +158,9 @@ public final class Store {
     public Descriptor putImage(dev.strata.oci.Image image) {
         for (dev.strata.oci.Layer l : image.layers()) {
             Descriptor d = l.descriptor();
-            if (!hasBlob(d.digest())) {
+            if (hasBlob(d.digest())) {
+                touch(d.digest());
+            } else {
                 try (InputStream in = l.open()) {
                     putBlob(d.mediaType(), in, Optional.of(d.digest()));
                 } catch (IOException e) {
@@ -168,10 +170,24 @@ public final class Store {
         }
         dev.strata.oci.Manifest m = image.manifest();
         byte[] cfg = image.configBytes();
-        if (!hasBlob(m.config().digest())) {
+        if (hasBlob(m.config().digest())) {
+            touch(m.config().digest());
+        } else {
             putBlob(m.config().mediaType(), new java.io.ByteArrayInputStream(cfg), Optional.of(m.config().digest()));
         }
         return putBlob(m.mediaType(), new java.io.ByteArrayInputStream(m.bytes()), Optional.of(m.digest()));
+    }
+
+    /** Marks an existing blob as just used, so a concurrent prune's grace period covers it. */
+    public void touch(Digest d) {
+        try {
+            Files.setLastModifiedTime(blobPath(d), java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()));
+        } catch (NoSuchFileException e) {
+            throw StrataException.environment("blob " + d + " is missing from the store " + root
+                    + "; files were deleted by hand: run `strata prune` and pull or build the image again");
+        } catch (IOException e) {
+            throw ioFailure("touch blob " + d, e);
+        }
     }
 
     /** The tagged descriptors recorded in index.json. */
@@ -246,8 +262,21 @@ public final class Store {
         });
     }
 
-    /** Deletes every blob no tag or ref reaches (through indexes, manifests, configs, layers); returns how many. */
+    /** How long a fresh unreachable blob is kept: a build running now may not have tagged it yet. */
+    public static final java.time.Duration PRUNE_GRACE = java.time.Duration.ofMinutes(10);
+
+    /** {@link #prune(java.time.Duration)} with the default {@link #PRUNE_GRACE}. */
     public int prune() {
+        return prune(PRUNE_GRACE);
+    }
+
+    /**
+     * Deletes every blob no tag or ref reaches (through indexes, manifests, configs, layers) and that is
+     * older than {@code grace}; returns how many. The grace period protects blobs a concurrent build has
+     * written (or re-used, see {@link #putImage}) but not tagged yet.
+     */
+    public int prune(java.time.Duration grace) {
+        long keepAfter = System.currentTimeMillis() - grace.toMillis();
         return withLock(true, () -> {
             try {
                 java.util.Set<Digest> live = new java.util.HashSet<>();
@@ -276,7 +305,8 @@ public final class Store {
                 int removed = 0;
                 try (var w = Files.list(root.resolve("blobs/sha256"))) {
                     for (Path p : (Iterable<Path>) w::iterator) {
-                        if (!live.contains(new Digest("sha256", p.getFileName().toString()))) {
+                        if (!live.contains(new Digest("sha256", p.getFileName().toString()))
+                                && Files.getLastModifiedTime(p).toMillis() < keepAfter) {
                             Files.delete(p);
                             removed++;
                         }

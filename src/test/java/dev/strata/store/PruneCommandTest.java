@@ -15,7 +15,7 @@ class PruneCommandTest {
         Store s = Store.open(dir);
         var junk = s.putBlob("x", "junk".getBytes(StandardCharsets.UTF_8));
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "dev.strata.cli.Main", "prune").redirectErrorStream(true);
+                "-cp", System.getProperty("java.class.path"), "dev.strata.cli.Main", "prune", "--grace", "0s").redirectErrorStream(true);
         pb.environment().put("STRATA_HOME", dir.toString());
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

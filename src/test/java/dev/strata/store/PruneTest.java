@@ -30,12 +30,12 @@ class PruneTest {
         s.setRef("cache", "k1", record);
         Descriptor junk = s.putBlob("x", "junk".getBytes(StandardCharsets.UTF_8));
 
-        assertThat(s.prune()).isEqualTo(1);
+        assertThat(s.prune(java.time.Duration.ZERO)).isEqualTo(1);
         assertThat(s.hasBlob(junk.digest())).isFalse();
         assertThat(List.of(layer, config, md, record)).allMatch(d -> s.hasBlob(d.digest()));
 
         s.removeRef("cache", "k1");
-        assertThat(s.prune()).isEqualTo(1);
+        assertThat(s.prune(java.time.Duration.ZERO)).isEqualTo(1);
         assertThat(s.hasBlob(record.digest())).isFalse();
         assertThat(s.hasBlob(layer.digest())).isTrue();
     }
