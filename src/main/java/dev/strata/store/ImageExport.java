@@ -72,7 +72,7 @@ public final class ImageExport {
             entries.add(m);
             Files.write(index, Index.of(MediaType.OCI_INDEX, entries, Map.of()).bytes());
         } catch (IOException e) {
-            throw source.ioFailure("write the OCI layout " + dir, e);
+            throw failure("write the OCI layout " + dir, source, e);
         }
     }
 
@@ -98,7 +98,7 @@ public final class ImageExport {
                 }
             }
         } catch (IOException e) {
-            throw source.ioFailure("write an oci-archive", e);
+            throw failure("write an oci-archive", source, e);
         }
     }
 
@@ -139,7 +139,7 @@ public final class ImageExport {
             manifest.add(entry);
             tar.file("manifest.json", OciJson.bytes(manifest));
         } catch (IOException e) {
-            throw source.ioFailure("write a docker-archive", e);
+            throw failure("write a docker-archive", source, e);
         } finally {
             for (Path t : temps) {
                 try {
@@ -149,6 +149,15 @@ public final class ImageExport {
                 }
             }
         }
+    }
+
+    /** The output is not in the store, so a full disk may be either the target's or the store's (temp files). */
+    private static StrataException failure(String what, Store source, IOException e) {
+        if (String.valueOf(e.getMessage()).contains("No space left")) {
+            return StrataException.environment("cannot " + what + ": no space left on the device (the output's, or the"
+                    + " store's temp space in " + source.root().resolve("tmp") + "); free some space and save again", e);
+        }
+        return StrataException.environment("cannot " + what + ": " + e, e);
     }
 
     /** Writes the layer's plain tar to {@code tmp}, checking blob digest and diffID; returns its size. */

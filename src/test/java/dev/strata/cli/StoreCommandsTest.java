@@ -91,6 +91,33 @@ class StoreCommandsTest {
     }
 
     @Test
+    void savingOntoAFullDiskExitsFourAndLeavesNoFile() throws Exception {
+        Path root = dir.resolve("big");
+        Files.createDirectories(root);
+        byte[] b = new byte[1 << 20];
+        new java.util.Random(3).nextBytes(b);
+        Files.write(root.resolve("random.bin"), b);
+        Path bigTar = dir.resolve("big.tar");
+        tool("tar", "-C", root.toString(), "-cf", bigTar.toString(), ".");
+        assertThat(strata("import", bigTar.toString(), "-t", "big:1").code()).isZero();
+        Path mnt = dir.resolve("tiny");
+        Files.createDirectories(mnt);
+        tool("mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", mnt.toString());
+        try {
+            for (String format : List.of("oci", "docker")) {
+                Run r = strata("save", "big:1", "-o", mnt.resolve("big.tar").toString(), "--format", format);
+                assertThat(r.code()).as(r.out()).isEqualTo(4);
+                assertThat(r.out()).contains("no space left").doesNotContain("\tat ");
+                try (var l = Files.list(mnt)) {
+                    assertThat(l.count()).as("files left on the full disk").isZero();
+                }
+            }
+        } finally {
+            tool("umount", mnt.toString());
+        }
+    }
+
+    @Test
     void userErrorsExitTwoOrFourWithAMessageAndNoStackTrace() throws Exception {
         Path cut = dir.resolve("cut.tar");
         Files.write(cut, Arrays.copyOf(Files.readAllBytes(tar), 700));

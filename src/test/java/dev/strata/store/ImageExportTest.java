@@ -58,6 +58,48 @@ class ImageExportTest {
     }
 
     @Test
+    void umociUnpacksTheSavedLayoutToTheOriginalTree() throws Exception {
+        Path tree = dir.resolve("tree");
+        Files.createDirectories(tree.resolve("usr/bin"));
+        Files.createDirectories(tree.resolve("var/empty"));
+        Files.writeString(tree.resolve("usr/bin/run"), "#!/bin/sh\necho hi\n");
+        Files.setPosixFilePermissions(tree.resolve("usr/bin/run"), java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.writeString(tree.resolve("secret"), "s");
+        Files.setPosixFilePermissions(tree.resolve("secret"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Files.createSymbolicLink(tree.resolve("usr/bin/alias"), Path.of("run"));
+        byte[] big = new byte[300_000];
+        new java.util.Random(7).nextBytes(big);
+        Files.write(tree.resolve("usr/big.bin"), big);
+        Path tar = dir.resolve("tree.tar");
+        run("tar", "--sort=name", "--mtime=@0", "--owner=0", "--group=0", "--numeric-owner", "-C", tree.toString(),
+                "-cf", tar.toString(), ".");
+        Image img = store.image(ImageImport.importRootfs(store, tar, "tree:1", "tree:1", Platform.parse("linux/amd64")));
+        Path layout = dir.resolve("tree-layout");
+        ImageExport.writeOciLayout(img, store, layout, "t");
+        Path bundle = dir.resolve("tree-bundle");
+        run("umoci", "unpack", "--image", layout + ":t", bundle.toString());
+        assertThat(describe(bundle.resolve("rootfs"))).isEqualTo(describe(tree));
+    }
+
+    /** Every path with its type, mode and content (or link target), for comparing trees. */
+    private static java.util.SortedMap<String, String> describe(Path root) throws Exception {
+        java.util.SortedMap<String, String> out = new java.util.TreeMap<>();
+        try (var w = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) w::iterator) {
+                String rel = root.relativize(p).toString();
+                if (Files.isSymbolicLink(p)) {
+                    out.put(rel, "link " + Files.readSymbolicLink(p));
+                } else {
+                    String mode = java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+                    out.put(rel, Files.isDirectory(p) ? "dir " + mode
+                            : "file " + mode + " " + dev.strata.oci.Digest.sha256(Files.readAllBytes(p)));
+                }
+            }
+        }
+        return out;
+    }
+
+    @Test
     void ociArchiveIsDeterministicAndReadBySkopeo() throws Exception {
         ByteArrayOutputStream a = new ByteArrayOutputStream();
         ByteArrayOutputStream b = new ByteArrayOutputStream();
