@@ -276,59 +276,10 @@ public final class Store {
      * written (or re-used, see {@link #putImage}) but not tagged yet.
      */
     public int prune(java.time.Duration grace) {
-        long keepAfter = System.currentTimeMillis() - grace.toMillis();
-        return withLock(true, () -> {
-            try {
-                java.util.Set<Digest> live = new java.util.HashSet<>();
-                java.util.ArrayDeque<Descriptor> todo = new java.util.ArrayDeque<>(readIndex());
-                Path refs = root.resolve("refs");
-                if (Files.isDirectory(refs)) {
-                    try (var w = Files.walk(refs)) {
-                        for (Path p : (Iterable<Path>) w.filter(Files::isRegularFile)::iterator) {
-                            todo.add(readRef(p));
-                        }
-                    }
-                }
-                while (!todo.isEmpty()) {
-                    Descriptor d = todo.pop();
-                    if (!live.add(d.digest()) || !hasBlob(d.digest())) {
-                        continue;
-                    }
-                    if (MediaType.isIndex(d.mediaType())) {
-                        todo.addAll(Index.parse(readBlob(d.digest()), d.mediaType()).manifests());
-                    } else if (MediaType.isManifest(d.mediaType())) {
-                        dev.strata.oci.Manifest m = dev.strata.oci.Manifest.parse(readBlob(d.digest()), d.mediaType());
-                        todo.add(m.config());
-                        todo.addAll(m.layers());
-                    }
-                }
-                int removed = 0;
-                try (var w = Files.list(root.resolve("blobs/sha256"))) {
-                    for (Path p : (Iterable<Path>) w::iterator) {
-                        if (!live.contains(new Digest("sha256", p.getFileName().toString()))
-                                && Files.getLastModifiedTime(p).toMillis() < keepAfter) {
-                            Files.delete(p);
-                            removed++;
-                        }
-                    }
-                }
-                try (var w = Files.list(root.resolve("tmp"))) {
-                    // only stale temp files: a younger one may belong to a writer running right now
-                    long cutoff = System.currentTimeMillis() - 3_600_000L;
-                    for (Path p : (Iterable<Path>) w::iterator) {
-                        if (Files.getLastModifiedTime(p).toMillis() < cutoff) {
-                            Files.deleteIfExists(p);
-                        }
-                    }
-                }
-                return removed;
-            } catch (IOException e) {
-                throw ioFailure("prune the store", e);
-            }
-        });
+        return Pruner.prune(this, grace);
     }
 
-    private Descriptor readRef(Path p) {
+    Descriptor readRef(Path p) {
         try {
             String[] l = Files.readString(p).split("\n");
             return new Descriptor(l[0], Digest.parse(l[1]), Long.parseLong(l[2]));
@@ -363,7 +314,7 @@ public final class Store {
         return root.toAbsolutePath().normalize().toString().intern();
     }
 
-    private List<Descriptor> readIndex() {
+    List<Descriptor> readIndex() {
         Path p = root.resolve("index.json");
         try {
             return Index.parse(Files.readAllBytes(p), MediaType.OCI_INDEX).manifests();
