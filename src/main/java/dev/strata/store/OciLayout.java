@@ -48,6 +48,22 @@ public final class OciLayout {
         }
     }
 
+    /**
+     * The image named by {@code DIR[:TAG]} (the part after {@code oci-layout://}). Tags may hold ':'
+     * and '/' themselves (strata saves {@code name:tag}), so the directory is the shortest prefix
+     * ending before a ':' that is an OCI layout; without one the whole text is the directory.
+     */
+    public static Image resolve(String spec, Platform platform) {
+        for (int i = spec.indexOf(':'); i > 0; i = spec.indexOf(':', i + 1)) {
+            Path dir = Path.of(spec.substring(0, i));
+            if (Files.isRegularFile(dir.resolve("oci-layout"))) {
+                String tag = spec.substring(i + 1);
+                return open(dir).image(tag.isEmpty() ? Optional.empty() : Optional.of(tag), platform);
+            }
+        }
+        return open(Path.of(spec)).image(Optional.empty(), platform);
+    }
+
     public Path dir() {
         return dir;
     }

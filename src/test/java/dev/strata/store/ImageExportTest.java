@@ -153,6 +153,27 @@ class ImageExportTest {
     }
 
     @Test
+    void resolveSplitsDirectoryAndTagEvenWhenTheTagHoldsColons() throws Exception {
+        Path layout = dir.resolve("with:colon");
+        ImageExport.writeOciLayout(image, store, layout, "demo/base:1");
+        Platform p = Platform.parse("linux/amd64");
+        assertThat(OciLayout.resolve(layout + ":demo/base:1", p).manifest()).isEqualTo(image.manifest());
+        assertThat(OciLayout.resolve(layout.toString(), p).manifest()).isEqualTo(image.manifest());
+        assertThatThrownBy(() -> OciLayout.resolve(layout + ":other", p)).hasMessageContaining("demo/base:1");
+    }
+
+    @Test
+    void aTamperedManifestInALayoutIsRefused() throws Exception {
+        Path layout = dir.resolve("tampered");
+        ImageExport.writeOciLayout(image, store, layout, "t");
+        Path m = layout.resolve("blobs/sha256").resolve(image.manifest().digest().hex());
+        Files.writeString(m, Files.readString(m).replace("\"size\"", "\"size\" "));
+        assertThatThrownBy(() -> OciLayout.open(layout).image(Optional.of("t"), Platform.parse("linux/amd64")))
+                .isInstanceOfSatisfying(StrataException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.INPUT))
+                .hasMessageContaining("does not match its digest");
+    }
+
+    @Test
     void layoutMadeByUmoci() throws Exception {
         Path layout = dir.resolve("umoci");
         run("umoci", "init", "--layout", layout.toString());
