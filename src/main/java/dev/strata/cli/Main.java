@@ -14,7 +14,11 @@ import picocli.CommandLine.Command;
         description = "Daemonless Dockerfile to OCI image builder with a registry-backed layer cache.",
         subcommands = {
             // one line per command; keep sorted
+            BuildCommand.class,
+            CheckCommand.class,
             CommandLine.HelpCommand.class,
+            ImagesCommand.class,
+            PruneCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -1,0 +1,41 @@
+package dev.strata.cli;
+
+import dev.strata.error.StrataException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/** Shared parsing of {@code --build-arg} and of where the Dockerfile is, as docker does it. */
+final class BuildArgs {
+    private BuildArgs() {
+    }
+
+    /**
+     * {@code NAME=value}, or {@code NAME} alone to take the value from the environment (skipped, like
+     * docker, when the environment has no such variable).
+     */
+    static Map<String, String> parse(List<String> args, Function<String, String> environment) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String a : args) {
+            int eq = a.indexOf('=');
+            String name = eq < 0 ? a : a.substring(0, eq);
+            if (name.isEmpty()) {
+                throw StrataException.input("--build-arg \"" + a + "\" has no name: use --build-arg NAME=value");
+            }
+            if (eq >= 0) {
+                out.put(name, a.substring(eq + 1));
+            } else {
+                Optional.ofNullable(environment.apply(name)).ifPresent(v -> out.put(name, v));
+            }
+        }
+        return out;
+    }
+
+    /** {@code -f} as given, else {@code CONTEXT/Dockerfile}. */
+    static Path dockerfile(Optional<Path> file, String context) {
+        return file.orElseGet(() -> Path.of(context).resolve("Dockerfile").normalize());
+    }
+}

@@ -1,0 +1,62 @@
+package dev.strata.dockerfile;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What a build asks of the Dockerfile: {@code --build-arg}s, {@code --target}, and the build and
+ * target platforms as {@code os/arch[/variant]}.
+ */
+public record BuildOptions(Map<String, String> buildArgs, Optional<String> target, String buildPlatform,
+        String targetPlatform) {
+    public BuildOptions {
+        buildArgs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(buildArgs));
+    }
+
+    /** Build args and target; both platforms the host's. */
+    public static BuildOptions of(Map<String, String> buildArgs, Optional<String> target) {
+        String host = hostPlatform();
+        return new BuildOptions(buildArgs, target, host, host);
+    }
+
+    public static BuildOptions defaults() {
+        return of(Map.of(), Optional.empty());
+    }
+
+    public BuildOptions withTargetPlatform(String platform) {
+        return new BuildOptions(buildArgs, target, buildPlatform, platform);
+    }
+
+    /** {@code linux/amd64} or {@code linux/arm64}... from the JVM's os.arch. */
+    public static String hostPlatform() {
+        String arch = System.getProperty("os.arch", "amd64").toLowerCase(Locale.ROOT);
+        String a = switch (arch) {
+            case "x86_64", "amd64" -> "amd64";
+            case "aarch64", "arm64" -> "arm64";
+            case "x86", "i386", "i686" -> "386";
+            case "ppc64le" -> "ppc64le";
+            case "s390x" -> "s390x";
+            case "riscv64" -> "riscv64";
+            default -> arch;
+        };
+        return "linux/" + a;
+    }
+
+    /** BUILDPLATFORM, BUILDOS, ..., TARGETVARIANT: the ARGs docker predefines from the platforms. */
+    public Map<String, String> platformArgs() {
+        Map<String, String> out = new LinkedHashMap<>();
+        put(out, "BUILD", buildPlatform);
+        put(out, "TARGET", targetPlatform);
+        return out;
+    }
+
+    private static void put(Map<String, String> out, String prefix, String platform) {
+        String[] p = platform.split("/");
+        out.put(prefix + "PLATFORM", platform);
+        out.put(prefix + "OS", p[0]);
+        out.put(prefix + "ARCH", p.length > 1 ? p[1] : "");
+        out.put(prefix + "VARIANT", p.length > 2 ? p[2] : "");
+    }
+}

@@ -1,0 +1,5 @@
+package dev.strata.dockerfile;
+
+/** {@code FROM scratch}: an empty filesystem and config. */
+public record Scratch() implements StageBase {
+}

@@ -1,0 +1,5 @@
+package dev.strata.dockerfile;
+
+/** What a stage starts from: an image reference, an earlier stage, or nothing ({@code scratch}). */
+public sealed interface StageBase permits BaseImage, BaseStage, Scratch {
+}

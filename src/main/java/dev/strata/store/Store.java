@@ -1,0 +1,354 @@
+package dev.strata.store;
+
+import dev.strata.error.StrataException;
+import dev.strata.oci.Descriptor;
+import dev.strata.oci.Digest;
+import dev.strata.oci.Index;
+import dev.strata.oci.MediaType;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+/**
+ * A content store in OCI image-layout form (oci-layout, index.json, blobs/sha256/HEX), so skopeo
+ * and umoci read it directly. Blobs are written under a temp name, verified, fsync'd and renamed,
+ * so a reader never sees a partial blob and two writers of one blob leave one good copy.
+ */
+public final class Store {
+    /** Annotation holding the short name:tag, as the OCI layout spec defines it. */
+    public static final String REF_NAME = "org.opencontainers.image.ref.name";
+    /** Annotation holding the fully-qualified reference the tag was made from. */
+    public static final String FULL_REF = "strata.reference";
+
+    private final Path root;
+
+    private Store(Path root) {
+        this.root = root;
+    }
+
+    /** Opens (creating if needed) the store at {@code root}. */
+    public static Store open(Path root) {
+        Store s = new Store(root);
+        try {
+            Files.createDirectories(root.resolve("blobs/sha256"));
+            Files.createDirectories(root.resolve("tmp"));
+            s.withLock(true, () -> {
+                try {
+                    Path layout = root.resolve("oci-layout");
+                    if (!Files.exists(layout)) {
+                        s.atomicWrite(layout, "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8));
+                    }
+                    if (!Files.exists(root.resolve("index.json"))) {
+                        s.writeIndex(List.of());
+                    }
+                } catch (IOException e) {
+                    throw s.ioFailure("initialise the store", e);
+                }
+                return null;
+            });
+        } catch (IOException e) {
+            throw s.ioFailure("create the store directories", e);
+        }
+        return s;
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public Path blobPath(Digest d) {
+        return root.resolve("blobs").resolve(d.algorithm()).resolve(d.hex());
+    }
+
+    public boolean hasBlob(Digest d) {
+        return Files.isRegularFile(blobPath(d));
+    }
+
+    /** Stores bytes read from {@code in}; if {@code expected} is given the content must match it. */
+    public Descriptor putBlob(String mediaType, InputStream in, Optional<Digest> expected) {
+        Path tmp = root.resolve("tmp").resolve("blob-" + UUID.randomUUID());
+        try {
+            MessageDigest md = expected.map(Digest::newHasher).orElseGet(Digest::newSha256);
+            long size = 0;
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                    OutputStream out = Channels.newOutputStream(ch)) {
+                byte[] buf = new byte[1 << 16];
+                int n;
+                while ((n = in.read(buf)) > 0) {
+                    md.update(buf, 0, n);
+                    out.write(buf, 0, n);
+                    size += n;
+                }
+                ch.force(true);
+            }
+            Digest actual = Digest.finish(expected.map(Digest::algorithm).orElse("sha256"), md);
+            if (expected.isPresent() && !expected.get().equals(actual)) {
+                throw StrataException.input("blob content does not match its digest: expected "
+                        + expected.get() + ", got " + actual + "; the source is corrupt, fetch it again");
+            }
+            Path dest = blobPath(actual);
+            Files.createDirectories(dest.getParent());
+            try {
+                Files.move(tmp, dest, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, dest, StandardCopyOption.REPLACE_EXISTING);
+            }
+            return new Descriptor(mediaType, actual, size);
+        } catch (IOException e) {
+            throw ioFailure("write a blob into " + root, e);
+        } finally {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // best effort: a leftover temp file is removed by prune
+            }
+        }
+    }
+
+    public Descriptor putBlob(String mediaType, byte[] bytes) {
+        return putBlob(mediaType, new java.io.ByteArrayInputStream(bytes), Optional.empty());
+    }
+
+    /** Opens a blob for reading; a missing blob is a clear environment error. */
+    public InputStream openBlob(Digest d) {
+        try {
+            return Files.newInputStream(blobPath(d));
+        } catch (NoSuchFileException e) {
+            throw StrataException.environment("blob " + d + " is missing from the store " + root
+                    + "; files were deleted by hand: run `strata prune` and pull or build the image again");
+        } catch (IOException e) {
+            throw ioFailure("read blob " + d, e);
+        }
+    }
+
+    public byte[] readBlob(Digest d) {
+        try (InputStream in = openBlob(d)) {
+            byte[] b = in.readAllBytes();
+            if (!Digest.fromHash(d.algorithm(), d.newHasher().digest(b)).equals(d)) {
+                throw StrataException.environment("blob " + d + " in the store " + root
+                        + " is corrupt (its bytes do not match its digest): delete it and run `strata prune`, then pull again");
+            }
+            return b;
+        } catch (IOException e) {
+            throw ioFailure("read blob " + d, e);
+        }
+    }
+
+    /** The tagged descriptors recorded in index.json. */
+    public List<Descriptor> tags() {
+        return withLock(false, this::readIndex);
+    }
+
+    public Optional<Descriptor> resolve(String name) {
+        return tags().stream().filter(t -> name.equals(t.annotations().get(REF_NAME))).findFirst();
+    }
+
+    /** Points {@code name} (name:tag) at {@code manifest}, replacing an older entry of that name. */
+    public void tag(String name, String fullRef, Descriptor manifest) {
+        withLock(true, () -> {
+            List<Descriptor> list = new ArrayList<>(readIndex());
+            list.removeIf(t -> name.equals(t.annotations().get(REF_NAME)));
+            list.add(manifest.withAnnotations(Map.of(REF_NAME, name, FULL_REF, fullRef)));
+            writeIndex(list);
+            return null;
+        });
+    }
+
+    /** Blobs of this store as a source for lazy layers (read on open, not before). */
+    public dev.strata.oci.BlobSource blobSource() {
+        return d -> openBlob(d.digest());
+    }
+
+    /** The image a tag (name:tag) points at. */
+    public Optional<dev.strata.oci.Image> image(String name) {
+        return resolve(name).map(this::image);
+    }
+
+    /** The image of a manifest descriptor stored here. */
+    public dev.strata.oci.Image image(Descriptor manifest) {
+        return StoredImage.load(this, dev.strata.oci.Manifest.parse(readBlob(manifest.digest()), manifest.mediaType()));
+    }
+
+    /** Keeps {@code target} alive under refs/NAMESPACE/NAME (e.g. cache records) until removed. */
+    public void setRef(String namespace, String name, Descriptor target) {
+        checkRefPart(namespace);
+        checkRefPart(name);
+        withLock(true, () -> {
+            try {
+                Path p = root.resolve("refs").resolve(namespace).resolve(name);
+                Files.createDirectories(p.getParent());
+                atomicWrite(p, (target.mediaType() + "\n" + target.digest() + "\n" + target.size() + "\n")
+                        .getBytes(StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw ioFailure("write ref " + namespace + "/" + name, e);
+            }
+            return null;
+        });
+    }
+
+    public Optional<Descriptor> ref(String namespace, String name) {
+        checkRefPart(namespace);
+        checkRefPart(name);
+        Path p = root.resolve("refs").resolve(namespace).resolve(name);
+        return withLock(false, () -> Files.exists(p) ? Optional.of(readRef(p)) : Optional.empty());
+    }
+
+    public void removeRef(String namespace, String name) {
+        checkRefPart(namespace);
+        checkRefPart(name);
+        withLock(true, () -> {
+            try {
+                Files.deleteIfExists(root.resolve("refs").resolve(namespace).resolve(name));
+            } catch (IOException e) {
+                throw ioFailure("remove ref " + namespace + "/" + name, e);
+            }
+            return null;
+        });
+    }
+
+    /** Deletes every blob no tag or ref reaches (through indexes, manifests, configs, layers); returns how many. */
+    public int prune() {
+        return withLock(true, () -> {
+            try {
+                java.util.Set<Digest> live = new java.util.HashSet<>();
+                java.util.ArrayDeque<Descriptor> todo = new java.util.ArrayDeque<>(readIndex());
+                Path refs = root.resolve("refs");
+                if (Files.isDirectory(refs)) {
+                    try (var w = Files.walk(refs)) {
+                        for (Path p : (Iterable<Path>) w.filter(Files::isRegularFile)::iterator) {
+                            todo.add(readRef(p));
+                        }
+                    }
+                }
+                while (!todo.isEmpty()) {
+                    Descriptor d = todo.pop();
+                    if (!live.add(d.digest()) || !hasBlob(d.digest())) {
+                        continue;
+                    }
+                    if (MediaType.isIndex(d.mediaType())) {
+                        todo.addAll(Index.parse(readBlob(d.digest()), d.mediaType()).manifests());
+                    } else if (MediaType.isManifest(d.mediaType())) {
+                        dev.strata.oci.Manifest m = dev.strata.oci.Manifest.parse(readBlob(d.digest()), d.mediaType());
+                        todo.add(m.config());
+                        todo.addAll(m.layers());
+                    }
+                }
+                int removed = 0;
+                try (var w = Files.list(root.resolve("blobs/sha256"))) {
+                    for (Path p : (Iterable<Path>) w::iterator) {
+                        if (!live.contains(new Digest("sha256", p.getFileName().toString()))) {
+                            Files.delete(p);
+                            removed++;
+                        }
+                    }
+                }
+                try (var w = Files.list(root.resolve("tmp"))) {
+                    // only stale temp files: a younger one may belong to a writer running right now
+                    long cutoff = System.currentTimeMillis() - 3_600_000L;
+                    for (Path p : (Iterable<Path>) w::iterator) {
+                        if (Files.getLastModifiedTime(p).toMillis() < cutoff) {
+                            Files.deleteIfExists(p);
+                        }
+                    }
+                }
+                return removed;
+            } catch (IOException e) {
+                throw ioFailure("prune the store", e);
+            }
+        });
+    }
+
+    private Descriptor readRef(Path p) {
+        try {
+            String[] l = Files.readString(p).split("\n");
+            return new Descriptor(l[0], Digest.parse(l[1]), Long.parseLong(l[2]));
+        } catch (IOException | RuntimeException e) {
+            throw StrataException.environment("the store ref " + p + " is unreadable (" + e.getMessage()
+                    + "); delete that file and run `strata prune`", e);
+        }
+    }
+
+    private static void checkRefPart(String part) {
+        if (!part.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
+            throw StrataException.input("bad store ref name '" + part + "': use letters, digits, '.', '_' or '-'");
+        }
+    }
+
+    /** Runs {@code body} holding the store lock, shared or exclusive, across threads and processes. */
+    public <T> T withLock(boolean exclusive, Supplier<T> body) {
+        try (FileChannel ch = FileChannel.open(root.resolve("lock"), StandardOpenOption.CREATE,
+                StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            // a FileLock is per-process; synchronising on the store keeps threads of one JVM apart
+            synchronized (lockMonitor()) {
+                try (FileLock l = ch.lock(0, Long.MAX_VALUE, !exclusive)) {
+                    return body.get();
+                }
+            }
+        } catch (IOException e) {
+            throw ioFailure("lock the store", e);
+        }
+    }
+
+    private Object lockMonitor() {
+        return root.toAbsolutePath().normalize().toString().intern();
+    }
+
+    private List<Descriptor> readIndex() {
+        Path p = root.resolve("index.json");
+        try {
+            return Index.parse(Files.readAllBytes(p), MediaType.OCI_INDEX).manifests();
+        } catch (IOException e) {
+            throw ioFailure("read " + p, e);
+        } catch (StrataException e) {
+            throw StrataException.environment("the store index " + p + " is corrupt (" + e.getMessage()
+                    + "); restore it from a backup or remove the store directory", e);
+        }
+    }
+
+    private void writeIndex(List<Descriptor> list) {
+        try {
+            atomicWrite(root.resolve("index.json"), Index.of(MediaType.OCI_INDEX, list, Map.of()).bytes());
+        } catch (IOException e) {
+            throw ioFailure("write index.json", e);
+        }
+    }
+
+    private void atomicWrite(Path dest, byte[] bytes) throws IOException {
+        Path tmp = root.resolve("tmp").resolve("w-" + UUID.randomUUID());
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                ch.write(java.nio.ByteBuffer.wrap(bytes));
+                ch.force(true);
+            }
+            Files.move(tmp, dest, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private StrataException ioFailure(String what, IOException e) {
+        String msg = String.valueOf(e.getMessage());
+        if (msg.contains("No space left")) {
+            return StrataException.environment("cannot " + what + ": no space left on the device holding "
+                    + root + "; free some space or run `strata prune`", e);
+        }
+        return StrataException.environment("cannot " + what + " (" + root + "): " + e, e);
+    }
+}

@@ -1,0 +1,5 @@
+# expect: stages=1 needed=1
+FROM alpine
+RUN echo one && \
+    echo two
+CMD ["sh"]
