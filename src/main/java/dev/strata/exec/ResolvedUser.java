@@ -46,6 +46,10 @@ public record ResolvedUser(int uid, int gid, List<Integer> additionalGids, Strin
             gid = parse(entry[3], spec);
             home = entry[5].isEmpty() ? "/" : entry[5];
             name = entry[0];
+        } else if (userPart.equals("root")) {
+            uid = 0; // docker runs as root even when the image has no /etc/passwd (FROM scratch)
+            gid = 0;
+            home = "/root";
         } else if (isNumber(userPart)) {
             uid = parse(userPart, spec);
             gid = 0;

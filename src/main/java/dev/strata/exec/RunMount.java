@@ -65,4 +65,8 @@ public sealed interface RunMount {
     /** {@code type=tmpfs}: an empty tmpfs, {@code size} bytes at most when given. */
     record Tmpfs(String target, OptionalLong size) implements RunMount {
     }
+
+    /** {@code type=ssh}: not supported yet; running a step with it is an input error saying so. */
+    record Ssh(String target, String id) implements RunMount {
+    }
 }

@@ -16,6 +16,10 @@ public record RunResult(int exitCode, Path upperDir, Duration elapsed) implement
     /** Removes the upper dir and the step's scratch directory around it. */
     @Override
     public void close() {
-        throw new UnsupportedOperationException("not yet");
+        Tree.delete(upperDir);
+        Path step = upperDir.toAbsolutePath().getParent();
+        if (step != null && step.getFileName().toString().startsWith("strata-run-")) {
+            Tree.delete(step);
+        }
     }
 }

@@ -9,6 +9,19 @@ import java.util.Optional;
 
 /** {@link EnvironmentProbe} answered by this machine's /proc and PATH. */
 final class SystemProbe implements EnvironmentProbe {
+    private final List<String> searchPath;
+
+    /** Searches $PATH and the usual bin and sbin dirs. */
+    SystemProbe() {
+        List<String> dirs = new ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "").split(":")));
+        dirs.addAll(List.of("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"));
+        this.searchPath = List.copyOf(dirs);
+    }
+
+    /** Searches only {@code searchPath} for executables (tests give a fake PATH). */
+    SystemProbe(List<String> searchPath) {
+        this.searchPath = List.copyOf(searchPath);
+    }
 
     @Override
     public boolean isRoot() {
@@ -26,9 +39,7 @@ final class SystemProbe implements EnvironmentProbe {
 
     @Override
     public Optional<Path> executable(String name) {
-        List<String> dirs = new ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "").split(":")));
-        dirs.addAll(List.of("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"));
-        for (String d : dirs) {
+        for (String d : searchPath) {
             if (d.isEmpty()) {
                 continue;
             }
