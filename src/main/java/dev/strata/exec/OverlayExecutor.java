@@ -59,7 +59,11 @@ final class OverlayExecutor implements RunExecutor {
                     + e.getMessage(), e);
         }
         Running running = new Running(id, step);
-        Thread hook = new Thread(running::abort, "strata-run-cleanup-" + id);
+        // Ctrl-C or a kill: the run thread may never reach its finally, so the hook cleans up itself
+        Thread hook = new Thread(() -> {
+            running.abort();
+            Tree.delete(step);
+        }, "strata-run-cleanup-" + id);
         Runtime.getRuntime().addShutdownHook(hook);
         boolean ok = false;
         try (MountPlan plan = prepare(request, step, running)) {
