@@ -29,6 +29,8 @@ final class OverlayExecutor implements RunExecutor {
     private final Path unshare;
     private final boolean maskUnified;
     private final SecureRandom random = new SecureRandom();
+    /** Opaque-dir answers for the lower dirs, which are immutable snapshots (see RootfsView). */
+    private final java.util.Map<Path, Boolean> opaque = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * @param runtime     the crun or runc binary (ignored for chroot)
@@ -101,7 +103,7 @@ final class OverlayExecutor implements RunExecutor {
         for (int i = 0; i < request.lowerDirs().size(); i++) {
             Files.createSymbolicLink(step.resolve("l/" + i), request.lowerDirs().get(i).toAbsolutePath());
         }
-        RootfsView view = RootfsView.of(request.lowerDirs());
+        RootfsView view = RootfsView.of(request.lowerDirs(), opaque);
         ResolvedUser user = ResolvedUser.resolve(request.user(), view);
         InitLayer init = new InitLayer(step.resolve("init"), view);
         for (String d : List.of("/proc", "/dev", "/sys")) {

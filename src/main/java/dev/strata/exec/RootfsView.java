@@ -23,17 +23,26 @@ import java.util.Optional;
 public final class RootfsView {
     private static final int MAX_SYMLINKS = 40;
     private final List<Path> topFirst;
-    private final Map<Path, Boolean> opaqueCache = new HashMap<>();
+    private final Map<Path, Boolean> opaqueCache;
 
-    private RootfsView(List<Path> topFirst) {
+    private RootfsView(List<Path> topFirst, Map<Path, Boolean> opaqueCache) {
         this.topFirst = topFirst;
+        this.opaqueCache = opaqueCache;
     }
 
     /** A view over {@code lowerDirs}, base layer first (as overlayfs lowerdirs are given reversed). */
     public static RootfsView of(List<Path> lowerDirs) {
+        return of(lowerDirs, new HashMap<>());
+    }
+
+    /**
+     * A view sharing {@code opaqueCache} (dir -> opaque) with other views: reading a trusted xattr
+     * costs a process, and snapshot dirs never change, so an executor keeps the answers.
+     */
+    static RootfsView of(List<Path> lowerDirs, Map<Path, Boolean> opaqueCache) {
         List<Path> top = new ArrayList<>(lowerDirs);
         java.util.Collections.reverse(top);
-        return new RootfsView(List.copyOf(top));
+        return new RootfsView(List.copyOf(top), opaqueCache);
     }
 
     /** The host path of {@code path}, symlinks followed inside the rootfs; empty if absent. */
@@ -100,7 +109,7 @@ public final class RootfsView {
         List<String> comps = components(path);
         for (Path layer : topFirst) {
             Path p = layer;
-            boolean hidesBelow = false;
+            List<Path> dirs = new ArrayList<>();
             boolean blocked = false;
             for (int i = 0; i < comps.size(); i++) {
                 String name = comps.get(i);
@@ -119,17 +128,18 @@ public final class RootfsView {
                     if (!Files.isDirectory(next, LinkOption.NOFOLLOW_LINKS)) {
                         return Optional.empty(); // a file here hides the directory of lower layers
                     }
-                    if (isOpaque(next)) {
-                        hidesBelow = true;
-                    }
+                    dirs.add(next);
                 }
                 p = next;
             }
             if (!blocked) {
                 return Optional.of(p);
             }
-            if (hidesBelow) {
-                return Optional.empty();
+            // only a miss needs to know whether this layer's dirs hide the ones below
+            for (Path d : dirs) {
+                if (isOpaque(d)) {
+                    return Optional.empty();
+                }
             }
         }
         return Optional.empty();
@@ -146,8 +156,13 @@ public final class RootfsView {
     }
 
     private boolean isOpaque(Path dir) {
-        return opaqueCache.computeIfAbsent(dir, d -> Files.exists(d.resolve(".wh..wh..opq"))
-                || Xattrs.get(d, "trusted.overlay.opaque").map("y"::equals).orElse(false));
+        Boolean known = opaqueCache.get(dir);
+        if (known == null) {
+            known = Files.exists(dir.resolve(".wh..wh..opq"))
+                    || Xattrs.get(dir, "trusted.overlay.opaque").map("y"::equals).orElse(false);
+            opaqueCache.put(dir, known);
+        }
+        return known;
     }
 
     private static List<String> components(String path) {

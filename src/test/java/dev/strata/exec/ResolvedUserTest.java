@@ -75,4 +75,29 @@ class ResolvedUserTest {
         assertThat(v.realPath("/var/run/secrets/x")).isEqualTo("/run/secrets/x");
         assertThat(v.realPath("/../../etc/link")).isEqualTo("/etc/real");
     }
+
+    @Test
+    void opaqueDirsHideWhatIsBelowInBothForms() throws Exception {
+        for (String layer : List.of("o0", "o1", "o2")) {
+            Files.createDirectories(dir.resolve(layer + "/etc"));
+        }
+        Files.writeString(dir.resolve("o0/etc/passwd"), "root:x:0:0::/:/bin/sh\n");
+        Files.writeString(dir.resolve("o0/etc/group"), "root:x:0:\n");
+        Files.writeString(dir.resolve("o1/etc/.wh..wh..opq"), "");
+        Files.writeString(dir.resolve("o1/etc/group"), "g:x:5:\n");
+        RootfsView plain = RootfsView.of(List.of(dir.resolve("o0"), dir.resolve("o1")));
+        assertThat(plain.read("/etc/passwd")).isEmpty();
+        assertThat(plain.read("/etc/group")).isPresent();
+
+        Files.createDirectories(dir.resolve("x0/etc"));
+        Files.writeString(dir.resolve("x0/etc/passwd"), "root:x:0:0::/:/bin/sh\n");
+        Files.createDirectories(dir.resolve("x1/etc"));
+        RootfsView before = RootfsView.of(List.of(dir.resolve("x0"), dir.resolve("x1")));
+        assertThat(before.read("/etc/passwd")).isPresent();
+        Process p = new ProcessBuilder("setfattr", "-n", "trusted.overlay.opaque", "-v", "y",
+                dir.resolve("x1/etc").toString()).inheritIO().start();
+        assertThat(p.waitFor()).isZero();
+        RootfsView after = RootfsView.of(List.of(dir.resolve("x0"), dir.resolve("x1")));
+        assertThat(after.read("/etc/passwd")).isEmpty();
+    }
 }
