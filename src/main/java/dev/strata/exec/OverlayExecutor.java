@@ -66,7 +66,12 @@ final class OverlayExecutor implements RunExecutor {
             running.abort();
             Tree.delete(step);
         }, "strata-run-cleanup-" + id);
-        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            Runtime.getRuntime().addShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            Tree.delete(step);
+            throw StrataException.environment("strata is shutting down: the RUN step was not started");
+        }
         boolean ok = false;
         try (MountPlan plan = prepare(request, step, running)) {
             int exit = running.await(request.output());
