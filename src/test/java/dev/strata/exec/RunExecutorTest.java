@@ -177,4 +177,22 @@ class RunExecutorTest {
             assertThat(ran.upperFiles()).isEmpty();
         }
     }
+
+    @ParameterizedTest
+    @EnumSource(value = Isolation.class, names = {"CRUN", "RUNC"})
+    void manyLowerDirsStackInOrder(Isolation isolation) throws IOException {
+        List<Path> lowers = new java.util.ArrayList<>(List.of(rootfs));
+        for (int i = 0; i < 60; i++) {
+            Path layer = Files.createDirectories(shared.resolve("stack-" + isolation + "/" + i + "/layers"));
+            Files.writeString(layer.resolve("f" + i), "");
+            Files.writeString(layer.resolve("top"), Integer.toString(i));
+            lowers.add(layer.getParent());
+        }
+        Steps.Ran ran = Steps.run(isolation, Steps.sh("ls /layers | grep -c '^f'; cat /layers/top; echo; printf tail", work,
+                lowers));
+        try (RunResult r = ran.result()) {
+            assertThat(ran.lines()).containsExactly("60", "59", "tail");
+            assertThat(ran.upperFiles()).isEmpty();
+        }
+    }
 }
