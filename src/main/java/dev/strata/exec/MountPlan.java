@@ -99,7 +99,7 @@ final class MountPlan implements AutoCloseable {
             name = c.hostDir().get().getFileName().toString();
         } else {
             root = request.cacheRoot().orElseThrow(() -> new IllegalArgumentException(
-                    "type=cache mounts need RunRequest.cacheRoot"));
+                    "type=cache mounts need RunRequest.cacheRoot")).toAbsolutePath();
             name = cacheName(c.id());
         }
         try {
