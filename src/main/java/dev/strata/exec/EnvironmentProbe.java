@@ -1,0 +1,31 @@
+package dev.strata.exec;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * What runtime detection asks of the machine. {@link #system()} asks the real one; tests give
+ * their own answers to check the errors a machine without root, runtime or overlayfs gets.
+ */
+public interface EnvironmentProbe {
+
+    /** Whether this process runs as root (uid 0). */
+    boolean isRoot();
+
+    /** The executable {@code name} on PATH (or in the usual sbin directories). */
+    Optional<Path> executable(String name);
+
+    /** Whether the kernel offers overlayfs. */
+    boolean overlaySupported();
+
+    /**
+     * Whether cgroup v1 hierarchies and a cgroup v2 mount at /sys/fs/cgroup/unified coexist, which
+     * crun 1.8 refuses unless the v2 mount is masked.
+     */
+    boolean hybridCgroups();
+
+    /** The probe of this machine. */
+    static EnvironmentProbe system() {
+        return new SystemProbe();
+    }
+}

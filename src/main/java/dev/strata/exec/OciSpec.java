@@ -1,0 +1,131 @@
+package dev.strata.exec;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.util.List;
+
+/** The OCI runtime spec (config.json) of one RUN step, shaped like docker's defaults. */
+final class OciSpec {
+    /** Docker's default capability set. */
+    static final List<String> CAPABILITIES = List.of("CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID",
+            "CAP_FOWNER", "CAP_MKNOD", "CAP_NET_RAW", "CAP_SETGID", "CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP",
+            "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE");
+    private static final List<String> MASKED = List.of("/proc/asound", "/proc/acpi", "/proc/kcore", "/proc/keys",
+            "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi",
+            "/sys/firmware");
+    private static final List<String> READONLY = List.of("/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys",
+            "/proc/sysrq-trigger");
+
+    private OciSpec() {
+    }
+
+    /**
+     * The spec as JSON bytes.
+     *
+     * @param etc the destinations (symlinks resolved) and host files of /etc/hosts, resolv.conf, hostname
+     */
+    static byte[] json(RunRequest request, List<String> env, String cwd, ResolvedUser user, Path rootfs,
+                       String cgroupsPath, List<String[]> etc, List<MountPlan.Planned> extra) {
+        ObjectMapper om = new ObjectMapper();
+        ObjectNode spec = om.createObjectNode();
+        spec.put("ociVersion", "1.0.2");
+        ObjectNode process = spec.putObject("process");
+        process.put("terminal", false);
+        ObjectNode u = process.putObject("user");
+        u.put("uid", user.uid());
+        u.put("gid", user.gid());
+        if (!user.additionalGids().isEmpty()) {
+            ArrayNode g = u.putArray("additionalGids");
+            user.additionalGids().forEach(g::add);
+        }
+        strings(process.putArray("args"), request.argv());
+        strings(process.putArray("env"), env);
+        process.put("cwd", cwd);
+        ObjectNode caps = process.putObject("capabilities");
+        for (String set : List.of("bounding", "effective", "permitted")) {
+            strings(caps.putArray(set), CAPABILITIES);
+        }
+        ObjectNode rlimit = process.putArray("rlimits").addObject();
+        rlimit.put("type", "RLIMIT_NOFILE");
+        long nofile = openFilesLimit();
+        rlimit.put("hard", nofile);
+        rlimit.put("soft", nofile);
+        process.put("noNewPrivileges", false);
+        ObjectNode root = spec.putObject("root");
+        root.put("path", rootfs.toString());
+        root.put("readonly", false);
+        spec.put("hostname", request.hostname());
+
+        ArrayNode mounts = spec.putArray("mounts");
+        mount(mounts, "/proc", "proc", "proc", List.of("nosuid", "noexec", "nodev"));
+        mount(mounts, "/dev", "tmpfs", "tmpfs", List.of("nosuid", "strictatime", "mode=755", "size=65536k"));
+        mount(mounts, "/dev/pts", "devpts", "devpts",
+                List.of("nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"));
+        mount(mounts, "/dev/shm", "tmpfs", "shm", List.of("nosuid", "noexec", "nodev", "mode=1777", "size=65536k"));
+        mount(mounts, "/dev/mqueue", "mqueue", "mqueue", List.of("nosuid", "noexec", "nodev"));
+        mount(mounts, "/sys", "sysfs", "sysfs", List.of("nosuid", "noexec", "nodev", "ro"));
+        for (String[] e : etc) {
+            mount(mounts, e[0], "bind", e[1], List.of("rbind", "ro"));
+        }
+        for (MountPlan.Planned p : extra) {
+            if (p.tmpfs()) {
+                List<String> opts = p.size().isPresent()
+                        ? List.of("nosuid", "nodev", "size=" + p.size().getAsLong()) : List.of("nosuid", "nodev");
+                mount(mounts, p.destination(), "tmpfs", "tmpfs", opts);
+            } else {
+                mount(mounts, p.destination(), "bind", p.source().toString(),
+                        List.of("rbind", p.readonly() ? "ro" : "rw"));
+            }
+        }
+
+        ObjectNode linux = spec.putObject("linux");
+        linux.put("cgroupsPath", cgroupsPath);
+        ArrayNode ns = linux.putArray("namespaces");
+        for (String t : List.of("pid", "ipc", "uts", "mount")) {
+            ns.addObject().put("type", t);
+        }
+        if (request.network() == NetworkMode.NONE) {
+            ns.addObject().put("type", "network");
+        }
+        strings(linux.putArray("maskedPaths"), MASKED);
+        strings(linux.putArray("readonlyPaths"), READONLY);
+        try {
+            return om.writerWithDefaultPrettyPrinter().writeValueAsBytes(spec);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Docker's 1048576, capped at this process's hard limit: raising it needs CAP_SYS_RESOURCE,
+     * which root in a container may lack, and the runtime then refuses to start.
+     */
+    static long openFilesLimit() {
+        long want = 1048576;
+        try {
+            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/limits"))) {
+                if (line.startsWith("Max open files")) {
+                    String[] f = line.substring("Max open files".length()).trim().split("\\s+");
+                    return f[1].equals("unlimited") ? want : Math.min(want, Long.parseLong(f[1]));
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            return want;
+        }
+        return want;
+    }
+
+    private static void mount(ArrayNode mounts, String dest, String type, String source, List<String> options) {
+        ObjectNode m = mounts.addObject();
+        m.put("destination", dest);
+        m.put("type", type);
+        m.put("source", source);
+        strings(m.putArray("options"), options);
+    }
+
+    private static void strings(ArrayNode a, List<String> values) {
+        values.forEach(a::add);
+    }
+}

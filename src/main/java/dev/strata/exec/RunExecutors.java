@@ -1,0 +1,57 @@
+package dev.strata.exec;
+
+import dev.strata.error.StrataException;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** Chooses how RUN steps are isolated on this machine. */
+public final class RunExecutors {
+    private RunExecutors() {
+    }
+
+    /**
+     * Probes crun, then runc, then chroot isolation (or only the one {@code requested}).
+     *
+     * @throws StrataException ENVIRONMENT (exit 4) naming what is missing (root, overlayfs, a
+     *                         runtime) and what to install
+     */
+    public static RunExecutor probe(Optional<Isolation> requested) {
+        return probe(requested, EnvironmentProbe.system());
+    }
+
+    /** {@link #probe(Optional)} against the given view of the machine. */
+    public static RunExecutor probe(Optional<Isolation> requested, EnvironmentProbe env) {
+        if (!env.isRoot()) {
+            throw StrataException.environment("RUN steps need root: strata mounts overlayfs and starts an OCI "
+                    + "runtime for them; run strata as root (for example with sudo)");
+        }
+        if (!env.overlaySupported()) {
+            throw StrataException.environment("overlayfs is not available in this kernel: load it with "
+                    + "'modprobe overlay' (RUN steps run on overlayfs)");
+        }
+        Path unshare = env.executable("unshare").orElseThrow(() -> StrataException.environment(
+                "unshare not found on PATH: install util-linux (apt-get install util-linux)"));
+        env.executable("mount").orElseThrow(() -> StrataException.environment(
+                "mount not found on PATH: install mount (apt-get install mount)"));
+        if (requested.isPresent()) {
+            Isolation i = requested.get();
+            if (i == Isolation.CHROOT) {
+                return new OverlayExecutor(i, unshare, unshare, false);
+            }
+            Path runtime = env.executable(i.flag()).orElseThrow(() -> StrataException.environment(
+                    "--isolation=" + i.flag() + ": " + i.flag() + " not found on PATH: install it (apt-get install "
+                            + i.flag() + ") or choose another with --isolation=crun|runc|chroot"));
+            return new OverlayExecutor(i, runtime, unshare, i == Isolation.CRUN && env.hybridCgroups());
+        }
+        Optional<Path> crun = env.executable("crun");
+        if (crun.isPresent()) {
+            return new OverlayExecutor(Isolation.CRUN, crun.get(), unshare, env.hybridCgroups());
+        }
+        Optional<Path> runc = env.executable("runc");
+        if (runc.isPresent()) {
+            return new OverlayExecutor(Isolation.RUNC, runc.get(), unshare, false);
+        }
+        // unshare + chroot works everywhere overlayfs does, but isolates less (see docs/exec.md)
+        return new OverlayExecutor(Isolation.CHROOT, unshare, unshare, false);
+    }
+}

@@ -1,0 +1,120 @@
+package dev.strata.exec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.strata.error.ExitCode;
+import dev.strata.error.StrataException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Runtime detection: what is chosen, and what a machine lacking something is told. */
+class RunExecutorsTest {
+    @TempDir
+    Path bin;
+
+    /** A machine answering from a fake PATH made of {@code bin}, with the given root/overlay answers. */
+    private EnvironmentProbe machine(boolean root, boolean overlay, String... tools) throws IOException {
+        Path dir = Files.createTempDirectory(bin, "path");
+        for (String t : tools) {
+            Path p = Files.writeString(dir.resolve(t), "#!/bin/sh\n");
+            p.toFile().setExecutable(true);
+        }
+        SystemProbe path = new SystemProbe(List.of(dir.toString(), bin.toString()));
+        return new EnvironmentProbe() {
+            public boolean isRoot() {
+                return root;
+            }
+
+            public Optional<Path> executable(String name) {
+                return path.executable(name);
+            }
+
+            public boolean overlaySupported() {
+                return overlay;
+            }
+
+            public boolean hybridCgroups() {
+                return true;
+            }
+        };
+    }
+
+    private static void failsWith(Runnable r, String text) {
+        assertThatThrownBy(r::run).isInstanceOf(StrataException.class).hasMessageContaining(text)
+                .extracting(e -> ((StrataException) e).exitCode()).isEqualTo(ExitCode.ENVIRONMENT);
+    }
+
+    @Test
+    void thisMachineGetsCrun() {
+        assertThat(RunExecutors.probe(Optional.empty()).isolation()).isEqualTo(Isolation.CRUN);
+        assertThat(RunExecutors.probe(Optional.of(Isolation.RUNC)).isolation()).isEqualTo(Isolation.RUNC);
+        assertThat(EnvironmentProbe.system().isRoot()).isTrue();
+        assertThat(EnvironmentProbe.system().overlaySupported()).isTrue();
+    }
+
+    @Test
+    void notRootIsToldToRunAsRoot() throws IOException {
+        EnvironmentProbe m = machine(false, true, "crun", "unshare", "mount");
+        failsWith(() -> RunExecutors.probe(Optional.empty(), m), "run strata as root");
+    }
+
+    @Test
+    void noOverlayIsToldToLoadIt() throws IOException {
+        EnvironmentProbe m = machine(true, false, "crun", "unshare", "mount");
+        failsWith(() -> RunExecutors.probe(Optional.empty(), m), "modprobe overlay");
+    }
+
+    @Test
+    void missingToolsAreNamed() throws IOException {
+        failsWith(() -> RunExecutors.probe(Optional.empty(), uncheck(() -> machine(true, true, "crun", "mount"))),
+                "install util-linux");
+        failsWith(() -> RunExecutors.probe(Optional.of(Isolation.CRUN),
+                uncheck(() -> machine(true, true, "runc", "unshare", "mount"))),
+                "--isolation=crun: crun not found on PATH: install it (apt-get install crun)");
+    }
+
+    @Test
+    void probingFallsBackFromCrunToRuncToChroot() throws IOException {
+        EnvironmentProbe m = machine(true, true, "unshare", "mount");
+        assertThat(RunExecutors.probe(Optional.empty(), m).isolation()).isEqualTo(Isolation.CHROOT);
+        Files.writeString(bin.resolve("runc"), "").toFile().setExecutable(true);
+        assertThat(RunExecutors.probe(Optional.empty(), m).isolation()).isEqualTo(Isolation.RUNC);
+        Files.writeString(bin.resolve("crun"), "").toFile().setExecutable(true);
+        assertThat(RunExecutors.probe(Optional.empty(), m).isolation()).isEqualTo(Isolation.CRUN);
+    }
+
+    @Test
+    void aFakePathHidesTheRealRuntimes() throws IOException {
+        SystemProbe p = new SystemProbe(List.of(bin.toString()));
+        assertThat(p.executable("crun")).isEmpty();
+        Files.writeString(bin.resolve("crun"), "");
+        assertThat(p.executable("crun")).as("not executable").isEmpty();
+        bin.resolve("crun").toFile().setExecutable(true);
+        assertThat(p.executable("crun")).contains(bin.resolve("crun"));
+    }
+
+    @Test
+    void isolationNamesParse() {
+        assertThat(Isolation.parse("RunC")).isEqualTo(Isolation.RUNC);
+        assertThatThrownBy(() -> Isolation.parse("docker")).isInstanceOf(StrataException.class)
+                .hasMessageContaining("use crun, runc or chroot");
+    }
+
+    private interface IoSupplier<T> {
+        T get() throws IOException;
+    }
+
+    private static <T> T uncheck(IoSupplier<T> s) {
+        try {
+            return s.get();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
