@@ -248,6 +248,11 @@ public final class RegistryClient {
         }
         List<Reference> siblings = candidates.stream().filter(c -> c.registry().equals(ref.registry())
                 && !c.repository().equals(ref.repository())).distinct().toList();
+        Optional<Descriptor> existing = head(ref);
+        if (existing.isPresent() && existing.get().digest().equals(image.manifest().digest())) {
+            // the registry keeps a manifest only with all its blobs: nothing more to check or send
+            return;
+        }
         byte[] config = image.configBytes();
         List<Parallel.Task> tasks = new ArrayList<>();
         tasks.add(() -> pushBlob(ref, image.manifest().config(), () -> new java.io.ByteArrayInputStream(config), siblings));
