@@ -60,7 +60,7 @@ final class Authenticator {
         }
         Token t = tokens.get(key(scopes));
         if (t == null || Instant.now().isAfter(t.expires())) {
-            t = fetch(c, scopes);
+            t = fetch(c, scopes, false);
         }
         return Optional.of("Bearer " + t.value());
     }
@@ -76,7 +76,7 @@ final class Authenticator {
         tokens.remove(key(scopes));
         if (bearer.isPresent() && bearer.get().param("realm").isPresent()) {
             challenge = bearer.get();
-            fetch(challenge, scopes);
+            fetch(challenge, scopes, true);
             return true;
         }
         if (basic.isPresent() && credential.get().filter(c -> !c.isIdentityToken()).isPresent()) {
@@ -86,9 +86,12 @@ final class Authenticator {
         return false;
     }
 
-    private Token fetch(Challenge c, List<String> scopes) {
+    /** A token for the scopes; the challenge's own scope is added only when answering that 401. */
+    private Token fetch(Challenge c, List<String> scopes, boolean withChallengeScope) {
         TreeSet<String> all = new TreeSet<>(scopes);
-        c.param("scope").ifPresent(s -> all.addAll(List.of(s.split(" "))));
+        if (withChallengeScope) {
+            c.param("scope").ifPresent(s -> all.addAll(List.of(s.split(" "))));
+        }
         String realm = c.param("realm").orElseThrow();
         Optional<String> service = c.param("service");
         Optional<Credential> cred = credential.get();

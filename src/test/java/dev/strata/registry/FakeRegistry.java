@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class FakeRegistry implements AutoCloseable {
     /** One recorded request. */
-    record Req(String method, String path, String query, Map<String, List<String>> headers) {
+    record Req(String method, String path, String query, Map<String, List<String>> headers, String body) {
         String header(String name) {
             return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
                     .map(e -> e.getValue().get(0)).findFirst().orElse(null);
@@ -41,9 +41,9 @@ final class FakeRegistry implements AutoCloseable {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", ex -> {
             String key = ex.getRequestMethod() + " " + ex.getRequestURI().getPath();
+            byte[] body = ex.getRequestBody().readAllBytes();
             requests.add(new Req(ex.getRequestMethod(), ex.getRequestURI().getPath(), ex.getRequestURI().getRawQuery(),
-                    Map.copyOf(ex.getRequestHeaders())));
-            ex.getRequestBody().readAllBytes();
+                    Map.copyOf(ex.getRequestHeaders()), new String(body, StandardCharsets.UTF_8)));
             Handler h = routes.get(key);
             try {
                 if (h == null) {
