@@ -17,8 +17,13 @@ import picocli.CommandLine.Command;
             BuildCommand.class,
             CheckCommand.class,
             CommandLine.HelpCommand.class,
+            CopyCommand.class,
             ImagesCommand.class,
+            LoginCommand.class,
+            LogoutCommand.class,
             PruneCommand.class,
+            PullCommand.class,
+            PushCommand.class,
         })
 public final class Main implements Runnable {
 

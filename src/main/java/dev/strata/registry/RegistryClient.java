@@ -231,6 +231,14 @@ public final class RegistryClient {
         return new RemoteImage(ref.withDigest(chosen.digest()), m, config, layers, index);
     }
 
+    /**
+     * Runs {@code action} on each item with this client's bounded parallelism (e.g. layers written
+     * into a store); the first failure is rethrown.
+     */
+    public <T> void inParallel(List<T> items, java.util.function.Consumer<T> action) {
+        Parallel.run(items.stream().<Parallel.Task>map(i -> () -> action.accept(i)).toList(), options.parallelism());
+    }
+
     /** Pushes an image: blobs HEAD-first (in parallel), then the manifest's exact bytes. */
     public void push(Image image, Reference ref) {
         push(image, ref, List.of());
@@ -242,11 +250,9 @@ public final class RegistryClient {
      * always a candidate.
      */
     public void push(Image image, Reference ref, List<Reference> mountFrom) {
-        List<Reference> candidates = new ArrayList<>(mountFrom);
-        if (image instanceof RemoteImage r) {
-            candidates.add(0, r.reference());
-        }
-        List<Reference> siblings = candidates.stream().filter(c -> c.registry().equals(ref.registry())
+        Optional<Reference> source = image instanceof RemoteImage r && r.reference().registry().equals(ref.registry())
+                && !r.reference().repository().equals(ref.repository()) ? Optional.of(r.reference()) : Optional.empty();
+        List<Reference> siblings = mountFrom.stream().filter(c -> c.registry().equals(ref.registry())
                 && !c.repository().equals(ref.repository())).distinct().toList();
         Optional<Descriptor> existing = head(ref);
         if (existing.isPresent() && existing.get().digest().equals(image.manifest().digest())) {
@@ -255,20 +261,26 @@ public final class RegistryClient {
         }
         byte[] config = image.configBytes();
         List<Parallel.Task> tasks = new ArrayList<>();
-        tasks.add(() -> pushBlob(ref, image.manifest().config(), () -> new java.io.ByteArrayInputStream(config), siblings));
+        tasks.add(() -> pushBlob(ref, image.manifest().config(), () -> new java.io.ByteArrayInputStream(config), source, siblings));
         for (Layer layer : image.layers()) {
-            tasks.add(() -> pushBlob(ref, layer.descriptor(), layer::open, siblings));
+            tasks.add(() -> pushBlob(ref, layer.descriptor(), layer::open, source, siblings));
         }
         Parallel.run(tasks, options.parallelism());
         putManifest(ref, image.manifest().bytes(), image.manifest().mediaType());
     }
 
     /** Pushes a blob unless the repository has it, mounting from a sibling that does. */
-    void pushBlob(Reference repo, Descriptor d, BlobUploader.Opener opener, List<Reference> siblings) {
+    void pushBlob(Reference repo, Descriptor d, BlobUploader.Opener opener, Optional<Reference> source,
+            List<Reference> siblings) {
         if (hasBlob(repo, d.digest())) {
             return;
         }
         BlobUploader up = new BlobUploader(transport(repo.registry()), options.chunkSize());
+        if (source.isPresent()) {
+            // the image was read from there: it holds every blob, no need to ask first
+            up.mountOrUpload(repo, source.get(), d, opener);
+            return;
+        }
         for (Reference s : siblings) {
             if (hasBlob(s, d.digest())) {
                 up.mountOrUpload(repo, s, d, opener);
@@ -281,13 +293,13 @@ public final class RegistryClient {
     /** Uploads a blob given as bytes unless present; returns its descriptor. */
     public Descriptor pushBlob(Reference repo, String mediaType, byte[] bytes) {
         Descriptor d = new Descriptor(mediaType, Digest.sha256(bytes), bytes.length);
-        pushBlob(repo, d, () -> new java.io.ByteArrayInputStream(bytes), List.of());
+        pushBlob(repo, d, () -> new java.io.ByteArrayInputStream(bytes), Optional.empty(), List.of());
         return d;
     }
 
     /** Uploads a blob read from {@code source} unless present (mounting from {@code mountFrom} when it holds it). */
     public void pushBlob(Reference repo, Descriptor d, BlobSource source, List<Reference> mountFrom) {
-        pushBlob(repo, d, () -> source.open(d), mountFrom.stream()
+        pushBlob(repo, d, () -> source.open(d), Optional.empty(), mountFrom.stream()
                 .filter(c -> c.registry().equals(repo.registry()) && !c.repository().equals(repo.repository())).toList());
     }
 
@@ -316,11 +328,13 @@ public final class RegistryClient {
             throw StrataException.registry("cannot copy " + src + ": nested indexes are not supported; copy with --platform");
         }
         Manifest m = raw.asManifest();
-        List<Reference> from = List.of(src);
+        Optional<Reference> from = src.registry().equals(dst.registry()) && !src.repository().equals(dst.repository())
+                ? Optional.of(src) : Optional.empty();
         List<Descriptor> blobs = new ArrayList<>(m.layers());
         blobs.add(0, m.config());
+        BlobSource source = blobSource(src);
         for (Descriptor d : blobs) {
-            pushBlob(dst, d, blobSource(src), from);
+            pushBlob(dst, d, () -> source.open(d), from, List.of());
         }
         putManifest(dst, raw.bytes(), raw.mediaType());
     }
