@@ -1,5 +1,6 @@
 package dev.strata.cli;
 
+import dev.strata.error.ExitCode;
 import dev.strata.error.StrataException;
 import dev.strata.oci.Descriptor;
 import dev.strata.oci.Layer;
@@ -44,7 +45,7 @@ public final class PullCommand implements Runnable {
         RegistryClient client = RegistryClient.create(flags.options());
         RemoteImage image = client.image(ref, p);
         Store store = Store.open(StoreHome.resolve());
-        client.inParallel(image.layers(), layer -> fetch(store, layer));
+        client.inParallel(image.layers(), layer -> fetch(client, image, store, layer));
         store.putBlob(image.manifest().config().mediaType(),
                 new java.io.ByteArrayInputStream(image.configBytes()), Optional.of(image.manifest().config().digest()));
         Descriptor manifest = store.putBlob(image.manifest().mediaType(),
@@ -55,15 +56,24 @@ public final class PullCommand implements Runnable {
         out.flush();
     }
 
-    private static void fetch(Store store, Layer layer) {
+    private static void fetch(RegistryClient client, RemoteImage image, Store store, Layer layer) {
         Descriptor d = layer.descriptor();
         if (store.hasBlob(d.digest())) {
             return;
         }
-        try (InputStream in = layer.open()) {
+        // putBlob verifies the digest, so the stream need not hash it too
+        try (InputStream in = client.openBlobForVerifyingSink(image.reference(), d)) {
             store.putBlob(d.mediaType(), in, Optional.of(d.digest()));
         } catch (IOException e) {
-            throw StrataException.registry("cannot read layer " + d.digest() + ": " + e.getMessage(), e);
+            throw StrataException.registry("cannot pull layer " + d.digest() + " of " + image.reference() + ": "
+                    + e.getMessage(), e);
+        } catch (StrataException e) {
+            if (e.exitCode() != ExitCode.INPUT) {
+                throw e;
+            }
+            // the store found the bytes do not match the digest: the registry sent them, so exit 3
+            throw StrataException.registry("cannot pull layer " + d.digest() + " of " + image.reference() + " from "
+                    + image.reference().registry() + ": " + e.getMessage(), e);
         }
     }
 }

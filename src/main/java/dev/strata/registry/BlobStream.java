@@ -28,12 +28,15 @@ final class BlobStream extends InputStream {
     private final Descriptor descriptor;
     private final String where;
     private final MessageDigest hasher;
+    private final boolean hash;
     private InputStream body;
     private long position;
     private int resumes;
     private boolean verified;
 
-    BlobStream(Transport transport, URI uri, List<String> scopes, Descriptor descriptor, String where) {
+    /** @param hash false when the consumer verifies the digest itself (size and resume still apply) */
+    BlobStream(Transport transport, URI uri, List<String> scopes, Descriptor descriptor, String where, boolean hash) {
+        this.hash = hash;
         this.transport = transport;
         this.uri = uri;
         this.scopes = scopes;
@@ -115,7 +118,9 @@ final class BlobStream extends InputStream {
                     throw StrataException.registry("blob " + descriptor.digest() + " from " + where + " is longer than its "
                             + descriptor.size() + " bytes; " + transport.registry() + " sent a wrong blob");
                 }
-                hasher.update(b, off, n);
+                if (hash) {
+                    hasher.update(b, off, n);
+                }
                 return n;
             }
             if (n < 0) {
@@ -140,7 +145,7 @@ final class BlobStream extends InputStream {
     }
 
     private void verify() {
-        if (verified) {
+        if (verified || !hash) {
             return;
         }
         Digest actual = Digest.finish(descriptor.digest().algorithm(), hasher);

@@ -184,7 +184,18 @@ public final class RegistryClient {
     public InputStream openBlob(Reference repo, Descriptor descriptor) {
         Transport t = transport(repo.registry());
         return new BlobStream(t, t.url("/v2/" + repo.repository() + "/blobs/" + descriptor.digest()),
-                List.of(pullScope(repo)), descriptor, repo.name());
+                List.of(pullScope(repo)), descriptor, repo.name(), true);
+    }
+
+    /**
+     * Like {@link #openBlob} (size checked, resumed with Range) but not hashed here: for sinks that
+     * verify the digest themselves, such as {@code Store.putBlob} with an expected digest, so the
+     * bytes are hashed once rather than twice.
+     */
+    public InputStream openBlobForVerifyingSink(Reference repo, Descriptor descriptor) {
+        Transport t = transport(repo.registry());
+        return new BlobStream(t, t.url("/v2/" + repo.repository() + "/blobs/" + descriptor.digest()),
+                List.of(pullScope(repo)), descriptor, repo.name(), false);
     }
 
     /** The blobs of a repository as a source for lazy layers. */

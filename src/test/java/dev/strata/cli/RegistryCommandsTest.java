@@ -120,4 +120,35 @@ class RegistryCommandsTest {
             assertThat(after.err()).contains("requires authentication").contains("strata login " + host);
         }
     }
+
+    @Test
+    void pullFromALyingRegistryLeavesNothingInTheStore() throws Exception {
+        byte[] layer = "the real layer".getBytes(StandardCharsets.UTF_8);
+        Descriptor l = new Descriptor(MediaType.OCI_LAYER, Digest.sha256(layer), layer.length);
+        byte[] cfg = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\""
+                + l.digest() + "\"]}}").getBytes(StandardCharsets.UTF_8);
+        Descriptor c = new Descriptor(MediaType.OCI_CONFIG, Digest.sha256(cfg), cfg.length);
+        Manifest m = Manifest.of(MediaType.OCI_MANIFEST, c, List.of(l), Map.of());
+        try (dev.strata.registry.FakeRegistry fake = new dev.strata.registry.FakeRegistry()) {
+            fake.on("GET", "/v2/liar/manifests/1", (ex, n) -> {
+                ex.getResponseHeaders().set("Content-Type", MediaType.OCI_MANIFEST);
+                dev.strata.registry.FakeRegistry.send(ex, 200, m.bytes());
+            });
+            fake.on("GET", "/v2/liar/blobs/" + c.digest(), (ex, n) -> dev.strata.registry.FakeRegistry.send(ex, 200, cfg));
+            byte[] lie = "the fake layer".getBytes(StandardCharsets.UTF_8);
+            fake.on("GET", "/v2/liar/blobs/" + l.digest(), (ex, n) -> dev.strata.registry.FakeRegistry.send(ex, 200, lie));
+            Path home = tmp.resolve("liar-store");
+            Result r = strata(home, "", "pull", fake.host() + "/liar:1");
+            assertThat(r.exit()).as(r.err()).isEqualTo(3);
+            assertThat(r.err()).contains(l.digest().toString()).contains("does not match its digest")
+                    .contains(fake.host()).doesNotContain("Exception");
+            Store s = Store.open(home);
+            assertThat(s.tags()).isEmpty();
+            assertThat(s.hasBlob(l.digest())).isFalse();
+            assertThat(s.hasBlob(m.digest())).isFalse();
+            try (var leftovers = Files.list(home.resolve("tmp"))) {
+                assertThat(leftovers).isEmpty();
+            }
+        }
+    }
 }

@@ -17,10 +17,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A scripted HTTP server on 127.0.0.1 for the faults a real registry won't produce (429 storms,
  * 500s, dropped connections, lying bodies) and for the token protocol. Routes are METHOD + path.
  */
-final class FakeRegistry implements AutoCloseable {
+public final class FakeRegistry implements AutoCloseable {
     /** One recorded request. */
-    record Req(String method, String path, String query, Map<String, List<String>> headers, String body) {
-        String header(String name) {
+    public record Req(String method, String path, String query, Map<String, List<String>> headers, String body) {
+        public String header(String name) {
             return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
                     .map(e -> e.getValue().get(0)).findFirst().orElse(null);
         }
@@ -28,7 +28,7 @@ final class FakeRegistry implements AutoCloseable {
 
     /** Answers the n-th (from 1) request of its route. */
     @FunctionalInterface
-    interface Handler {
+    public interface Handler {
         void handle(HttpExchange ex, int nth) throws IOException;
     }
 
@@ -37,7 +37,7 @@ final class FakeRegistry implements AutoCloseable {
     private final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
     private final List<Req> requests = new CopyOnWriteArrayList<>();
 
-    FakeRegistry() throws IOException {
+    public FakeRegistry() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", ex -> {
             String key = ex.getRequestMethod() + " " + ex.getRequestURI().getPath();
@@ -58,23 +58,23 @@ final class FakeRegistry implements AutoCloseable {
         server.start();
     }
 
-    void on(String method, String path, Handler h) {
+    public void on(String method, String path, Handler h) {
         routes.put(method + " " + path, h);
     }
 
-    String host() {
+    public String host() {
         return "127.0.0.1:" + server.getAddress().getPort();
     }
 
-    List<Req> requests() {
+    public List<Req> requests() {
         return List.copyOf(requests);
     }
 
-    List<Req> requests(String method, String path) {
+    public List<Req> requests(String method, String path) {
         return requests.stream().filter(r -> r.method().equals(method) && r.path().equals(path)).toList();
     }
 
-    static void send(HttpExchange ex, int status, byte[] body) throws IOException {
+    public static void send(HttpExchange ex, int status, byte[] body) throws IOException {
         boolean head = ex.getRequestMethod().equals("HEAD");
         if (head) {
             ex.getResponseHeaders().set("Content-Length", String.valueOf(body.length));
