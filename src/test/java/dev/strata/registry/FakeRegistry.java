@@ -33,6 +33,11 @@ public final class FakeRegistry implements AutoCloseable {
     }
 
     private final HttpServer server;
+    private final java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "fake-registry");
+        t.setDaemon(true);
+        return t;
+    });
     private final Map<String, Handler> routes = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
     private final List<Req> requests = new CopyOnWriteArrayList<>();
@@ -55,6 +60,8 @@ public final class FakeRegistry implements AutoCloseable {
                 ex.close();
             }
         });
+        // many threads: parallel clients must be able to overlap, as against a real registry
+        server.setExecutor(pool);
         server.start();
     }
 
@@ -90,5 +97,6 @@ public final class FakeRegistry implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        pool.shutdownNow();
     }
 }
