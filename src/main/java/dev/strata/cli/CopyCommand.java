@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code strata copy SRC DST}: registry to registry, manifests byte for byte, blobs mounted when possible. */
-@Command(name = "copy", description = "Copy an image (or a whole multi-platform index) from one registry reference to another.")
+@Command(name = "copy", mixinStandardHelpOptions = true, description = "Copy an image (or a whole multi-platform index) from one registry reference to another.")
 public final class CopyCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -22,7 +22,7 @@ import picocli.CommandLine.Parameters;
  * registry, then saves them (mode 0600). The password is read from stdin or the terminal, never
  * from an argument, and never printed.
  */
-@Command(name = "login", description = "Log in to a registry and save the credentials.")
+@Command(name = "login", mixinStandardHelpOptions = true, description = "Log in to a registry and save the credentials.")
 public final class LoginCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -11,7 +11,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code strata logout [REGISTRY]}: removes the saved credentials of a registry. */
-@Command(name = "logout", description = "Remove the saved credentials of a registry.")
+@Command(name = "logout", mixinStandardHelpOptions = true, description = "Remove the saved credentials of a registry.")
 public final class LogoutCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -23,7 +23,7 @@ import picocli.CommandLine.Parameters;
  * {@code strata pull REF}: the image into the local store. Every blob is verified on the way in;
  * the manifest and the tag are written last, so an interrupted pull leaves no tag to a partial image.
  */
-@Command(name = "pull", description = "Pull an image from a registry into the local store.")
+@Command(name = "pull", mixinStandardHelpOptions = true, description = "Pull an image from a registry into the local store.")
 public final class PullCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

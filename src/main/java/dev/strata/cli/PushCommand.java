@@ -24,7 +24,7 @@ import picocli.CommandLine.Parameters;
  * {@code strata push REF [DEST]}: an image of the local store to a registry. Blobs the registry has
  * are only HEADed; blobs a sibling repository holds (known from other tags' origins) are mounted.
  */
-@Command(name = "push", description = "Push an image from the local store to a registry.")
+@Command(name = "push", mixinStandardHelpOptions = true, description = "Push an image from the local store to a registry.")
 public final class PushCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -47,7 +47,10 @@ public record RegistryOptions(
 
     /** Options from this process's environment: $REGISTRY_AUTH_FILE, $DOCKER_CONFIG, $PATH, $HOME. */
     public static RegistryOptions defaults() {
-        return fromEnvironment(System.getenv(), Path.of(System.getProperty("user.home")));
+        // $HOME as docker reads it; the JVM's user.home comes from the passwd entry instead
+        String home = Optional.ofNullable(System.getenv("HOME")).filter(h -> !h.isBlank())
+                .orElse(System.getProperty("user.home"));
+        return fromEnvironment(System.getenv(), Path.of(home));
     }
 
     /** Options from a given environment and home directory (what {@link #defaults()} uses). */
