@@ -45,7 +45,10 @@ public final class PullCommand implements Runnable {
         RegistryClient client = RegistryClient.create(flags.options());
         RemoteImage image = client.image(ref, p);
         Store store = Store.open(StoreHome.resolve());
-        client.inParallel(image.layers(), layer -> fetch(client, image, store, layer));
+        // largest first: the biggest layer bounds the wall time, so it must not start last
+        java.util.List<Layer> bySize = new java.util.ArrayList<>(image.layers());
+        bySize.sort(java.util.Comparator.comparingLong((Layer l) -> l.descriptor().size()).reversed());
+        client.inParallel(bySize, layer -> fetch(client, image, store, layer));
         store.putBlob(image.manifest().config().mediaType(),
                 new java.io.ByteArrayInputStream(image.configBytes()), Optional.of(image.manifest().config().digest()));
         Descriptor manifest = store.putBlob(image.manifest().mediaType(),

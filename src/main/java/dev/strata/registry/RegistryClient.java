@@ -273,7 +273,10 @@ public final class RegistryClient {
         byte[] config = image.configBytes();
         List<Parallel.Task> tasks = new ArrayList<>();
         tasks.add(() -> pushBlob(ref, image.manifest().config(), () -> new java.io.ByteArrayInputStream(config), source, siblings));
-        for (Layer layer : image.layers()) {
+        // largest first: the biggest blob bounds the wall time, so it must not start last
+        List<Layer> bySize = new ArrayList<>(image.layers());
+        bySize.sort(java.util.Comparator.comparingLong((Layer l) -> l.descriptor().size()).reversed());
+        for (Layer layer : bySize) {
             tasks.add(() -> pushBlob(ref, layer.descriptor(), layer::open, source, siblings));
         }
         Parallel.run(tasks, options.parallelism());
