@@ -32,6 +32,7 @@ import java.util.regex.Pattern;
  * Thread-safe; one per process is enough (it keeps a connection pool and tokens per registry).
  */
 public final class RegistryClient {
+    private static final int MAX_MANIFEST = 8 << 20;
     private static final Pattern NEXT_LINK = Pattern.compile("<([^>]+)>\\s*;\\s*rel=\"?next\"?");
 
     private final RegistryOptions options;
@@ -112,9 +113,14 @@ public final class RegistryClient {
         }
         byte[] bytes;
         try (InputStream in = resp.body()) {
-            bytes = in.readNBytes(8 << 20);
+            bytes = in.readNBytes(MAX_MANIFEST + 1);
         } catch (IOException e) {
             throw StrataException.registry("cannot read the manifest of " + ref + ": " + Transport.describe(e), e);
+        }
+        if (bytes.length > MAX_MANIFEST) {
+            // the distribution spec lets registries refuse manifests over 4 MiB; 8 MiB is generous
+            throw StrataException.registry("the manifest of " + ref + " from " + ref.registry()
+                    + " is larger than " + (MAX_MANIFEST >> 20) + " MiB; refusing to read it");
         }
         RawManifest raw = RawManifest.of(bytes, resp.headers().firstValue("Content-Type").orElse(null));
         if (ref.digest().isPresent() && !ref.digest().get().equals(Digest.fromHash(ref.digest().get().algorithm(),
