@@ -32,13 +32,13 @@ final class Authenticator {
 
     private final String registry;
     private final Supplier<Optional<Credential>> credential;
-    private final HttpClient client;
+    private final Supplier<HttpClient> client;
     private final Duration timeout;
     private final ConcurrentMap<String, Token> tokens = new ConcurrentHashMap<>();
     private volatile Challenge challenge;
     private volatile String refreshToken;
 
-    Authenticator(String registry, Supplier<Optional<Credential>> credential, HttpClient client, Duration timeout) {
+    Authenticator(String registry, Supplier<Optional<Credential>> credential, Supplier<HttpClient> client, Duration timeout) {
         this.registry = registry;
         this.credential = credential;
         this.client = client;
@@ -128,7 +128,7 @@ final class Authenticator {
         HttpResponse<InputStream> resp;
         byte[] body;
         try {
-            resp = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            resp = client.get().send(request, HttpResponse.BodyHandlers.ofInputStream());
             try (InputStream in = resp.body()) {
                 body = in.readNBytes(1 << 20);
             }

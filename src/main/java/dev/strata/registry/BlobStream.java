@@ -29,7 +29,15 @@ final class BlobStream extends InputStream {
     private final String where;
     private final MessageDigest hasher;
     private final boolean hash;
-    private InputStream body;
+    private volatile InputStream body;
+    // stall detection: the JDK client has no body read timeout (and its body stream ignores
+    // interrupts), so a watchdog closes a body whose read has waited longer than the options'
+    // timeout; the blocked read then fails and the stream resumes with Range
+    private final Object watch = new Object();
+    private boolean reading;
+    private long readSince;
+    private boolean stalled;
+    private java.util.concurrent.ScheduledFuture<?> watchdog;
     private long position;
     private int resumes;
     private boolean verified;
@@ -44,6 +52,36 @@ final class BlobStream extends InputStream {
         this.where = where;
         this.hasher = descriptor.digest().newHasher();
         this.body = open();
+        long period = Math.max(50, transport.timeout().toMillis() / 4);
+        this.watchdog = transport.scheduler().scheduleAtFixedRate(this::checkStall, period, period,
+                java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    private void checkStall() {
+        synchronized (watch) {
+            if (reading && !stalled && System.nanoTime() - readSince > transport.timeout().toNanos()) {
+                stalled = true;
+                closeQuietly();
+            }
+        }
+    }
+
+    private int timedRead(byte[] b, int off, int len) throws IOException {
+        synchronized (watch) {
+            reading = true;
+            readSince = System.nanoTime();
+        }
+        try {
+            return body.read(b, off, len);
+        } finally {
+            synchronized (watch) {
+                reading = false;
+                if (stalled) {
+                    stalled = false;
+                    throw new IOException("no data for " + transport.timeout().toMillis() + " ms");
+                }
+            }
+        }
     }
 
     private InputStream open() {
@@ -107,7 +145,7 @@ final class BlobStream extends InputStream {
         while (true) {
             int n;
             try {
-                n = body.read(b, off, len);
+                n = timedRead(b, off, len);
             } catch (IOException e) {
                 resume("the connection dropped (" + Transport.describe(e) + ")");
                 continue;
@@ -128,6 +166,7 @@ final class BlobStream extends InputStream {
                     resume("the body ended at byte " + position + " of " + descriptor.size());
                     continue;
                 }
+                watchdog.cancel(false);
                 verify();
                 return -1;
             }
@@ -135,6 +174,15 @@ final class BlobStream extends InputStream {
     }
 
     private void resume(String why) {
+        try {
+            resumeOnce(why);
+        } catch (RuntimeException e) {
+            watchdog.cancel(false);
+            throw e;
+        }
+    }
+
+    private void resumeOnce(String why) {
         closeQuietly();
         if (++resumes >= transport.maxAttempts()) {
             throw StrataException.registry("cannot read blob " + descriptor.digest() + " from " + where + ": " + why
@@ -166,6 +214,7 @@ final class BlobStream extends InputStream {
 
     @Override
     public void close() {
+        watchdog.cancel(false);
         closeQuietly();
     }
 }

@@ -34,6 +34,7 @@ final class Transport {
     private final Authenticator auth;
     private final RegistryOptions options;
     private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
+    private volatile java.util.concurrent.ScheduledExecutorService scheduler;
 
     Transport(String registry, URI base, HttpClient client, Supplier<Optional<Credential>> credential,
             RegistryOptions options) {
@@ -41,7 +42,7 @@ final class Transport {
         this.base = base;
         this.client = client;
         this.options = options;
-        this.auth = new Authenticator(registry, credential, client, options.timeout());
+        this.auth = new Authenticator(registry, credential, () -> client, options.timeout());
     }
 
     String registry() {
@@ -187,6 +188,28 @@ final class Transport {
     static String describe(IOException e) {
         String m = e.getMessage();
         return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+    }
+
+    java.time.Duration timeout() {
+        return options.timeout();
+    }
+
+    /** One daemon thread per registry that watches blob streams for stalls. */
+    java.util.concurrent.ScheduledExecutorService scheduler() {
+        if (scheduler == null) {
+            synchronized (this) {
+                if (scheduler == null) {
+                    java.util.concurrent.ScheduledThreadPoolExecutor s = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
+                        Thread t = new Thread(r, "strata-registry-watchdog " + registry);
+                        t.setDaemon(true);
+                        return t;
+                    });
+                    s.setRemoveOnCancelPolicy(true);
+                    scheduler = s;
+                }
+            }
+        }
+        return scheduler;
     }
 
     int maxAttempts() {

@@ -118,6 +118,38 @@ class RegistryFaultTest {
     }
 
     @Test
+    void aStalledBodyIsAbandonedAndResumed() {
+        int part = 70_000;
+        fake.on("GET", blobPath(), (ex, n) -> {
+            String range = ex.getRequestHeaders().getFirst("Range");
+            if (range == null) {
+                ex.sendResponseHeaders(200, blob.length);
+                OutputStream out = ex.getResponseBody();
+                out.write(blob, 0, part);
+                out.flush();
+                try {
+                    Thread.sleep(20_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                throw new IOException("gave up stalling");
+            }
+            long from = Long.parseLong(range.replaceAll("bytes=(\\d+)-", "$1"));
+            ex.getResponseHeaders().set("Content-Range", "bytes " + from + "-" + (blob.length - 1) + "/" + blob.length);
+            ex.sendResponseHeaders(206, blob.length - from);
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(blob, (int) from, (int) (blob.length - from));
+            }
+        });
+        RegistryClient c = RegistryClient.create(client().options().withTimeout(Duration.ofMillis(400)));
+        long start = System.nanoTime();
+        assertThat(TestImages.readAll(c.openBlob(repo(), desc))).isEqualTo(blob);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+        assertThat(fake.requests("GET", blobPath())).hasSize(2);
+        assertThat(Thread.currentThread().isInterrupted()).isFalse();
+    }
+
+    @Test
     void wrongDigestIsRefused() {
         byte[] other = blob.clone();
         other[1000] ^= 1;
