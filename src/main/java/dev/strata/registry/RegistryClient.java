@@ -328,35 +328,7 @@ public final class RegistryClient {
      * manifests (byte for byte) unless a platform is asked for, else the one image.
      */
     public Descriptor copy(Reference src, Reference dst, Optional<Platform> platform) {
-        RawManifest top = manifest(src);
-        if (!top.isIndex() || platform.isPresent()) {
-            RemoteImage img = image(src, platform.orElse(Platform.host()));
-            push(img, dst);
-            return img.manifest().descriptor();
-        }
-        List<Parallel.Task> tasks = new ArrayList<>();
-        for (Descriptor child : top.asIndex().manifests()) {
-            tasks.add(() -> copyManifest(src.withDigest(child.digest()), dst.withDigest(child.digest())));
-        }
-        Parallel.run(tasks, Math.max(1, options.parallelism() / 2));
-        return putManifest(dst, top.bytes(), top.mediaType());
-    }
-
-    private void copyManifest(Reference src, Reference dst) {
-        RawManifest raw = manifest(src);
-        if (raw.isIndex()) {
-            throw StrataException.registry("cannot copy " + src + ": nested indexes are not supported; copy with --platform");
-        }
-        Manifest m = raw.asManifest();
-        Optional<Reference> from = src.registry().equals(dst.registry()) && !src.repository().equals(dst.repository())
-                ? Optional.of(src) : Optional.empty();
-        List<Descriptor> blobs = new ArrayList<>(m.layers());
-        blobs.add(0, m.config());
-        BlobSource source = blobSource(src);
-        for (Descriptor d : blobs) {
-            pushBlob(dst, d, () -> source.open(d), from, List.of());
-        }
-        putManifest(dst, raw.bytes(), raw.mediaType());
+        return new Copier(this).copy(src, dst, platform);
     }
 
     /** The tags of a repository, following pagination. */
