@@ -46,7 +46,9 @@ public final class PullCommand implements Runnable {
         RemoteImage image = client.image(ref, p);
         Store store = Store.open(StoreHome.resolve());
         // largest first: the biggest layer bounds the wall time, so it must not start last
-        java.util.List<Layer> bySize = new java.util.ArrayList<>(image.layers());
+        java.util.Set<dev.strata.oci.Digest> seen = new java.util.HashSet<>();
+        java.util.List<Layer> bySize = new java.util.ArrayList<>(
+                image.layers().stream().filter(l -> seen.add(l.descriptor().digest())).toList());
         bySize.sort(java.util.Comparator.comparingLong((Layer l) -> l.descriptor().size()).reversed());
         client.inParallel(bySize, layer -> fetch(client, image, store, layer));
         store.putBlob(image.manifest().config().mediaType(),

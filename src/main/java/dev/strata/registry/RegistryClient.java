@@ -280,7 +280,9 @@ public final class RegistryClient {
         List<Parallel.Task> tasks = new ArrayList<>();
         tasks.add(() -> pushBlob(ref, image.manifest().config(), () -> new java.io.ByteArrayInputStream(config), source, siblings));
         // largest first: the biggest blob bounds the wall time, so it must not start last
-        List<Layer> bySize = new ArrayList<>(image.layers());
+        // one transfer per digest: an image may list the same layer twice (or a layer equal to its config)
+        java.util.Set<Digest> seen = new java.util.HashSet<>(List.of(image.manifest().config().digest()));
+        List<Layer> bySize = new ArrayList<>(image.layers().stream().filter(l -> seen.add(l.descriptor().digest())).toList());
         bySize.sort(java.util.Comparator.comparingLong((Layer l) -> l.descriptor().size()).reversed());
         for (Layer layer : bySize) {
             tasks.add(() -> pushBlob(ref, layer.descriptor(), layer::open, source, siblings));

@@ -132,6 +132,20 @@ class RegistryPushPullTest {
     }
 
     @Test
+    void aLayerListedTwiceIsUploadedOnce() throws Exception {
+        byte[] same = "same layer twice".getBytes(StandardCharsets.UTF_8);
+        TestImages.MemImage img = TestImages.of(List.of(same, same), AMD64, MediaType.OCI_MANIFEST);
+        int before = registry.accessLog().size();
+        client().push(img, ref("twice:1"));
+        List<String> log = registry.accessLogSince(before);
+        assertThat(log.stream().filter(l -> l.startsWith("PUT /v2/twice/blobs/")).count()).isEqualTo(2); // config + layer
+        assertThat(img.opens().values()).containsOnly(1);
+        RemoteImage back = client().image(ref("twice:1"), AMD64);
+        assertThat(back.layers()).hasSize(2);
+        assertThat(TestImages.readAll(back.layers().get(1).open())).isEqualTo(TestImages.gzip(same));
+    }
+
+    @Test
     void dockerSchema2ManifestKeepsItsBytesAndType() {
         TestImages.MemImage img = TestImages.of(List.of("hello".getBytes(StandardCharsets.UTF_8)), AMD64,
                 MediaType.DOCKER_MANIFEST);
