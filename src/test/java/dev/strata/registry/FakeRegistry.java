@@ -48,7 +48,7 @@ public final class FakeRegistry implements AutoCloseable {
             String key = ex.getRequestMethod() + " " + ex.getRequestURI().getPath();
             byte[] body = ex.getRequestBody().readAllBytes();
             requests.add(new Req(ex.getRequestMethod(), ex.getRequestURI().getPath(), ex.getRequestURI().getRawQuery(),
-                    Map.copyOf(ex.getRequestHeaders()), new String(body, StandardCharsets.UTF_8)));
+                    Map.copyOf(ex.getRequestHeaders()), new String(body, StandardCharsets.ISO_8859_1)));
             Handler h = routes.get(key);
             try {
                 if (h == null) {

@@ -188,6 +188,42 @@ class RegistryFaultTest {
     }
 
     @Test
+    void failedUploadsAreRetriedWithTheWholeBodyAgain() {
+        fake.on("HEAD", blobPath(), (ex, n) -> FakeRegistry.send(ex, 404, new byte[0]));
+        fake.on("POST", "/v2/r/blobs/uploads/", (ex, n) -> {
+            ex.getResponseHeaders().set("Location", "/v2/r/blobs/uploads/session-1?_state=abc");
+            FakeRegistry.send(ex, 202, new byte[0]);
+        });
+        fake.on("PATCH", "/v2/r/blobs/uploads/session-1", (ex, n) -> {
+            ex.getResponseHeaders().set("Location", "/v2/r/blobs/uploads/session-1?_state=n" + n);
+            FakeRegistry.send(ex, n == 2 ? 502 : 202, new byte[0]);
+        });
+        fake.on("PUT", "/v2/r/blobs/uploads/session-1", (ex, n) -> {
+            ex.getResponseHeaders().set("Docker-Content-Digest", desc.digest().toString());
+            FakeRegistry.send(ex, n == 1 ? 503 : 201, new byte[0]);
+        });
+        // monolithic: the PUT fails once and is sent again from a fresh stream
+        client().pushBlob(repo(), desc, d -> new java.io.ByteArrayInputStream(blob), java.util.List.of());
+        var puts = fake.requests("PUT", "/v2/r/blobs/uploads/session-1");
+        assertThat(puts).hasSize(2);
+        assertThat(puts.get(1).query()).isEqualTo("_state=abc&digest=" + desc.digest().toString().replace(":", "%3A"));
+        assertThat(puts.get(1).body().getBytes(StandardCharsets.ISO_8859_1)).isEqualTo(blob);
+        // chunked: 64 KiB chunks with Content-Range, the failed one sent again, then the closing PUT
+        RegistryClient chunked = RegistryClient.create(client().options().withChunkSize(64 << 10));
+        chunked.pushBlob(repo(), desc, d -> new java.io.ByteArrayInputStream(blob), java.util.List.of());
+        var patches = fake.requests("PATCH", "/v2/r/blobs/uploads/session-1");
+        assertThat(patches).extracting(r -> r.header("Content-Range"))
+                .containsExactly("0-65535", "65536-131071", "65536-131071", "131072-196607", "196608-199999");
+        StringBuilder joined = new StringBuilder();
+        for (int i : new int[] {0, 2, 3, 4}) {
+            joined.append(patches.get(i).body());
+        }
+        assertThat(joined.toString().getBytes(StandardCharsets.ISO_8859_1)).isEqualTo(blob);
+        assertThat(fake.requests("PUT", "/v2/r/blobs/uploads/session-1")).last()
+                .satisfies(r -> assertThat(r.body()).isEmpty());
+    }
+
+    @Test
     void noManifestIsPushedWhenABlobUploadFails() {
         TestImages.MemImage img = TestImages.random(21, Platform.parse("linux/amd64"), 100);
         fake.on("POST", "/v2/r/blobs/uploads/", (ex, n) -> FakeRegistry.send(ex, 500,
