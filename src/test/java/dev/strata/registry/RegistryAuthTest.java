@@ -71,6 +71,8 @@ class RegistryAuthTest {
             assertThat(TestImages.readAll(back.layers().get(1).open()))
                     .isEqualTo(img.blob(back.layers().get(1).descriptor().digest()));
             assertThat(reg.accessLog()).anyMatch(l -> l.startsWith("PUT /v2/secure/app/manifests/1 201"));
+            // over TLS the registry offers HTTP/2 and the client takes it
+            assertThat(reg.rawLog()).contains("\"PUT /v2/secure/app/manifests/1 HTTP/2.0\" 201");
 
             // the same host with an empty CA directory: TLS is used, and the unknown CA is refused
             Path emptyCerts = tmp.resolve("certs-empty");

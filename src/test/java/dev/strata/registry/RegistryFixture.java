@@ -174,6 +174,15 @@ public final class RegistryFixture implements AutoCloseable {
         return out;
     }
 
+    /** The registry's whole log, as it wrote it. */
+    public String rawLog() {
+        try {
+            return Files.readString(dir.resolve("registry.log"));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The access log lines after the first {@code skip} (what one operation did). */
     public List<String> accessLogSince(int skip) {
         // the registry writes its log asynchronously to the file; give it a moment to land

@@ -92,4 +92,30 @@ class TransportBehaviourTest {
         assertThat(heads).extracting(r -> r.header("Authorization"))
                 .containsExactly(null, "Bearer tok-1", "Bearer tok-1", "Bearer tok-2");
     }
+
+    @Test
+    void tagsFollowPaginationAndReferrersUseTheApiWhenPresent() {
+        fake.on("GET", "/v2/t/tags/list", (ex, n) -> {
+            boolean first = ex.getRequestURI().getRawQuery() == null;
+            if (first) {
+                ex.getResponseHeaders().set("Link", "</v2/t/tags/list?n=2&last=b>; rel=\"next\"");
+            }
+            FakeRegistry.send(ex, 200, (first ? "{\"name\":\"t\",\"tags\":[\"a\",\"b\"]}"
+                    : "{\"name\":\"t\",\"tags\":[\"c\"]}").getBytes(StandardCharsets.UTF_8));
+        });
+        Digest subject = Digest.sha256(new byte[] {3});
+        Digest sig = Digest.sha256(new byte[] {4});
+        fake.on("GET", "/v2/t/referrers/" + subject, (ex, n) -> {
+            ex.getResponseHeaders().set("Content-Type", "application/vnd.oci.image.index.v1+json");
+            FakeRegistry.send(ex, 200, ("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\","
+                    + "\"manifests\":[{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"" + sig
+                    + "\",\"size\":10,\"artifactType\":\"application/vnd.example.sig\"}]}").getBytes(StandardCharsets.UTF_8));
+        });
+        RegistryClient c = RegistryClient.create(options());
+        Reference repo = Reference.parse(fake.host() + "/t:x");
+        assertThat(c.tags(repo)).containsExactly("a", "b", "c");
+        assertThat(fake.requests("GET", "/v2/t/tags/list")).last().satisfies(r -> assertThat(r.query()).isEqualTo("n=2&last=b"));
+        assertThat(c.referrers(repo, subject)).extracting(dev.strata.oci.Descriptor::digest).containsExactly(sig);
+        assertThat(fake.requests()).noneMatch(r -> r.path().contains("sha256-"));
+    }
 }
