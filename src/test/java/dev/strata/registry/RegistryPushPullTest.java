@@ -180,6 +180,24 @@ class RegistryPushPullTest {
     }
 
     @Test
+    void copyToAnotherRegistryUploadsEveryBlobAndKeepsTheManifest() throws Exception {
+        TestImages.MemImage img = TestImages.random(10, AMD64, 40_000, 50_000);
+        RegistryClient c = client();
+        c.push(img, ref("cross/src:1"));
+        try (RegistryFixture other = RegistryFixture.plain()) {
+            Reference dst = Reference.parse(other.host() + "/cross/dst:1");
+            Descriptor d = c.copy(ref("cross/src:1"), dst, Optional.of(AMD64));
+            assertThat(d.digest()).isEqualTo(img.manifest().digest());
+            assertThat(c.manifest(dst).bytes()).isEqualTo(img.manifest().bytes());
+            assertThat(other.accessLogSince(0)).noneMatch(l -> l.contains("mount="))
+                    .filteredOn(l -> l.startsWith("PUT /v2/cross/dst/blobs/uploads/")).hasSize(3);
+            for (Layer l : c.image(dst, AMD64).layers()) {
+                assertThat(TestImages.readAll(l.open())).isEqualTo(img.blob(l.descriptor().digest()));
+            }
+        }
+    }
+
+    @Test
     void missingTagIsA404NamingTheReference() {
         assertThatThrownBy(() -> client().image(ref("nothing/here:nope"), AMD64))
                 .isInstanceOfSatisfying(StrataException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.REGISTRY))
