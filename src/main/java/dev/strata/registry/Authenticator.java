@@ -140,7 +140,7 @@ final class Authenticator {
             throw StrataException.registry("interrupted while getting a token from " + registry);
         }
         if (resp.statusCode() == 401 || resp.statusCode() == 403) {
-            throw StrataException.registry(registry + "'s token service refused "
+            throw new AuthRefused(registry + "'s token service refused "
                     + (cred.isPresent() ? "the saved credentials" : "an anonymous request") + " ("
                     + resp.statusCode() + "); run `strata login " + registry + "`");
         }

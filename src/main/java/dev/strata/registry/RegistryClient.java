@@ -92,7 +92,13 @@ public final class RegistryClient {
     public void verifyLogin(String registry, Credential credential) {
         Transport t = new Transport(registry, Endpoints.base(options, registry), Endpoints.client(options, registry),
                 () -> Optional.of(credential), options);
-        HttpResponse<InputStream> resp = t.send(Call.get(t.url("/v2/"), List.of(), Map.of()));
+        HttpResponse<InputStream> resp;
+        try {
+            resp = t.send(Call.get(t.url("/v2/"), List.of(), Map.of()));
+        } catch (AuthRefused e) {
+            throw StrataException.registry("login to " + registry
+                    + " failed: its token service refused the user name or password", e);
+        }
         if (resp.statusCode() == 401) {
             Transport.discard(resp);
             throw StrataException.registry("login to " + registry + " failed: the registry refused the user name or password (401)");

@@ -163,6 +163,11 @@ class TokenAuthTest {
                 .hasMessageContaining("token service refused the saved credentials")
                 .hasMessageContaining("strata login " + fake.host())
                 .hasMessageNotContaining("not-the-pw");
+        fake.on("GET", "/v2/", (ex, n) -> guarded(ex, "registry:catalog:*"));
+        assertThatThrownBy(() -> c.verifyLogin(fake.host(), new Credential("carol", "not-the-pw")))
+                .isInstanceOf(StrataException.class)
+                .hasMessage("login to " + fake.host() + " failed: its token service refused the user name or password");
+        c.verifyLogin(fake.host(), new Credential("carol", "pw"));
     }
 
     @Test
