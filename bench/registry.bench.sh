@@ -104,7 +104,11 @@ out="$work/section.md"
   echo "(the manifest HEAD shows the tag already names this digest, so no blob is even asked about)."
   echo "Push of the same image under a new tag: $retag_heads HEADs (manifest + config + ${#parts[@]} layers) and only: \`$retag_other\`."
   echo
-  echo "Times include JVM start (~0.3 s) for strata. Measured by \`bench/registry.bench.sh $total_mib\` on $(nproc) cores, $(date -u +%F)."
+  echo "One run each on 2 cores shared with other jobs: repeated runs of this script varied by up to ±30%"
+  echo "(push 0.55-1.5x, pull 0.67-0.83x of skopeo so far), so read the ratios as a range, not a verdict."
+  echo "Pull into the store fsyncs every blob; the \`sync\` row gives skopeo the same durability."
+  echo
+  echo "Times include JVM start (~0.2 s) for strata. Measured by \`bench/registry.bench.sh $total_mib\` on $(nproc) cores, $(date -u +%F)."
 } > "$out"
 cat "$out"
 write_section registry "$out"
