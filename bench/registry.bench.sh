@@ -10,7 +10,11 @@ source bench/lib.sh
 total_mib="${1:-1024}"
 work="$(mktemp -d /tmp/strata-bench-registry.XXXXXX)"
 reg_pid=""
-cleanup() { [ -n "$reg_pid" ] && kill "$reg_pid" 2>/dev/null && wait "$reg_pid" 2>/dev/null; rm -rf "$work"; }
+cleanup() {
+  # `|| true`: under set -e a failing wait (the registry dies by SIGTERM) must not skip the rm
+  if [ -n "$reg_pid" ]; then kill "$reg_pid" 2>/dev/null || true; wait "$reg_pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
 trap cleanup EXIT
 
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
