@@ -17,10 +17,15 @@ import picocli.CommandLine.Command;
             BuildCommand.class,
             CheckCommand.class,
             CommandLine.HelpCommand.class,
+            CopyCommand.class,
             ImagesCommand.class,
             ImportCommand.class,
             InspectCommand.class,
+            LoginCommand.class,
+            LogoutCommand.class,
             PruneCommand.class,
+            PullCommand.class,
+            PushCommand.class,
             SaveCommand.class,
         })
 public final class Main implements Runnable {

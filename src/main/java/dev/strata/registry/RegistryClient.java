@@ -1,0 +1,397 @@
+package dev.strata.registry;
+
+import dev.strata.error.StrataException;
+import dev.strata.oci.BlobSource;
+import dev.strata.oci.Descriptor;
+import dev.strata.oci.Digest;
+import dev.strata.oci.Image;
+import dev.strata.oci.ImageConfig;
+import dev.strata.oci.Index;
+import dev.strata.oci.Layer;
+import dev.strata.oci.Manifest;
+import dev.strata.oci.MediaType;
+import dev.strata.oci.OciJson;
+import dev.strata.oci.Platform;
+import dev.strata.oci.Reference;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The OCI distribution client: manifests and blobs of any registry, pulled verified and pushed
+ * HEAD-first (nothing uploaded twice, blobs mounted from sibling repositories, the manifest last).
+ * Thread-safe; one per process is enough (it keeps a connection pool and tokens per registry).
+ */
+public final class RegistryClient {
+    private static final int MAX_MANIFEST = 8 << 20;
+    private static final Pattern NEXT_LINK = Pattern.compile("<([^>]+)>\\s*;\\s*rel=\"?next\"?");
+
+    private final RegistryOptions options;
+    private final CredentialStore credentials;
+    private final ConcurrentMap<String, Transport> transports = new ConcurrentHashMap<>();
+
+    private RegistryClient(RegistryOptions options) {
+        this.options = options;
+        this.credentials = new CredentialStore(options);
+    }
+
+    /** A client for these options (insecure registries, CA directory, auth files). */
+    public static RegistryClient create(RegistryOptions options) {
+        return new RegistryClient(options);
+    }
+
+    public RegistryOptions options() {
+        return options;
+    }
+
+    static String pullScope(Reference repo) {
+        return "repository:" + repo.repository() + ":pull";
+    }
+
+    static String pushScope(Reference repo) {
+        return "repository:" + repo.repository() + ":pull,push";
+    }
+
+    Transport transport(String registry) {
+        return transports.computeIfAbsent(registry, r -> {
+            // the credential is looked up once, lazily: a helper program runs only if a registry asks
+            var lookup = new java.util.function.Supplier<Optional<Credential>>() {
+                private volatile Optional<Credential> value;
+
+                @Override
+                public Optional<Credential> get() {
+                    if (value == null) {
+                        value = credentials.lookup(r);
+                    }
+                    return value;
+                }
+            };
+            return new Transport(r, Endpoints.base(options, r), Endpoints.client(options, r), lookup, options);
+        });
+    }
+
+    /** Requests sent to a registry so far, by HTTP method (all attempts counted). */
+    public Map<String, Long> requestCounts(String registry) {
+        Transport t = transports.get(registry);
+        return t == null ? Map.of() : t.counts();
+    }
+
+    /**
+     * Checks that {@code registry} accepts {@code credential} (GET /v2/, through its token service if
+     * it has one). Throws a registry error naming the registry, never the secret.
+     */
+    public void verifyLogin(String registry, Credential credential) {
+        Transport t = new Transport(registry, Endpoints.base(options, registry), Endpoints.client(options, registry),
+                () -> Optional.of(credential), options);
+        HttpResponse<InputStream> resp;
+        try {
+            resp = t.send(Call.get(t.url("/v2/"), List.of(), Map.of()));
+        } catch (AuthRefused e) {
+            throw StrataException.registry("login to " + registry
+                    + " failed: its token service refused the user name or password", e);
+        }
+        if (resp.statusCode() == 401) {
+            Transport.discard(resp);
+            throw StrataException.registry("login to " + registry + " failed: the registry refused the user name or password (401)");
+        }
+        if (resp.statusCode() != 200) {
+            throw Errors.of(resp, t, "log in to " + registry, registry + "/v2/");
+        }
+        Transport.discard(resp);
+    }
+
+    /** The manifest or index a reference names, bytes verified when the reference has a digest. */
+    public RawManifest manifest(Reference ref) {
+        Transport t = transport(ref.registry());
+        HttpResponse<InputStream> resp = t.send(Call.get(manifestUri(t, ref), List.of(pullScope(ref)),
+                Map.of("Accept", MediaType.manifestAccept())));
+        if (resp.statusCode() != 200) {
+            throw Errors.of(resp, t, "read the manifest of " + ref, ref.toString());
+        }
+        byte[] bytes;
+        try (InputStream in = resp.body()) {
+            bytes = in.readNBytes(MAX_MANIFEST + 1);
+        } catch (IOException e) {
+            throw StrataException.registry("cannot read the manifest of " + ref + ": " + Transport.describe(e), e);
+        }
+        if (bytes.length > MAX_MANIFEST) {
+            // the distribution spec lets registries refuse manifests over 4 MiB; 8 MiB is generous
+            throw StrataException.registry("the manifest of " + ref + " from " + ref.registry()
+                    + " is larger than " + (MAX_MANIFEST >> 20) + " MiB; refusing to read it");
+        }
+        RawManifest raw = RawManifest.of(bytes, resp.headers().firstValue("Content-Type").orElse(null));
+        if (ref.digest().isPresent() && !ref.digest().get().equals(Digest.fromHash(ref.digest().get().algorithm(),
+                ref.digest().get().newHasher().digest(bytes)))) {
+            throw StrataException.registry("the manifest of " + ref + " from " + ref.registry()
+                    + " does not match its digest; the registry sent corrupt data");
+        }
+        return raw;
+    }
+
+    /** The descriptor a reference resolves to (HEAD), or empty when the registry has no such manifest. */
+    public Optional<Descriptor> head(Reference ref) {
+        Transport t = transport(ref.registry());
+        HttpResponse<InputStream> resp = t.send(Call.head(manifestUri(t, ref), List.of(pullScope(ref)),
+                Map.of("Accept", MediaType.manifestAccept())));
+        Transport.discard(resp);
+        if (resp.statusCode() == 404) {
+            return Optional.empty();
+        }
+        if (resp.statusCode() != 200) {
+            throw Errors.of(resp, t, "look up " + ref, ref.toString());
+        }
+        Optional<String> digest = resp.headers().firstValue("Docker-Content-Digest");
+        Optional<String> type = resp.headers().firstValue("Content-Type").map(s -> s.split(";")[0].trim());
+        long size = resp.headers().firstValueAsLong("Content-Length").orElse(-1);
+        if (digest.isEmpty() || type.isEmpty() || size < 0) {
+            // some registries omit the digest on HEAD: fetch and hash instead
+            return Optional.of(manifest(ref).descriptor());
+        }
+        return Optional.of(new Descriptor(type.get(), Digest.parse(digest.get()), size));
+    }
+
+    /** Pushes manifest bytes exactly as given under the reference's tag or digest. */
+    public Descriptor putManifest(Reference ref, byte[] bytes, String mediaType) {
+        Transport t = transport(ref.registry());
+        Digest digest = Digest.sha256(bytes);
+        HttpResponse<InputStream> resp = t.send(Call.send("PUT", manifestUri(t, ref), List.of(pushScope(ref)),
+                Map.of("Content-Type", mediaType), () -> HttpRequest.BodyPublishers.ofByteArray(bytes)));
+        if (resp.statusCode() != 201 && resp.statusCode() != 200) {
+            throw Errors.of(resp, t, "push the manifest of " + ref, ref.name());
+        }
+        Transport.discard(resp);
+        Optional<String> echoed = resp.headers().firstValue("Docker-Content-Digest");
+        if (echoed.isPresent() && !echoed.get().equals(digest.toString())) {
+            throw StrataException.registry(ref.registry() + " stored the manifest of " + ref + " as " + echoed.get()
+                    + " instead of " + digest + "; the registry rewrote it");
+        }
+        return new Descriptor(mediaType, digest, bytes.length);
+    }
+
+    /** True when the repository holds the blob (HEAD). */
+    public boolean hasBlob(Reference repo, Digest digest) {
+        Transport t = transport(repo.registry());
+        HttpResponse<InputStream> resp = t.send(Call.head(t.url("/v2/" + repo.repository() + "/blobs/" + digest),
+                List.of(pullScope(repo)), Map.of()));
+        Transport.discard(resp);
+        if (resp.statusCode() == 200) {
+            return true;
+        }
+        if (resp.statusCode() == 404) {
+            return false;
+        }
+        throw Errors.of(resp, t, "look up blob " + digest + " in " + repo.name(), repo.name());
+    }
+
+    /** Opens a blob, verified against the descriptor while streaming (resumed with Range on a drop). */
+    public InputStream openBlob(Reference repo, Descriptor descriptor) {
+        Transport t = transport(repo.registry());
+        return new BlobStream(t, t.url("/v2/" + repo.repository() + "/blobs/" + descriptor.digest()),
+                List.of(pullScope(repo)), descriptor, repo.name(), true);
+    }
+
+    /**
+     * Like {@link #openBlob} (size checked, resumed with Range) but not hashed here: for sinks that
+     * verify the digest themselves, such as {@code Store.putBlob} with an expected digest, so the
+     * bytes are hashed once rather than twice.
+     */
+    public InputStream openBlobForVerifyingSink(Reference repo, Descriptor descriptor) {
+        Transport t = transport(repo.registry());
+        return new BlobStream(t, t.url("/v2/" + repo.repository() + "/blobs/" + descriptor.digest()),
+                List.of(pullScope(repo)), descriptor, repo.name(), false);
+    }
+
+    /** The blobs of a repository as a source for lazy layers. */
+    public BlobSource blobSource(Reference repo) {
+        return d -> openBlob(repo, d);
+    }
+
+    /**
+     * The image a reference names, for {@code platform} when it names an index. Manifest and config
+     * are fetched now; layers only when opened.
+     */
+    public RemoteImage image(Reference ref, Platform platform) {
+        RawManifest top = manifest(ref);
+        Optional<Index> index = Optional.empty();
+        RawManifest chosen = top;
+        if (top.isIndex()) {
+            Index idx = top.asIndex();
+            index = Optional.of(idx);
+            Descriptor pick = idx.select(platform, ref.toString());
+            chosen = manifest(ref.withDigest(pick.digest()));
+        }
+        Manifest m;
+        try {
+            m = chosen.asManifest();
+        } catch (StrataException e) {
+            throw StrataException.registry("cannot read " + ref + ": " + e.getMessage(), e);
+        }
+        byte[] config;
+        try (InputStream in = openBlob(ref, m.config())) {
+            config = in.readAllBytes();
+        } catch (IOException e) {
+            throw StrataException.registry("cannot read the config of " + ref + ": " + Transport.describe(e), e);
+        }
+        ImageConfig cfg = ImageConfig.parse(config);
+        if (cfg.diffIds().size() != m.layers().size()) {
+            throw StrataException.registry(ref + " has " + m.layers().size() + " layers but its config lists "
+                    + cfg.diffIds().size() + " diff_ids; the image is malformed");
+        }
+        List<Layer> layers = new ArrayList<>();
+        BlobSource source = blobSource(ref);
+        for (int i = 0; i < m.layers().size(); i++) {
+            layers.add(source.layer(m.layers().get(i), cfg.diffIds().get(i)));
+        }
+        return new RemoteImage(ref.withDigest(chosen.digest()), m, config, layers, index);
+    }
+
+    /**
+     * Runs {@code action} on each item with this client's bounded parallelism (e.g. layers written
+     * into a store); the first failure is rethrown.
+     */
+    public <T> void inParallel(List<T> items, java.util.function.Consumer<T> action) {
+        Parallel.run(items.stream().<Parallel.Task>map(i -> () -> action.accept(i)).toList(), options.parallelism());
+    }
+
+    /** Pushes an image: blobs HEAD-first (in parallel), then the manifest's exact bytes. */
+    public void push(Image image, Reference ref) {
+        push(image, ref, List.of());
+    }
+
+    /**
+     * Like {@link #push(Image, Reference)}; a missing blob found in one of {@code mountFrom}
+     * (same registry) is mounted rather than uploaded. A {@link RemoteImage}'s own repository is
+     * always a candidate.
+     */
+    public void push(Image image, Reference ref, List<Reference> mountFrom) {
+        Optional<Reference> source = image instanceof RemoteImage r && r.reference().registry().equals(ref.registry())
+                && !r.reference().repository().equals(ref.repository()) ? Optional.of(r.reference()) : Optional.empty();
+        List<Reference> siblings = mountFrom.stream().filter(c -> c.registry().equals(ref.registry())
+                && !c.repository().equals(ref.repository())).distinct().toList();
+        Optional<Descriptor> existing = head(ref);
+        if (existing.isPresent() && existing.get().digest().equals(image.manifest().digest())) {
+            // the registry keeps a manifest only with all its blobs: nothing more to check or send
+            return;
+        }
+        byte[] config = image.configBytes();
+        List<Parallel.Task> tasks = new ArrayList<>();
+        tasks.add(() -> pushBlob(ref, image.manifest().config(), () -> new java.io.ByteArrayInputStream(config), source, siblings));
+        // largest first: the biggest blob bounds the wall time, so it must not start last
+        // one transfer per digest: an image may list the same layer twice (or a layer equal to its config)
+        java.util.Set<Digest> seen = new java.util.HashSet<>(List.of(image.manifest().config().digest()));
+        List<Layer> bySize = new ArrayList<>(image.layers().stream().filter(l -> seen.add(l.descriptor().digest())).toList());
+        bySize.sort(java.util.Comparator.comparingLong((Layer l) -> l.descriptor().size()).reversed());
+        for (Layer layer : bySize) {
+            tasks.add(() -> pushBlob(ref, layer.descriptor(), layer::open, source, siblings));
+        }
+        Parallel.run(tasks, options.parallelism());
+        putManifest(ref, image.manifest().bytes(), image.manifest().mediaType());
+    }
+
+    /** Pushes a blob unless the repository has it, mounting from a sibling that does. */
+    void pushBlob(Reference repo, Descriptor d, BlobUploader.Opener opener, Optional<Reference> source,
+            List<Reference> siblings) {
+        if (hasBlob(repo, d.digest())) {
+            return;
+        }
+        BlobUploader up = new BlobUploader(transport(repo.registry()), options.chunkSize());
+        if (source.isPresent()) {
+            // the image was read from there: it holds every blob, no need to ask first
+            up.mountOrUpload(repo, source.get(), d, opener);
+            return;
+        }
+        for (Reference s : siblings) {
+            if (hasBlob(s, d.digest())) {
+                up.mountOrUpload(repo, s, d, opener);
+                return;
+            }
+        }
+        up.upload(repo, d, opener);
+    }
+
+    /** Uploads a blob given as bytes unless present; returns its descriptor. */
+    public Descriptor pushBlob(Reference repo, String mediaType, byte[] bytes) {
+        Descriptor d = new Descriptor(mediaType, Digest.sha256(bytes), bytes.length);
+        pushBlob(repo, d, () -> new java.io.ByteArrayInputStream(bytes), Optional.empty(), List.of());
+        return d;
+    }
+
+    /** Uploads a blob read from {@code source} unless present (mounting from {@code mountFrom} when it holds it). */
+    public void pushBlob(Reference repo, Descriptor d, BlobSource source, List<Reference> mountFrom) {
+        pushBlob(repo, d, () -> source.open(d), Optional.empty(), mountFrom.stream()
+                .filter(c -> c.registry().equals(repo.registry()) && !c.repository().equals(repo.repository())).toList());
+    }
+
+    /**
+     * Copies what {@code src} names to {@code dst}, registry to registry: an index with all its
+     * manifests (byte for byte) unless a platform is asked for, else the one image.
+     */
+    public Descriptor copy(Reference src, Reference dst, Optional<Platform> platform) {
+        return new Copier(this).copy(src, dst, platform);
+    }
+
+    /** The tags of a repository, following pagination. */
+    public List<String> tags(Reference repo) {
+        Transport t = transport(repo.registry());
+        List<String> out = new ArrayList<>();
+        java.net.URI uri = t.url("/v2/" + repo.repository() + "/tags/list");
+        for (int page = 0; page < 1000; page++) {
+            HttpResponse<InputStream> resp = t.send(Call.get(uri, List.of(pullScope(repo)), Map.of()));
+            if (resp.statusCode() != 200) {
+                throw Errors.of(resp, t, "list the tags of " + repo.name(), repo.name());
+            }
+            try (InputStream in = resp.body()) {
+                OciJson.parse(in.readAllBytes(), "tag list").path("tags").forEach(n -> out.add(n.asText()));
+            } catch (IOException e) {
+                throw StrataException.registry("cannot read the tags of " + repo.name() + ": " + Transport.describe(e), e);
+            }
+            Optional<String> next = resp.headers().firstValue("Link").map(NEXT_LINK::matcher)
+                    .filter(Matcher::find).map(m -> m.group(1));
+            if (next.isEmpty()) {
+                break;
+            }
+            uri = uri.resolve(next.get());
+        }
+        return out;
+    }
+
+    /**
+     * The manifests whose subject is {@code subject}: the referrers API, else (a registry without it
+     * answers 404) the {@code sha256-HEX} tag-schema index, else none.
+     */
+    public List<Descriptor> referrers(Reference repo, Digest subject) {
+        Transport t = transport(repo.registry());
+        HttpResponse<InputStream> resp = t.send(Call.get(t.url("/v2/" + repo.repository() + "/referrers/" + subject),
+                List.of(pullScope(repo)), Map.of("Accept", MediaType.OCI_INDEX)));
+        if (resp.statusCode() == 200) {
+            try (InputStream in = resp.body()) {
+                return Index.parse(in.readAllBytes(), MediaType.OCI_INDEX).manifests();
+            } catch (IOException e) {
+                throw StrataException.registry("cannot read the referrers of " + subject + " in " + repo.name(), e);
+            }
+        }
+        Transport.discard(resp);
+        if (resp.statusCode() != 404 && resp.statusCode() != 400 && resp.statusCode() != 405) {
+            throw Errors.of(resp, t, "list the referrers of " + subject + " in " + repo.name(), repo.name());
+        }
+        Reference fallback = repo.withTag(subject.algorithm() + "-" + subject.hex());
+        if (head(fallback).isEmpty()) {
+            return List.of();
+        }
+        RawManifest raw = manifest(fallback);
+        return raw.isIndex() ? raw.asIndex().manifests() : List.of();
+    }
+
+    private static java.net.URI manifestUri(Transport t, Reference ref) {
+        return t.url("/v2/" + ref.repository() + "/manifests/" + ref.identifier());
+    }
+}

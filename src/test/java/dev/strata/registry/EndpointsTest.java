@@ -1,0 +1,31 @@
+package dev.strata.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Which registries get plain HTTP, and Docker Hub's API host. */
+class EndpointsTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void loopbackAndInsecureAreHttpUnlessACaDirectoryExists() throws Exception {
+        RegistryOptions o = RegistryOptions.fromEnvironment(Map.of(), tmp).withCertsDir(tmp.resolve("certs.d"))
+                .withInsecureRegistries(Set.of("lab.example:5000"));
+        assertThat(Endpoints.base(o, "localhost:5000")).hasToString("http://localhost:5000/");
+        assertThat(Endpoints.base(o, "127.0.0.1:5000")).hasToString("http://127.0.0.1:5000/");
+        assertThat(Endpoints.base(o, "[::1]:5000")).hasToString("http://[::1]:5000/");
+        assertThat(Endpoints.base(o, "lab.example:5000")).hasToString("http://lab.example:5000/");
+        assertThat(Endpoints.base(o, "lab.example")).hasToString("https://lab.example/");
+        assertThat(Endpoints.base(o, "localhost.example.com")).hasToString("https://localhost.example.com/");
+        assertThat(Endpoints.base(o, "docker.io")).hasToString("https://registry-1.docker.io/");
+        Files.createDirectories(tmp.resolve("certs.d/localhost:5000"));
+        assertThat(Endpoints.base(o, "localhost:5000")).hasToString("https://localhost:5000/");
+    }
+}
