@@ -92,4 +92,25 @@ class RenderersTest {
         assertThatThrownBy(() -> Renderers.forMode("fancy", out, true)).isInstanceOf(StrataException.class)
                 .hasMessageContaining("plain, tty, json or auto");
     }
+
+    @Test
+    void plainKeepsLinesWholeWhenStagesReportInParallel() throws Exception {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        PlainRenderer r = new PlainRenderer(new PrintStream(b, true, StandardCharsets.UTF_8), CLOCK);
+        Thread[] ts = new Thread[4];
+        for (int t = 0; t < ts.length; t++) {
+            int id = t + 1;
+            ts[t] = new Thread(() -> {
+                for (int i = 0; i < 200; i++) {
+                    r.on(new StepLog(id, "line-" + id + "-" + i));
+                }
+            });
+            ts[t].start();
+        }
+        for (Thread t : ts) {
+            t.join();
+        }
+        String[] lines = b.toString(StandardCharsets.UTF_8).split("\n");
+        assertThat(lines).hasSize(800).allMatch(l -> l.matches("#(\\d) 0\\.000 line-\\1-\\d+"));
+    }
 }
