@@ -39,6 +39,12 @@ public record MissExplanation(String summary, List<String> changed) {
         return new MissExplanation(head + ": " + String.join(", ", best), best);
     }
 
+    /** A step below an earlier miss cannot hit by its own inputs: say which step broke the chain. */
+    public static MissExplanation parentMissed(StepInputs wanted, int missedStepId) {
+        String why = "parent layers changed (step " + missedStepId + " missed)";
+        return new MissExplanation(shorten(wanted.instruction()) + ": " + why, List.of(why));
+    }
+
     static List<String> diff(StepInputs want, StepInputs had) {
         List<String> out = new ArrayList<>();
         if (!want.instruction().equals(had.instruction())) {

@@ -112,6 +112,15 @@ class CacheTest {
                 .isEqualTo("RUN make: no earlier build of this step in local");
     }
 
+    @Test
+    void namesTheStepThatBrokeTheChainAndAddedInputs() {
+        assertThat(MissExplanation.parentMissed(run("RUN make", Map.of()), 3).changed())
+                .containsExactly("parent layers changed (step 3 missed)");
+        StepInputs had = run("RUN make", Map.of());
+        assertThat(MissExplanation.explain(run("RUN make", Map.of("arg:CC", "x")), List.of(rec(had))).changed())
+                .containsExactly("build arg CC added");
+    }
+
     private static CacheRecord rec(StepInputs in) {
         return new CacheRecord(in.key(), in, Optional.empty(), Optional.empty(), Instant.EPOCH);
     }
