@@ -1,0 +1,76 @@
+package dev.strata.cache;
+
+import dev.strata.error.StrataException;
+import dev.strata.oci.Descriptor;
+import dev.strata.oci.Digest;
+import dev.strata.store.Store;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Cache records kept in the local store: record blobs named by refs/cache/KEY, the layer kept alive by
+ * refs/cache-layer/KEY (prune does not look inside records), and a candidate index per
+ * (parent state, instruction kind) under refs/cacheidx-HASH/KEY. Adding the same key twice is harmless.
+ */
+public final class LocalCache implements CacheSource, CacheSink {
+    private final Store store;
+
+    public LocalCache(Store store) {
+        this.store = store;
+    }
+
+    @Override
+    public String name() {
+        return "local";
+    }
+
+    @Override
+    public Optional<CacheRecord> lookup(CacheKey key) {
+        return store.ref("cache", key.digest().hex()).filter(d -> store.hasBlob(d.digest()))
+                .map(d -> CacheRecord.parse(store.readBlob(d.digest())))
+                .filter(r -> r.layer().map(l -> store.hasBlob(l.digest())).orElse(true));
+    }
+
+    @Override
+    public List<CacheRecord> candidates(String parentState, String instructionKind) {
+        List<CacheRecord> out = new ArrayList<>();
+        // Store has no ref listing; the refs directory layout is read directly (documented in Store.setRef)
+        Path dir = store.root().resolve("refs").resolve(indexNamespace(parentState, instructionKind));
+        if (!Files.isDirectory(dir)) {
+            return out;
+        }
+        try (var s = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) s.sorted()::iterator) {
+                lookup(new CacheKey(new Digest("sha256", p.getFileName().toString()))).ifPresent(out::add);
+            }
+        } catch (IOException e) {
+            throw StrataException.environment("cannot list cache index " + dir + ": " + e.getMessage()
+                    + "; check the store directory's permissions");
+        }
+        return out;
+    }
+
+    @Override
+    public void add(CacheRecord record) {
+        Descriptor blob = store.putBlob(CacheRecord.MEDIA_TYPE, record.toJson());
+        String name = record.key().digest().hex();
+        record.layer().ifPresent(l -> store.setRef("cache-layer", name, l));
+        store.setRef(indexNamespace(record.inputs().parentState(), record.inputs().kind()), name, blob);
+        store.setRef("cache", name, blob);
+    }
+
+    @Override
+    public void flush() {
+        // every add is already durable in the store
+    }
+
+    static String indexNamespace(String parentState, String kind) {
+        byte[] b = (parentState + "\n" + kind).getBytes(StandardCharsets.UTF_8);
+        return "cacheidx-" + Digest.sha256(b).hex().substring(0, 32);
+    }
+}

@@ -1,0 +1,82 @@
+package dev.strata.cache;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/** Why a step missed: the inputs that differ from the nearest earlier record. */
+public record MissExplanation(String summary, List<String> changed) {
+    public MissExplanation {
+        changed = List.copyOf(changed);
+    }
+
+    /** Candidates share the parent state (and usually the instruction kind) with {@code wanted}. */
+    public static MissExplanation explain(StepInputs wanted, List<CacheRecord> candidates) {
+        return explain(wanted, candidates, "the cache");
+    }
+
+    public static MissExplanation explain(StepInputs wanted, List<CacheRecord> candidates, String sources) {
+        String head = shorten(wanted.instruction());
+        List<CacheRecord> same = candidates.stream()
+                .filter(c -> c.inputs().parentState().equals(wanted.parentState())).toList();
+        if (same.isEmpty()) {
+            List<String> ch = candidates.isEmpty() ? List.of() : List.of("parent layers changed");
+            String why = candidates.isEmpty() ? "no earlier build of this step in " + sources : "parent layers changed";
+            return new MissExplanation(head + ": " + why, ch);
+        }
+        List<String> best = null;
+        for (CacheRecord c : same) {
+            List<String> d = diff(wanted, c.inputs());
+            if (best == null || d.size() < best.size()) {
+                best = d;
+            }
+        }
+        if (best.isEmpty()) {
+            best = List.of("cached layer missing");
+        }
+        return new MissExplanation(head + ": " + String.join(", ", best), best);
+    }
+
+    /** A step below an earlier miss cannot hit by its own inputs: say which step broke the chain. */
+    public static MissExplanation parentMissed(StepInputs wanted, int missedStepId) {
+        String why = "parent layers changed (step " + missedStepId + " missed)";
+        return new MissExplanation(shorten(wanted.instruction()) + ": " + why, List.of(why));
+    }
+
+    static List<String> diff(StepInputs want, StepInputs had) {
+        List<String> out = new ArrayList<>();
+        if (!want.instruction().equals(had.instruction())) {
+            out.add("instruction text changed");
+        }
+        TreeSet<String> names = new TreeSet<>(want.inputs().keySet());
+        names.addAll(had.inputs().keySet());
+        for (String n : names) {
+            String a = want.inputs().get(n);
+            String b = had.inputs().get(n);
+            if (a == null) {
+                out.add(describe(n) + " removed");
+            } else if (b == null) {
+                out.add(describe(n) + " added");
+            } else if (!a.equals(b)) {
+                out.add(describe(n) + " changed");
+            }
+        }
+        return out;
+    }
+
+    /** "arg:X" -> "build arg X", "file:/p" -> "file /p", others verbatim. */
+    static String describe(String input) {
+        Map<String, String> prefixes = Map.of("arg:", "build arg ", "file:", "file ", "mount:", "mount ", "env:", "env ");
+        return prefixes.entrySet().stream().sorted(Map.Entry.comparingByKey(Comparator.reverseOrder()))
+                .filter(e -> input.startsWith(e.getKey()))
+                .map(e -> e.getValue() + input.substring(e.getKey().length()))
+                .findFirst().orElse(input);
+    }
+
+    private static String shorten(String instruction) {
+        String s = instruction.strip().replaceAll("\\s+", " ");
+        return s.length() > 60 ? s.substring(0, 57) + "..." : s;
+    }
+}

@@ -1,0 +1,4 @@
+package dev.strata.progress;
+
+/** A message not tied to a step. */
+public record Notice(String text) implements BuildEvent {}
