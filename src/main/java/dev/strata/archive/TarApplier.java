@@ -1,0 +1,223 @@
+package dev.strata.archive;
+
+import dev.strata.error.StrataException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+
+/** Applies the entries of one tar stream to a directory, safely (package-private worker). */
+final class TarApplier {
+    private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
+    private static final boolean ROOT = "root".equals(System.getProperty("user.name"));
+
+    private final Path target;
+    private final WhiteoutMode mode;
+    private final String what;
+    private final Set<Path> created = new HashSet<>();
+    private final List<Path> overlayWhiteouts = new ArrayList<>();
+    private final List<Path> opaqueDirs = new ArrayList<>();
+    private final List<Object[]> dirTimes = new ArrayList<>();
+
+    TarApplier(Path target, WhiteoutMode mode, String what) {
+        this.target = target.toAbsolutePath().normalize();
+        this.mode = mode;
+        this.what = what;
+    }
+
+    void apply(InputStream in) throws IOException {
+        Files.createDirectories(target);
+        TarArchiveInputStream tar = new TarArchiveInputStream(in, "UTF-8");
+        TarArchiveEntry e;
+        while ((e = tar.getNextEntry()) != null) {
+            Path dest = safePath(e.getName());
+            if (dest == null) {
+                continue; // the root itself
+            }
+            String fname = dest.getFileName().toString();
+            if (fname.startsWith(".wh.")) {
+                whiteout(dest.getParent(), fname);
+                continue;
+            }
+            entry(tar, e, dest);
+        }
+        finish();
+    }
+
+    /** Resolves an entry name inside target, refusing escapes and symlinked parents. */
+    private Path safePath(String name) {
+        String n = name;
+        while (n.startsWith("./")) {
+            n = n.substring(2);
+        }
+        if (n.startsWith("/")) {
+            throw refuse(name, "is absolute");
+        }
+        Path cur = target;
+        String[] parts = n.split("/");
+        List<String> clean = new ArrayList<>();
+        for (String p : parts) {
+            if (p.isEmpty() || p.equals(".")) {
+                continue;
+            }
+            if (p.equals("..")) {
+                throw refuse(name, "climbs out with '..'");
+            }
+            clean.add(p);
+        }
+        if (clean.isEmpty()) {
+            return null;
+        }
+        for (int i = 0; i < clean.size() - 1; i++) {
+            cur = cur.resolve(clean.get(i));
+            if (Files.isSymbolicLink(cur)) {
+                throw refuse(name, "has a symlink parent " + target.relativize(cur));
+            }
+        }
+        return cur.resolve(clean.get(clean.size() - 1));
+    }
+
+    private StrataException refuse(String name, String why) {
+        return StrataException.input("layer " + what + ": entry '" + name + "' " + why
+                + "; refusing to extract it outside " + target);
+    }
+
+    private void entry(TarArchiveInputStream tar, TarArchiveEntry e, Path dest) throws IOException {
+        Files.createDirectories(dest.getParent());
+        boolean existingDir = Files.isDirectory(dest, NOFOLLOW);
+        if (e.isDirectory()) {
+            if (!existingDir) {
+                removeAll(dest);
+                Files.createDirectory(dest);
+            }
+        } else {
+            removeAll(dest);
+            if (e.isSymbolicLink()) {
+                Files.createSymbolicLink(dest, Path.of(e.getLinkName()));
+            } else if (e.isLink()) {
+                Path src = safePath(e.getLinkName());
+                if (src == null || !Files.exists(src, NOFOLLOW) || Files.isDirectory(src, NOFOLLOW)) {
+                    throw refuse(e.getName(), "is a hardlink to '" + e.getLinkName() + "' which is not an earlier file");
+                }
+                Files.createLink(dest, src);
+                created.add(dest);
+                return; // shares the earlier file's attributes
+            } else if (e.isCharacterDevice() || e.isBlockDevice() || e.isFIFO()) {
+                List<String> cmd = e.isFIFO() ? List.of("mkfifo", dest.toString())
+                        : List.of("mknod", dest.toString(), e.isCharacterDevice() ? "c" : "b",
+                                Integer.toString(e.getDevMajor()), Integer.toString(e.getDevMinor()));
+                Commands.run(cmd, what);
+            } else if (e.isFile()) {
+                try (OutputStream o = Files.newOutputStream(dest, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                    long n = tar.transferTo(o);
+                    if (n != e.getSize()) {
+                        throw new IOException("entry " + e.getName() + " is truncated");
+                    }
+                }
+            } else {
+                return; // other types (e.g. sockets, GNU specials) carry nothing to extract
+            }
+        }
+        created.add(dest);
+        attributes(e, dest);
+    }
+
+    private void attributes(TarArchiveEntry e, Path dest) throws IOException {
+        if (ROOT) {
+            Files.setAttribute(dest, "unix:uid", (int) e.getLongUserId(), NOFOLLOW);
+            Files.setAttribute(dest, "unix:gid", (int) e.getLongGroupId(), NOFOLLOW);
+        }
+        if (!e.isSymbolicLink()) {
+            Files.setAttribute(dest, "unix:mode", e.getMode() & 07777, NOFOLLOW);
+            for (Map.Entry<String, String> x : e.getExtraPaxHeaders().entrySet()) {
+                if (x.getKey().startsWith("SCHILY.xattr.") && !x.getKey().startsWith("SCHILY.xattr.trusted.overlay.")) {
+                    Xattrs.set(dest, x.getKey().substring(13), x.getValue().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), what);
+                }
+            }
+        }
+        FileTime t = FileTime.from(e.getModTime().toInstant());
+        if (e.isDirectory()) {
+            dirTimes.add(new Object[] {dest, t}); // set last: writing children changes a dir's mtime
+        } else if (!e.isSymbolicLink()) {
+            Files.setLastModifiedTime(dest, t);
+        }
+    }
+
+    private void whiteout(Path dir, String fname) throws IOException {
+        if (fname.equals(".wh..wh..opq")) {
+            if (mode == WhiteoutMode.OVERLAY) {
+                Files.createDirectories(dir);
+                opaqueDirs.add(dir);
+            } else if (Files.isDirectory(dir, NOFOLLOW)) {
+                try (var s = Files.list(dir)) {
+                    for (Path p : (Iterable<Path>) s::iterator) {
+                        if (!created.contains(p)) {
+                            removeAll(p);
+                        }
+                    }
+                }
+            }
+            return;
+        }
+        String name = fname.substring(4);
+        if (name.isEmpty() || name.equals(".") || name.equals("..") || name.contains("/")) {
+            throw refuse(target.relativize(dir.resolve(fname)).toString(), "is a whiteout of '" + name + "'");
+        }
+        Path victim = dir.resolve(name);
+        removeAll(victim);
+        if (mode == WhiteoutMode.OVERLAY) {
+            Files.createDirectories(dir);
+            overlayWhiteouts.add(victim);
+        }
+    }
+
+    private void finish() throws IOException {
+        Overlay.writeWhiteouts(overlayWhiteouts, opaqueDirs, what);
+        for (int i = dirTimes.size() - 1; i >= 0; i--) {
+            Files.setLastModifiedTime((Path) dirTimes.get(i)[0], (FileTime) dirTimes.get(i)[1]);
+        }
+    }
+
+    /** Deletes a path and, for a real directory, everything below it; never follows symlinks. */
+    static void removeAll(Path p) throws IOException {
+        if (!Files.exists(p, NOFOLLOW)) {
+            return;
+        }
+        if (!Files.isDirectory(p, NOFOLLOW)) {
+            Files.delete(p);
+            return;
+        }
+        Files.walkFileTree(p, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.delete(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
+                try {
+                    Files.delete(d);
+                } catch (DirectoryNotEmptyException ex) {
+                    throw ex;
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+}

@@ -1,0 +1,8 @@
+package dev.strata.archive;
+
+import java.nio.file.Path;
+import java.util.SortedMap;
+
+/** One file of a tree as the layer writer sees it (package-private). */
+record TreeEntry(String name, Path path, int mode, int uid, int gid, long size, long mtime, long nlink,
+                 String inodeKey, int devMajor, int devMinor, SortedMap<String, byte[]> xattrs, boolean whiteout) {}

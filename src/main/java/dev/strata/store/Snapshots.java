@@ -1,0 +1,101 @@
+package dev.strata.store;
+
+import dev.strata.archive.LayerExtractor;
+import dev.strata.archive.WhiteoutMode;
+import dev.strata.error.StrataException;
+import dev.strata.oci.Digest;
+import dev.strata.oci.Layer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Unpacked layers keyed by diffID under {@code store.root()/snapshots/<hex>}, with overlay whiteouts
+ * so the runtime can stack them as lowerdirs. Each is made once: extracted into a temp dir beside its
+ * final place, verified (blob digest and diffID), then renamed atomically, so a reader never sees a
+ * half-made snapshot and concurrent makers end with one good copy.
+ */
+public final class Snapshots {
+    private final Store store;
+
+    public Snapshots(Store store) {
+        this.store = store;
+    }
+
+    private Path dir() {
+        return store.root().resolve("snapshots");
+    }
+
+    /** The snapshot directory of a diffID, if it was made already. */
+    public Optional<Path> existing(Digest diffId) {
+        Path p = dir().resolve(diffId.hex());
+        return Files.isDirectory(p) ? Optional.of(p) : Optional.empty();
+    }
+
+    /** The layer unpacked (WhiteoutMode.OVERLAY), made once and shared by later builds. */
+    public Path snapshot(Layer layer) {
+        Digest diffId = layer.diffId();
+        Optional<Path> have = existing(diffId);
+        if (have.isPresent()) {
+            return have.get();
+        }
+        Path finalDir = dir().resolve(diffId.hex());
+        Path tmp = dir().resolve(".tmp-" + diffId.shortHex() + "-" + UUID.randomUUID());
+        String what = layer.descriptor().digest().toString();
+        try {
+            Files.createDirectories(dir());
+            MessageDigest blobHash = layer.descriptor().digest().newHasher();
+            Digest gotDiff;
+            try (InputStream raw = layer.open(); InputStream in = new DigestInputStream(raw, blobHash)) {
+                gotDiff = LayerExtractor.extractDigesting(in, tmp, WhiteoutMode.OVERLAY, what);
+                in.transferTo(java.io.OutputStream.nullOutputStream()); // bytes after the tar count for the digest
+            }
+            Digest gotBlob = Digest.finish(layer.descriptor().digest().algorithm(), blobHash);
+            if (!gotBlob.equals(layer.descriptor().digest())) {
+                throw StrataException.input("layer " + what + " has digest " + gotBlob
+                        + " instead; its source is corrupt, fetch or rebuild it");
+            }
+            if (!gotDiff.equals(diffId)) {
+                throw StrataException.input("layer " + what + " unpacks to diffID " + gotDiff + ", not " + diffId
+                        + " as its image config says; the image is inconsistent");
+            }
+            try {
+                Files.move(tmp, finalDir, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                if (!Files.isDirectory(finalDir)) {
+                    throw e;
+                }
+                // another process made it first: theirs is as good as ours
+            }
+            return finalDir;
+        } catch (IOException e) {
+            throw StrataException.environment("cannot make snapshot of layer " + what + " in " + dir() + ": "
+                    + e.getMessage(), e);
+        } finally {
+            deleteQuietly(tmp);
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (var walk = Files.walk(p)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(q -> {
+                try {
+                    Files.delete(q);
+                } catch (IOException ignored) {
+                    // best effort: a leftover .tmp- dir is harmless and pruned later
+                }
+            });
+        } catch (IOException ignored) {
+            // best effort, see above
+        }
+    }
+}
