@@ -17,19 +17,25 @@ import java.util.Optional;
 final class MergedRootfs implements AutoCloseable {
     private final Optional<Path> root;
     private final Optional<Path> mountPoint;
+    private final java.util.Set<Path> active;
 
-    private MergedRootfs(Optional<Path> root, Optional<Path> mountPoint) {
+    private MergedRootfs(Optional<Path> root, Optional<Path> mountPoint, java.util.Set<Path> active) {
         this.root = root;
         this.mountPoint = mountPoint;
+        this.active = active;
+        mountPoint.ifPresent(active::add);
     }
 
-    /** {@code lowerDirs} base first; {@code scratch} is a directory for the mount point. */
-    static MergedRootfs open(List<Path> lowerDirs, Path scratch) {
+    /**
+     * {@code lowerDirs} base first; {@code scratch} is a directory for the mount point; the mount is
+     * kept in {@code active} while open, so an interrupted build can still unmount it.
+     */
+    static MergedRootfs open(List<Path> lowerDirs, Path scratch, java.util.Set<Path> active) {
         if (lowerDirs.isEmpty()) {
-            return new MergedRootfs(Optional.empty(), Optional.empty());
+            return new MergedRootfs(Optional.empty(), Optional.empty(), active);
         }
         if (lowerDirs.size() == 1) {
-            return new MergedRootfs(Optional.of(lowerDirs.get(0)), Optional.empty());
+            return new MergedRootfs(Optional.of(lowerDirs.get(0)), Optional.empty(), active);
         }
         try {
             Path mnt = Files.createTempDirectory(scratch, "merged-");
@@ -42,7 +48,7 @@ final class MergedRootfs implements AutoCloseable {
             }
             String opts = "ro,lowerdir=" + String.join(":", names) + ",redirect_dir=off,metacopy=off,index=off";
             run(base, List.of("mount", "-t", "overlay", "overlay", "-o", opts, mnt.toString()), "mount the layers");
-            return new MergedRootfs(Optional.of(mnt), Optional.of(mnt));
+            return new MergedRootfs(Optional.of(mnt), Optional.of(mnt), active);
         } catch (IOException e) {
             throw StrataException.environment("cannot create a mount point under " + scratch + ": " + e.getMessage(), e);
         }
@@ -56,9 +62,17 @@ final class MergedRootfs implements AutoCloseable {
     @Override
     public void close() {
         if (mountPoint.isPresent()) {
-            run(mountPoint.get().getParent(), List.of("umount", mountPoint.get().toString()), "unmount the layers");
+            unmount(mountPoint.get());
+            active.remove(mountPoint.get());
+        }
+    }
+
+    /** Unmounts and removes a mount point made by {@link #open}. */
+    static void unmount(Path mnt) {
+        {
+            run(mnt.getParent(), List.of("umount", mnt.toString()), "unmount the layers");
             try {
-                Files.deleteIfExists(mountPoint.get());
+                Files.deleteIfExists(mnt);
             } catch (IOException ignored) {
                 // an empty directory under the build's scratch dir, removed with it
             }

@@ -1,0 +1,181 @@
+package dev.strata.build;
+
+import dev.strata.error.StrataException;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Runs one RUN step with namespace + chroot isolation (the "chroot" isolation of issue 5): in a
+ * private mount and PID namespace (and a network namespace for --network=none) it mounts an overlay
+ * of the parent's layers (plus an init layer holding the mount-point stubs, never committed) with a
+ * fresh upperdir, mounts /proc, a minimal /dev and the RUN --mounts, and runs the command chrooted as
+ * the stage's USER. Every mount lives in the namespace, so none outlives the command; the upperdir
+ * is the step's change.
+ */
+final class ChrootRunner {
+    private static final String UNSHARE = "/usr/bin/unshare";
+
+    /** A RUN --mount as the runner applies it: a host path bound at {@code target}, or a tmpfs. */
+    record MountSpec(String target, Optional<Path> source, boolean readOnly, boolean file) {
+    }
+
+    /** Everything one RUN needs. */
+    record Spec(List<String> argv, Map<String, String> env, String workdir, String user, List<Path> lowerDirs,
+            boolean networkNone, List<MountSpec> mounts, Consumer<String> output, Path workRoot) {
+    }
+
+    /** How the command ended, and where its changes are. */
+    record Outcome(int exitCode, Path upperDir) {
+    }
+
+    private ChrootRunner() {
+    }
+
+    /** Exit 4 unless this machine can run RUN steps: root, overlayfs, util-linux unshare. */
+    static void checkEnvironment() {
+        String uid;
+        try {
+            uid = Files.readString(Path.of("/proc/self/status")).lines().filter(l -> l.startsWith("Uid:"))
+                    .findFirst().map(l -> l.split("\\s+")[1]).orElse("?");
+        } catch (IOException e) {
+            uid = "?";
+        }
+        if (!uid.equals("0")) {
+            throw StrataException.environment("RUN steps need root (overlayfs mounts and namespaces): run strata build"
+                    + " as root, or build without RUN instructions");
+        }
+        try {
+            if (!Files.readString(Path.of("/proc/filesystems")).contains("overlay")) {
+                throw StrataException.environment("RUN steps need overlayfs, which this kernel does not offer:"
+                        + " load it with `modprobe overlay`");
+            }
+        } catch (IOException e) {
+            throw StrataException.environment("cannot read /proc/filesystems to check for overlayfs: " + e.getMessage(), e);
+        }
+        if (!Files.isExecutable(Path.of(UNSHARE))) {
+            throw StrataException.environment("RUN steps need " + UNSHARE + ": install util-linux");
+        }
+    }
+
+    static Outcome run(Spec s) {
+        try {
+            Path upper = Files.createDirectories(s.workRoot().resolve("upper"));
+            Path work = Files.createDirectories(s.workRoot().resolve("work"));
+            Path merged = Files.createDirectories(s.workRoot().resolve("merged"));
+            Path init = initLayer(s);
+            List<String> lowers = new ArrayList<>();
+            lowers.add(init.toString());
+            for (int i = s.lowerDirs().size() - 1; i >= 0; i--) {
+                lowers.add(s.lowerDirs().get(i).toString());
+            }
+            String opts = "lowerdir=" + String.join(":", lowers) + ",upperdir=" + upper + ",workdir=" + work
+                    + ",redirect_dir=off,metacopy=off,index=off";
+            if (opts.length() > 4000) {
+                throw StrataException.environment("the image has too many layers (" + s.lowerDirs().size()
+                        + ") for one overlay mount on this machine");
+            }
+            StringBuilder sh = new StringBuilder("set -e\n");
+            sh.append("M=").append(q(merged.toString())).append('\n');
+            sh.append("mount -t overlay overlay -o ").append(q(opts)).append(" \"$M\"\n");
+            sh.append("mount -t proc proc \"$M/proc\"\n");
+            sh.append("mount -t tmpfs -o mode=755,nosuid tmpfs \"$M/dev\"\n");
+            sh.append("for d in null zero full random urandom tty; do touch \"$M/dev/$d\";"
+                    + " mount --bind /dev/$d \"$M/dev/$d\"; done\n");
+            sh.append("ln -s /proc/self/fd \"$M/dev/fd\"; mkdir -p \"$M/dev/shm\" \"$M/dev/pts\"\n");
+            if (!s.networkNone()) {
+                sh.append("[ -e /etc/resolv.conf ] && mount --bind /etc/resolv.conf \"$M/etc/resolv.conf\" || true\n");
+            }
+            sh.append("[ -e /etc/hosts ] && mount --bind /etc/hosts \"$M/etc/hosts\" || true\n");
+            for (MountSpec m : s.mounts()) {
+                String t = "\"$M\"" + q(m.target());
+                // mount points under the /dev tmpfs are not in the init layer's view any more
+                sh.append("[ -e ").append(t).append(" ] || { mkdir -p \"$(dirname ").append(t).append(")\"; ")
+                        .append(m.file() ? "touch " : "mkdir -p ").append(t).append("; }\n");
+                if (m.source().isEmpty()) {
+                    sh.append("mount -t tmpfs tmpfs ").append(t).append('\n');
+                } else {
+                    sh.append("mount --bind ").append(q(m.source().get().toString())).append(' ').append(t).append('\n');
+                    if (m.readOnly()) {
+                        sh.append("mount -o remount,bind,ro ").append(t).append('\n');
+                    }
+                }
+            }
+            int[] ids = UserLookup.resolve(s.user(), merged, s.lowerDirs());
+            sh.append("exec ").append(UNSHARE).append(" --root \"$M\" --wd ").append(q(s.workdir()))
+                    .append(" --setgid ").append(ids[1]).append(" --setuid ").append(ids[0]).append(" -- \"$@\"\n");
+            List<String> cmd = new ArrayList<>(List.of(UNSHARE, "--mount", "--pid", "--fork", "--kill-child",
+                    "--propagation", "private"));
+            if (s.networkNone()) {
+                cmd.add("--net");
+            }
+            cmd.addAll(List.of("--", "/bin/sh", "-c", sh.toString(), "strata-run"));
+            cmd.addAll(s.argv());
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+            Map<String, String> env = new LinkedHashMap<>(s.env());
+            env.putIfAbsent("PATH", StageRunner.DEFAULT_PATH);
+            env.putIfAbsent("HOME", ids[0] == 0 ? "/root" : "/");
+            pb.environment().clear();
+            pb.environment().putAll(env);
+            Process p = pb.start();
+            Thread killer = new Thread(p::destroyForcibly, "strata-run-kill");
+            Runtime.getRuntime().addShutdownHook(killer);
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null;) {
+                    s.output().accept(line);
+                }
+                return new Outcome(p.waitFor(), upper);
+            } finally {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(killer);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook kills the process
+                }
+            }
+        } catch (IOException e) {
+            throw StrataException.environment("cannot run the RUN step: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw StrataException.stepFailed("interrupted while a RUN step was running");
+        }
+    }
+
+    /** The never-committed top lower layer: mount points for /proc, /dev, /sys, the /etc files and the RUN mounts. */
+    private static Path initLayer(Spec s) throws IOException {
+        Path init = Files.createDirectories(s.workRoot().resolve("init"));
+        for (String d : List.of("proc", "dev", "sys", "etc")) {
+            Files.createDirectories(init.resolve(d));
+        }
+        for (String f : List.of("etc/hosts", "etc/resolv.conf")) {
+            Files.createFile(init.resolve(f));
+        }
+        Files.createDirectories(init.resolve(s.workdir().substring(1)));
+        for (MountSpec m : s.mounts()) {
+            Path t = init.resolve(m.target().substring(1)).normalize();
+            if (!t.startsWith(init)) {
+                throw StrataException.input("RUN --mount target " + m.target() + " leaves the container's root");
+            }
+            if (m.file()) {
+                Files.createDirectories(t.getParent());
+                Files.createFile(t);
+            } else {
+                Files.createDirectories(t);
+            }
+        }
+        return init;
+    }
+
+    /** Single-quotes a string for sh. */
+    static String q(String s) {
+        return "'" + s.replace("'", "'\\''") + "'";
+    }
+}

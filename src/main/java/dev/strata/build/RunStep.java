@@ -1,0 +1,250 @@
+package dev.strata.build;
+
+import dev.strata.context.CopyPlanner;
+import dev.strata.context.CopyRequest;
+import dev.strata.context.CopySource;
+import dev.strata.dockerfile.ExecForm;
+import dev.strata.dockerfile.Heredoc;
+import dev.strata.dockerfile.Mount;
+import dev.strata.dockerfile.RunInstruction;
+import dev.strata.error.StrataException;
+import dev.strata.oci.Layer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * RUN: the parent's layers as overlay lowerdirs, the command in the runtime, the upperdir as the
+ * new layer. Like BuildKit, a command that changes nothing adds no layer.
+ */
+final class RunStep {
+    /** Where BuildKit mounts a heredoc script; a RUN of one heredoc executes it from there. */
+    private static final String PIPES = "/dev/pipes";
+
+    private RunStep() {
+    }
+
+    static List<String> argv(StepContext ctx) {
+        RunInstruction r = run(ctx);
+        if (r.command() instanceof ExecForm e) {
+            return e.args();
+        }
+        List<String> out = new ArrayList<>(ctx.scope().shell());
+        if (r.heredocIsScript()) {
+            out.add(PIPES + "/" + r.heredocs().get(0).name());
+        } else {
+            out.add(r.shellScript());
+        }
+        return out;
+    }
+
+    static void inputs(StepContext ctx, Map<String, String> m) {
+        RunInstruction r = run(ctx);
+        m.put("network", network(ctx).name().toLowerCase(java.util.Locale.ROOT));
+        m.put("shell", String.join(" ", ctx.scope().shell()));
+        m.put("user", ctx.config().config().user());
+        m.put("workdir", workdir(ctx));
+        for (Heredoc h : r.heredocs()) {
+            m.put("heredoc:" + h.name(), StageRunner.hashed(h.content()));
+        }
+        for (Mount mt : r.mounts()) {
+            String target = mt.target().orElse("/run/secrets/" + mt.id().orElse(""));
+            String desc = switch (mt.type()) {
+                case CACHE -> "cache,id=" + mt.id().orElse(target) + ",sharing=" + mt.sharing();
+                case SECRET -> "secret,id=" + secretId(mt); // never the content
+                case TMPFS -> "tmpfs" + mt.size().map(s -> ",size=" + s).orElse("");
+                case BIND -> "bind," + bindDigest(ctx, mt);
+                case SSH -> "ssh";
+            };
+            m.put("mount:" + target, desc);
+        }
+    }
+
+    static Optional<Layer> execute(StepContext ctx) {
+        BuildSession s = ctx.session();
+        s.checkRun();
+        RunInstruction r = run(ctx);
+        List<Path> lowers = s.lowerDirs(ctx.layers());
+        List<ChrootRunner.MountSpec> mounts = new ArrayList<>();
+        if (r.heredocIsScript()) {
+            Path dir = s.tempDir("pipes-");
+            Heredoc h = r.heredocs().get(0);
+            try {
+                Path f = dir.resolve(h.name());
+                Files.writeString(f, h.content(), StandardCharsets.UTF_8);
+                StepExecutors.setMode(f, 0755);
+            } catch (IOException e) {
+                throw StrataException.environment("cannot write the RUN heredoc script: " + e.getMessage(), e);
+            }
+            mounts.add(new ChrootRunner.MountSpec(PIPES, Optional.of(dir), true, false));
+        }
+        for (Mount mt : r.mounts()) {
+            mount(ctx, mt).ifPresent(mounts::add);
+        }
+        Path work = s.tempDir("run-");
+        try {
+            ChrootRunner.Outcome result = ChrootRunner.run(new ChrootRunner.Spec(argv(ctx), ctx.step().runEnvironment(),
+                    workdir(ctx), ctx.config().config().user(), lowers, network(ctx) == Network.NONE, mounts,
+                    line -> s.events().log(ctx.id(), line), work));
+            if (result.exitCode() != 0) {
+                throw StrataException.stepFailed(ctx.step().position() + ": RUN " + summary(ctx)
+                        + " failed: the command exited with code " + result.exitCode());
+            }
+            if (LayerTar.isEmptyTree(result.upperDir())) {
+                return Optional.empty();
+            }
+            return Optional.of(s.storeLayer(out -> LayerTar.writeUpperdir(result.upperDir(), s.createdInstant(), out)));
+        } finally {
+            BuildSession.deleteTree(work);
+        }
+    }
+
+    private static String summary(StepContext ctx) {
+        String text = dev.strata.dockerfile.InstructionText.arguments(ctx.step().expanded());
+        return text.length() > 80 ? text.substring(0, 77) + "..." : text;
+    }
+
+    private static Optional<ChrootRunner.MountSpec> mount(StepContext ctx, Mount mt) {
+        String where = ctx.step().position() + ": RUN --mount=type=" + mt.type().text();
+        BuildSession s = ctx.session();
+        switch (mt.type()) {
+            case CACHE -> {
+                if (mt.from().isPresent()) {
+                    throw StrataException.input(where + ",from=...: cache mounts seeded from a stage are not supported yet");
+                }
+                String target = mt.target().orElseThrow();
+                String id = mt.id().orElse(target);
+                // one directory per id under the store, kept between builds; created with the mount's owner and mode
+                Path dir = s.store.root().resolve("cache-mounts").resolve(StageRunner.hashed(id).substring(7, 39));
+                try {
+                    if (!Files.isDirectory(dir)) {
+                        Files.createDirectories(dir);
+                        Files.setAttribute(dir, "unix:mode", mt.mode());
+                        Files.setAttribute(dir, "unix:uid", mt.uid());
+                        Files.setAttribute(dir, "unix:gid", mt.gid());
+                    }
+                } catch (IOException e) {
+                    throw StrataException.environment(where + ": cannot create the cache directory " + dir + ": "
+                            + e.getMessage(), e);
+                }
+                return Optional.of(new ChrootRunner.MountSpec(target, Optional.of(dir), mt.readOnly(), false));
+            }
+            case SECRET -> {
+                if (mt.env().isPresent()) {
+                    throw StrataException.input(where + ",env=...: secrets as environment variables are not supported yet;"
+                            + " mount it as a file (target=/run/secrets/ID)");
+                }
+                String id = secretId(mt);
+                byte[] content = s.request.secrets().get(id);
+                if (content == null) {
+                    if (mt.required()) {
+                        throw StrataException.input(where + ": secret " + id + " is required but not given;"
+                                + " pass --secret id=" + id + ",src=FILE");
+                    }
+                    return Optional.empty();
+                }
+                Path dir = s.tempDir("secret-");
+                Path f = dir.resolve("secret");
+                try {
+                    Files.write(f, content);
+                    Files.setAttribute(f, "unix:mode", mt.mode());
+                    Files.setAttribute(f, "unix:uid", mt.uid());
+                    Files.setAttribute(f, "unix:gid", mt.gid());
+                } catch (IOException e) {
+                    throw StrataException.environment(where + ": cannot stage the secret: " + e.getMessage(), e);
+                }
+                return Optional.of(new ChrootRunner.MountSpec(mt.target().orElse("/run/secrets/" + id), Optional.of(f),
+                        true, true));
+            }
+            case TMPFS -> {
+                return Optional.of(new ChrootRunner.MountSpec(mt.target().orElseThrow(), Optional.empty(), false, false));
+            }
+            case BIND -> {
+                if (mt.from().isPresent()) {
+                    throw StrataException.input(where + ",from=...: bind mounts from a stage or image are not supported yet;"
+                            + " COPY --from the files instead");
+                }
+                Path root = s.context.root();
+                Path src = root.resolve(ConfigSteps.clean("/" + mt.source().orElse("/")).substring(1)).normalize();
+                if (!src.startsWith(root) || !Files.exists(src)) {
+                    throw StrataException.input(where + ": source " + mt.source().orElse("") + " is not in the context");
+                }
+                // writes to a rw bind must not reach the context: bind a copy then
+                Path source = src;
+                if (!mt.readOnly()) {
+                    source = s.tempDir("bind-");
+                    copyTree(src, source);
+                }
+                return Optional.of(new ChrootRunner.MountSpec(mt.target().orElseThrow(), Optional.of(source),
+                        mt.readOnly(), !Files.isDirectory(src)));
+            }
+            default -> throw StrataException.input(where + ": ssh mounts are not supported yet");
+        }
+    }
+
+    private static void copyTree(Path from, Path to) {
+        try {
+            Process p = new ProcessBuilder("cp", "-a", from + (Files.isDirectory(from) ? "/." : ""), to.toString())
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (p.waitFor() != 0) {
+                throw StrataException.environment("cannot copy " + from + " for a read-write bind mount: " + out);
+            }
+        } catch (IOException e) {
+            throw StrataException.environment("cannot copy " + from + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw StrataException.stepFailed("interrupted");
+        }
+    }
+
+    private static String bindDigest(StepContext ctx, Mount mt) {
+        if (mt.from().isPresent()) {
+            return "from=" + mt.from().get();
+        }
+        String source = mt.source().orElse(".");
+        CopyRequest req = CopyRequest.copy("/", source.isEmpty() || source.equals("/") ? "." : source);
+        return CopyPlanner.sourceDigest(req, CopySource.context(ctx.session().context), ctx.session().hasher,
+                Optional.empty()).toString() + (mt.readOnly() ? "" : ",rw");
+    }
+
+    private static String secretId(Mount mt) {
+        return mt.id().orElseGet(() -> {
+            String t = mt.target().orElse("");
+            return t.substring(t.lastIndexOf('/') + 1);
+        });
+    }
+
+    private static List<String> env(StepContext ctx) {
+        List<String> out = new ArrayList<>();
+        ctx.step().runEnvironment().forEach((k, v) -> out.add(k + "=" + v));
+        return out;
+    }
+
+    private static String workdir(StepContext ctx) {
+        String w = ctx.config().config().workingDir();
+        return w.isEmpty() ? "/" : w;
+    }
+
+    /** The network a RUN sees. */
+    enum Network { HOST, NONE }
+
+    private static Network network(StepContext ctx) {
+        String n = run(ctx).network().orElse(ctx.session().request.network());
+        return switch (n) {
+            case "none" -> Network.NONE;
+            case "host", "default" -> Network.HOST;
+            default -> throw StrataException.input(ctx.step().position() + ": --network=" + n
+                    + " is not supported: use default, host or none");
+        };
+    }
+
+    private static RunInstruction run(StepContext ctx) {
+        return (RunInstruction) ctx.step().expanded();
+    }
+}

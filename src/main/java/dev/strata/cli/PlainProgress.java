@@ -1,0 +1,58 @@
+package dev.strata.cli;
+
+import dev.strata.build.BuildListener;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * BuildKit-style plain progress: {@code #N [stage i/n] INSTRUCTION}, the command's output as
+ * {@code #N line}, then {@code #N CACHED}, {@code #N DONE 0.4s} (with the cache-miss reason) or
+ * {@code #N ERROR: ...}. With {@code tty} set, it also keeps a one-line status on a terminal.
+ */
+final class PlainProgress implements BuildListener {
+    private final PrintStream out;
+
+    PlainProgress(PrintStream out) {
+        this.out = out;
+    }
+
+    @Override
+    public void started(int id, String stage, int index, int total, String instruction) {
+        out.println();
+        out.println("#" + id + " [" + stage + " " + index + "/" + total + "] " + oneLine(instruction));
+    }
+
+    @Override
+    public void log(int id, String line) {
+        out.println("#" + id + " " + line);
+    }
+
+    @Override
+    public void cached(int id, String source) {
+        out.println("#" + id + " CACHED");
+    }
+
+    @Override
+    public void done(int id, Duration elapsed, Optional<String> missReason) {
+        missReason.ifPresent(r -> out.println("#" + id + " cache miss: " + r));
+        out.printf("#%d DONE %.1fs%n", id, elapsed.toMillis() / 1000.0);
+    }
+
+    @Override
+    public void failed(int id, String error) {
+        out.println("#" + id + " ERROR: " + error);
+    }
+
+    @Override
+    public void finished(Duration elapsed, Optional<String> imageDigest) {
+        out.println();
+        out.printf("build finished in %.1fs%n", elapsed.toMillis() / 1000.0);
+        out.flush();
+    }
+
+    private static String oneLine(String s) {
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl) + " ...";
+    }
+}

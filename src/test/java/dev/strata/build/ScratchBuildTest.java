@@ -1,0 +1,167 @@
+package dev.strata.build;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.strata.error.ExitCode;
+import dev.strata.error.StrataException;
+import dev.strata.oci.ImageConfig;
+import dev.strata.oci.MediaType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Builds that need no runtime: FROM scratch, COPY, config instructions; cache hits and misses. */
+class ScratchBuildTest {
+    @TempDir
+    Path dir;
+
+    static final String DOCKERFILE = """
+            FROM scratch
+            ENV APP=/app
+            WORKDIR $APP
+            COPY a.txt sub/ ./
+            COPY <<EOF /etc/motd
+            hello $APP
+            EOF
+            LABEL org.example.v=1
+            EXPOSE 8080
+            CMD ["/app/run"]
+            """;
+
+    @Test
+    void copiesFilesAndSetsTheConfigLikeDocker() throws Exception {
+        BuildFixture f = new BuildFixture(dir).files(DOCKERFILE, Map.of("a.txt", "A\n", "sub/b.txt", "B\n"));
+        BuildResult r = f.build("demo:1");
+        ImageConfig cfg = r.image().config();
+        assertThat(cfg.config().env()).containsExactly("PATH=" + StageRunner.DEFAULT_PATH, "APP=/app");
+        assertThat(cfg.config().workingDir()).isEqualTo("/app");
+        assertThat(cfg.config().cmd()).contains(List.of("/app/run"));
+        assertThat(cfg.config().exposedPorts()).containsExactly("8080/tcp");
+        assertThat(cfg.config().labels()).containsEntry("org.example.v", "1");
+        // WORKDIR made /app in its own layer, then two COPY layers
+        assertThat(r.image().layers()).hasSize(3);
+        assertThat(r.image().manifest().mediaType()).isEqualTo(MediaType.OCI_MANIFEST);
+        assertThat(cfg.history()).extracting(h -> h.createdBy()).containsExactly("ENV APP=/app",
+                "WORKDIR /app # buildkit", "COPY a.txt sub/ ./ # buildkit", "COPY <<EOF /etc/motd # buildkit",
+                "LABEL org.example.v=1", "EXPOSE 8080", "CMD [\"/app/run\"]");
+        assertThat(cfg.history()).extracting(h -> h.emptyLayer()).containsExactly(true, false, false, false, true,
+                true, true);
+        Path root = f.unpack(r.image(), "x");
+        assertThat(BuildFixture.read(root.resolve("app/a.txt"))).isEqualTo("A\n");
+        assertThat(BuildFixture.read(root.resolve("app/b.txt"))).isEqualTo("B\n");
+        assertThat(BuildFixture.read(root.resolve("etc/motd"))).isEqualTo("hello /app\n");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(root.resolve("app"))))
+                .isEqualTo("rwxr-xr-x");
+        assertThat(f.store.resolve("demo:1")).map(d -> d.digest()).contains(r.manifest().digest());
+    }
+
+    @Test
+    void secondBuildIsAllCachedAndEqual() throws Exception {
+        BuildFixture f = new BuildFixture(dir).files(DOCKERFILE, Map.of("a.txt", "A\n", "sub/b.txt", "B\n"));
+        BuildResult first = f.build();
+        assertThat(first.cachedSteps()).isZero();
+        BuildResult second = f.build();
+        assertThat(second.steps()).hasSize(3).allMatch(StepReport::cached);
+        assertThat(f.events).filteredOn(e -> e.startsWith("cached ")).hasSize(3);
+        assertThat(second.manifest().digest()).isEqualTo(first.manifest().digest());
+    }
+
+    @Test
+    void aFreshStoreGivesTheSameDigestAsAWarmOne() throws Exception {
+        BuildFixture warm = new BuildFixture(dir.resolve("w")).files(DOCKERFILE, Map.of("a.txt", "A\n", "sub/b.txt", "B\n"));
+        warm.build();
+        BuildResult hit = warm.build();
+        BuildFixture fresh = new BuildFixture(dir.resolve("f")).files(DOCKERFILE, Map.of("a.txt", "A\n", "sub/b.txt", "B\n"));
+        BuildResult miss = fresh.build();
+        assertThat(hit.cachedSteps()).isEqualTo(3);
+        assertThat(miss.cachedSteps()).isZero();
+        assertThat(miss.manifest().digest()).isEqualTo(hit.manifest().digest());
+    }
+
+    @Test
+    void aChangedFileMissesFromItsCopyOnWithTheReason() throws Exception {
+        String df = "FROM scratch\nCOPY a.txt /a.txt\nCOPY b.txt /b.txt\nCOPY c.txt /c.txt\n";
+        BuildFixture f = new BuildFixture(dir).files(df, Map.of("a.txt", "A", "b.txt", "B", "c.txt", "C"));
+        f.build();
+        Files.writeString(f.context.resolve("b.txt"), "B2");
+        BuildResult r = f.build();
+        assertThat(r.steps()).extracting(StepReport::cached).containsExactly(true, false, false);
+        assertThat(r.steps().get(1).missReason()).hasValueSatisfying(m -> assertThat(m).isNotBlank());
+        assertThat(f.events).filteredOn(e -> e.startsWith("done ")).hasSize(2);
+    }
+
+    @Test
+    void touchingAFileKeepsTheCache() throws Exception {
+        BuildFixture f = new BuildFixture(dir).files("FROM scratch\nCOPY a.txt /\n", Map.of("a.txt", "A"));
+        f.build();
+        Files.setLastModifiedTime(f.context.resolve("a.txt"), java.nio.file.attribute.FileTime.fromMillis(12345));
+        assertThat(f.build().cachedSteps()).isEqualTo(1);
+    }
+
+    @Test
+    void noCacheRunsEveryStepAndStillGivesTheSameImage() throws Exception {
+        BuildFixture f = new BuildFixture(dir).files(DOCKERFILE, Map.of("a.txt", "A\n", "sub/b.txt", "B\n"));
+        BuildResult first = f.build();
+        BuildResult again = f.build(BuildRequest.of(f.context).withNoCache(true));
+        assertThat(again.cachedSteps()).isZero();
+        assertThat(again.manifest().digest()).isEqualTo(first.manifest().digest());
+    }
+
+    @Test
+    void aMissingSourceIsAnInputErrorWithTheLine() throws Exception {
+        BuildFixture f = new BuildFixture(dir).files("FROM scratch\n\nCOPY nope.txt /\n", Map.of());
+        assertThatThrownBy(f::build).isInstanceOfSatisfying(StrataException.class, e -> {
+            assertThat(e.exitCode()).isEqualTo(ExitCode.INPUT);
+            assertThat(e.getMessage()).contains("Dockerfile:3").contains("nope.txt");
+        });
+    }
+
+    @Test
+    void anImageNotInTheStoreIsARegistryErrorSayingWhatToDo() throws Exception {
+        BuildFixture f = new BuildFixture(dir).files("FROM example.invalid/nothing:1\n", Map.of());
+        assertThatThrownBy(f::build).isInstanceOfSatisfying(StrataException.class, e -> {
+            assertThat(e.exitCode()).isEqualTo(ExitCode.REGISTRY);
+            assertThat(e.getMessage()).contains("example.invalid/nothing:1").contains("strata pull");
+        });
+    }
+
+    @Test
+    void multiStageCopyFromAStageBuiltOnce() throws Exception {
+        String df = """
+                FROM scratch AS files
+                COPY a.txt /out/a.txt
+                FROM scratch AS other
+                COPY --from=files /out/a.txt /x.txt
+                FROM scratch
+                COPY --from=files /out/ /files/
+                COPY --from=other /x.txt /y.txt
+                """;
+        BuildFixture f = new BuildFixture(dir).files(df, Map.of("a.txt", "A"));
+        BuildResult r = f.build();
+        // files: 1 step, other: 1, final: 2; "files" is used twice but built once
+        assertThat(r.steps()).hasSize(4);
+        Path root = f.unpack(r.image(), "m");
+        assertThat(BuildFixture.read(root.resolve("files/a.txt"))).isEqualTo("A");
+        assertThat(BuildFixture.read(root.resolve("y.txt"))).isEqualTo("A");
+        assertThat(f.build().cachedSteps()).isEqualTo(4);
+    }
+
+    @Test
+    void outputsIidfileAndMetadata() throws Exception {
+        BuildFixture f = new BuildFixture(dir).files("FROM scratch\nCOPY a.txt /\n", Map.of("a.txt", "A"));
+        BuildResult r = f.build(BuildRequest.of(f.context).withTags(List.of("out:1")));
+        Path iid = dir.resolve("iid");
+        Path meta = dir.resolve("meta.json");
+        Engine.writeIidFile(r, iid);
+        Engine.writeMetadataFile(r, List.of("out:1"), meta);
+        assertThat(Files.readString(iid)).isEqualTo(r.configDigest().toString());
+        String json = Files.readString(meta);
+        assertThat(json).contains(r.manifest().digest().toString()).contains("\"cached\" : false")
+                .contains("COPY a.txt /");
+    }
+}
