@@ -45,9 +45,11 @@ secs() { python3 -c "print(f'{$2 - $1:.2f}')"; }
 strata_cold() {  # context
   export STRATA_HOME="$work/strata-home"
   rm -rf "$STRATA_HOME"
-  "$strata" import "$work/rootfs.tar" -t bench/busybox:latest >/dev/null
+  mkdir -p "$work/base"; cp "$work/rootfs.tar" "$work/base/"
+  printf 'FROM scratch\nADD rootfs.tar /\n' > "$work/base/Dockerfile"
+  "$strata" build -t bench/busybox:latest "$work/base" >"$work/strata-base.log" 2>&1 || { cat "$work/strata-base.log" >&2; exit 1; }
   local t0 t1; t0=$(now)
-  "$strata" build --progress=plain -t bench/out:latest "$1" >"$work/strata.log" 2>&1
+  "$strata" build --progress=plain -t bench/out:latest "$1" >"$work/strata.log" 2>&1 || { cat "$work/strata.log" >&2; exit 1; }
   t1=$(now); secs "$t0" "$t1"
 }
 
@@ -61,7 +63,7 @@ buildah_cold() {  # context
   "${b[@]}" commit -q "$ctr" localhost/bench/busybox:latest >/dev/null
   "${b[@]}" rm "$ctr" >/dev/null
   local t0 t1; t0=$(now)
-  "${b[@]}" bud --format docker --layers -q -t bench/out:latest "$1" >"$work/buildah.log" 2>&1
+  "${b[@]}" bud --format docker --layers --isolation chroot -q -t bench/out:latest "$1" >"$work/buildah.log" 2>&1 || { cat "$work/buildah.log" >&2; exit 1; }
   t1=$(now); secs "$t0" "$t1"
 }
 
@@ -70,14 +72,14 @@ out="$work/section.md"
   echo "## Builds (build engine)"
   echo
   echo "\`bench/build.bench.sh\`, $(date -u +%Y-%m-%d), $(nproc) cores shared with other jobs; cold builds"
-  echo "(fresh storage for each), busybox base, buildah $(buildah --version | awk '{print $3}') with \`bud --format docker --layers\`."
+  echo "(fresh storage for each), busybox base, buildah $(buildah --version | awk '{print $3}') with \`bud --format docker --layers --isolation chroot\` (strata also isolates RUN with namespaces + chroot)."
   echo
   echo "| build | strata (s) | buildah (s) | strata / buildah |"
   echo "|---|---|---|---|"
   for case in quick:"quickstart shape (3 RUN, 2 COPY, WORKDIR)" runs:"20 trivial RUN steps" files:"COPY of 20,000 small files"; do
     name="${case%%:*}"; label="${case#*:}"
-    s=$(strata_cold "$work/$name")
-    b=$(buildah_cold "$work/$name")
+    s=$(strata_cold "$work/$name") || exit 1
+    b=$(buildah_cold "$work/$name") || exit 1
     r=$(python3 -c "print(f'{$s / $b:.2f}x')")
     echo "| $label | $s | $b | $r |"
   done
