@@ -207,4 +207,22 @@ class RunBuildTest {
         Path root2 = f.unpack(again.image(), "mounts2");
         assertThat(BuildFixture.read(root2.resolve("count")).strip()).isEqualTo("2");
     }
+
+    @Test
+    void aDirectoryRemovedAndMadeAgainIsOpaque() throws Exception {
+        String df = """
+                FROM test/busybox:latest
+                RUN mkdir -p /data/sub && echo old > /data/old && echo old > /data/sub/x
+                RUN rm -rf /data && mkdir /data && echo new > /data/new
+                """;
+        BuildFixture f = new BuildFixture(dir).withBusybox().files(df, Map.of());
+        BuildResult r = f.build();
+        Path root = f.unpack(r.image(), "opq");
+        assertThat(BuildahOracleTest.tree(root).keySet().stream().filter(k -> k.startsWith("data")))
+                .containsExactly("data", "data/new");
+        // the same layer, unpacked as a snapshot, is a working overlay lowerdir for a later RUN
+        Files.writeString(f.context.resolve("Dockerfile"), df + "RUN ls /data > /listing\n");
+        Path again = f.unpack(f.build().image(), "opq2");
+        assertThat(BuildFixture.read(again.resolve("listing"))).isEqualTo("new\n");
+    }
 }

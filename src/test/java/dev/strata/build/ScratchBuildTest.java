@@ -91,7 +91,9 @@ class ScratchBuildTest {
         Files.writeString(f.context.resolve("b.txt"), "B2");
         BuildResult r = f.build();
         assertThat(r.steps()).extracting(StepReport::cached).containsExactly(true, false, false);
-        assertThat(r.steps().get(1).missReason()).hasValueSatisfying(m -> assertThat(m).isNotBlank());
+        assertThat(r.steps().get(1).missReason()).hasValueSatisfying(m -> assertThat(m).contains("files copied to /b.txt changed"));
+        // the next step missed because its parent changed, not because of its own inputs
+        assertThat(r.steps().get(2).missReason()).hasValueSatisfying(m -> assertThat(m).contains("previous step"));
         assertThat(f.events).filteredOn(e -> e.startsWith("done ")).hasSize(2);
     }
 
@@ -163,5 +165,17 @@ class ScratchBuildTest {
         String json = Files.readString(meta);
         assertThat(json).contains(r.manifest().digest().toString()).contains("\"cached\" : false")
                 .contains("COPY a.txt /");
+    }
+
+    @Test
+    void aChangedBuildArgIsNamedAsTheReason() throws Exception {
+        String df = "FROM scratch\nARG V=1\nCOPY a.txt /a-$V.txt\nCOPY a.txt /b.txt\n";
+        BuildFixture f = new BuildFixture(dir).files(df, Map.of("a.txt", "A"));
+        f.build();
+        BuildRequest req = BuildRequest.of(f.context).withOptions(
+                dev.strata.dockerfile.BuildOptions.of(Map.of("V", "2"), java.util.Optional.empty()));
+        BuildResult r = f.build(req);
+        assertThat(r.steps().get(0).missReason().orElseThrow()).contains("build arg V changed")
+                .contains("the instruction changed");
     }
 }
