@@ -69,6 +69,12 @@ final class RunStep {
         BuildSession s = ctx.session();
         s.checkRun();
         RunInstruction r = run(ctx);
+        dev.strata.oci.Platform host = dev.strata.oci.Platform.host();
+        if (!ctx.config().platform().architecture().equals(host.architecture())) {
+            throw StrataException.environment(ctx.step().position() + ": RUN for " + ctx.config().platform()
+                    + " cannot run on this " + host + " machine (strata does not emulate other CPUs);"
+                    + " build for " + host + " or move the RUN to a stage with --platform=$BUILDPLATFORM");
+        }
         List<Path> lowers = s.lowerDirs(ctx.layers());
         List<ChrootRunner.MountSpec> mounts = new ArrayList<>();
         if (r.heredocIsScript()) {
@@ -87,6 +93,7 @@ final class RunStep {
             mount(ctx, mt).ifPresent(mounts::add);
         }
         Path work = s.tempDir("run-");
+        List<java.nio.channels.FileChannel> locks = lockCaches(ctx, r);
         try {
             ChrootRunner.Outcome result = ChrootRunner.run(new ChrootRunner.Spec(argv(ctx), ctx.step().runEnvironment(),
                     workdir(ctx), ctx.config().config().user(), lowers, network(ctx) == Network.NONE, mounts,
@@ -100,8 +107,39 @@ final class RunStep {
             }
             return Optional.of(s.storeLayer(out -> LayerTar.writeUpperdir(result.upperDir(), s.createdInstant(), out)));
         } finally {
+            for (java.nio.channels.FileChannel c : locks) {
+                try {
+                    c.close();
+                } catch (IOException ignored) {
+                    // closing releases the lock
+                }
+            }
             BuildSession.deleteTree(work);
         }
+    }
+
+    /** {@code sharing=locked} cache mounts: held exclusively, across builds, for the whole step. */
+    private static List<java.nio.channels.FileChannel> lockCaches(StepContext ctx, RunInstruction r) {
+        List<java.nio.channels.FileChannel> out = new ArrayList<>();
+        for (Mount mt : r.mounts()) {
+            if (mt.type() == dev.strata.dockerfile.MountType.CACHE && mt.sharing().equals("locked")) {
+                Path lock = cacheDir(ctx.session(), mt).resolveSibling(cacheDir(ctx.session(), mt).getFileName() + ".lock");
+                try {
+                    java.nio.channels.FileChannel c = java.nio.channels.FileChannel.open(lock,
+                            java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+                    c.lock();
+                    out.add(c);
+                } catch (IOException e) {
+                    throw StrataException.environment("cannot lock the cache mount " + lock + ": " + e.getMessage(), e);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Path cacheDir(BuildSession s, Mount mt) {
+        String id = mt.id().orElse(mt.target().orElseThrow());
+        return s.store.root().resolve("cache-mounts").resolve(StageRunner.hashed(id).substring(7, 39));
     }
 
     private static String summary(StepContext ctx) {
@@ -120,7 +158,7 @@ final class RunStep {
                 String target = mt.target().orElseThrow();
                 String id = mt.id().orElse(target);
                 // one directory per id under the store, kept between builds; created with the mount's owner and mode
-                Path dir = s.store.root().resolve("cache-mounts").resolve(StageRunner.hashed(id).substring(7, 39));
+                Path dir = cacheDir(s, mt);
                 try {
                     if (!Files.isDirectory(dir)) {
                         Files.createDirectories(dir);
