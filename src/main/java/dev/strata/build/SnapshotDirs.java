@@ -5,8 +5,6 @@ import dev.strata.oci.Layer;
 import dev.strata.store.Store;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -17,12 +15,20 @@ import java.nio.file.StandardCopyOption;
  */
 final class SnapshotDirs {
     private final Path root;
+    private final java.util.concurrent.ConcurrentHashMap<String, Object> locks = new java.util.concurrent.ConcurrentHashMap<>();
 
     SnapshotDirs(Store store) {
         this.root = store.root().resolve("snapshots");
     }
 
     Path snapshot(Layer layer) {
+        // stages running in parallel often need the same base layer: unpack it once
+        synchronized (locks.computeIfAbsent(layer.diffId().hex(), k -> new Object())) {
+            return make(layer);
+        }
+    }
+
+    private Path make(Layer layer) {
         Path dir = root.resolve(layer.diffId().hex());
         if (Files.isDirectory(dir)) {
             return dir;
@@ -38,10 +44,12 @@ final class SnapshotDirs {
             }
             try {
                 Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-            } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
-                BuildSession.deleteTree(tmp); // another build made it first
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, dir);
+            } catch (IOException e) {
+                BuildSession.deleteTree(tmp);
+                if (!Files.isDirectory(dir)) {
+                    throw e;
+                }
+                // another build (or stage) made it first: theirs is the same content
             }
             return dir;
         } catch (IOException e) {

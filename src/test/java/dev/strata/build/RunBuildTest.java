@@ -225,4 +225,32 @@ class RunBuildTest {
         Path again = f.unpack(f.build().image(), "opq2");
         assertThat(BuildFixture.read(again.resolve("listing"))).isEqualTo("new\n");
     }
+
+    @Test
+    void independentStagesRunInParallel() throws Exception {
+        String df = """
+                FROM test/busybox:latest AS one
+                RUN sleep 1 && echo 1 > /one
+                FROM test/busybox:latest AS two
+                RUN sleep 1 && echo 2 > /two
+                FROM test/busybox:latest
+                COPY --from=one /one /one
+                COPY --from=two /two /two
+                """;
+        BuildFixture f = new BuildFixture(dir).withBusybox().files(df, Map.of());
+        f.build();
+        List<String> runs = f.events.stream().filter(e -> e.matches("(started|done) [0-9]+( RUN.*)?")).toList();
+        int firstDone = -1;
+        int secondStart = -1;
+        int starts = 0;
+        for (int i = 0; i < runs.size(); i++) {
+            if (runs.get(i).startsWith("started") && runs.get(i).contains("RUN") && ++starts == 2) {
+                secondStart = i;
+            }
+            if (runs.get(i).startsWith("done") && firstDone < 0) {
+                firstDone = i;
+            }
+        }
+        assertThat(secondStart).as(runs.toString()).isPositive().isLessThan(firstDone);
+    }
 }

@@ -178,4 +178,28 @@ class ScratchBuildTest {
         assertThat(r.steps().get(0).missReason().orElseThrow()).contains("build arg V changed")
                 .contains("the instruction changed");
     }
+
+    @Test
+    void onbuildTriggersOfAStoredBaseImageRunInTheChild() throws Exception {
+        BuildFixture f = new BuildFixture(dir).files("FROM scratch\nONBUILD COPY a.txt /from-trigger\nLABEL base=1\n",
+                Map.of("a.txt", "A"));
+        f.build("onbuild/base:1");
+        Files.writeString(f.context.resolve("Dockerfile"), "FROM onbuild/base:1\nCOPY a.txt /mine\n");
+        BuildResult child = f.build();
+        Path root = f.unpack(child.image(), "child");
+        assertThat(BuildFixture.read(root.resolve("from-trigger"))).isEqualTo("A");
+        assertThat(BuildFixture.read(root.resolve("mine"))).isEqualTo("A");
+        assertThat(child.image().config().config().onBuild()).isEmpty();
+        assertThat(child.image().config().config().labels()).containsEntry("base", "1");
+    }
+
+    @Test
+    void targetBuildsOnlyTheStagesItNeeds() throws Exception {
+        String df = "FROM scratch AS a\nCOPY a.txt /a\nFROM scratch AS b\nCOPY nope.txt /b\nFROM a AS c\nCOPY a.txt /c\n";
+        BuildFixture f = new BuildFixture(dir).files(df, Map.of("a.txt", "A"));
+        BuildResult r = f.build(BuildRequest.of(f.context).withOptions(
+                dev.strata.dockerfile.BuildOptions.of(Map.of(), java.util.Optional.of("c"))));
+        assertThat(r.steps()).extracting(StepReport::stage).containsExactly("a", "c");
+        assertThat(r.image().layers()).hasSize(2);
+    }
 }
