@@ -15,10 +15,12 @@ import java.nio.file.StandardCopyOption;
  */
 final class SnapshotDirs {
     private final Path root;
+    private final Store store;
     private final java.util.concurrent.ConcurrentHashMap<String, Object> locks = new java.util.concurrent.ConcurrentHashMap<>();
 
     SnapshotDirs(Store store) {
         this.root = store.root().resolve("snapshots");
+        this.store = store;
     }
 
     Path snapshot(Layer layer) {
@@ -36,7 +38,13 @@ final class SnapshotDirs {
         try {
             Files.createDirectories(root);
             Path tmp = Files.createTempDirectory(root, ".tmp-");
-            try (InputStream in = layer.open()) {
+            // layers from elsewhere (a layout, a registry) enter the store first: putBlob verifies their digest
+            if (!store.hasBlob(layer.descriptor().digest())) {
+                try (InputStream remote = layer.open()) {
+                    store.putBlob(layer.descriptor().mediaType(), remote, java.util.Optional.of(layer.descriptor().digest()));
+                }
+            }
+            try (InputStream in = store.openBlob(layer.descriptor().digest())) {
                 LayerUnpack.extract(in, tmp, true, "layer " + layer.descriptor().digest());
             } catch (RuntimeException | IOException e) {
                 BuildSession.deleteTree(tmp);

@@ -46,4 +46,21 @@ class OutputsTest {
         assertThat(umoci).isEqualTo(ours);
         assertThat(umoci).containsKey("hi").containsKey("a.txt").doesNotContainKey("etc/group");
     }
+
+    @Test
+    void fromAnOciLayoutInAnotherStore() throws Exception {
+        BuildFixture a = new BuildFixture(dir.resolve("a")).files("FROM scratch\nCOPY a.txt /a.txt\nENV X=1\n",
+                Map.of("a.txt", "A"));
+        Path layout = Files.createDirectories(dir.resolve("layout"));
+        BuildResult base = a.build(BuildRequest.of(a.context).withTags(List.of("base:v1"))
+                .withOutputs(List.of(OutputSpec.parse("type=oci,dest=" + layout))));
+        BuildFixture b = new BuildFixture(dir.resolve("b")).files("FROM oci-layout://" + layout + ":v1\nCOPY b.txt /b.txt\n",
+                Map.of("b.txt", "B"));
+        BuildResult r = b.build();
+        assertThat(r.image().layers().get(0).diffId()).isEqualTo(base.image().layers().get(0).diffId());
+        assertThat(r.image().config().config().env()).contains("X=1");
+        Path root = b.unpack(r.image(), "b");
+        assertThat(BuildFixture.read(root.resolve("a.txt"))).isEqualTo("A");
+        assertThat(BuildFixture.read(root.resolve("b.txt"))).isEqualTo("B");
+    }
 }
