@@ -163,7 +163,7 @@ final class BuildSession implements AutoCloseable {
         cleanUp();
     }
 
-    private void cleanUp() {
+    private synchronized void cleanUp() {
         for (Path m : List.copyOf(mounts)) {
             try {
                 MergedRootfs.unmount(m);
@@ -180,16 +180,25 @@ final class BuildSession implements AutoCloseable {
             return;
         }
         try {
+            // tolerant of entries vanishing meanwhile (a cleanup racing the build's own)
             Files.walkFileTree(root, new SimpleFileVisitor<>() {
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.delete(file);
+                    Files.deleteIfExists(file);
                     return FileVisitResult.CONTINUE;
                 }
 
                 @Override
+                public FileVisitResult visitFileFailed(Path file, IOException exc) throws IOException {
+                    if (exc instanceof java.nio.file.NoSuchFileException) {
+                        return FileVisitResult.CONTINUE;
+                    }
+                    throw exc;
+                }
+
+                @Override
                 public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-                    Files.delete(dir);
+                    Files.deleteIfExists(dir);
                     return FileVisitResult.CONTINUE;
                 }
             });
