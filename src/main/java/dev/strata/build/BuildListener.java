@@ -25,6 +25,10 @@ public interface BuildListener {
     /** The build finished; {@code imageDigest} is the manifest digest. */
     void finished(Duration elapsed, Optional<String> imageDigest);
 
+    /** Something the user should know that is not a step: lint warnings, unused build args. */
+    default void notice(String text) {
+    }
+
     /** A listener that ignores everything. */
     static BuildListener none() {
         return new BuildListener() {

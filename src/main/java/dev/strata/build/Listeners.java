@@ -47,6 +47,13 @@ final class Listeners {
             }
 
             @Override
+            public void notice(String text) {
+                synchronized (l) {
+                    l.notice(text);
+                }
+            }
+
+            @Override
             public void finished(Duration elapsed, Optional<String> imageDigest) {
                 synchronized (l) {
                     l.finished(elapsed, imageDigest);

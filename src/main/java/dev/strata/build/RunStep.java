@@ -45,6 +45,8 @@ final class RunStep {
 
     static void inputs(StepContext ctx, Map<String, String> m) {
         RunInstruction r = run(ctx);
+        // ARGs reach a RUN only as its environment; other steps see them through their expanded text
+        ctx.step().args().forEach((k, v) -> m.put("arg:" + k, StageRunner.hashed(v)));
         m.put("network", network(ctx).name().toLowerCase(java.util.Locale.ROOT));
         m.put("shell", String.join(" ", ctx.scope().shell()));
         m.put("user", ctx.config().config().user());

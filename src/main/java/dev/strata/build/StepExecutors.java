@@ -25,7 +25,6 @@ final class StepExecutors {
     static StageRunner.SortedInputs inputs(PlannedStep.Kind kind, StepContext ctx) {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("platform", ctx.config().platform().toString());
-        ctx.step().args().forEach((k, v) -> m.put("arg:" + k, StageRunner.hashed(v)));
         switch (kind) {
             case RUN -> RunStep.inputs(ctx, m);
             case COPY, ADD -> CopyStep.inputs(ctx, m);

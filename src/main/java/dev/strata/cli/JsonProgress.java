@@ -58,6 +58,11 @@ final class JsonProgress implements BuildListener {
     }
 
     @Override
+    public void notice(String text) {
+        print(event("notice", 0).put("text", text));
+    }
+
+    @Override
     public void finished(Duration elapsed, Optional<String> imageDigest) {
         ObjectNode n = event("finished", 0).put("seconds", elapsed.toMillis() / 1000.0);
         imageDigest.ifPresent(d -> n.put("image", d));

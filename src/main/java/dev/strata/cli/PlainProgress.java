@@ -45,6 +45,11 @@ final class PlainProgress implements BuildListener {
     }
 
     @Override
+    public void notice(String text) {
+        out.println(text);
+    }
+
+    @Override
     public void finished(Duration elapsed, Optional<String> imageDigest) {
         out.println();
         out.printf("build finished in %.1fs%n", elapsed.toMillis() / 1000.0);

@@ -253,4 +253,18 @@ class RunBuildTest {
         }
         assertThat(secondStart).as(runs.toString()).isPositive().isLessThan(firstDone);
     }
+
+    @Test
+    void aRerunThatGivesTheSameLayerLetsLaterStepsHit() throws Exception {
+        // V is in the RUN's environment, so changing it re-runs the RUN; the layer is the same, so the
+        // next step's parent is unchanged and it comes from the cache (early cutoff)
+        String df = "FROM test/busybox:latest\nARG V=1\nRUN echo constant > /c\nCOPY a.txt /a\n";
+        BuildFixture f = new BuildFixture(dir).withBusybox().files(df, Map.of("a.txt", "A"));
+        BuildResult first = f.build();
+        BuildResult r = f.build(BuildRequest.of(f.context).withOptions(
+                dev.strata.dockerfile.BuildOptions.of(Map.of("V", "2"), java.util.Optional.empty())));
+        assertThat(r.steps()).extracting(StepReport::cached).containsExactly(false, true);
+        assertThat(r.steps().get(0).missReason().orElseThrow()).contains("build arg V changed");
+        assertThat(r.image().config().diffIds()).isEqualTo(first.image().config().diffIds()).hasSize(3);
+    }
 }

@@ -175,8 +175,8 @@ class ScratchBuildTest {
         BuildRequest req = BuildRequest.of(f.context).withOptions(
                 dev.strata.dockerfile.BuildOptions.of(Map.of("V", "2"), java.util.Optional.empty()));
         BuildResult r = f.build(req);
-        assertThat(r.steps().get(0).missReason().orElseThrow()).contains("build arg V changed")
-                .contains("the instruction changed");
+        // V only shows through the expanded destination
+        assertThat(r.steps().get(0).missReason().orElseThrow()).contains("the instruction changed");
     }
 
     @Test
