@@ -131,7 +131,8 @@ public final class BuildCommand implements Callable<Integer> {
                 .withIsolation(Optional.ofNullable(isolation))
                 .withNetwork(BuildFlags.network(network))
                 .withSecrets(BuildFlags.secrets(secrets, System::getenv))
-                .withSourceDateEpoch(BuildFlags.sourceDateEpoch(System.getenv("SOURCE_DATE_EPOCH")));
+                .withSourceDateEpoch(BuildFlags.sourceDateEpoch(Optional.ofNullable(buildOptions().buildArgs()
+                        .get("SOURCE_DATE_EPOCH")).orElse(System.getenv("SOURCE_DATE_EPOCH"))));
         if (isolation != null && !List.of("crun", "runc", "chroot").contains(isolation)) {
             throw StrataException.input("--isolation=" + isolation + " is not known: use crun, runc or chroot");
         }
@@ -140,7 +141,7 @@ public final class BuildCommand implements Callable<Integer> {
         }
         PrintWriter err = spec.commandLine().getErr();
         PrintStream stream = new PrintStream(new WriterStream(err), true, StandardCharsets.UTF_8);
-        BuildListener listener = BuildFlags.renderer(progress, stream);
+        BuildListener listener = BuildFlags.renderer(progress, stream, System.console() != null);
         Store store = Store.open(StoreHome.resolve());
         BuildResult result = Engine.build(request, store, listener);
         stream.flush();

@@ -75,10 +75,12 @@ final class BuildFlags {
         }
     }
 
-    /** The renderer for {@code --progress}; tty shows the same lines as plain in this version. */
-    static BuildListener renderer(String progress, PrintStream out) {
+    /** The renderer for {@code --progress}: tty colours the plain lines; auto is tty on a terminal. */
+    static BuildListener renderer(String progress, PrintStream out, boolean terminal) {
         return switch (progress) {
-            case "plain", "tty", "auto" -> new PlainProgress(out);
+            case "plain" -> new PlainProgress(out, false);
+            case "tty" -> new PlainProgress(out, true);
+            case "auto" -> new PlainProgress(out, terminal);
             case "json" -> new JsonProgress(out);
             default -> throw StrataException.input("--progress=" + progress + " is not known: use auto, plain, tty or json");
         };

@@ -8,29 +8,41 @@ import java.util.Optional;
 /**
  * BuildKit-style plain progress: {@code #N [stage i/n] INSTRUCTION}, the command's output as
  * {@code #N line}, then {@code #N CACHED}, {@code #N DONE 0.4s} (with the cache-miss reason) or
- * {@code #N ERROR: ...}. With {@code tty} set, it also keeps a one-line status on a terminal.
+ * {@code #N ERROR: ...}; in tty mode the same lines in colour.
  */
 final class PlainProgress implements BuildListener {
+    private static final String DIM = "\033[2m";
+    private static final String BLUE = "\033[34m";
+    private static final String GREEN = "\033[32m";
+    private static final String RED = "\033[31m";
+    private static final String RESET = "\033[0m";
     private final PrintStream out;
+    private final boolean colour;
 
-    PlainProgress(PrintStream out) {
+    /** {@code colour}: ANSI colours for a terminal (the {@code tty} mode). */
+    PlainProgress(PrintStream out, boolean colour) {
         this.out = out;
+        this.colour = colour;
+    }
+
+    private String c(String code, String text) {
+        return colour ? code + text + RESET : text;
     }
 
     @Override
     public void started(int id, String stage, int index, int total, String instruction) {
         out.println();
-        out.println("#" + id + " [" + stage + " " + index + "/" + total + "] " + oneLine(instruction));
+        out.println(c(BLUE, "#" + id + " [" + stage + " " + index + "/" + total + "] " + oneLine(instruction)));
     }
 
     @Override
     public void log(int id, String line) {
-        out.println("#" + id + " " + line);
+        out.println(c(DIM, "#" + id + " " + line));
     }
 
     @Override
     public void cached(int id, String source) {
-        out.println("#" + id + " CACHED");
+        out.println(c(GREEN, "#" + id + " CACHED"));
     }
 
     @Override
@@ -41,7 +53,7 @@ final class PlainProgress implements BuildListener {
 
     @Override
     public void failed(int id, String error) {
-        out.println("#" + id + " ERROR: " + error);
+        out.println(c(RED, "#" + id + " ERROR: " + error));
     }
 
     @Override

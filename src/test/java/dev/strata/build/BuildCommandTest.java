@@ -69,4 +69,18 @@ class BuildCommandTest {
         assertThat(noBase.code()).as(noBase.out()).isEqualTo(3);
         assertThat(noBase.out()).contains("strata pull");
     }
+
+    @Test
+    void sourceDateEpochSetsTheTimestampsAndJsonProgressIsOneObjectPerLine() throws Exception {
+        Path ctx = Files.createDirectories(dir.resolve("ctx"));
+        Files.writeString(ctx.resolve("Dockerfile"), "FROM scratch\nCOPY a.txt /a.txt\n");
+        Files.writeString(ctx.resolve("a.txt"), "A");
+        Run r = strata("build", "--progress=json", "--build-arg", "SOURCE_DATE_EPOCH=1700000000", "-t", "sde:1",
+                ctx.toString());
+        assertThat(r.code()).as(r.out()).isZero();
+        assertThat(r.out().lines().filter(l -> !l.isBlank()))
+                .allSatisfy(l -> assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(l).has("event")).isTrue());
+        assertThat(r.out()).contains("\"event\":\"finished\"");
+        assertThat(strata("images").out()).contains("2023-11-14T22:13:20Z");
+    }
 }
