@@ -85,6 +85,11 @@ final class StepExecutors {
             Path staging = s.tempDir("workdir-");
             CopyRequest req = CopyRequest.copy(path + "/", ".").withSourceDateEpoch(s.createdInstant().getEpochSecond())
                     .withCreatedAt(s.createdInstant());
+            // BuildKit makes the directories as the stage's USER
+            String user = ctx.config().config().user();
+            if (!user.isEmpty()) {
+                req = req.withChown(user);
+            }
             CopyPlan plan = CopyPlanner.plan(req, CopySource.context(BuildContext.open(empty, DockerIgnore.none())), view);
             Stager.stage(plan, staging);
             Layer layer = s.storeLayer(out -> LayerTar.writeTree(staging, s.createdInstant(), out));

@@ -202,4 +202,27 @@ class ScratchBuildTest {
         assertThat(r.steps()).extracting(StepReport::stage).containsExactly("a", "c");
         assertThat(r.image().layers()).hasSize(2);
     }
+
+    @Test
+    void workdirIsCreatedAsTheUserAndBaseIndexesResolveToThePlatform() throws Exception {
+        BuildFixture f = new BuildFixture(dir).withBusybox().files("FROM test/busybox:latest\nUSER app\nWORKDIR /home/app/work\n",
+                Map.of());
+        BuildResult r = f.build();
+        Path root = f.unpack(r.image(), "w");
+        assertThat(Files.getAttribute(root.resolve("home/app/work"), "unix:uid")).isEqualTo(1000);
+        assertThat(Files.getAttribute(root.resolve("home/app"), "unix:uid")).isEqualTo(1000);
+        // an index in the store: the build's platform picks the manifest
+        var base = f.store.resolve("test/busybox:latest").orElseThrow();
+        var other = f.store.putBlob(dev.strata.oci.MediaType.OCI_MANIFEST, "{}".getBytes());
+        var index = dev.strata.oci.Index.of(dev.strata.oci.MediaType.OCI_INDEX, List.of(
+                new dev.strata.oci.Descriptor(base.mediaType(), other.digest(), other.size())
+                        .withPlatform(dev.strata.oci.Platform.parse("linux/s390x")),
+                new dev.strata.oci.Descriptor(base.mediaType(), base.digest(), base.size())
+                        .withPlatform(dev.strata.oci.Platform.host())), Map.of());
+        f.store.tag("multi:1", "docker.io/library/multi:1",
+                f.store.putBlob(dev.strata.oci.MediaType.OCI_INDEX, index.bytes()));
+        Files.writeString(f.context.resolve("Dockerfile"), "FROM multi:1\n");
+        BuildResult m = f.build();
+        assertThat(m.image().config().diffIds()).isEqualTo(f.store.image(base).config().diffIds());
+    }
 }
