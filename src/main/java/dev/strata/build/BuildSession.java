@@ -38,6 +38,7 @@ final class BuildSession implements AutoCloseable {
     private final AtomicInteger ids = new AtomicInteger();
     private final List<StepReport> reports = new ArrayList<>();
     private boolean runChecked;
+    private boolean runc;
     /** Overlay mounts open right now (COPY views); a Ctrl-C unmounts them. */
     final java.util.Set<Path> mounts = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Thread onInterrupt = new Thread(this::cleanUp, "strata-build-cleanup");
@@ -100,16 +101,35 @@ final class BuildSession implements AutoCloseable {
         return out;
     }
 
-    /** Checks once, on the first RUN, that RUN steps can run here (builds without RUN need nothing). */
+    /**
+     * Checks once, on the first RUN, that RUN steps can run here (builds without RUN need nothing),
+     * and picks the isolation: runc when installed (crun is skipped: it refuses this kind of mixed
+     * cgroup v1/v2 host), else namespaces + chroot; {@code --isolation} forces one.
+     */
     synchronized void checkRun() {
         if (!runChecked) {
-            request.isolation().filter(i -> !i.equals("chroot")).ifPresent(i -> {
-                throw StrataException.environment("--isolation=" + i + " is not available in this version: RUN steps"
-                        + " use namespaces + chroot (--isolation=chroot)");
-            });
             ChrootRunner.checkEnvironment();
+            boolean haveRunc = Files.isExecutable(Path.of(ChrootRunner.RUNC));
+            String want = request.isolation().orElse(haveRunc ? "runc" : "chroot");
+            switch (want) {
+                case "runc" -> {
+                    if (!haveRunc) {
+                        throw StrataException.environment("--isolation=runc: " + ChrootRunner.RUNC
+                                + " is not installed; install runc (apt-get install runc) or use --isolation=chroot");
+                    }
+                    runc = true;
+                }
+                case "chroot" -> runc = false;
+                default -> throw StrataException.environment("--isolation=" + want + " is not available in this"
+                        + " version (crun refuses mixed cgroup v1/v2 hosts): use --isolation=runc or chroot");
+            }
             runChecked = true;
         }
+    }
+
+    /** True when RUN steps run in runc (after {@link #checkRun()}). */
+    synchronized boolean useRunc() {
+        return runc;
     }
 
     /** A fresh directory under the build's scratch space. */

@@ -31,8 +31,11 @@ final class ChrootRunner {
 
     /** Everything one RUN needs. */
     record Spec(List<String> argv, Map<String, String> env, String workdir, String user, List<Path> lowerDirs,
-            boolean networkNone, List<MountSpec> mounts, Consumer<String> output, Path workRoot) {
+            boolean networkNone, List<MountSpec> mounts, Consumer<String> output, Path workRoot, boolean runc) {
     }
+
+    /** Where runc is, if installed. */
+    static final String RUNC = "/usr/sbin/runc";
 
     /** How the command ended, and where its changes are. */
     record Outcome(int exitCode, Path upperDir) {
@@ -87,6 +90,20 @@ final class ChrootRunner {
             StringBuilder sh = new StringBuilder("set -e\n");
             sh.append("M=").append(q(merged.toString())).append('\n');
             sh.append("mount -t overlay overlay -o ").append(q(opts)).append(" \"$M\"\n");
+            int[] ids = UserLookup.resolve(s.user(), merged, s.lowerDirs());
+            Map<String, String> env = new LinkedHashMap<>(s.env());
+            env.putIfAbsent("PATH", StageRunner.DEFAULT_PATH);
+            env.putIfAbsent("HOME", ids[0] == 0 ? "/root" : "/");
+            if (s.runc()) {
+                // runc makes the container's namespaces, /proc, /dev and the mounts from config.json; the
+                // overlay lives in this private mount namespace, which runc's container inherits
+                Path bundle = Files.createDirectories(s.workRoot().resolve("bundle"));
+                String id = "strata-" + s.workRoot().getFileName().toString().replaceAll("[^A-Za-z0-9]", "");
+                Files.write(bundle.resolve("config.json"), RuncConfig.json(s, merged, ids[0], ids[1], env, id));
+                sh.append("exec ").append(RUNC).append(" --root ").append(q(s.workRoot().resolve("runc").toString()))
+                        .append(" run --bundle ").append(q(bundle.toString())).append(' ').append(id).append('\n');
+                return execute(s, sh.toString(), List.of(), upper, env);
+            }
             sh.append("mount -t proc proc \"$M/proc\"\n");
             sh.append("mount -t tmpfs -o mode=755,nosuid tmpfs \"$M/dev\"\n");
             sh.append("for d in null zero full random urandom tty; do touch \"$M/dev/$d\";"
@@ -110,22 +127,31 @@ final class ChrootRunner {
                     }
                 }
             }
-            int[] ids = UserLookup.resolve(s.user(), merged, s.lowerDirs());
             sh.append("exec ").append(UNSHARE).append(" --root \"$M\" --wd ").append(q(s.workdir()))
                     .append(" --setgid ").append(ids[1]).append(" --setuid ").append(ids[0]).append(" -- \"$@\"\n");
+            return execute(s, sh.toString(), s.argv(), upper, env);
+        } catch (IOException e) {
+            throw StrataException.environment("cannot run the RUN step: " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs {@code script} in fresh mount and PID namespaces, streaming its output. */
+    private static Outcome execute(Spec s, String script, List<String> argv, Path upper, Map<String, String> env) {
+        try {
             List<String> cmd = new ArrayList<>(List.of(UNSHARE, "--mount", "--pid", "--fork", "--kill-child",
                     "--propagation", "private"));
-            if (s.networkNone()) {
+            if (s.networkNone() && !s.runc()) {
                 cmd.add("--net");
             }
-            cmd.addAll(List.of("--", "/bin/sh", "-c", sh.toString(), "strata-run"));
-            cmd.addAll(s.argv());
+            if (s.runc()) {
+                cmd.add("--mount-proc"); // runc looks its child up in /proc: it must be this PID namespace's
+            }
+            cmd.addAll(List.of("--", "/bin/sh", "-c", script, "strata-run"));
+            cmd.addAll(argv);
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-            Map<String, String> env = new LinkedHashMap<>(s.env());
-            env.putIfAbsent("PATH", StageRunner.DEFAULT_PATH);
-            env.putIfAbsent("HOME", ids[0] == 0 ? "/root" : "/");
             pb.environment().clear();
-            pb.environment().putAll(env);
+            pb.environment().putAll(s.runc() ? Map.of("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
+                    : env);
             Process p = pb.start();
             Thread killer = new Thread(p::destroyForcibly, "strata-run-kill");
             Runtime.getRuntime().addShutdownHook(killer);

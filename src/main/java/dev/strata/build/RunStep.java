@@ -99,7 +99,7 @@ final class RunStep {
         try {
             ChrootRunner.Outcome result = ChrootRunner.run(new ChrootRunner.Spec(argv(ctx), ctx.step().runEnvironment(),
                     workdir(ctx), ctx.config().config().user(), lowers, network(ctx) == Network.NONE, mounts,
-                    line -> s.events().log(ctx.id(), line), work));
+                    line -> s.events().log(ctx.id(), line), work, s.useRunc()));
             if (result.exitCode() != 0) {
                 throw StrataException.stepFailed(ctx.step().position() + ": RUN " + summary(ctx)
                         + " failed: the command exited with code " + result.exitCode());

@@ -267,4 +267,31 @@ class RunBuildTest {
         assertThat(r.steps().get(0).missReason().orElseThrow()).contains("build arg V changed");
         assertThat(r.image().config().diffIds()).isEqualTo(first.image().config().diffIds()).hasSize(3);
     }
+
+    @Test
+    void runcByDefaultAndChrootWhenAsked() throws Exception {
+        String df = "FROM test/busybox:latest\nRUN hostname > /h && cat /proc/1/cmdline > /pid1 && rm /etc/group\n";
+        BuildFixture f = new BuildFixture(dir).withBusybox().files(df, Map.of());
+        Path runc = f.unpack(f.build().image(), "runc");
+        // runc gives the step its own UTS namespace and hostname
+        assertThat(BuildFixture.read(runc.resolve("h"))).isEqualTo("strata\n");
+        assertThat(runc.resolve("etc/group")).doesNotExist();
+        BuildResult chroot = f.build(BuildRequest.of(f.context).withNoCache(true)
+                .withIsolation(java.util.Optional.of("chroot")));
+        Path c = f.unpack(chroot.image(), "chroot");
+        assertThat(c.resolve("h")).exists();
+        assertThat(c.resolve("etc/group")).doesNotExist();
+        assertThatThrownBy(() -> f.build(BuildRequest.of(f.context).withNoCache(true)
+                .withIsolation(java.util.Optional.of("crun")))).isInstanceOfSatisfying(StrataException.class,
+                        e -> assertThat(e.exitCode()).isEqualTo(ExitCode.ENVIRONMENT));
+    }
+
+    @Test
+    void networkNoneHasOnlyLoopback() throws Exception {
+        String df = "FROM test/busybox:latest\nRUN --network=none ls /sys/class/net > /nets || cat /proc/net/dev > /nets\n";
+        BuildFixture f = new BuildFixture(dir).withBusybox().files(df, Map.of());
+        Path root = f.unpack(f.build().image(), "net");
+        String nets = BuildFixture.read(root.resolve("nets"));
+        assertThat(nets).contains("lo").doesNotContain("eth0");
+    }
 }
