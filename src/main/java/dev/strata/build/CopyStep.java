@@ -31,8 +31,8 @@ final class CopyStep {
     private CopyStep() {
     }
 
-    /** Where a COPY --from reads: a stage's layers or an image's. */
-    private record FromSource(String name, List<Layer> layers, String state) {
+    /** Where a COPY --from (or a RUN --mount from=) reads: a stage's layers or an image's, and their state. */
+    record FromSource(String name, List<Layer> layers, String state) {
     }
 
     static void inputs(StepContext ctx, Map<String, String> m) {
@@ -151,7 +151,11 @@ final class CopyStep {
         if (!(ctx.step().expanded() instanceof CopyInstruction c) || c.from().isEmpty()) {
             return Optional.empty();
         }
-        String from = c.from().get();
+        return Optional.of(resolveFrom(ctx, c.from().get()));
+    }
+
+    /** A stage by name or index (built first if needed), else an image. */
+    static FromSource resolveFrom(StepContext ctx, String from) {
         Optional<Stage> named = ctx.session().plan().dockerfile().stage(from.toLowerCase(java.util.Locale.ROOT));
         int index = -1;
         if (named.isPresent()) {
@@ -161,10 +165,9 @@ final class CopyStep {
         }
         if (index >= 0) {
             StageResult r = ctx.stages().apply(index);
-            return Optional.of(new FromSource("stage " + from, r.layers(),
-                    StageRunner.parentState(r.config(), r.layers())));
+            return new FromSource("stage " + from, r.layers(), StageRunner.parentState(r.config(), r.layers()));
         }
         Image img = ctx.session().baseImages.resolve(from, ctx.config().platform(), ctx.step().position().toString());
-        return Optional.of(new FromSource("image " + from, img.layers(), img.manifest().digest().toString()));
+        return new FromSource("image " + from, img.layers(), img.manifest().digest().toString());
     }
 }

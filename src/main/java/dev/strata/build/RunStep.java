@@ -91,18 +91,39 @@ final class RunStep {
             }
             mounts.add(new ChrootRunner.MountSpec(PIPES, Optional.of(dir), true, false));
         }
-        for (Mount mt : r.mounts()) {
-            mount(ctx, mt).ifPresent(mounts::add);
+        List<MergedRootfs> views = new ArrayList<>();
+        try {
+            for (Mount mt : r.mounts()) {
+                mount(ctx, mt, views).ifPresent(mounts::add);
+            }
+            return runWith(ctx, r, lowers, mounts);
+        } finally {
+            views.forEach(MergedRootfs::close);
         }
+    }
+
+    private static Optional<Layer> runWith(StepContext ctx, RunInstruction r, List<Path> lowers,
+            List<ChrootRunner.MountSpec> mounts) {
+        BuildSession s = ctx.session();
         Path work = s.tempDir("run-");
+        java.util.ArrayDeque<String> tail = new java.util.ArrayDeque<>();
         List<java.nio.channels.FileChannel> locks = lockCaches(ctx, r);
         try {
             ChrootRunner.Outcome result = ChrootRunner.run(new ChrootRunner.Spec(argv(ctx), ctx.step().runEnvironment(),
                     workdir(ctx), ctx.config().config().user(), lowers, network(ctx) == Network.NONE, mounts,
-                    line -> s.events().log(ctx.id(), line), work, s.useRunc()));
+                    line -> {
+                        s.events().log(ctx.id(), line);
+                        synchronized (tail) {
+                            tail.addLast(line);
+                            if (tail.size() > 5) {
+                                tail.removeFirst();
+                            }
+                        }
+                    }, work, s.useRunc()));
             if (result.exitCode() != 0) {
+                String last = tail.isEmpty() ? "" : "; its last output:\n  " + String.join("\n  ", tail);
                 throw StrataException.stepFailed(ctx.step().position() + ": RUN " + summary(ctx)
-                        + " failed: the command exited with code " + result.exitCode());
+                        + " failed: the command exited with code " + result.exitCode() + last);
             }
             if (LayerTar.isEmptyTree(result.upperDir())) {
                 return Optional.empty();
@@ -149,7 +170,7 @@ final class RunStep {
         return text.length() > 80 ? text.substring(0, 77) + "..." : text;
     }
 
-    private static Optional<ChrootRunner.MountSpec> mount(StepContext ctx, Mount mt) {
+    private static Optional<ChrootRunner.MountSpec> mount(StepContext ctx, Mount mt, List<MergedRootfs> views) {
         String where = ctx.step().position() + ": RUN --mount=type=" + mt.type().text();
         BuildSession s = ctx.session();
         switch (mt.type()) {
@@ -205,11 +226,15 @@ final class RunStep {
                 return Optional.of(new ChrootRunner.MountSpec(mt.target().orElseThrow(), Optional.empty(), false, false));
             }
             case BIND -> {
-                if (mt.from().isPresent()) {
-                    throw StrataException.input(where + ",from=...: bind mounts from a stage or image are not supported yet;"
-                            + " COPY --from the files instead");
-                }
                 Path root = s.context.root();
+                if (mt.from().isPresent()) {
+                    // a stage's or image's filesystem, merged read-only for the length of the step
+                    CopyStep.FromSource from = CopyStep.resolveFrom(ctx, mt.from().get());
+                    MergedRootfs view = s.merged(from.layers());
+                    views.add(view);
+                    root = view.root().orElseThrow(() -> StrataException.input(where + ",from=" + mt.from().get()
+                            + ": that stage is empty"));
+                }
                 Path src = root.resolve(ConfigSteps.clean("/" + mt.source().orElse("/")).substring(1)).normalize();
                 if (!src.startsWith(root) || !Files.exists(src)) {
                     throw StrataException.input(where + ": source " + mt.source().orElse("") + " is not in the context");
@@ -245,7 +270,9 @@ final class RunStep {
 
     private static String bindDigest(StepContext ctx, Mount mt) {
         if (mt.from().isPresent()) {
-            return "from=" + mt.from().get();
+            // the source stage's content (its layers and config) names what the mount shows
+            return "from=" + CopyStep.resolveFrom(ctx, mt.from().get()).state() + ":" + mt.source().orElse("/")
+                    + (mt.readOnly() ? "" : ",rw");
         }
         String source = mt.source().orElse(".");
         CopyRequest req = CopyRequest.copy("/", source.isEmpty() || source.equals("/") ? "." : source);

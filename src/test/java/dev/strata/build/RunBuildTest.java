@@ -294,4 +294,22 @@ class RunBuildTest {
         String nets = BuildFixture.read(root.resolve("nets"));
         assertThat(nets).contains("lo").doesNotContain("eth0");
     }
+
+    @Test
+    void bindMountFromAStage() throws Exception {
+        String df = """
+                FROM test/busybox:latest AS tools
+                RUN mkdir -p /opt/tool && echo v1 > /opt/tool/version
+                FROM test/busybox:latest
+                RUN --mount=type=bind,from=tools,source=/opt/tool,target=/t cat /t/version > /seen
+                """;
+        BuildFixture f = new BuildFixture(dir).withBusybox().files(df, Map.of());
+        Path root = f.unpack(f.build().image(), "bind");
+        assertThat(BuildFixture.read(root.resolve("seen"))).isEqualTo("v1\n");
+        assertThat(root.resolve("t")).doesNotExist();
+        Files.writeString(f.context.resolve("Dockerfile"), df.replace("echo v1", "echo v2"));
+        BuildResult r = f.build();
+        assertThat(r.steps()).extracting(StepReport::cached).containsExactly(false, false);
+        assertThat(BuildFixture.read(f.unpack(r.image(), "bind2").resolve("seen"))).isEqualTo("v2\n");
+    }
 }
