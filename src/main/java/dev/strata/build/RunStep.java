@@ -109,7 +109,9 @@ final class RunStep {
         java.util.ArrayDeque<String> tail = new java.util.ArrayDeque<>();
         List<java.nio.channels.FileChannel> locks = lockCaches(ctx, r);
         try {
-            ChrootRunner.Outcome result = ChrootRunner.run(new ChrootRunner.Spec(argv(ctx), ctx.step().runEnvironment(),
+            java.util.Map<String, String> env = new java.util.LinkedHashMap<>(ctx.step().runEnvironment());
+            env.putAll(secretEnv(ctx, r));
+            ChrootRunner.Outcome result = ChrootRunner.run(new ChrootRunner.Spec(argv(ctx), env,
                     workdir(ctx), ctx.config().config().user(), lowers, network(ctx) == Network.NONE, mounts,
                     line -> {
                         s.events().log(ctx.id(), line);
@@ -196,10 +198,6 @@ final class RunStep {
                 return Optional.of(new ChrootRunner.MountSpec(target, Optional.of(dir), mt.readOnly(), false));
             }
             case SECRET -> {
-                if (mt.env().isPresent()) {
-                    throw StrataException.input(where + ",env=...: secrets as environment variables are not supported yet;"
-                            + " mount it as a file (target=/run/secrets/ID)");
-                }
                 String id = secretId(mt);
                 byte[] content = s.request.secrets().get(id);
                 if (content == null) {
@@ -208,6 +206,9 @@ final class RunStep {
                                 + " pass --secret id=" + id + ",src=FILE");
                     }
                     return Optional.empty();
+                }
+                if (mt.env().isPresent() && mt.target().isEmpty()) {
+                    return Optional.empty(); // only an environment variable (see secretEnv)
                 }
                 Path dir = s.tempDir("secret-");
                 Path f = dir.resolve("secret");
@@ -282,9 +283,23 @@ final class RunStep {
 
     private static String secretId(Mount mt) {
         return mt.id().orElseGet(() -> {
-            String t = mt.target().orElse("");
+            String t = mt.target().orElse(mt.env().orElse(""));
             return t.substring(t.lastIndexOf('/') + 1);
         });
+    }
+
+    /** {@code type=secret,env=VAR}: the secret as the step's environment variable (never in the key or history). */
+    private static java.util.Map<String, String> secretEnv(StepContext ctx, RunInstruction r) {
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (Mount mt : r.mounts()) {
+            if (mt.type() == dev.strata.dockerfile.MountType.SECRET && mt.env().isPresent()) {
+                byte[] content = ctx.session().request.secrets().get(secretId(mt));
+                if (content != null) {
+                    out.put(mt.env().get(), new String(content, StandardCharsets.UTF_8));
+                }
+            }
+        }
+        return out;
     }
 
     private static List<String> env(StepContext ctx) {

@@ -183,6 +183,7 @@ class RunBuildTest {
                 FROM test/busybox:latest
                 RUN --mount=type=cache,target=/cache echo x >> /cache/log && wc -l < /cache/log > /count
                 RUN --mount=type=secret,id=tok cp /run/secrets/tok /tmp/seen && wc -c < /tmp/seen > /secret-size && rm /tmp/seen
+                RUN --mount=type=secret,id=tok,env=TOKEN printf %s "$TOKEN" | wc -c > /secret-env
                 RUN --mount=type=tmpfs,target=/scratch echo t > /scratch/t && test ! -e /nothing
                 RUN --mount=type=bind,source=conf,target=/conf cat /conf/c.txt > /bound
                 """;
@@ -193,6 +194,7 @@ class RunBuildTest {
         assertThat(BuildFixture.read(root.resolve("count")).strip()).isEqualTo("1");
         assertThat(BuildFixture.read(root.resolve("secret-size")).strip()).isEqualTo("12");
         assertThat(BuildFixture.read(root.resolve("bound"))).isEqualTo("C\n");
+        assertThat(BuildFixture.read(root.resolve("secret-env")).strip()).isEqualTo("12");
         assertThat(root.resolve("cache")).satisfiesAnyOf(p -> assertThat(p).doesNotExist(), p -> assertThat(p).isEmptyDirectory());
         assertThat(root.resolve("scratch")).satisfiesAnyOf(p -> assertThat(p).doesNotExist(), p -> assertThat(p).isEmptyDirectory());
         assertThat(root.resolve("run/secrets/tok")).doesNotExist();
