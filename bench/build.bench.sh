@@ -49,7 +49,7 @@ strata_cold() {  # context
   printf 'FROM scratch\nADD rootfs.tar /\n' > "$work/base/Dockerfile"
   "$strata" build -t bench/busybox:latest "$work/base" >"$work/strata-base.log" 2>&1 || { cat "$work/strata-base.log" >&2; exit 1; }
   local t0 t1; t0=$(now)
-  "$strata" build --progress=plain -t bench/out:latest "$1" >"$work/strata.log" 2>&1 || { cat "$work/strata.log" >&2; exit 1; }
+  "$strata" build --progress=plain --isolation=runc -t bench/out:latest "$1" >"$work/strata.log" 2>&1 || { cat "$work/strata.log" >&2; exit 1; }
   t1=$(now); secs "$t0" "$t1"
 }
 

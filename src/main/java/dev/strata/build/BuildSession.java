@@ -38,7 +38,7 @@ final class BuildSession implements AutoCloseable {
     private final AtomicInteger ids = new AtomicInteger();
     private final List<StepReport> reports = new ArrayList<>();
     private boolean runChecked;
-    private boolean runc;
+    private String runtime = "";
     /** Overlay mounts open right now (COPY views); a Ctrl-C unmounts them. */
     final java.util.Set<Path> mounts = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Thread onInterrupt = new Thread(this::cleanUp, "strata-build-cleanup");
@@ -103,33 +103,36 @@ final class BuildSession implements AutoCloseable {
 
     /**
      * Checks once, on the first RUN, that RUN steps can run here (builds without RUN need nothing),
-     * and picks the isolation: runc when installed (crun is skipped: it refuses this kind of mixed
-     * cgroup v1/v2 host), else namespaces + chroot; {@code --isolation} forces one.
+     * and picks the isolation as issue 5 orders it: crun, else runc, else namespaces + chroot;
+     * {@code --isolation} forces one.
      */
     synchronized void checkRun() {
         if (!runChecked) {
             ChrootRunner.checkEnvironment();
+            boolean haveCrun = Files.isExecutable(Path.of(ChrootRunner.CRUN));
             boolean haveRunc = Files.isExecutable(Path.of(ChrootRunner.RUNC));
-            String want = request.isolation().orElse(haveRunc ? "runc" : "chroot");
-            switch (want) {
-                case "runc" -> {
-                    if (!haveRunc) {
-                        throw StrataException.environment("--isolation=runc: " + ChrootRunner.RUNC
-                                + " is not installed; install runc (apt-get install runc) or use --isolation=chroot");
-                    }
-                    runc = true;
-                }
-                case "chroot" -> runc = false;
-                default -> throw StrataException.environment("--isolation=" + want + " is not available in this"
-                        + " version (crun refuses mixed cgroup v1/v2 hosts): use --isolation=runc or chroot");
-            }
+            String want = request.isolation().orElse(haveCrun ? "crun" : haveRunc ? "runc" : "chroot");
+            runtime = switch (want) {
+                case "crun" -> require(haveCrun, ChrootRunner.CRUN, "crun");
+                case "runc" -> require(haveRunc, ChrootRunner.RUNC, "runc");
+                case "chroot" -> "";
+                default -> throw StrataException.input("--isolation=" + want + " is not known: use crun, runc or chroot");
+            };
             runChecked = true;
         }
     }
 
-    /** True when RUN steps run in runc (after {@link #checkRun()}). */
-    synchronized boolean useRunc() {
-        return runc;
+    private static String require(boolean present, String path, String name) {
+        if (!present) {
+            throw StrataException.environment("--isolation=" + name + ": " + path + " is not installed; install it"
+                    + " (apt-get install " + name + ") or use --isolation=chroot");
+        }
+        return path;
+    }
+
+    /** The OCI runtime binary RUN steps use, or "" for namespaces + chroot (after {@link #checkRun()}). */
+    synchronized String runtime() {
+        return runtime;
     }
 
     /** A fresh directory under the build's scratch space. */

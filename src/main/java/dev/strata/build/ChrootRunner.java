@@ -31,11 +31,17 @@ final class ChrootRunner {
 
     /** Everything one RUN needs. */
     record Spec(List<String> argv, Map<String, String> env, String workdir, String user, List<Path> lowerDirs,
-            boolean networkNone, List<MountSpec> mounts, Consumer<String> output, Path workRoot, boolean runc) {
+            boolean networkNone, List<MountSpec> mounts, Consumer<String> output, Path workRoot, String runtime) {
+        /** True when an OCI runtime (crun, runc) runs the step rather than a plain chroot. */
+        boolean runc() {
+            return !runtime.isEmpty();
+        }
     }
 
     /** Where runc is, if installed. */
     static final String RUNC = "/usr/sbin/runc";
+    /** Where crun is, if installed. */
+    static final String CRUN = "/usr/bin/crun";
 
     /** How the command ended, and where its changes are. */
     record Outcome(int exitCode, Path upperDir) {
@@ -100,9 +106,18 @@ final class ChrootRunner {
                 Path bundle = Files.createDirectories(s.workRoot().resolve("bundle"));
                 String id = "strata-" + s.workRoot().getFileName().toString().replaceAll("[^A-Za-z0-9]", "");
                 Files.write(bundle.resolve("config.json"), RuncConfig.json(s, merged, ids[0], ids[1], env, id));
-                sh.append("exec ").append(RUNC).append(" --root ").append(q(s.workRoot().resolve("runc").toString()))
+                if (s.runtime().equals(CRUN)) {
+                    // crun refuses hosts with both cgroup v1 controllers and a v2 "unified" hierarchy: hide
+                    // the latter, in this private mount namespace only
+                    sh.append("mountpoint -q /sys/fs/cgroup/unified && umount -l /sys/fs/cgroup/unified || true\n");
+                }
+                sh.append("exec ").append(s.runtime()).append(" --root ").append(q(s.workRoot().resolve("runc").toString()))
                         .append(" run --bundle ").append(q(bundle.toString())).append(' ').append(id).append('\n');
-                return execute(s, sh.toString(), List.of(), upper, env);
+                try {
+                    return execute(s, sh.toString(), List.of(), upper, env, () -> removeCgroups(id));
+                } finally {
+                    removeCgroups(id);
+                }
             }
             sh.append("mount -t proc proc \"$M/proc\"\n");
             sh.append("mount -t tmpfs -o mode=755,nosuid tmpfs \"$M/dev\"\n");
@@ -129,14 +144,15 @@ final class ChrootRunner {
             }
             sh.append("exec ").append(UNSHARE).append(" --root \"$M\" --wd ").append(q(s.workdir()))
                     .append(" --setgid ").append(ids[1]).append(" --setuid ").append(ids[0]).append(" -- \"$@\"\n");
-            return execute(s, sh.toString(), s.argv(), upper, env);
+            return execute(s, sh.toString(), s.argv(), upper, env, () -> { });
         } catch (IOException e) {
             throw StrataException.environment("cannot run the RUN step: " + e.getMessage(), e);
         }
     }
 
     /** Runs {@code script} in fresh mount and PID namespaces, streaming its output. */
-    private static Outcome execute(Spec s, String script, List<String> argv, Path upper, Map<String, String> env) {
+    private static Outcome execute(Spec s, String script, List<String> argv, Path upper, Map<String, String> env,
+            Runnable afterKill) {
         try {
             List<String> cmd = new ArrayList<>(List.of(UNSHARE, "--mount", "--pid", "--fork", "--kill-child",
                     "--propagation", "private"));
@@ -153,7 +169,16 @@ final class ChrootRunner {
             pb.environment().putAll(s.runc() ? Map.of("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
                     : env);
             Process p = pb.start();
-            Thread killer = new Thread(p::destroyForcibly, "strata-run-kill");
+            Thread killer = new Thread(() -> {
+                // on Ctrl-C: kill the step (its namespace's mounts go with it), then what the runtime left
+                p.destroyForcibly();
+                try {
+                    p.waitFor(2, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                afterKill.run();
+            }, "strata-run-kill");
             Runtime.getRuntime().addShutdownHook(killer);
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = r.readLine()) != null;) {
@@ -172,6 +197,35 @@ final class ChrootRunner {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw StrataException.stepFailed("interrupted while a RUN step was running");
+        }
+    }
+
+    /** Removes what a killed or failed runtime left of the step's cgroup (normally it removes it itself). */
+    private static void removeCgroups(String id) {
+        // killed processes leave their cgroup a moment later: retry for up to a second
+        for (int attempt = 0; attempt < 10; attempt++) {
+            boolean left = false;
+            try (java.util.stream.Stream<Path> s = Files.find(Path.of("/sys/fs/cgroup"), 4,
+                    (p, a) -> a.isDirectory() && p.getFileName() != null && p.getFileName().toString().equals(id))) {
+                for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    try {
+                        Files.deleteIfExists(p);
+                    } catch (IOException busy) {
+                        left = true;
+                    }
+                }
+            } catch (IOException | java.io.UncheckedIOException e) {
+                return; // no cgroup filesystem to clean
+            }
+            if (!left) {
+                return;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 

@@ -121,7 +121,7 @@ final class RunStep {
                                 tail.removeFirst();
                             }
                         }
-                    }, work, s.useRunc()));
+                    }, work, s.runtime()));
             if (result.exitCode() != 0) {
                 String last = tail.isEmpty() ? "" : "; its last output:\n  " + String.join("\n  ", tail);
                 throw StrataException.stepFailed(ctx.step().position() + ": RUN " + summary(ctx)

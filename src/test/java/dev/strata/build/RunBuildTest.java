@@ -271,21 +271,24 @@ class RunBuildTest {
     }
 
     @Test
-    void runcByDefaultAndChrootWhenAsked() throws Exception {
-        String df = "FROM test/busybox:latest\nRUN hostname > /h && cat /proc/1/cmdline > /pid1 && rm /etc/group\n";
+    void everyIsolationGivesTheSameLayer() throws Exception {
+        String df = "FROM test/busybox:latest\nRUN hostname > /h && echo data > /d && rm /etc/group\n";
         BuildFixture f = new BuildFixture(dir).withBusybox().files(df, Map.of());
-        Path runc = f.unpack(f.build().image(), "runc");
-        // runc gives the step its own UTS namespace and hostname
-        assertThat(BuildFixture.read(runc.resolve("h"))).isEqualTo("strata\n");
-        assertThat(runc.resolve("etc/group")).doesNotExist();
+        BuildResult crun = f.build(); // the default: crun (its cgroup v1/v2 refusal handled)
+        Path root = f.unpack(crun.image(), "crun");
+        // an OCI runtime gives the step its own UTS namespace and hostname
+        assertThat(BuildFixture.read(root.resolve("h"))).isEqualTo("strata\n");
+        assertThat(root.resolve("etc/group")).doesNotExist();
+        BuildResult runc = f.build(BuildRequest.of(f.context).withNoCache(true).withIsolation(java.util.Optional.of("runc")));
+        assertThat(runc.manifest().digest()).isEqualTo(crun.manifest().digest());
         BuildResult chroot = f.build(BuildRequest.of(f.context).withNoCache(true)
                 .withIsolation(java.util.Optional.of("chroot")));
         Path c = f.unpack(chroot.image(), "chroot");
-        assertThat(c.resolve("h")).exists();
+        assertThat(BuildFixture.read(c.resolve("d"))).isEqualTo("data\n");
         assertThat(c.resolve("etc/group")).doesNotExist();
         assertThatThrownBy(() -> f.build(BuildRequest.of(f.context).withNoCache(true)
-                .withIsolation(java.util.Optional.of("crun")))).isInstanceOfSatisfying(StrataException.class,
-                        e -> assertThat(e.exitCode()).isEqualTo(ExitCode.ENVIRONMENT));
+                .withIsolation(java.util.Optional.of("kata")))).isInstanceOfSatisfying(StrataException.class,
+                        e -> assertThat(e.exitCode()).isEqualTo(ExitCode.INPUT));
     }
 
     @Test
