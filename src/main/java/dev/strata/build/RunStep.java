@@ -69,7 +69,11 @@ final class RunStep {
 
     static Optional<Layer> execute(StepContext ctx) {
         BuildSession s = ctx.session();
-        s.checkRun();
+        try {
+            s.checkRun();
+        } catch (StrataException e) {
+            throw new StrataException(e.exitCode(), ctx.step().position() + ": " + e.getMessage(), e);
+        }
         RunInstruction r = run(ctx);
         dev.strata.oci.Platform host = dev.strata.oci.Platform.host();
         if (!ctx.config().platform().architecture().equals(host.architecture())) {
