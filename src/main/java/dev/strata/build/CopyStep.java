@@ -1,6 +1,7 @@
 package dev.strata.build;
 
 import dev.strata.context.BuildContext;
+import dev.strata.context.CopyEntry;
 import dev.strata.context.CopyPlan;
 import dev.strata.context.CopyPlanner;
 import dev.strata.context.CopyRequest;
@@ -61,19 +62,22 @@ final class CopyStep {
     static Optional<Layer> execute(StepContext ctx) {
         BuildSession s = ctx.session();
         CopyRequest req = request(ctx);
-        Path staging = s.tempDir("copy-");
-        try (MergedRootfs parent = s.merged(ctx.layers())) {
-            ImageView view = parent.root().map(ImageView::ofRoot).orElse(ImageView.empty());
+        List<List<CopyEntry>> plans = new ArrayList<>();
+        List<MergedRootfs> open = new ArrayList<>();
+        try {
+            // the parent image, read from its unpacked layers without a mount
+            ImageView view = ctx.layers().isEmpty() ? ImageView.empty() : new LayeredView(s.lowerDirs(ctx.layers()));
             if (!req.sources().isEmpty()) {
                 Optional<FromSource> from = from(ctx);
                 if (from.isPresent()) {
-                    try (MergedRootfs src = s.merged(from.get().layers())) {
-                        CopySource cs = src.root().map(r -> CopySource.rootfs(r, from.get().name()))
-                                .orElseThrow(() -> missing(ctx, "the stage " + from.get().name() + " is empty"));
-                        stage(ctx, req, cs, view, staging);
-                    }
+                    // the source stays mounted until the layer is written: the plan points at its files
+                    MergedRootfs src = s.merged(from.get().layers());
+                    open.add(src);
+                    CopySource cs = src.root().map(r -> CopySource.rootfs(r, from.get().name()))
+                            .orElseThrow(() -> missing(ctx, "the stage " + from.get().name() + " is empty"));
+                    plans.add(plan(ctx, req, cs, view));
                 } else {
-                    stage(ctx, req, CopySource.context(s.context), view, staging);
+                    plans.add(plan(ctx, req, CopySource.context(s.context), view));
                 }
             }
             List<Heredoc> docs = heredocs(ctx);
@@ -93,21 +97,44 @@ final class CopyStep {
                 }
                 CopyRequest hreq = new CopyRequest(req.add(), names, req.dest(), req.workdir(), req.chown(), req.chmod(),
                         List.of(), false, Optional.empty(), false, req.sourceDateEpoch(), req.createdAt());
-                stage(ctx, hreq, CopySource.context(BuildContext.open(dir, DockerIgnore.none())), view, staging);
+                plans.add(plan(ctx, hreq, CopySource.context(BuildContext.open(dir, DockerIgnore.none())), view));
             }
-            Layer layer = s.storeLayer(out -> LayerTar.writeTree(staging, s.createdInstant(), out));
-            return Optional.of(layer);
+            List<CopyEntry> all = PlanTar.merge(plans);
+            if (PlanTar.writable(all)) {
+                return Optional.of(s.storeLayer(out -> PlanTar.write(all, out)));
+            }
+            // ADD of a local archive: extract through a staging directory (needs root for owners)
+            Path staging = s.tempDir("copy-");
+            try {
+                for (List<CopyEntry> p : plans) {
+                    wrap(ctx, () -> {
+                        Stager.stage(new CopyPlan(p), staging);
+                        return "";
+                    });
+                }
+                return Optional.of(s.storeLayer(out -> LayerTar.writeTree(staging, s.createdInstant(), out)));
+            } finally {
+                BuildSession.deleteTree(staging);
+            }
         } finally {
-            BuildSession.deleteTree(staging);
+            for (int i = open.size() - 1; i >= 0; i--) {
+                open.get(i).close();
+            }
         }
     }
 
-    private static void stage(StepContext ctx, CopyRequest req, CopySource src, ImageView view, Path staging) {
+    /** WORKDIR's directories as a plan entry list (written like a COPY layer). */
+    static List<CopyEntry> planOf(StepContext ctx, CopyRequest req, CopySource src, ImageView view) {
+        return plan(ctx, req, src, view);
+    }
+
+    private static List<CopyEntry> plan(StepContext ctx, CopyRequest req, CopySource src, ImageView view) {
+        List<List<CopyEntry>> out = new ArrayList<>();
         wrap(ctx, () -> {
-            CopyPlan plan = CopyPlanner.plan(req, src, view, ctx.session().tempDir("fetch-"));
-            Stager.stage(plan, staging);
+            out.add(CopyPlanner.plan(req, src, view, ctx.session().tempDir("fetch-")).entries());
             return "";
         });
+        return out.get(0);
     }
 
     /** Adds the Dockerfile line to context errors (missing sources, bad --chown, ...). */

@@ -60,7 +60,24 @@ final class LayerTar {
         }
     }
 
+    /** Writes the entries of a layer into a tar stream. */
+    @FunctionalInterface
+    interface Emitter {
+        void emit(TarArchiveOutputStream tar) throws IOException;
+    }
+
     private static Written write(Path root, Instant epoch, OutputStream out, boolean upperdir) {
+        try {
+            Set<String> opaque = upperdir ? opaqueDirs(root) : Set.of();
+            return write(t -> new Walker(root, epoch.getEpochSecond(), t, upperdir, opaque).dir(root, ""), out,
+                    root.toString());
+        } catch (IOException e) {
+            throw StrataException.environment("cannot write a layer from " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A gzip layer of what {@code emitter} writes, with its blob digest and diffID computed on the way. */
+    static Written write(Emitter emitter, OutputStream out, String what) {
         MessageDigest blob = Digest.newSha256();
         MessageDigest tar = Digest.newSha256();
         long[] size = {0};
@@ -83,19 +100,18 @@ final class LayerTar {
                     def.setLevel(1); // speed over a few percent of size, like BuildKit's default
                 }
             };
-            Set<String> opaque = upperdir ? opaqueDirs(root) : Set.of();
             try (TarArchiveOutputStream t = new TarArchiveOutputStream(new DigestOutputStream(gz, tar),
                     StandardCharsets.UTF_8.name())) {
                 t.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
                 t.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
                 t.setAddPaxHeadersForNonAsciiNames(true);
-                new Walker(root, epoch.getEpochSecond(), t, upperdir, opaque).dir(root, "");
+                emitter.emit(t);
                 t.finish();
             }
             return new Written(new Descriptor(MediaType.OCI_LAYER_GZIP, Digest.finish("sha256", blob), size[0]),
                     Digest.finish("sha256", tar));
         } catch (IOException e) {
-            throw StrataException.environment("cannot write a layer from " + root + ": " + e.getMessage(), e);
+            throw StrataException.environment("cannot write a layer from " + what + ": " + e.getMessage(), e);
         }
     }
 

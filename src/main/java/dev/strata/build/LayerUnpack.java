@@ -23,6 +23,7 @@ import org.apache.commons.compress.compressors.zstandard.ZstdCompressorInputStre
  */
 final class LayerUnpack {
     private static final LinkOption[] NOFOLLOW = {LinkOption.NOFOLLOW_LINKS};
+    private static final boolean ROOT = "root".equals(System.getProperty("user.name"));
 
     private LayerUnpack() {
     }
@@ -94,8 +95,15 @@ final class LayerUnpack {
                 } else {
                     continue; // devices and fifos are not needed to build
                 }
-                Files.setAttribute(p, "unix:uid", (int) e.getLongUserId(), NOFOLLOW);
-                Files.setAttribute(p, "unix:gid", (int) e.getLongGroupId(), NOFOLLOW);
+                try {
+                    Files.setAttribute(p, "unix:uid", (int) e.getLongUserId(), NOFOLLOW);
+                    Files.setAttribute(p, "unix:gid", (int) e.getLongGroupId(), NOFOLLOW);
+                } catch (java.nio.file.FileSystemException notRoot) {
+                    // without root the owners cannot be set; a view for COPY (no RUN) does not need them
+                    if (overlay && ROOT) {
+                        throw notRoot;
+                    }
+                }
                 if (!e.isSymbolicLink()) {
                     Files.setAttribute(p, "unix:mode", e.getMode() & 07777);
                     Files.setLastModifiedTime(p, e.getLastModifiedTime());

@@ -8,7 +8,6 @@ import dev.strata.context.CopySource;
 import dev.strata.context.DockerIgnore;
 import dev.strata.context.FileType;
 import dev.strata.context.ImageView;
-import dev.strata.context.Stager;
 import dev.strata.dockerfile.WorkdirInstruction;
 import dev.strata.oci.ImageConfig;
 import dev.strata.oci.Layer;
@@ -74,15 +73,15 @@ final class StepExecutors {
     private static Optional<Layer> workdir(StepContext ctx) {
         String path = workdirPath(ctx);
         BuildSession s = ctx.session();
-        try (MergedRootfs merged = s.merged(ctx.layers())) {
-            ImageView view = merged.root().map(ImageView::ofRoot).orElse(ImageView.empty());
+        {
+            ImageView view = ctx.layers().isEmpty() ? ImageView.empty() : new LayeredView(s.lowerDirs(ctx.layers()));
             if (path.equals("/") || view.lstat(path).map(e -> e.type() == FileType.DIRECTORY).orElse(false)) {
                 return Optional.empty();
             }
             Path empty = s.tempDir("workdir-src-");
             // the created directory takes its source directory's mode: docker's 0755
             setMode(empty, 0755);
-            Path staging = s.tempDir("workdir-");
+
             CopyRequest req = CopyRequest.copy(path + "/", ".").withSourceDateEpoch(s.createdInstant().getEpochSecond())
                     .withCreatedAt(s.createdInstant());
             // BuildKit makes the directories as the stage's USER
@@ -91,9 +90,7 @@ final class StepExecutors {
                 req = req.withChown(user);
             }
             CopyPlan plan = CopyPlanner.plan(req, CopySource.context(BuildContext.open(empty, DockerIgnore.none())), view);
-            Stager.stage(plan, staging);
-            Layer layer = s.storeLayer(out -> LayerTar.writeTree(staging, s.createdInstant(), out));
-            BuildSession.deleteTree(staging);
+            Layer layer = s.storeLayer(out -> PlanTar.write(plan.entries(), out));
             BuildSession.deleteTree(empty);
             return Optional.of(layer);
         }

@@ -83,4 +83,47 @@ class BuildCommandTest {
         assertThat(r.out()).contains("\"event\":\"finished\"");
         assertThat(strata("images").out()).contains("2023-11-14T22:13:20Z");
     }
+
+    /** strata as user nobody: its class path is copied where nobody can read it (/root is private). */
+    Run asNobody(Path home, String... args) throws Exception {
+        Path cp = dir.resolve("cp");
+        if (!Files.exists(cp)) {
+            Files.createDirectories(cp);
+            int n = 0;
+            for (String e : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+                Path src = Path.of(e);
+                Path dst = cp.resolve((n++) + "-" + src.getFileName());
+                new ProcessBuilder("cp", "-r", src.toString(), dst.toString()).start().waitFor();
+            }
+        }
+        StringBuilder classPath = new StringBuilder();
+        try (var s = Files.list(cp)) {
+            s.sorted().forEach(p -> classPath.append(classPath.length() == 0 ? "" : ":").append(p));
+        }
+        new ProcessBuilder("chmod", "-R", "a+rwX", dir.toString()).start().waitFor();
+        List<String> cmd = new ArrayList<>(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classPath.toString(),
+                "dev.strata.cli.Main"));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("STRATA_HOME", home.toString());
+        pb.environment().put("HOME", dir.toString());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        return new Run(p.waitFor(), out);
+    }
+
+    @Test
+    void withoutRootScratchAndCopyBuildAndARunIsExit4WithTheLine() throws Exception {
+        Path ctx = Files.createDirectories(dir.resolve("ctx"));
+        Files.writeString(ctx.resolve("Dockerfile"), "FROM scratch\nWORKDIR /app\nCOPY a.txt ./\nCOPY --chown=5:5 a.txt /b/\n");
+        Files.writeString(ctx.resolve("a.txt"), "A");
+        Path home = dir.resolve("nobody-home");
+        Run ok = asNobody(home, "build", "--progress=plain", "-t", "nr:1", ctx.toString());
+        assertThat(ok.code()).as(ok.out()).isZero();
+        Files.writeString(ctx.resolve("Dockerfile"), "FROM nr:1\nRUN echo hi\n");
+        Run run = asNobody(home, "build", "--progress=plain", ctx.toString());
+        assertThat(run.code()).as(run.out()).isEqualTo(4);
+        assertThat(run.out()).contains("Dockerfile:2:1").contains("need root");
+    }
 }
