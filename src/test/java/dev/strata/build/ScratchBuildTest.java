@@ -225,4 +225,36 @@ class ScratchBuildTest {
         BuildResult m = f.build();
         assertThat(m.image().config().diffIds()).isEqualTo(f.store.image(base).config().diffIds());
     }
+
+    @Test
+    void addExtractsLocalArchivesAndFetchesUrlsWithChecksum() throws Exception {
+        BuildFixture f = new BuildFixture(dir).files("FROM scratch\n", Map.of("src/inner/x.txt", "X"));
+        Process tar = new ProcessBuilder("tar", "-czf", f.context.resolve("pkg.tar.gz").toString(), "-C",
+                f.context.resolve("src").toString(), "inner").start();
+        assertThat(tar.waitFor()).isZero();
+        byte[] body = "downloaded\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        com.sun.net.httpserver.HttpServer http = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        http.createContext("/file.txt", x -> {
+            x.sendResponseHeaders(200, body.length);
+            x.getResponseBody().write(body);
+            x.close();
+        });
+        http.start();
+        try {
+            String url = "http://127.0.0.1:" + http.getAddress().getPort() + "/file.txt";
+            String sum = dev.strata.oci.Digest.sha256(body).toString();
+            Files.writeString(f.context.resolve("Dockerfile"), "FROM scratch\nADD pkg.tar.gz /opt/\n"
+                    + "ADD --checksum=" + sum + " " + url + " /dl/\n");
+            BuildResult r = f.build();
+            Path root = f.unpack(r.image(), "add");
+            assertThat(BuildFixture.read(root.resolve("opt/inner/x.txt"))).isEqualTo("X");
+            assertThat(BuildFixture.read(root.resolve("dl/file.txt"))).isEqualTo("downloaded\n");
+            // the URL step is keyed by its checksum: the second build does not need the server
+            http.stop(0);
+            assertThat(f.build().cachedSteps()).isEqualTo(2);
+        } finally {
+            http.stop(0);
+        }
+    }
 }
