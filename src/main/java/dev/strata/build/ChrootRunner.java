@@ -99,7 +99,7 @@ final class ChrootRunner {
             int[] ids = UserLookup.resolve(s.user(), merged, s.lowerDirs());
             Map<String, String> env = new LinkedHashMap<>(s.env());
             env.putIfAbsent("PATH", StageRunner.DEFAULT_PATH);
-            env.putIfAbsent("HOME", ids[0] == 0 ? "/root" : "/");
+            env.putIfAbsent("HOME", UserLookup.home(ids[0], s.lowerDirs()));
             if (s.runc()) {
                 // runc makes the container's namespaces, /proc, /dev and the mounts from config.json; the
                 // overlay lives in this private mount namespace, which runc's container inherits

@@ -55,6 +55,12 @@ final class UserLookup {
         return new int[] {uid, gid};
     }
 
+    /** HOME as docker sets it: the user's home in the image's /etc/passwd, else /root for root and / for others. */
+    static String home(int uid, List<Path> lowerDirs) {
+        return findById(lowerDirs, uid).filter(r -> r.length > 5 && !r[5].isEmpty()).map(r -> r[5])
+                .orElse(uid == 0 ? "/root" : "/");
+    }
+
     private static Optional<String[]> find(List<Path> layers, String file, String name) {
         for (String line : lines(layers, file)) {
             String[] f = line.split(":", -1);

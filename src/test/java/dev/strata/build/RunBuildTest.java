@@ -70,13 +70,14 @@ class RunBuildTest {
                 WORKDIR /srv/app
                 RUN echo "$GREETING $WHO from $(pwd)" > /srv/app/out && chown app /srv/app
                 USER app
-                RUN id -u > /tmp/uid
+                RUN id -u > /tmp/uid && echo $HOME > /tmp/home
                 """;
         BuildFixture f = new BuildFixture(dir).withBusybox().files(df, Map.of());
         BuildResult r = f.build();
         Path root = f.unpack(r.image(), "e");
         assertThat(BuildFixture.read(root.resolve("srv/app/out"))).isEqualTo("hello world from /srv/app\n");
         assertThat(BuildFixture.read(root.resolve("tmp/uid"))).isEqualTo("1000\n");
+        assertThat(BuildFixture.read(root.resolve("tmp/home"))).isEqualTo("/home/app\n");
         ImageConfig cfg = r.image().config();
         assertThat(cfg.config().user()).isEqualTo("app");
         assertThat(cfg.history()).extracting(h -> h.createdBy())
