@@ -135,6 +135,17 @@ final class BuildSession implements AutoCloseable {
         return runtime;
     }
 
+    private final java.util.Set<Path> privateCaches = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** Takes a {@code sharing=private} cache directory for one step; false when another step has it. */
+    boolean claimCache(Path dir) {
+        return privateCaches.add(dir);
+    }
+
+    void releaseCache(Path dir) {
+        privateCaches.remove(dir);
+    }
+
     /** A fresh directory under the build's scratch space. */
     Path tempDir(String prefix) {
         try {

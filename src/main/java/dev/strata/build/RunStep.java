@@ -96,13 +96,15 @@ final class RunStep {
             mounts.add(new ChrootRunner.MountSpec(PIPES, Optional.of(dir), true, false));
         }
         List<MergedRootfs> views = new ArrayList<>();
+        List<Runnable> after = new ArrayList<>();
         try {
             for (Mount mt : r.mounts()) {
-                mount(ctx, mt, views).ifPresent(mounts::add);
+                mount(ctx, mt, views, after).ifPresent(mounts::add);
             }
             return runWith(ctx, r, lowers, mounts);
         } finally {
             views.forEach(MergedRootfs::close);
+            after.forEach(Runnable::run);
         }
     }
 
@@ -176,7 +178,8 @@ final class RunStep {
         return text.length() > 80 ? text.substring(0, 77) + "..." : text;
     }
 
-    private static Optional<ChrootRunner.MountSpec> mount(StepContext ctx, Mount mt, List<MergedRootfs> views) {
+    private static Optional<ChrootRunner.MountSpec> mount(StepContext ctx, Mount mt, List<MergedRootfs> views,
+            List<Runnable> after) {
         String where = ctx.step().position() + ": RUN --mount=type=" + mt.type().text();
         BuildSession s = ctx.session();
         switch (mt.type()) {
@@ -198,6 +201,15 @@ final class RunStep {
                 } catch (IOException e) {
                     throw StrataException.environment(where + ": cannot create the cache directory " + dir + ": "
                             + e.getMessage(), e);
+                }
+                if (mt.sharing().equals("private") && !s.claimCache(dir)) {
+                    // in use by a step running now: this one gets its own copy, thrown away afterwards
+                    Path copy = s.tempDir("cache-private-");
+                    copyTree(dir, copy);
+                    return Optional.of(new ChrootRunner.MountSpec(target, Optional.of(copy), mt.readOnly(), false));
+                }
+                if (mt.sharing().equals("private")) {
+                    after.add(() -> s.releaseCache(dir));
                 }
                 return Optional.of(new ChrootRunner.MountSpec(target, Optional.of(dir), mt.readOnly(), false));
             }

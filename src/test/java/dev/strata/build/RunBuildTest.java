@@ -318,4 +318,22 @@ class RunBuildTest {
         assertThat(r.steps()).extracting(StepReport::cached).containsExactly(false, false);
         assertThat(BuildFixture.read(f.unpack(r.image(), "bind2").resolve("seen"))).isEqualTo("v2\n");
     }
+
+    @Test
+    void privateCacheMountsGiveAConcurrentStepItsOwnCopy() throws Exception {
+        String df = """
+                FROM test/busybox:latest AS one
+                RUN --mount=type=cache,id=c,sharing=private,target=/c echo one >> /c/log && sleep 1 && wc -l < /c/log > /n
+                FROM test/busybox:latest AS two
+                RUN --mount=type=cache,id=c,sharing=private,target=/c echo two >> /c/log && sleep 1 && wc -l < /c/log > /n
+                FROM test/busybox:latest
+                COPY --from=one /n /one
+                COPY --from=two /n /two
+                """;
+        BuildFixture f = new BuildFixture(dir).withBusybox().files(df, Map.of());
+        Path root = f.unpack(f.build().image(), "private");
+        // each stage saw only its own line: the one that found the cache busy wrote to a copy
+        assertThat(BuildFixture.read(root.resolve("one")).strip()).isEqualTo("1");
+        assertThat(BuildFixture.read(root.resolve("two")).strip()).isEqualTo("1");
+    }
 }
