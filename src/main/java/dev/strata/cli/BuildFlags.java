@@ -75,12 +75,12 @@ final class BuildFlags {
         }
     }
 
-    /** The renderer for {@code --progress}: tty colours the plain lines; auto is tty on a terminal. */
+    /** The renderer for {@code --progress}: a live view for tty; auto is tty on a terminal, else plain. */
     static BuildListener renderer(String progress, PrintStream out, boolean terminal) {
         return switch (progress) {
             case "plain" -> new PlainProgress(out, false);
-            case "tty" -> new PlainProgress(out, true);
-            case "auto" -> new PlainProgress(out, terminal);
+            case "tty" -> new TtyProgress(out);
+            case "auto" -> terminal ? new TtyProgress(out) : new PlainProgress(out, false);
             case "json" -> new JsonProgress(out);
             default -> throw StrataException.input("--progress=" + progress + " is not known: use auto, plain, tty or json");
         };

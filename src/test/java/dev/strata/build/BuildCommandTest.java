@@ -82,6 +82,9 @@ class BuildCommandTest {
                 .allSatisfy(l -> assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(l).has("event")).isTrue());
         assertThat(r.out()).contains("\"event\":\"finished\"");
         assertThat(strata("images").out()).contains("2023-11-14T22:13:20Z");
+        Run tty = strata("build", "--progress=tty", "--build-arg", "SOURCE_DATE_EPOCH=1700000000", ctx.toString());
+        assertThat(tty.code()).as(tty.out()).isZero();
+        assertThat(tty.out()).contains("=> #").contains("COPY a.txt /a.txt  CACHED").contains("\033[");
     }
 
     /** strata as user nobody: its class path is copied where nobody can read it (/root is private). */
