@@ -28,8 +28,15 @@ printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:
 printf 'root:x:0:\nnogroup:x:65534:\n' > "$work/rootfs/etc/group"
 tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -C "$work/rootfs" -cf "$work/rootfs.tar" .
 
-echo "== strata import busybox rootfs -> quickstart/busybox:latest"
-"$strata" import "$work/rootfs.tar" -t quickstart/busybox:latest
+if "$strata" help import >/dev/null 2>&1; then
+    echo "== strata import busybox rootfs -> quickstart/busybox:latest"
+    "$strata" import "$work/rootfs.tar" -t quickstart/busybox:latest
+else
+    # same result without `strata import`: ADD extracts a local tar into FROM scratch
+    echo "== strata build FROM scratch + ADD busybox rootfs -> quickstart/busybox:latest"
+    printf 'FROM scratch\nADD rootfs.tar /\nCMD ["sh"]\n' > "$work/Dockerfile"
+    "$strata" build --progress=plain -t quickstart/busybox:latest "$work"
+fi
 
 echo "== first build"
 "$strata" build --progress=plain -t quickstart/app:latest "$here"

@@ -1,6 +1,16 @@
 package dev.strata.cli;
 
+import dev.strata.build.BuildRequest;
+import dev.strata.build.BuildResult;
+import dev.strata.build.Engine;
+import dev.strata.build.OutputSpec;
 import dev.strata.dockerfile.BuildOptions;
+import dev.strata.oci.Reference;
+import dev.strata.build.BuildListener;
+import dev.strata.store.Store;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import dev.strata.dockerfile.BuildPlan;
 import dev.strata.dockerfile.Dockerfile;
 import dev.strata.error.StrataException;
@@ -15,7 +25,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code strata build}: reads the Dockerfile and plans the build; {@code --print} shows the plan.
+ * {@code strata build}: builds the Dockerfile into the local store ({@code --print} only shows the plan).
  * The options are package-private so the build engine's code in this package can read them.
  */
 @Command(name = "build", description = "Build an image from a Dockerfile and a context directory.")
@@ -42,6 +52,33 @@ public final class BuildCommand implements Callable<Integer> {
 
     @Option(names = "--format", paramLabel = "text|json", description = "output format of --print (default: text)")
     String format = "text";
+
+    @Option(names = {"-t", "--tag"}, paramLabel = "NAME[:TAG]", description = "tag the image in the local store (repeatable)")
+    List<String> tags = new ArrayList<>();
+
+    @Option(names = "--progress", paramLabel = "auto|plain|tty|json", description = "progress output (default: auto)")
+    String progress = "auto";
+
+    @Option(names = "--isolation", paramLabel = "crun|runc|chroot", description = "how RUN steps are isolated (default: probe crun, runc, chroot)")
+    String isolation;
+
+    @Option(names = "--network", paramLabel = "host|none", description = "network of RUN steps (default: host)")
+    String network = "host";
+
+    @Option(names = "--secret", paramLabel = "id=ID,src=FILE|env=VAR", description = "secret for RUN --mount=type=secret (repeatable)")
+    List<String> secrets = new ArrayList<>();
+
+    @Option(names = "--no-cache", description = "run every step; the cache is still updated")
+    boolean noCache;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "type=oci|docker,dest=PATH", description = "also export the image (repeatable)")
+    List<String> outputs = new ArrayList<>();
+
+    @Option(names = "--iidfile", paramLabel = "FILE", description = "write the image ID (config digest) to FILE")
+    Path iidFile;
+
+    @Option(names = "--metadata-file", paramLabel = "FILE", description = "write digests and per-step results as JSON to FILE")
+    Path metadataFile;
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "CONTEXT", description = "build context directory (default: .)")
     String context = ".";
@@ -83,9 +120,44 @@ public final class BuildCommand implements Callable<Integer> {
         return Dockerfile.read(dockerfilePath()).resolve(buildOptions());
     }
 
-    /** Runs the build; the build engine replaces this. */
+    /** Runs the build into the local store and writes the requested outputs. */
     int runBuild() {
-        throw StrataException.environment(
-                "strata build: the build engine is not in this version yet; use --print=plan to see the plan");
+        BuildRequest request = BuildRequest.of(Path.of(context))
+                .withDockerfile(dockerfilePath())
+                .withOptions(buildOptions())
+                .withTags(tags)
+                .withOutputs(outputs.stream().map(OutputSpec::parse).toList())
+                .withNoCache(noCache)
+                .withIsolation(Optional.ofNullable(isolation))
+                .withNetwork(BuildFlags.network(network))
+                .withSecrets(BuildFlags.secrets(secrets, System::getenv))
+                .withSourceDateEpoch(BuildFlags.sourceDateEpoch(Optional.ofNullable(buildOptions().buildArgs()
+                        .get("SOURCE_DATE_EPOCH")).orElse(System.getenv("SOURCE_DATE_EPOCH"))));
+        if (isolation != null && !List.of("crun", "runc", "chroot").contains(isolation)) {
+            throw StrataException.input("--isolation=" + isolation + " is not known: use crun, runc or chroot");
+        }
+        for (String t : tags) {
+            Reference.parse(t);
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        PrintStream stream = new PrintStream(new WriterStream(err), true, StandardCharsets.UTF_8);
+        BuildListener listener = BuildFlags.renderer(progress, stream, System.console() != null);
+        Store store = Store.open(StoreHome.resolve());
+        BuildResult result = Engine.build(request, store, listener);
+        stream.flush();
+        if (iidFile != null) {
+            Engine.writeIidFile(result, iidFile);
+        }
+        if (metadataFile != null) {
+            Engine.writeMetadataFile(result, tags, metadataFile);
+        }
+        if (!progress.equals("json")) {
+            err.println("writing image " + result.configDigest() + " (manifest " + result.manifest().digest() + ")");
+            for (String t : tags) {
+                err.println("naming to " + Reference.parse(t));
+            }
+            err.flush();
+        }
+        return 0;
     }
 }

@@ -113,11 +113,11 @@ class CheckAndPrintCommandTest {
     }
 
     @Test
-    void buildWithoutPrintSaysTheEngineIsMissing() throws IOException {
-        write("Dockerfile", "FROM alpine\n");
-        Run r = run("build", dir.toString());
-        assertThat(r.code()).isEqualTo(4);
-        assertThat(r.err()).isEqualTo("strata: error: strata build: the build engine is not in this version yet; use --print=plan to see the plan\n");
+    void buildOfAnImageNotInTheStoreSaysToPullIt() throws IOException {
+        write("Dockerfile", "FROM example.invalid/nothing:1\n");
+        Run r = run("build", "--progress=plain", dir.toString());
+        assertThat(r.code()).isEqualTo(3);
+        assertThat(r.err()).contains("example.invalid/nothing:1").contains("strata pull");
         assertThat(run("build", "--print=tree", dir.toString()).code()).isEqualTo(2);
     }
 

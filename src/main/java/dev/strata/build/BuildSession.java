@@ -1,0 +1,243 @@
+package dev.strata.build;
+
+import dev.strata.context.BuildContext;
+import dev.strata.context.ContentHasher;
+import dev.strata.error.StrataException;
+import dev.strata.oci.Layer;
+import dev.strata.store.Store;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/** What every stage of one build shares: the store, cache, context, scratch space, runtime and events. */
+final class BuildSession implements AutoCloseable {
+    final BuildRequest request;
+    private final dev.strata.dockerfile.BuildPlan plan;
+    final Store store;
+    final StepCache cache;
+    final SnapshotDirs snapshots;
+    final ContentHasher hasher = new ContentHasher();
+    final BuildContext context;
+    final BaseImages baseImages;
+    final Path scratch;
+    private final BuildListener listener;
+    private final BuildListener synchronizedListener;
+    private final AtomicInteger ids = new AtomicInteger();
+    private final List<StepReport> reports = new ArrayList<>();
+    private boolean runChecked;
+    private String runtime = "";
+    /** Overlay mounts open right now (COPY views); a Ctrl-C unmounts them. */
+    final java.util.Set<Path> mounts = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Thread onInterrupt = new Thread(this::cleanUp, "strata-build-cleanup");
+
+    BuildSession(BuildRequest request, dev.strata.dockerfile.BuildPlan plan, Store store, BuildListener listener) {
+        this.request = request;
+        this.plan = plan;
+        this.store = store;
+        this.listener = listener;
+        this.synchronizedListener = Listeners.synchronizedOn(listener);
+        this.cache = new StepCache(store);
+        this.snapshots = new SnapshotDirs(store);
+        this.context = BuildContext.open(request.context(), Optional.of(request.dockerfile()));
+        this.baseImages = new BaseImages(store);
+        try {
+            Files.createDirectories(store.root().resolve("tmp"));
+            this.scratch = Files.createTempDirectory(store.root().resolve("tmp"), "build-");
+        } catch (IOException e) {
+            throw StrataException.environment("cannot create a scratch directory under " + store.root() + "/tmp: "
+                    + e.getMessage(), e);
+        }
+        Runtime.getRuntime().addShutdownHook(onInterrupt);
+    }
+
+    /** Opens the merged view of {@code layers} (see {@link MergedRootfs}). */
+    MergedRootfs merged(List<Layer> layers) {
+        return MergedRootfs.open(lowerDirs(layers), scratch, mounts);
+    }
+
+    dev.strata.dockerfile.BuildPlan plan() {
+        return plan;
+    }
+
+    /** The timestamp of everything this build creates: SOURCE_DATE_EPOCH, else 1970-01-01 (reproducible). */
+    Instant createdInstant() {
+        return request.sourceDateEpoch();
+    }
+
+    /** {@link #createdInstant()} as the config's RFC 3339 text. */
+    String created() {
+        return java.time.format.DateTimeFormatter.ISO_INSTANT.format(request.sourceDateEpoch());
+    }
+
+    int nextStepId() {
+        return ids.incrementAndGet();
+    }
+
+    /** The listener, called by one thread at a time (stages run in parallel). */
+    BuildListener events() {
+        return synchronizedListener;
+    }
+
+    synchronized void report(StepReport r) {
+        reports.add(r);
+    }
+
+    synchronized List<StepReport> reports() {
+        List<StepReport> out = new ArrayList<>(reports);
+        out.sort(java.util.Comparator.comparingInt(StepReport::id));
+        return out;
+    }
+
+    /**
+     * Checks once, on the first RUN, that RUN steps can run here (builds without RUN need nothing),
+     * and picks the isolation as issue 5 orders it: crun, else runc, else namespaces + chroot;
+     * {@code --isolation} forces one.
+     */
+    synchronized void checkRun() {
+        if (!runChecked) {
+            ChrootRunner.checkEnvironment();
+            boolean haveCrun = Files.isExecutable(Path.of(ChrootRunner.CRUN));
+            boolean haveRunc = Files.isExecutable(Path.of(ChrootRunner.RUNC));
+            String want = request.isolation().orElse(haveCrun ? "crun" : haveRunc ? "runc" : "chroot");
+            runtime = switch (want) {
+                case "crun" -> require(haveCrun, ChrootRunner.CRUN, "crun");
+                case "runc" -> require(haveRunc, ChrootRunner.RUNC, "runc");
+                case "chroot" -> "";
+                default -> throw StrataException.input("--isolation=" + want + " is not known: use crun, runc or chroot");
+            };
+            runChecked = true;
+        }
+    }
+
+    private static String require(boolean present, String path, String name) {
+        if (!present) {
+            throw StrataException.environment("--isolation=" + name + ": " + path + " is not installed; install it"
+                    + " (apt-get install " + name + ") or use --isolation=chroot");
+        }
+        return path;
+    }
+
+    /** The OCI runtime binary RUN steps use, or "" for namespaces + chroot (after {@link #checkRun()}). */
+    synchronized String runtime() {
+        return runtime;
+    }
+
+    private final java.util.Set<Path> privateCaches = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** Takes a {@code sharing=private} cache directory for one step; false when another step has it. */
+    boolean claimCache(Path dir) {
+        return privateCaches.add(dir);
+    }
+
+    void releaseCache(Path dir) {
+        privateCaches.remove(dir);
+    }
+
+    /** A fresh directory under the build's scratch space. */
+    Path tempDir(String prefix) {
+        try {
+            return Files.createTempDirectory(scratch, prefix);
+        } catch (IOException e) {
+            throw StrataException.environment("cannot create a directory under " + scratch + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes a layer with {@code writer} into a temp file, then into the store (verified). */
+    Layer storeLayer(Function<OutputStream, LayerTar.Written> writer) {
+        Path tmp = scratch.resolve("layer-" + UUID.randomUUID());
+        try {
+            LayerTar.Written w;
+            try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+                w = writer.apply(out);
+            }
+            try (InputStream in = Files.newInputStream(tmp)) {
+                store.putBlob(w.descriptor().mediaType(), in, Optional.of(w.descriptor().digest()));
+            }
+            return store.blobSource().layer(w.descriptor(), w.diffId());
+        } catch (IOException e) {
+            throw StrataException.environment("cannot write a layer under " + scratch + ": " + e.getMessage(), e);
+        } finally {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // removed with the scratch directory
+            }
+        }
+    }
+
+    /** Unpacked directories of {@code layers}, base first (made once per layer, shared by builds). */
+    List<Path> lowerDirs(List<Layer> layers) {
+        List<Path> out = new ArrayList<>();
+        for (Layer l : layers) {
+            out.add(snapshots.snapshot(l));
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(onInterrupt);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // the hook runs cleanUp itself
+        }
+        cleanUp();
+    }
+
+    private synchronized void cleanUp() {
+        for (Path m : List.copyOf(mounts)) {
+            try {
+                MergedRootfs.unmount(m);
+            } catch (RuntimeException e) {
+                // keep going: the scratch removal below reports what is left
+            }
+            mounts.remove(m);
+        }
+        deleteTree(scratch);
+    }
+
+    static void deleteTree(Path root) {
+        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try {
+            // tolerant of entries vanishing meanwhile (a cleanup racing the build's own)
+            Files.walkFileTree(root, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.deleteIfExists(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException exc) throws IOException {
+                    if (exc instanceof java.nio.file.NoSuchFileException) {
+                        return FileVisitResult.CONTINUE;
+                    }
+                    throw exc;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
+                    Files.deleteIfExists(dir);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove " + root, e);
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package dev.strata.build;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code strata build} in a real JVM process with its own STRATA_HOME: flags, outputs, exit codes. */
+class BuildCommandTest {
+    @TempDir
+    Path dir;
+
+    record Run(int code, String out) {
+    }
+
+    Run strata(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "dev.strata.cli.Main"));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("STRATA_HOME", dir.resolve("home").toString());
+        pb.environment().remove("SOURCE_DATE_EPOCH");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        return new Run(p.waitFor(), out);
+    }
+
+    @Test
+    void buildsTagsWritesFilesAndShowsCachedTheSecondTime() throws Exception {
+        Path ctx = Files.createDirectories(dir.resolve("ctx"));
+        Files.writeString(ctx.resolve("Dockerfile"), "FROM scratch\nCOPY a.txt /a.txt\nCMD [\"/a\"]\n");
+        Files.writeString(ctx.resolve("a.txt"), "A");
+        Path iid = dir.resolve("iid");
+        Path meta = dir.resolve("meta.json");
+        Path oci = dir.resolve("out.tar");
+        Run first = strata("build", "--progress=plain", "-t", "cli/demo:1", "-t", "cli/demo:latest", "--iidfile",
+                iid.toString(), "--metadata-file", meta.toString(), "--output", "type=docker,dest=" + oci, ctx.toString());
+        assertThat(first.code()).as(first.out()).isZero();
+        assertThat(first.out()).contains("COPY a.txt /a.txt").contains("DONE").contains("naming to docker.io/cli/demo:1");
+        assertThat(Files.readString(iid)).startsWith("sha256:");
+        assertThat(Files.readString(meta)).contains("containerimage.digest");
+        assertThat(Files.size(oci)).isPositive();
+        Run second = strata("build", "--progress=plain", "-t", "cli/demo:1", ctx.toString());
+        assertThat(second.code()).as(second.out()).isZero();
+        assertThat(second.out()).contains("CACHED");
+        Run images = strata("images");
+        assertThat(images.out()).contains("cli/demo").contains("latest");
+    }
+
+    @Test
+    void exitCodesForBadInput() throws Exception {
+        Path ctx = Files.createDirectories(dir.resolve("ctx"));
+        Files.writeString(ctx.resolve("Dockerfile"), "FROM scratch\nCOPY missing.txt /\n");
+        Run missing = strata("build", "--progress=plain", ctx.toString());
+        assertThat(missing.code()).as(missing.out()).isEqualTo(2);
+        assertThat(missing.out()).contains("Dockerfile:2").contains("missing.txt").doesNotContain("Exception");
+        Run badProgress = strata("build", "--progress=loud", ctx.toString());
+        assertThat(badProgress.code()).isEqualTo(2);
+        Run badSecret = strata("build", "--secret", "id=x,src=" + dir.resolve("nope"), ctx.toString());
+        assertThat(badSecret.code()).isEqualTo(2);
+        assertThat(badSecret.out()).contains("cannot read");
+        Files.writeString(ctx.resolve("Dockerfile"), "FROM nowhere.invalid/x:1\n");
+        Run noBase = strata("build", ctx.toString());
+        assertThat(noBase.code()).as(noBase.out()).isEqualTo(3);
+        assertThat(noBase.out()).contains("strata pull");
+    }
+
+    @Test
+    void sourceDateEpochSetsTheTimestampsAndJsonProgressIsOneObjectPerLine() throws Exception {
+        Path ctx = Files.createDirectories(dir.resolve("ctx"));
+        Files.writeString(ctx.resolve("Dockerfile"), "FROM scratch\nCOPY a.txt /a.txt\n");
+        Files.writeString(ctx.resolve("a.txt"), "A");
+        Run r = strata("build", "--progress=json", "--build-arg", "SOURCE_DATE_EPOCH=1700000000", "-t", "sde:1",
+                ctx.toString());
+        assertThat(r.code()).as(r.out()).isZero();
+        assertThat(r.out().lines().filter(l -> !l.isBlank()))
+                .allSatisfy(l -> assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(l).has("event")).isTrue());
+        assertThat(r.out()).contains("\"event\":\"finished\"");
+        assertThat(strata("images").out()).contains("2023-11-14T22:13:20Z");
+        Run tty = strata("build", "--progress=tty", "--build-arg", "SOURCE_DATE_EPOCH=1700000000", ctx.toString());
+        assertThat(tty.code()).as(tty.out()).isZero();
+        assertThat(tty.out()).contains("=> #").contains("COPY a.txt /a.txt  CACHED").contains("\033[");
+    }
+
+    /** strata as user nobody: its class path is copied where nobody can read it (/root is private). */
+    Run asNobody(Path home, String... args) throws Exception {
+        Path cp = dir.resolve("cp");
+        if (!Files.exists(cp)) {
+            Files.createDirectories(cp);
+            int n = 0;
+            for (String e : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+                Path src = Path.of(e);
+                Path dst = cp.resolve((n++) + "-" + src.getFileName());
+                new ProcessBuilder("cp", "-r", src.toString(), dst.toString()).start().waitFor();
+            }
+        }
+        StringBuilder classPath = new StringBuilder();
+        try (var s = Files.list(cp)) {
+            s.sorted().forEach(p -> classPath.append(classPath.length() == 0 ? "" : ":").append(p));
+        }
+        new ProcessBuilder("chmod", "-R", "a+rwX", dir.toString()).start().waitFor();
+        List<String> cmd = new ArrayList<>(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classPath.toString(),
+                "dev.strata.cli.Main"));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("STRATA_HOME", home.toString());
+        pb.environment().put("HOME", dir.toString());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        return new Run(p.waitFor(), out);
+    }
+
+    @Test
+    void withoutRootScratchAndCopyBuildAndARunIsExit4WithTheLine() throws Exception {
+        Path ctx = Files.createDirectories(dir.resolve("ctx"));
+        Files.writeString(ctx.resolve("Dockerfile"), "FROM scratch\nWORKDIR /app\nCOPY a.txt ./\nCOPY --chown=5:5 a.txt /b/\n");
+        Files.writeString(ctx.resolve("a.txt"), "A");
+        Path home = dir.resolve("nobody-home");
+        Run ok = asNobody(home, "build", "--progress=plain", "-t", "nr:1", ctx.toString());
+        assertThat(ok.code()).as(ok.out()).isZero();
+        Files.writeString(ctx.resolve("Dockerfile"), "FROM nr:1\nRUN echo hi\n");
+        Run run = asNobody(home, "build", "--progress=plain", ctx.toString());
+        assertThat(run.code()).as(run.out()).isEqualTo(4);
+        assertThat(run.out()).contains("Dockerfile:2:1").contains("need root");
+    }
+}
