@@ -226,7 +226,13 @@ public final class RegistryClient {
         if (top.isIndex()) {
             Index idx = top.asIndex();
             index = Optional.of(idx);
-            Descriptor pick = idx.select(platform, ref.toString());
+            Descriptor pick;
+            try {
+                pick = idx.select(platform, ref.toString());
+            } catch (StrataException e) {
+                // absent from the registry's index, like a missing tag: exit 3, not a usage error (2)
+                throw StrataException.registry(e.getMessage(), e);
+            }
             chosen = manifest(ref.withDigest(pick.digest()));
         }
         Manifest m;
