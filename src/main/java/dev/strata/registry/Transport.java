@@ -70,6 +70,15 @@ final class Transport {
 
     /** Sends a call; the caller reads (and closes) the body and interprets the final status. */
     HttpResponse<InputStream> send(Call call) {
+        return send(call, HttpResponse.BodyHandlers.ofInputStream());
+    }
+
+    /**
+     * Like {@link #send(Call)} with a chosen body handler (e.g. one that writes a blob straight to a
+     * file); a {@link StrataException} or {@link java.io.UncheckedIOException} the handler fails with
+     * is rethrown as it is, not retried.
+     */
+    HttpResponse<InputStream> send(Call call, HttpResponse.BodyHandler<InputStream> handler) {
         URI uri = call.uri();
         boolean authRetried = false;
         int redirects = 0;
@@ -88,7 +97,7 @@ final class Transport {
             HttpResponse<InputStream> resp;
             counts.computeIfAbsent(method, k -> new AtomicLong()).incrementAndGet();
             try {
-                resp = client.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+                resp = client.send(b.build(), handler);
             } catch (HttpTimeoutException e) {
                 // a hung registry: the request is sent again (uploads from a fresh stream), then given up
                 if (attempt < options.maxAttempts()) {
@@ -99,6 +108,15 @@ final class Transport {
                         + " within " + String.format(java.util.Locale.ROOT, "%.1f", timeout(body).toMillis() / 1000.0) + " s, " + attempt + " times; the registry is hung"
                         + " or overloaded, try again later", e);
             } catch (IOException e) {
+                for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+                    if (c instanceof StrataException se) {
+                        throw se;
+                    }
+                    if (c instanceof java.io.UncheckedIOException midBody) {
+                        // a body handler's own failure mid-body: its caller resumes where it got to
+                        throw midBody;
+                    }
+                }
                 if (attempt < options.maxAttempts()) {
                     sleep(backoff(attempt++, Optional.empty()));
                     continue;
