@@ -80,6 +80,15 @@ public final class BuildCommand implements Callable<Integer> {
     @Option(names = "--metadata-file", paramLabel = "FILE", description = "write digests and per-step results as JSON to FILE")
     Path metadataFile;
 
+    @Option(names = "--push", description = "push the image to every -t reference after building it")
+    boolean push;
+
+    @Option(names = "--pull", description = "look up every FROM image in its registry even when the local store has the tag")
+    boolean pull;
+
+    @picocli.CommandLine.Mixin
+    RegistryFlags registryFlags = new RegistryFlags();
+
     @Parameters(index = "0", arity = "0..1", paramLabel = "CONTEXT", description = "build context directory (default: .)")
     String context = ".";
 
@@ -139,12 +148,20 @@ public final class BuildCommand implements Callable<Integer> {
         for (String t : tags) {
             Reference.parse(t);
         }
+        if (push) {
+            BuildPush.check(tags);
+        }
+        dev.strata.registry.RegistryClient registryClient = dev.strata.registry.RegistryClient.create(registryFlags.options());
+        request = request.withRegistry(new dev.strata.build.RegistryAccess(registryClient, pull));
         PrintWriter err = spec.commandLine().getErr();
         PrintStream stream = new PrintStream(new WriterStream(err), true, StandardCharsets.UTF_8);
         BuildListener listener = BuildFlags.renderer(progress, stream, System.console() != null);
         Store store = Store.open(StoreHome.resolve());
         BuildResult result = Engine.build(request, store, listener);
         stream.flush();
+        if (push) {
+            BuildPush.push(result, tags, store, registryClient, err);
+        }
         if (iidFile != null) {
             Engine.writeIidFile(result, iidFile);
         }
