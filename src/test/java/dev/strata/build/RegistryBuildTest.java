@@ -1,0 +1,180 @@
+package dev.strata.build;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.strata.oci.Descriptor;
+import dev.strata.oci.Digest;
+import dev.strata.oci.Manifest;
+import dev.strata.registry.RegistryFixture;
+import dev.strata.store.Store;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code strata build FROM} a real registry (Debian's docker-registry) and {@code --push} back to it,
+ * as real processes: the base is pushed by {@code strata push}, builds run RUN and COPY on it, the
+ * registry's access log shows which blobs were read, and skopeo reads what strata pushed.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RegistryBuildTest {
+    private static final String DOCKERFILE = "FROM %s/base:1\nRUN echo built > /built.txt\nCOPY a.txt /a.txt\n";
+
+    @TempDir
+    Path tmp;
+    private RegistryFixture registry;
+    private String host;
+    private Digest baseLayer;
+
+    record Run(int code, String out) {
+    }
+
+    @BeforeAll
+    void pushBase(@TempDir Path setup) throws Exception {
+        registry = RegistryFixture.plain();
+        host = registry.host();
+        Store store = Store.open(setup.resolve("store"));
+        BuildFixture.importBusybox(store, setup.resolve("rootfs"));
+        baseLayer = store.image(store.resolve(BuildFixture.BASE).orElseThrow()).layers().get(0).descriptor().digest();
+        Run push = strata(setup.resolve("store"), "push", BuildFixture.BASE, host + "/base:1");
+        assertThat(push.code()).as(push.out()).isZero();
+    }
+
+    @AfterAll
+    void stopRegistry() {
+        registry.close();
+    }
+
+    Run strata(Path home, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "dev.strata.cli.Main"));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("STRATA_HOME", home.toString());
+        pb.environment().put("HOME", home.resolveSibling(home.getFileName() + "-home").toString());
+        pb.environment().remove("DOCKER_CONFIG");
+        pb.environment().remove("REGISTRY_AUTH_FILE");
+        pb.environment().remove("SOURCE_DATE_EPOCH");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        return new Run(p.waitFor(), out);
+    }
+
+    private Path context(String dockerfile) throws IOException {
+        Path ctx = Files.createDirectories(tmp.resolve("ctx-" + System.nanoTime()));
+        Files.writeString(ctx.resolve("Dockerfile"), dockerfile);
+        Files.writeString(ctx.resolve("a.txt"), "from the context\n");
+        return ctx;
+    }
+
+    private Run build(Path home, Path ctx, String... flags) throws Exception {
+        List<String> args = new ArrayList<>(List.of("build", "--progress=plain"));
+        args.addAll(List.of(flags));
+        args.add(ctx.toString());
+        return strata(home, args.toArray(String[]::new));
+    }
+
+    private static String skopeo(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("skopeo"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as("skopeo " + String.join(" ", args)).isZero();
+        return out;
+    }
+
+    private static String manifestDigest(Run r) {
+        int at = r.out().indexOf("(manifest ");
+        assertThat(at).as(r.out()).isPositive();
+        return r.out().substring(at + 10, r.out().indexOf(')', at));
+    }
+
+    /** Blob GETs (layer or config downloads) in the access log lines given. */
+    private static List<String> blobGets(List<String> log) {
+        return log.stream().filter(l -> l.startsWith("GET ") && l.contains("/blobs/")).toList();
+    }
+
+    private Manifest stored(Path home, String name) {
+        Store s = Store.open(home);
+        Descriptor d = s.resolve(name).orElseThrow();
+        return Manifest.parse(s.readBlob(d.digest()), d.mediaType());
+    }
+
+    @Test
+    void buildFromARegistryBaseWithRunAndCopyIsTheSameInAFreshStoreAndCachedLaterWithoutBlobReads() throws Exception {
+        Path ctx = context(DOCKERFILE.formatted(host));
+        Path a = tmp.resolve("a");
+        Run first = build(a, ctx, "-t", "fresh/app:1");
+        assertThat(first.code()).as(first.out()).isZero();
+        assertThat(first.out()).contains("FROM " + host + "/base:1").contains("RUN echo built").contains("DONE");
+        // the base was pulled into the store: manifest, config and (RUN needed it) the layer, under its tag
+        assertThat(Store.open(a).hasBlob(baseLayer)).isTrue();
+        assertThat(stored(a, host + "/base:1").layers()).extracting(Descriptor::digest).containsExactly(baseLayer);
+        Manifest app = stored(a, "fresh/app:1");
+        assertThat(app.layers()).hasSize(3);
+        assertThat(app.layers().get(0).digest()).isEqualTo(baseLayer);
+
+        // an empty runner: nothing local, every step needs the base again; the result is the same image
+        Run other = build(tmp.resolve("b"), ctx, "-t", "fresh/app:1");
+        assertThat(other.code()).as(other.out()).isZero();
+        assertThat(manifestDigest(other)).isEqualTo(manifestDigest(first));
+
+        // the same store again: every step cached, the tag pulled before reused, not one request sent
+        int mark = registry.accessLog().size();
+        Run again = build(a, ctx, "-t", "fresh/app:1");
+        assertThat(again.code()).as(again.out()).isZero();
+        assertThat(again.out()).contains("CACHED").doesNotContain("cache miss");
+        assertThat(manifestDigest(again)).isEqualTo(manifestDigest(first));
+        assertThat(registry.accessLogSince(mark)).isEmpty();
+
+        // --pull asks the registry for the tag's digest (unchanged): HEAD only, no blob read
+        mark = registry.accessLog().size();
+        Run pulled = build(a, ctx, "--pull", "-t", "fresh/app:1");
+        assertThat(pulled.code()).as(pulled.out()).isZero();
+        assertThat(manifestDigest(pulled)).isEqualTo(manifestDigest(first));
+        List<String> log = registry.accessLogSince(mark);
+        assertThat(log).isNotEmpty().allMatch(l -> l.startsWith("HEAD ") || l.startsWith("GET /v2/ "));
+    }
+
+    @Test
+    void everyStepCachedNeverFetchesTheBaseLayerAndPushMountsIt() throws Exception {
+        Path ctx = context(DOCKERFILE.formatted(host));
+        Path home = tmp.resolve("lazy");
+        Run first = build(home, ctx, "-t", "lazy/app:1");
+        assertThat(first.code()).as(first.out()).isZero();
+        // what a runner with a warm cache but no base layer looks like (e.g. its layers pruned):
+        // the cached steps must not need the base's bytes at all
+        Files.delete(Store.open(home).blobPath(baseLayer));
+        int mark = registry.accessLog().size();
+        Run cached = build(home, ctx, "-t", host + "/lazy:1", "--push");
+        assertThat(cached.code()).as(cached.out()).isZero();
+        assertThat(cached.out()).doesNotContain("cache miss");
+        assertThat(manifestDigest(cached)).isEqualTo(manifestDigest(first));
+        List<String> log = registry.accessLogSince(mark);
+        assertThat(blobGets(log)).as("blob downloads").isEmpty();
+        // the base layer went registry-side from base to lazy: mounted, never downloaded nor uploaded
+        assertThat(log).anyMatch(l -> l.startsWith("POST /v2/lazy/blobs/uploads/?") && l.contains("mount=" + baseLayer.toString().replace(":", "%3A"))
+                && l.contains("from=base") && l.endsWith(" 201"));
+        assertThat(Store.open(home).hasBlob(baseLayer)).isFalse();
+
+        String raw = skopeo("inspect", "--tls-verify=false", "--raw", "docker://" + host + "/lazy:1");
+        assertThat(Digest.sha256(raw.getBytes(StandardCharsets.UTF_8)).toString()).isEqualTo(manifestDigest(first));
+        Path copied = tmp.resolve("copied");
+        skopeo("copy", "--src-tls-verify=false", "docker://" + host + "/lazy:1", "oci:" + copied + ":x");
+        assertThat(copied.resolve("blobs/sha256").resolve(baseLayer.hex())).exists();
+
+        // pushing again transfers nothing: the registry has the manifest, so only HEADs go out
+        mark = registry.accessLog().size();
+        Run again = strata(home, "push", host + "/lazy:1");
+        assertThat(again.code()).as(again.out()).isZero();
+        assertThat(registry.accessLogSince(mark)).isNotEmpty().allMatch(l -> l.startsWith("HEAD ") || l.startsWith("GET /v2/ "));
+    }
+}
