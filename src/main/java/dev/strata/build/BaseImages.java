@@ -63,16 +63,20 @@ final class BaseImages {
             throw StrataException.input(where + ": FROM " + reference + ": " + e.getMessage());
         }
         Optional<Descriptor> local = lookup(store, ref);
+        // an entry for another platform (the tag pulled for another --platform) does not count
+        Optional<Image> here = local.flatMap(d -> forPlatform(d, platform));
         // a digest names one content forever: the store's copy is as new as the registry's
         boolean fresh = ref.digest().isPresent() || !registry.alwaysPull();
-        if (local.isPresent() && fresh) {
-            return LayerOrigins.complete(store, imageFor(local.get(), platform, reference), registry.client(), fetching);
+        if (here.isPresent() && fresh) {
+            return LayerOrigins.complete(store, here.get(), registry.client(), fetching);
         }
         try {
-            return new RegistryBase(store, registry.client(), fetching).resolve(ref, platform, local);
+            return new RegistryBase(store, registry.client(), fetching).resolve(ref, platform,
+                    here.isPresent() ? local : Optional.empty());
         } catch (StrataException e) {
-            String hint = local.isPresent() ? "" : "; or make it local first (`strata pull " + ref.familiar()
-                    + "`, `strata import`)";
+            String hint = here.isPresent() ? "" : local.isPresent()
+                    ? "; the local store has " + ref.familiar() + " only for another platform than " + platform
+                    : "; or make it local first (`strata pull " + ref.familiar() + "`, `strata import`)";
             throw new StrataException(e.exitCode(), where + ": FROM " + reference + ": " + e.getMessage() + hint, e);
         }
     }
@@ -90,17 +94,15 @@ final class BaseImages {
         return byFull.isPresent() ? byFull : store.resolve(familiar);
     }
 
-    private Image imageFor(Descriptor d, Platform platform, String reference) {
+    /** The stored image of {@code d} for {@code platform}: from an index, or a manifest whose config says it. */
+    private Optional<Image> forPlatform(Descriptor d, Platform platform) {
         if (MediaType.isIndex(d.mediaType())) {
             Index index = Index.parse(store.readBlob(d.digest()), d.mediaType());
-            for (Descriptor m : index.manifests()) {
-                if (m.platform().map(p -> p.matches(platform)).orElse(false)) {
-                    return store.image(m);
-                }
-            }
-            throw StrataException.input("image " + reference + " in the local store has no manifest for "
-                    + platform + "; build with --platform set to one it has");
+            return index.manifests().stream()
+                    .filter(m -> m.platform().map(p -> p.matches(platform)).orElse(false) && store.hasBlob(m.digest()))
+                    .findFirst().map(store::image);
         }
-        return store.image(d);
+        Image img = store.image(d);
+        return img.config().platform().matches(platform) ? Optional.of(img) : Optional.empty();
     }
 }

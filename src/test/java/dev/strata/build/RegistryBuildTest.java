@@ -4,7 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.strata.oci.Descriptor;
 import dev.strata.oci.Digest;
+import dev.strata.oci.Index;
 import dev.strata.oci.Manifest;
+import dev.strata.oci.MediaType;
+import dev.strata.oci.Platform;
+import dev.strata.oci.Reference;
+import dev.strata.registry.RegistryClient;
+import dev.strata.registry.RegistryOptions;
 import dev.strata.registry.RegistryFixture;
 import dev.strata.store.Store;
 import java.io.IOException;
@@ -13,6 +19,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -176,5 +184,83 @@ class RegistryBuildTest {
         Run again = strata(home, "push", host + "/lazy:1");
         assertThat(again.code()).as(again.out()).isZero();
         assertThat(registry.accessLogSince(mark)).isNotEmpty().allMatch(l -> l.startsWith("HEAD ") || l.startsWith("GET /v2/ "));
+    }
+
+    /** A one-layer image of {@code platform} in {@code store} (random layer bytes: no step may open them). */
+    private static Descriptor platformImage(Store store, String platform, long seed) {
+        byte[] layer = new byte[20_000];
+        new java.util.Random(seed).nextBytes(layer);
+        Descriptor l = store.putBlob(MediaType.OCI_LAYER, layer);
+        Platform p = Platform.parse(platform);
+        String cfg = "{\"architecture\":\"" + p.architecture() + "\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\","
+                + "\"diff_ids\":[\"" + l.digest() + "\"]}}";
+        Descriptor c = store.putBlob(MediaType.OCI_CONFIG, cfg.getBytes(StandardCharsets.UTF_8));
+        Manifest m = Manifest.of(MediaType.OCI_MANIFEST, c, List.of(l), Map.of());
+        Descriptor md = store.putBlob(MediaType.OCI_MANIFEST, m.bytes());
+        return new Descriptor(md.mediaType(), md.digest(), md.size(), Map.of(), Optional.of(p), List.of());
+    }
+
+    @Test
+    void aMultiPlatformBaseResolvesToTheBuildPlatformAndOnlyItsConfigIsRead() throws Exception {
+        Store src = Store.open(tmp.resolve("multi-src"));
+        Descriptor amd = platformImage(src, "linux/amd64", 1);
+        Descriptor arm = platformImage(src, "linux/arm64", 2);
+        RegistryClient client = RegistryClient.create(RegistryOptions.defaults());
+        Reference multi = Reference.parse(host + "/multi:1");
+        client.push(src.image(amd), multi.withDigest(amd.digest()));
+        client.push(src.image(arm), multi.withDigest(arm.digest()));
+        client.putManifest(multi, Index.of(MediaType.OCI_INDEX, List.of(amd, arm), Map.of()).bytes(), MediaType.OCI_INDEX);
+        Digest armLayer = src.image(arm).layers().get(0).descriptor().digest();
+
+        Path ctx = context("FROM " + host + "/multi:1\nLABEL built=yes\n");
+        Path home = tmp.resolve("multi");
+        int mark = registry.accessLog().size();
+        Run r = build(home, ctx, "--platform", "linux/arm64", "-t", "multi/app:arm");
+        assertThat(r.code()).as(r.out()).isZero();
+        Manifest built = stored(home, "multi/app:arm");
+        assertThat(built.layers()).extracting(Descriptor::digest).containsExactly(armLayer);
+        Store store = Store.open(home);
+        assertThat(new String(store.readBlob(built.config().digest()), StandardCharsets.UTF_8)).contains("\"arm64\"");
+        // manifests and the arm64 config were read; no layer was downloaded (no step needed one)
+        List<String> gets = blobGets(registry.accessLogSince(mark));
+        assertThat(gets).hasSize(1).allMatch(l -> l.contains(src.image(arm).manifest().config().digest().toString()));
+        assertThat(store.hasBlob(armLayer)).isFalse();
+
+        Run none = build(home, ctx, "--platform", "linux/s390x");
+        assertThat(none.code()).as(none.out()).isEqualTo(2);
+        assertThat(none.out()).contains("Dockerfile:1").contains("linux/s390x").contains("linux/arm64")
+                .contains("--platform").doesNotContain("Exception");
+    }
+
+    @Test
+    void aBaseByDigestAndCopyFromAnImageWork() throws Exception {
+        Store local = Store.open(tmp.resolve("digest-src"));
+        BuildFixture.importBusybox(local, tmp.resolve("digest-rootfs"));
+        Digest base = local.resolve(BuildFixture.BASE).orElseThrow().digest();
+        Path ctx = context("FROM " + host + "/base@" + base + "\nCOPY --from=" + host + "/base:1 /etc/passwd /copied-passwd\n");
+        Path home = tmp.resolve("digest");
+        Run r = build(home, ctx, "-t", "digest/app:1");
+        assertThat(r.code()).as(r.out()).isZero();
+        Manifest built = stored(home, "digest/app:1");
+        assertThat(built.layers()).hasSize(2);
+        assertThat(built.layers().get(0).digest()).isEqualTo(baseLayer);
+    }
+
+    @Test
+    void refusedCredentialsSayWhichRegistryAndHowToLogIn() throws Exception {
+        try (RegistryFixture auth = RegistryFixture.basicAuth("erin", "s3cret")) {
+            Path home = tmp.resolve("auth");
+            Run from = build(home, context("FROM " + auth.host() + "/private/base:1\nRUN true\n"));
+            assertThat(from.code()).as(from.out()).isEqualTo(3);
+            assertThat(from.out()).contains("Dockerfile:1").contains(auth.host()).contains("401")
+                    .contains("strata login " + auth.host()).doesNotContain("Exception");
+
+            Run push = build(home, context("FROM scratch\nCOPY a.txt /a.txt\n"), "-t", auth.host() + "/private/app:1", "--push");
+            assertThat(push.code()).as(push.out()).isEqualTo(3);
+            assertThat(push.out()).contains(auth.host()).contains("strata login " + auth.host()).doesNotContain("Exception");
+        }
+        Run noTag = build(tmp.resolve("auth"), context("FROM scratch\n"), "--push");
+        assertThat(noTag.code()).as(noTag.out()).isEqualTo(2);
+        assertThat(noTag.out()).contains("--push").contains("-t");
     }
 }
