@@ -159,9 +159,6 @@ public final class BuildCommand implements Callable<Integer> {
         Store store = Store.open(StoreHome.resolve());
         BuildResult result = Engine.build(request, store, listener);
         stream.flush();
-        if (push) {
-            BuildPush.push(result, tags, store, registryClient, err);
-        }
         if (iidFile != null) {
             Engine.writeIidFile(result, iidFile);
         }
@@ -174,6 +171,11 @@ public final class BuildCommand implements Callable<Integer> {
                 err.println("naming to " + Reference.parse(t));
             }
             err.flush();
+        }
+        // after the image is stored and named: a failed push leaves a good local image behind
+        if (push) {
+            BuildPush.push(result, tags, store, registryClient,
+                    progress.equals("json") ? java.util.Optional.empty() : java.util.Optional.of(err));
         }
         return 0;
     }

@@ -9,6 +9,7 @@ import dev.strata.registry.RegistryClient;
 import dev.strata.store.Store;
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * {@code strata build --push}: the built image, already in the store, pushed to every {@code -t}
@@ -26,14 +27,15 @@ final class BuildPush {
         }
     }
 
-    static void push(BuildResult result, List<String> tags, Store store, RegistryClient client, PrintWriter err) {
+    /** Pushes to each tag; {@code err} gets one "pushed REF@DIGEST" line per tag (none with json progress). */
+    static void push(BuildResult result, List<String> tags, Store store, RegistryClient client, Optional<PrintWriter> err) {
         Image image = LayerOrigins.complete(store, result.image(), client);
         List<Reference> mountFrom = LayerOrigins.of(store, image);
         for (String t : tags) {
             Reference ref = Reference.parse(t);
             client.push(image, ref, mountFrom);
-            err.println("pushed " + ref + "@" + image.manifest().digest());
+            err.ifPresent(w -> w.println("pushed " + ref + "@" + image.manifest().digest()));
         }
-        err.flush();
+        err.ifPresent(PrintWriter::flush);
     }
 }
