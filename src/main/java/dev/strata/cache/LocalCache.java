@@ -1,13 +1,9 @@
 package dev.strata.cache;
 
-import dev.strata.error.StrataException;
 import dev.strata.oci.Descriptor;
 import dev.strata.oci.Digest;
 import dev.strata.store.Store;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -39,18 +35,8 @@ public final class LocalCache implements CacheSource, CacheSink {
     @Override
     public List<CacheRecord> candidates(String parentState, String instructionKind) {
         List<CacheRecord> out = new ArrayList<>();
-        // Store has no ref listing; the refs directory layout is read directly (documented in Store.setRef)
-        Path dir = store.root().resolve("refs").resolve(indexNamespace(parentState, instructionKind));
-        if (!Files.isDirectory(dir)) {
-            return out;
-        }
-        try (var s = Files.list(dir)) {
-            for (Path p : (Iterable<Path>) s.sorted()::iterator) {
-                lookup(new CacheKey(new Digest("sha256", p.getFileName().toString()))).ifPresent(out::add);
-            }
-        } catch (IOException e) {
-            throw StrataException.environment("cannot list cache index " + dir + ": " + e.getMessage()
-                    + "; check the store directory's permissions");
+        for (String hex : store.refNames(indexNamespace(parentState, instructionKind))) {
+            lookup(new CacheKey(new Digest("sha256", hex))).ifPresent(out::add);
         }
         return out;
     }

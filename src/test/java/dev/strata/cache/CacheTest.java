@@ -109,7 +109,7 @@ class CacheTest {
         assertThat(MissExplanation.explain(run("RUN make", Map.of()), List.of(rec(other))).summary())
                 .isEqualTo("RUN make: parent layers changed");
         assertThat(MissExplanation.explain(run("RUN make", Map.of()), List.of(), "local").summary())
-                .isEqualTo("RUN make: no earlier build of this step in local");
+                .isEqualTo("RUN make: no earlier build of this step on this parent in local");
     }
 
     @Test
