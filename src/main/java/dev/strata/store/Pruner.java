@@ -26,7 +26,7 @@ final class Pruner {
      * two fields read here ("layer", "diffId") are named here; cache's tests prune to catch drift.
      */
     static final String CACHE_RECORD = "application/vnd.strata.cache.record.v1+json";
-    /** Where the build engine's stand-in cache lived before dev.strata.cache; nothing reads it now. */
+    /** Where the build engine's stand-in cache lived before the cache package existed; nothing reads it now. */
     private static final String LEGACY_CACHE = "build-cache";
 
     private Pruner() {
