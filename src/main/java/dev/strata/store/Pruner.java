@@ -38,6 +38,7 @@ final class Pruner {
             try {
                 deleteTree(store.root().resolve(LEGACY_CACHE));
                 deleteTree(store.root().resolve("refs").resolve(LEGACY_CACHE));
+                dropOrphanCacheRefs(store.root().resolve("refs"), keepAfter);
                 Set<Digest> live = new HashSet<>();
                 Set<String> liveDiffIds = new HashSet<>();
                 mark(store, live, liveDiffIds);
@@ -70,6 +71,34 @@ final class Pruner {
                 throw store.ioFailure("prune the store", e);
             }
         });
+    }
+
+    /**
+     * The cache writes refs/cache-layer/KEY and refs/cacheidx-HASH/KEY before refs/cache/KEY; without the
+     * record (removed, or a crash in between) they would keep a layer alive that nothing can use. Young
+     * ones are left: a build may be between those writes right now.
+     */
+    private static void dropOrphanCacheRefs(Path refs, long keepAfter) throws IOException {
+        if (!Files.isDirectory(refs)) {
+            return;
+        }
+        Path records = refs.resolve("cache");
+        try (var dirs = Files.list(refs)) {
+            for (Path d : (Iterable<Path>) dirs::iterator) {
+                String ns = d.getFileName().toString();
+                if (!Files.isDirectory(d) || !(ns.equals("cache-layer") || ns.startsWith("cacheidx-"))) {
+                    continue;
+                }
+                try (var names = Files.list(d)) {
+                    for (Path r : (Iterable<Path>) names::iterator) {
+                        if (!Files.exists(records.resolve(r.getFileName().toString()))
+                                && Files.getLastModifiedTime(r).toMillis() < keepAfter) {
+                            Files.deleteIfExists(r);
+                        }
+                    }
+                }
+            }
+        }
     }
 
     private static void mark(Store store, Set<Digest> live, Set<String> liveDiffIds) throws IOException {

@@ -82,6 +82,25 @@ class CachePruneTest {
         assertThat(store.refNames("build-cache")).isEmpty();
     }
 
+    @Test
+    void refsLeftWithoutTheirRecordNoLongerKeepTheLayer() throws Exception {
+        Store store = Store.open(dir.resolve("store"));
+        Descriptor layer = store.putBlob(MediaType.OCI_LAYER, "half".getBytes(StandardCharsets.UTF_8));
+        StepInputs in = StepInputs.of("sha256:p", "COPY a /a", Map.of());
+        LocalCache cache = new LocalCache(store);
+        cache.add(new CacheRecord(in.key(), in, Optional.of(layer), Optional.of(layer.digest()), Instant.EPOCH));
+        // as if the build died between writing the layer/index refs and the record ref
+        store.removeRef("cache", in.key().digest().hex());
+        assertThat(store.prune(Duration.ofMinutes(10))).isZero(); // that build may still be running
+        assertThat(store.refNames("cache-layer")).hasSize(1);
+        Thread.sleep(5);
+
+        assertThat(store.prune(Duration.ZERO)).isEqualTo(2); // the record blob and the layer
+        assertThat(store.hasBlob(layer.digest())).isFalse();
+        assertThat(store.refNames("cache-layer")).isEmpty();
+        assertThat(cache.candidates("sha256:p", "COPY")).isEmpty();
+    }
+
     private static Path snapshot(Store store, Digest diffId) throws Exception {
         Path p = Files.createDirectories(store.root().resolve("snapshots").resolve(diffId.hex()).resolve("etc"));
         Files.writeString(p.resolve("f"), "x");
