@@ -28,8 +28,18 @@ public final class LocalCache implements CacheSource, CacheSink {
     @Override
     public Optional<CacheRecord> lookup(CacheKey key) {
         return store.ref("cache", key.digest().hex()).filter(d -> store.hasBlob(d.digest()))
-                .map(d -> CacheRecord.parse(store.readBlob(d.digest())))
+                .flatMap(d -> read(d.digest()))
+                .filter(r -> r.key().equals(key) && r.layer().isPresent() == r.diffId().isPresent())
                 .filter(r -> r.layer().map(l -> store.hasBlob(l.digest())).orElse(true));
+    }
+
+    /** A damaged record (corrupt blob, unreadable JSON) is a miss, never a failed build: the step re-runs. */
+    private Optional<CacheRecord> read(Digest blob) {
+        try {
+            return Optional.of(CacheRecord.parse(store.readBlob(blob)));
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     @Override
