@@ -1,6 +1,7 @@
 package dev.strata.build;
 
 import dev.strata.cache.CacheReport;
+import dev.strata.cache.CacheSink;
 import dev.strata.dockerfile.BuildPlan;
 import dev.strata.dockerfile.Dockerfile;
 import dev.strata.error.StrataException;
@@ -37,6 +38,8 @@ public final class Engine {
             result = Solver.solve(graph, s);
             Image image = Exporter.store(s, result);
             Exporter.outputs(s, image);
+            // sinks may batch (a registry cache is pushed once): every step's record goes out now
+            s.cacheSinks.forEach(CacheSink::flush);
             Duration elapsed = Duration.between(start, Instant.now());
             BuildResult r = new BuildResult(image, image.manifest().descriptor(), image.manifest().config().digest(),
                     s.reports(), elapsed);
