@@ -48,10 +48,20 @@ final class StageRunner {
     /** The id of the latest step of this stage that ran instead of hitting, if the chain is broken. */
     private Optional<Integer> lastMiss = Optional.empty();
 
-    StageRunner(BuildSession session, StageNode node, IntFunction<StageResult> stages) {
+    private final IntFunction<Optional<Integer>> baseMisses;
+
+    /** baseMisses: the {@link #lastMiss()} of an already built stage, by index. */
+    StageRunner(BuildSession session, StageNode node, IntFunction<StageResult> stages,
+            IntFunction<Optional<Integer>> baseMisses) {
         this.session = session;
         this.node = node;
         this.stages = stages;
+        this.baseMisses = baseMisses;
+    }
+
+    /** After {@link #run()}: the id of the step whose re-run the stage's result depends on, if any. */
+    Optional<Integer> lastMiss() {
+        return lastMiss;
     }
 
     StageResult run() {
@@ -63,6 +73,7 @@ final class StageRunner {
         int total = 1 + (int) node.steps().stream().filter(PlannedStep::filesystem).count();
         if (rs.base() instanceof BaseStage bs) {
             StageResult parent = stages.apply(bs.index());
+            lastMiss = baseMisses.apply(bs.index());
             config = parent.config();
             layers.addAll(parent.layers());
             baseEnv = parent.env();

@@ -115,6 +115,18 @@ class ScratchBuildTest {
     }
 
     @Test
+    void aMissInABaseStageExplainsTheMissesOfTheStageBuiltFromIt() throws Exception {
+        String df = "FROM scratch AS base\nCOPY a.txt /a\nFROM base\nCOPY b.txt /b\n";
+        BuildFixture f = new BuildFixture(dir).files(df, Map.of("a.txt", "A", "b.txt", "B"));
+        f.build();
+        Files.writeString(f.context.resolve("a.txt"), "A2");
+        BuildResult r = f.build();
+        assertThat(r.steps()).extracting(StepReport::cached).containsExactly(false, false);
+        assertThat(r.steps().get(1).missReason())
+                .contains("parent layers changed (step " + r.steps().get(0).id() + " missed)");
+    }
+
+    @Test
     void touchingAFileKeepsTheCache() throws Exception {
         BuildFixture f = new BuildFixture(dir).files("FROM scratch\nCOPY a.txt /\n", Map.of("a.txt", "A"));
         f.build();
