@@ -90,6 +90,13 @@ class RegistryBuildTest {
         return strata(home, args.toArray(String[]::new));
     }
 
+    /** {@link #build} that must succeed. */
+    private Run buildOk(Path home, Path ctx, String... flags) throws Exception {
+        Run r = build(home, ctx, flags);
+        assertThat(r.code()).as(r.out()).isZero();
+        return r;
+    }
+
     private static String skopeo(String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("skopeo"));
         cmd.addAll(List.of(args));
@@ -120,8 +127,7 @@ class RegistryBuildTest {
     void buildFromARegistryBaseWithRunAndCopyIsTheSameInAFreshStoreAndCachedLaterWithoutBlobReads() throws Exception {
         Path ctx = context(DOCKERFILE.formatted(host));
         Path a = tmp.resolve("a");
-        Run first = build(a, ctx, "-t", "fresh/app:1");
-        assertThat(first.code()).as(first.out()).isZero();
+        Run first = buildOk(a, ctx, "-t", "fresh/app:1");
         assertThat(first.out()).contains("FROM " + host + "/base:1").contains("RUN echo built").contains("DONE");
         // the base was pulled into the store: manifest, config and (RUN needed it) the layer, under its tag
         assertThat(Store.open(a).hasBlob(baseLayer)).isTrue();
@@ -131,22 +137,19 @@ class RegistryBuildTest {
         assertThat(app.layers().get(0).digest()).isEqualTo(baseLayer);
 
         // an empty runner: nothing local, every step needs the base again; the result is the same image
-        Run other = build(tmp.resolve("b"), ctx, "-t", "fresh/app:1");
-        assertThat(other.code()).as(other.out()).isZero();
+        Run other = buildOk(tmp.resolve("b"), ctx, "-t", "fresh/app:1");
         assertThat(manifestDigest(other)).isEqualTo(manifestDigest(first));
 
         // the same store again: every step cached, the tag pulled before reused, not one request sent
         int mark = registry.accessLog().size();
-        Run again = build(a, ctx, "-t", "fresh/app:1");
-        assertThat(again.code()).as(again.out()).isZero();
+        Run again = buildOk(a, ctx, "-t", "fresh/app:1");
         assertThat(again.out()).contains("CACHED").doesNotContain("cache miss");
         assertThat(manifestDigest(again)).isEqualTo(manifestDigest(first));
         assertThat(registry.accessLogSince(mark)).isEmpty();
 
         // --pull asks the registry for the tag's digest (unchanged): HEAD only, no blob read
         mark = registry.accessLog().size();
-        Run pulled = build(a, ctx, "--pull", "-t", "fresh/app:1");
-        assertThat(pulled.code()).as(pulled.out()).isZero();
+        Run pulled = buildOk(a, ctx, "--pull", "-t", "fresh/app:1");
         assertThat(manifestDigest(pulled)).isEqualTo(manifestDigest(first));
         List<String> log = registry.accessLogSince(mark);
         assertThat(log).isNotEmpty().allMatch(l -> l.startsWith("HEAD ") || l.startsWith("GET /v2/ "));
@@ -156,14 +159,12 @@ class RegistryBuildTest {
     void everyStepCachedNeverFetchesTheBaseLayerAndPushMountsIt() throws Exception {
         Path ctx = context(DOCKERFILE.formatted(host));
         Path home = tmp.resolve("lazy");
-        Run first = build(home, ctx, "-t", "lazy/app:1");
-        assertThat(first.code()).as(first.out()).isZero();
+        Run first = buildOk(home, ctx, "-t", "lazy/app:1");
         // what a runner with a warm cache but no base layer looks like (e.g. its layers pruned):
         // the cached steps must not need the base's bytes at all
         Files.delete(Store.open(home).blobPath(baseLayer));
         int mark = registry.accessLog().size();
-        Run cached = build(home, ctx, "-t", host + "/lazy:1", "--push");
-        assertThat(cached.code()).as(cached.out()).isZero();
+        Run cached = buildOk(home, ctx, "-t", host + "/lazy:1", "--push");
         assertThat(cached.out()).doesNotContain("cache miss");
         assertThat(manifestDigest(cached)).isEqualTo(manifestDigest(first));
         List<String> log = registry.accessLogSince(mark);
@@ -215,8 +216,7 @@ class RegistryBuildTest {
         Path ctx = context("FROM " + host + "/multi:1\nLABEL built=yes\n");
         Path home = tmp.resolve("multi");
         int mark = registry.accessLog().size();
-        Run r = build(home, ctx, "--platform", "linux/arm64", "-t", "multi/app:arm");
-        assertThat(r.code()).as(r.out()).isZero();
+        Run r = buildOk(home, ctx, "--platform", "linux/arm64", "-t", "multi/app:arm");
         Manifest built = stored(home, "multi/app:arm");
         assertThat(built.layers()).extracting(Descriptor::digest).containsExactly(armLayer);
         Store store = Store.open(home);
@@ -239,8 +239,7 @@ class RegistryBuildTest {
         Digest base = local.resolve(BuildFixture.BASE).orElseThrow().digest();
         Path ctx = context("FROM " + host + "/base@" + base + "\nCOPY --from=" + host + "/base:1 /etc/passwd /copied-passwd\n");
         Path home = tmp.resolve("digest");
-        Run r = build(home, ctx, "-t", "digest/app:1");
-        assertThat(r.code()).as(r.out()).isZero();
+        Run r = buildOk(home, ctx, "-t", "digest/app:1");
         Manifest built = stored(home, "digest/app:1");
         assertThat(built.layers()).hasSize(2);
         assertThat(built.layers().get(0).digest()).isEqualTo(baseLayer);
