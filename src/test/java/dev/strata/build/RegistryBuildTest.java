@@ -262,4 +262,27 @@ class RegistryBuildTest {
         assertThat(noTag.code()).as(noTag.out()).isEqualTo(2);
         assertThat(noTag.out()).contains("--push").contains("-t");
     }
+
+    @Test
+    void pullPicksUpANewDigestOfTheTagAndWithoutItTheStoredTagIsUsed() throws Exception {
+        Store src = Store.open(tmp.resolve("moving-src"));
+        RegistryClient client = RegistryClient.create(RegistryOptions.defaults());
+        Reference moving = Reference.parse(host + "/moving:1");
+        Descriptor old = platformImage(src, Platform.host().toString(), 10);
+        client.push(src.image(old), moving);
+        Path ctx = context("FROM " + host + "/moving:1\nLABEL v=1\n");
+        Path home = tmp.resolve("moving");
+        buildOk(home, ctx, "-t", "moving/app:1");
+        Digest oldLayer = src.image(old).layers().get(0).descriptor().digest();
+        assertThat(stored(home, "moving/app:1").layers().get(0).digest()).isEqualTo(oldLayer);
+
+        Descriptor next = platformImage(src, Platform.host().toString(), 11);
+        client.push(src.image(next), moving);
+        Digest newLayer = src.image(next).layers().get(0).descriptor().digest();
+        buildOk(home, ctx, "-t", "moving/app:1");
+        assertThat(stored(home, "moving/app:1").layers().get(0).digest()).as("store first").isEqualTo(oldLayer);
+        buildOk(home, ctx, "--pull", "-t", "moving/app:1");
+        assertThat(stored(home, "moving/app:1").layers().get(0).digest()).as("--pull").isEqualTo(newLayer);
+        assertThat(stored(home, host + "/moving:1").layers().get(0).digest()).isEqualTo(newLayer);
+    }
 }
