@@ -6,7 +6,7 @@ import dev.strata.build.Engine;
 import dev.strata.build.OutputSpec;
 import dev.strata.dockerfile.BuildOptions;
 import dev.strata.oci.Reference;
-import dev.strata.build.BuildListener;
+import dev.strata.progress.ProgressListener;
 import dev.strata.store.Store;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -80,6 +80,19 @@ public final class BuildCommand implements Callable<Integer> {
     @Option(names = "--metadata-file", paramLabel = "FILE", description = "write digests and per-step results as JSON to FILE")
     Path metadataFile;
 
+    @Option(names = "--cache-report", paramLabel = "FILE",
+            description = "write what was taken from cache and why each other step missed as JSON to FILE")
+    Path cacheReport;
+
+    @Option(names = "--push", description = "push the image to every -t reference after building it")
+    boolean push;
+
+    @Option(names = "--pull", description = "look up every FROM image in its registry even when the local store has the tag")
+    boolean pull;
+
+    @picocli.CommandLine.Mixin
+    RegistryFlags registryFlags = new RegistryFlags();
+
     @Parameters(index = "0", arity = "0..1", paramLabel = "CONTEXT", description = "build context directory (default: .)")
     String context = ".";
 
@@ -139,9 +152,14 @@ public final class BuildCommand implements Callable<Integer> {
         for (String t : tags) {
             Reference.parse(t);
         }
+        if (push) {
+            BuildPush.check(tags);
+        }
+        dev.strata.registry.RegistryClient registryClient = dev.strata.registry.RegistryClient.create(registryFlags.options());
+        request = request.withRegistry(new dev.strata.build.RegistryAccess(registryClient, pull));
         PrintWriter err = spec.commandLine().getErr();
         PrintStream stream = new PrintStream(new WriterStream(err), true, StandardCharsets.UTF_8);
-        BuildListener listener = BuildFlags.renderer(progress, stream, System.console() != null);
+        ProgressListener listener = BuildFlags.renderer(progress, stream, System.console() != null);
         Store store = Store.open(StoreHome.resolve());
         BuildResult result = Engine.build(request, store, listener);
         stream.flush();
@@ -151,12 +169,20 @@ public final class BuildCommand implements Callable<Integer> {
         if (metadataFile != null) {
             Engine.writeMetadataFile(result, tags, metadataFile);
         }
+        if (cacheReport != null) {
+            Engine.writeCacheReport(result, cacheReport);
+        }
         if (!progress.equals("json")) {
             err.println("writing image " + result.configDigest() + " (manifest " + result.manifest().digest() + ")");
             for (String t : tags) {
                 err.println("naming to " + Reference.parse(t));
             }
             err.flush();
+        }
+        // after the image is stored and named: a failed push leaves a good local image behind
+        if (push) {
+            BuildPush.push(result, tags, store, registryClient,
+                    progress.equals("json") ? java.util.Optional.empty() : java.util.Optional.of(err));
         }
         return 0;
     }
