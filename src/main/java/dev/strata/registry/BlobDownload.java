@@ -11,31 +11,29 @@ import java.nio.channels.WritableByteChannel;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
-import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * A blob written straight from the HTTP client's buffers into a channel, on the client's own
- * thread: no hand-off to a reader thread and no copy through a stream (what {@link BlobStream}
- * costs). A dropped or stalled body is resumed with {@code Range}; a response that starts before
+ * A blob written from the HTTP client's buffers straight into a channel: no copy through a stream's
+ * byte array and no lock-step of one 16 KiB buffer at a time (what {@link BlobStream} costs). A dropped or stalled body is resumed with {@code Range}; a response that starts before
  * what is already written is skipped up to it. Size is checked here; the sink verifies the digest.
  */
 final class BlobDownload {
-    private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+|\\*)");
-
     private final Transport t;
     private final URI uri;
     private final List<String> scopes;
     private final Descriptor d;
     private final String where;
     private final WritableByteChannel out;
-    // bytes written to out; guarded by this (a cancelled response may still deliver a last buffer)
+    // bytes written to out, and the body being received: used by the thread that called run()
     private long position;
+    private Sink current;
 
     BlobDownload(Transport t, URI uri, List<String> scopes, Descriptor d, String where, WritableByteChannel out) {
         this.t = t;
@@ -48,21 +46,22 @@ final class BlobDownload {
 
     void run() {
         for (int resumes = 0;; resumes++) {
-            long from = written();
+            long from = position;
             Map<String, String> range = from == 0 ? Map.of() : Map.of("Range", "bytes=" + from + "-");
             String why;
+            HttpResponse<InputStream> resp = t.send(Call.get(uri, scopes, range), this::subscriber);
+            int status = resp.statusCode();
+            if (status != 200 && status != 206) {
+                throw Errors.of(resp, t, "read blob " + d.digest() + " from " + where, "blob " + d.digest() + " of " + where);
+            }
             try {
-                HttpResponse<InputStream> resp = t.send(Call.get(uri, scopes, range), this::subscriber);
-                int status = resp.statusCode();
-                if (status != 200 && status != 206) {
-                    throw Errors.of(resp, t, "read blob " + d.digest() + " from " + where, "blob " + d.digest() + " of " + where);
-                }
-                if (written() == d.size()) {
+                current.drain();
+                if (position == d.size()) {
                     return;
                 }
-                why = "the body ended at byte " + written() + " of " + d.size();
-            } catch (java.io.UncheckedIOException e) {
-                why = "the connection dropped at byte " + written() + " (" + Transport.describe(e.getCause()) + ")";
+                why = "the body ended at byte " + position + " of " + d.size();
+            } catch (IOException e) {
+                why = "the connection dropped at byte " + position + " (" + Transport.describe(e) + ")";
             }
             if (resumes + 1 >= t.maxAttempts()) {
                 throw StrataException.registry("cannot read blob " + d.digest() + " from " + where + ": " + why + ", "
@@ -72,131 +71,121 @@ final class BlobDownload {
         }
     }
 
-    private synchronized long written() {
-        return position;
-    }
-
     private HttpResponse.BodySubscriber<InputStream> subscriber(HttpResponse.ResponseInfo info) {
         if (info.statusCode() == 200) {
-            return new Sink(0);
+            current = new Sink(0);
+            return current;
         }
         if (info.statusCode() == 206) {
-            Matcher m = info.headers().firstValue("Content-Range").map(CONTENT_RANGE::matcher).filter(Matcher::matches)
-                    .orElse(null);
+            Matcher m = info.headers().firstValue("Content-Range").map(BlobStream.CONTENT_RANGE::matcher)
+                    .filter(Matcher::matches).orElse(null);
             long start = m == null ? -1 : Long.parseLong(m.group(1));
-            if (start < 0 || start > written()) {
-                return new Sink(registryError(t.registry() + " answered a resume of blob " + d.digest() + " (" + where
-                        + ") at byte " + written() + " with the wrong range "
-                        + info.headers().firstValue("Content-Range").orElse("(none)") + "; try again"));
+            if (start < 0 || start > position) {
+                throw StrataException.registry(t.registry() + " answered a resume of blob " + d.digest() + " (" + where
+                        + ") at byte " + position + " with the wrong range "
+                        + info.headers().firstValue("Content-Range").orElse("(none)") + "; try again");
             }
-            return new Sink(start);
+            current = new Sink(start);
+            return current;
         }
         return HttpResponse.BodySubscribers.ofInputStream();
     }
 
-    private static StrataException registryError(String message) {
-        return StrataException.registry(message);
-    }
-
-    /** Writes one response body from byte {@code offset} of the blob on, skipping what is already there. */
+    /**
+     * Queues one response body's buffers for {@link #drain}, on the thread that called {@link #run}:
+     * the client's selector thread only hands buffers over (it serves every transfer), while hashing
+     * and writing run on one thread per blob. A few buffers are requested ahead so the socket keeps
+     * being read while the disk is written.
+     */
     private final class Sink implements HttpResponse.BodySubscriber<InputStream> {
-        private final CompletableFuture<InputStream> done = new CompletableFuture<>();
-        private final StrataException refused;
+        private static final int AHEAD = 4;
+        private static final Object END = new Object();
+        private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+        private final CompletableFuture<InputStream> headers = CompletableFuture.completedFuture(InputStream.nullInputStream());
         private long offset;
         private volatile Flow.Subscription subscription;
-        private volatile long lastData = System.nanoTime();
-        private ScheduledFuture<?> watchdog;
 
         Sink(long offset) {
             this.offset = offset;
-            this.refused = null;
-        }
-
-        Sink(StrataException refused) {
-            this.refused = refused;
         }
 
         @Override
         public void onSubscribe(Flow.Subscription s) {
             subscription = s;
-            if (refused != null) {
-                fail(refused);
-                return;
-            }
-            // the JDK client has no body read timeout: a stalled body is cancelled, then resumed
-            long period = Math.max(50, t.timeout().toMillis() / 4);
-            watchdog = t.scheduler().scheduleAtFixedRate(() -> {
-                if (System.nanoTime() - lastData > t.timeout().toNanos()) {
-                    fail(new java.io.UncheckedIOException(new IOException("no data for " + t.timeout().toMillis() + " ms")));
-                }
-            }, period, period, TimeUnit.MILLISECONDS);
-            done.whenComplete((v, e) -> watchdog.cancel(false));
-            s.request(1);
+            s.request(AHEAD);
         }
 
         @Override
         public void onNext(List<ByteBuffer> items) {
-            lastData = System.nanoTime();
+            queue.add(items);
+        }
+
+        @Override
+        public void onError(Throwable e) {
+            queue.add(e);
+        }
+
+        @Override
+        public void onComplete() {
+            queue.add(END);
+        }
+
+        @Override
+        public CompletionStage<InputStream> getBody() {
+            // the body is consumed by drain(), not through this stage
+            return headers;
+        }
+
+        /** Writes the body's buffers until it ends; an IOException when it drops or stalls (then resumed). */
+        void drain() throws IOException {
             try {
-                synchronized (BlobDownload.this) {
+                while (true) {
+                    Object next = queue.poll(t.timeout().toMillis(), TimeUnit.MILLISECONDS);
+                    if (next == null) {
+                        // the JDK client has no body read timeout: a stalled body is dropped and resumed
+                        throw new IOException("no data for " + t.timeout().toMillis() + " ms");
+                    }
+                    if (next == END) {
+                        return;
+                    }
+                    if (next instanceof Throwable e) {
+                        throw e instanceof IOException io ? io : new IOException(e);
+                    }
+                    @SuppressWarnings("unchecked")
+                    List<ByteBuffer> items = (List<ByteBuffer>) next;
                     for (ByteBuffer b : items) {
                         write(b);
                     }
+                    subscription.request(1);
                 }
-            } catch (IOException e) {
-                fail(StrataException.environment("cannot write blob " + d.digest() + " of " + where + " to disk: "
-                        + e.getMessage(), e));
-                return;
-            } catch (StrataException e) {
-                fail(e);
-                return;
-            }
-            if (!done.isDone()) {
-                subscription.request(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                subscription.cancel();
+                throw StrataException.registry("interrupted while reading blob " + d.digest() + " from " + where);
+            } catch (IOException | RuntimeException e) {
+                subscription.cancel();
+                throw e;
             }
         }
 
         private void write(ByteBuffer b) throws IOException {
-            if (done.isDone()) {
-                return;
-            }
             long skip = Math.min(b.remaining(), position - offset);
             b.position(b.position() + (int) skip);
             offset += skip;
             long n = b.remaining();
             if (position + n > d.size()) {
-                throw registryError("blob " + d.digest() + " from " + where + " is longer than its " + d.size()
+                throw StrataException.registry("blob " + d.digest() + " from " + where + " is longer than its " + d.size()
                         + " bytes; " + t.registry() + " sent a wrong blob");
             }
-            while (b.hasRemaining()) {
-                out.write(b);
+            try {
+                while (b.hasRemaining()) {
+                    out.write(b);
+                }
+            } catch (IOException e) {
+                throw StrataException.environment("cannot write blob " + d.digest() + " of " + where + ": " + e.getMessage(), e);
             }
             position += n;
             offset += n;
-        }
-
-        private void fail(Throwable e) {
-            Flow.Subscription s = subscription;
-            if (s != null) {
-                s.cancel();
-            }
-            done.completeExceptionally(e);
-        }
-
-        @Override
-        public void onError(Throwable e) {
-            // a drop mid-body: resumed by run() with a Range from what was written, not from the start
-            done.completeExceptionally(e instanceof IOException io ? new java.io.UncheckedIOException(io) : e);
-        }
-
-        @Override
-        public void onComplete() {
-            done.complete(InputStream.nullInputStream());
-        }
-
-        @Override
-        public CompletionStage<InputStream> getBody() {
-            return done;
         }
     }
 }

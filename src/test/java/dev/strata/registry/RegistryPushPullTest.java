@@ -14,8 +14,8 @@ import dev.strata.oci.MediaType;
 import dev.strata.oci.OciJson;
 import dev.strata.oci.Platform;
 import dev.strata.oci.Reference;
-import java.nio.charset.StandardCharsets;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -157,15 +157,20 @@ class RegistryPushPullTest {
         assertThat(client().head(ref("docker-type:1"))).map(Descriptor::digest).contains(img.manifest().digest());
     }
 
+    /** Pushes both images as REPO:amd64 and REPO:arm64; the index listing them (not pushed). */
+    Index twoPlatforms(RegistryClient c, String repo, TestImages.MemImage amd, TestImages.MemImage arm) {
+        c.push(amd, ref(repo + ":amd64"));
+        c.push(arm, ref(repo + ":arm64"));
+        return Index.of(MediaType.OCI_INDEX, List.of(amd.manifest().descriptor().withPlatform(AMD64),
+                arm.manifest().descriptor().withPlatform(ARM64)), Map.of());
+    }
+
     @Test
     void indexSelectsThePlatformAndSaysWhatIsOffered() {
         RegistryClient c = client();
         TestImages.MemImage amd = TestImages.random(6, AMD64, 100);
         TestImages.MemImage arm = TestImages.random(7, ARM64, 200);
-        c.push(amd, ref("multi:amd64"));
-        c.push(arm, ref("multi:arm64"));
-        Index index = Index.of(MediaType.OCI_INDEX, List.of(amd.manifest().descriptor().withPlatform(AMD64),
-                arm.manifest().descriptor().withPlatform(ARM64)), Map.of());
+        Index index = twoPlatforms(c, "multi", amd, arm);
         c.putManifest(ref("multi:all"), index.bytes(), index.mediaType());
         RemoteImage picked = c.image(ref("multi:all"), ARM64);
         assertThat(picked.manifest()).isEqualTo(arm.manifest());
@@ -190,10 +195,7 @@ class RegistryPushPullTest {
         RegistryClient c = client();
         TestImages.MemImage amd = TestImages.random(8, AMD64, 120);
         TestImages.MemImage arm = TestImages.random(9, ARM64, 130);
-        c.push(amd, ref("nested:amd64"));
-        c.push(arm, ref("nested:arm64"));
-        Index inner = Index.of(MediaType.OCI_INDEX, List.of(amd.manifest().descriptor().withPlatform(AMD64),
-                arm.manifest().descriptor().withPlatform(ARM64)), Map.of());
+        Index inner = twoPlatforms(c, "nested", amd, arm);
         c.putManifest(ref("nested:x").withDigest(inner.digest()), inner.bytes(), inner.mediaType());
         Index outer = Index.of(MediaType.OCI_INDEX, List.of(inner.descriptor()), Map.of());
         c.putManifest(ref("nested:all"), outer.bytes(), outer.mediaType());
