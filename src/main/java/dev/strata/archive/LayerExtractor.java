@@ -9,6 +9,8 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -28,10 +30,21 @@ public final class LayerExtractor {
      * callers can verify a layer without a second pass.
      */
     public static Digest extractDigesting(InputStream blob, Path target, WhiteoutMode mode, String what) {
+        return extractDigesting(blob, target, mode, what, name -> Optional.empty());
+    }
+
+    /**
+     * Like {@link #extractDigesting(InputStream, Path, WhiteoutMode, String)}; a hardlink whose target
+     * is not in this layer is looked up with {@code lowerFiles} (absolute path in the image, e.g.
+     * {@code /usr/bin/x}, to the file in a lower layer's tree) and copied, as a layer unpacked on its
+     * own cannot link across layers. Without a hit the link is refused as before.
+     */
+    public static Digest extractDigesting(InputStream blob, Path target, WhiteoutMode mode, String what,
+                                          Function<String, Optional<Path>> lowerFiles) {
         MessageDigest diff = Digest.newSha256();
         try {
             InputStream tarStream = new DigestInputStream(decompress(blob), diff);
-            new TarApplier(target, mode, what).apply(tarStream);
+            new TarApplier(target, mode, what, lowerFiles).apply(tarStream);
             tarStream.transferTo(java.io.OutputStream.nullOutputStream()); // trailing padding is part of the diffID
         } catch (StrataException e) {
             throw e;

@@ -17,7 +17,9 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
@@ -33,11 +35,18 @@ final class TarApplier {
     private final List<Path> overlayWhiteouts = new ArrayList<>();
     private final List<Path> opaqueDirs = new ArrayList<>();
     private final List<Object[]> dirTimes = new ArrayList<>();
+    private final Function<String, Optional<Path>> lowerFiles;
 
     TarApplier(Path target, WhiteoutMode mode, String what) {
+        this(target, mode, what, name -> Optional.empty());
+    }
+
+    /** {@code lowerFiles} finds a hardlink's target in the layers below (see LayerExtractor). */
+    TarApplier(Path target, WhiteoutMode mode, String what, Function<String, Optional<Path>> lowerFiles) {
         this.target = target.toAbsolutePath().normalize();
         this.mode = mode;
         this.what = what;
+        this.lowerFiles = lowerFiles;
     }
 
     void apply(InputStream in) throws IOException {
@@ -111,6 +120,15 @@ final class TarApplier {
                 Files.createSymbolicLink(dest, Path.of(e.getLinkName()));
             } else if (e.isLink()) {
                 Path src = safePath(e.getLinkName());
+                if (src != null && !Files.exists(src, NOFOLLOW) && !created.contains(src)) {
+                    // OCI lets a layer link to a file of a lower layer: this tree can only hold a copy of it
+                    Optional<Path> lower = lowerFiles.apply("/" + target.relativize(src));
+                    if (lower.isPresent() && !Files.isDirectory(lower.get(), NOFOLLOW)) {
+                        Commands.run(List.of("cp", "-a", "--no-dereference", lower.get().toString(), dest.toString()), what);
+                        created.add(dest);
+                        return;
+                    }
+                }
                 if (src == null || !Files.exists(src, NOFOLLOW) || Files.isDirectory(src, NOFOLLOW)) {
                     throw refuse(e.getName(), "is a hardlink to '" + e.getLinkName() + "' which is not an earlier file");
                 }

@@ -7,6 +7,7 @@ import dev.strata.oci.Index;
 import dev.strata.oci.MediaType;
 import dev.strata.oci.Platform;
 import dev.strata.oci.Reference;
+import dev.strata.store.OciLayout;
 import dev.strata.store.Store;
 import java.util.Optional;
 
@@ -23,7 +24,11 @@ final class BaseImages {
 
     Image resolve(String reference, Platform platform, String where) {
         if (reference.startsWith("oci-layout://")) {
-            return OciLayoutBase.image(reference.substring("oci-layout://".length()), platform, where);
+            try {
+                return OciLayout.resolve(reference.substring("oci-layout://".length()), platform);
+            } catch (StrataException e) {
+                throw new StrataException(e.exitCode(), where + ": FROM " + reference + ": " + e.getMessage(), e);
+            }
         }
         Reference ref;
         try {

@@ -1,9 +1,14 @@
 package dev.strata.build;
 
+import dev.strata.archive.Compression;
+import dev.strata.archive.LayerOptions;
+import dev.strata.archive.WrittenLayer;
 import dev.strata.context.BuildContext;
 import dev.strata.context.ContentHasher;
 import dev.strata.error.StrataException;
 import dev.strata.oci.Layer;
+import dev.strata.exec.RootfsView;
+import dev.strata.store.Snapshots;
 import dev.strata.store.Store;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,7 +33,7 @@ final class BuildSession implements AutoCloseable {
     private final dev.strata.dockerfile.BuildPlan plan;
     final Store store;
     final StepCache cache;
-    final SnapshotDirs snapshots;
+    final Snapshots snapshots;
     final ContentHasher hasher = new ContentHasher();
     final BuildContext context;
     final BaseImages baseImages;
@@ -50,7 +55,7 @@ final class BuildSession implements AutoCloseable {
         this.listener = listener;
         this.synchronizedListener = Listeners.synchronizedOn(listener);
         this.cache = new StepCache(store);
-        this.snapshots = new SnapshotDirs(store);
+        this.snapshots = new Snapshots(store);
         this.context = BuildContext.open(request.context(), Optional.of(request.dockerfile()));
         this.baseImages = new BaseImages(store);
         try {
@@ -156,10 +161,10 @@ final class BuildSession implements AutoCloseable {
     }
 
     /** Writes a layer with {@code writer} into a temp file, then into the store (verified). */
-    Layer storeLayer(Function<OutputStream, LayerTar.Written> writer) {
+    Layer storeLayer(Function<OutputStream, WrittenLayer> writer) {
         Path tmp = scratch.resolve("layer-" + UUID.randomUUID());
         try {
-            LayerTar.Written w;
+            WrittenLayer w;
             try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
                 w = writer.apply(out);
             }
@@ -178,11 +183,18 @@ final class BuildSession implements AutoCloseable {
         }
     }
 
+    /** How this build writes layers: gzip, mtimes clamped to {@link #createdInstant()} (reproducible). */
+    LayerOptions layerOptions() {
+        return new LayerOptions(Compression.GZIP, Optional.of(createdInstant()), Runtime.getRuntime().availableProcessors());
+    }
+
     /** Unpacked directories of {@code layers}, base first (made once per layer, shared by builds). */
     List<Path> lowerDirs(List<Layer> layers) {
         List<Path> out = new ArrayList<>();
         for (Layer l : layers) {
-            out.add(snapshots.snapshot(l));
+            // a hardlink to a file of a lower layer is copied from the snapshots made so far
+            List<Path> below = List.copyOf(out);
+            out.add(snapshots.snapshot(l, path -> RootfsView.of(below).lookup(path)));
         }
         return out;
     }

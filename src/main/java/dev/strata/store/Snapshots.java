@@ -14,6 +14,8 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * Unpacked layers keyed by diffID under {@code store.root()/snapshots/<hex>}, with overlay whiteouts
@@ -23,6 +25,7 @@ import java.util.UUID;
  */
 public final class Snapshots {
     private final Store store;
+    private final ConcurrentHashMap<Digest, Object> making = new ConcurrentHashMap<>();
 
     public Snapshots(Store store) {
         this.store = store;
@@ -40,6 +43,23 @@ public final class Snapshots {
 
     /** The layer unpacked (WhiteoutMode.OVERLAY), made once and shared by later builds. */
     public Path snapshot(Layer layer) {
+        return snapshot(layer, name -> Optional.empty());
+    }
+
+    /**
+     * Like {@link #snapshot(Layer)}; a hardlink in the layer to a file of a lower layer is resolved
+     * with {@code lowerFiles} (image path to the file in a lower snapshot, see
+     * {@link LayerExtractor#extractDigesting(InputStream, Path, WhiteoutMode, String, Function)}) and
+     * copied into this snapshot. Such a snapshot holds that copy for whichever stack first made it.
+     */
+    public Path snapshot(Layer layer, Function<String, Optional<Path>> lowerFiles) {
+        // stages of one build often need the same base layer at once: unpack it once, not in a race
+        synchronized (making.computeIfAbsent(layer.diffId(), d -> new Object())) {
+            return make(layer, lowerFiles);
+        }
+    }
+
+    private Path make(Layer layer, Function<String, Optional<Path>> lowerFiles) {
         Digest diffId = layer.diffId();
         Optional<Path> have = existing(diffId);
         if (have.isPresent()) {
@@ -53,7 +73,7 @@ public final class Snapshots {
             MessageDigest blobHash = layer.descriptor().digest().newHasher();
             Digest gotDiff;
             try (InputStream raw = layer.open(); InputStream in = new DigestInputStream(raw, blobHash)) {
-                gotDiff = LayerExtractor.extractDigesting(in, tmp, WhiteoutMode.OVERLAY, what);
+                gotDiff = LayerExtractor.extractDigesting(in, tmp, WhiteoutMode.OVERLAY, what, lowerFiles);
                 in.transferTo(java.io.OutputStream.nullOutputStream()); // bytes after the tar count for the digest
             }
             Digest gotBlob = Digest.finish(layer.descriptor().digest().algorithm(), blobHash);

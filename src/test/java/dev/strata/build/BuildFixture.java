@@ -146,7 +146,7 @@ final class BuildFixture {
         Path out = Files.createDirectories(dir.resolve("unpacked-" + name));
         for (Layer l : image.layers()) {
             try (InputStream in = l.open()) {
-                LayerUnpack.extract(in, out, false, "layer " + l.descriptor().digest());
+                dev.strata.archive.LayerExtractor.extract(in, out, dev.strata.archive.WhiteoutMode.APPLY, "layer " + l.descriptor().digest());
             }
         }
         return out;
