@@ -8,17 +8,15 @@ import dev.strata.context.ContentHasher;
 import dev.strata.error.StrataException;
 import dev.strata.oci.Layer;
 import dev.strata.exec.RootfsView;
+import dev.strata.exec.Tree;
 import dev.strata.store.Snapshots;
 import dev.strata.store.Store;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -221,35 +219,10 @@ final class BuildSession implements AutoCloseable {
         deleteTree(scratch);
     }
 
+    /** Deletes {@code root} and everything below it (symlinks not followed); fails if it stays. */
     static void deleteTree(Path root) {
-        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try {
-            // tolerant of entries vanishing meanwhile (a cleanup racing the build's own)
-            Files.walkFileTree(root, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.deleteIfExists(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFileFailed(Path file, IOException exc) throws IOException {
-                    if (exc instanceof java.nio.file.NoSuchFileException) {
-                        return FileVisitResult.CONTINUE;
-                    }
-                    throw exc;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-                    Files.deleteIfExists(dir);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot remove " + root, e);
+        if (!Tree.delete(root)) {
+            throw new UncheckedIOException(new IOException("cannot remove " + root));
         }
     }
 }

@@ -152,6 +152,14 @@ final class BuildFixture {
         return out;
     }
 
+    /** Fails when a build left a mount below {@code dir} (tests run this after each build test). */
+    static void assertNothingMountedUnder(Path dir) throws IOException {
+        String mounts = Files.readString(Path.of("/proc/mounts"));
+        if (mounts.contains(dir.toString())) {
+            throw new AssertionError("mounts left under " + dir + ":\n" + mounts);
+        }
+    }
+
     static String read(Path p) throws IOException {
         return Files.readString(p, StandardCharsets.UTF_8);
     }

@@ -44,7 +44,7 @@ class LayersTest {
 
     @AfterEach
     void nothingStaysMounted() throws Exception {
-        assertThat(Files.readString(Path.of("/proc/mounts"))).doesNotContain(dir.toString());
+        BuildFixture.assertNothingMountedUnder(dir);
     }
 
     @Test

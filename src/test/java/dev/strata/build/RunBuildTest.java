@@ -22,7 +22,7 @@ class RunBuildTest {
 
     @AfterEach
     void nothingStaysMounted() throws Exception {
-        assertThat(Files.readString(Path.of("/proc/mounts"))).doesNotContain(dir.toString());
+        BuildFixture.assertNothingMountedUnder(dir);
     }
 
     @Test
