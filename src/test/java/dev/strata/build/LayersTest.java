@@ -30,23 +30,13 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The engine's layers through archive.LayerWriter and store.Snapshots: hardlinks into lower layers,
  * xattrs of RUN layers, snapshots shared between builds, identical layers for identical inputs.
  */
-class LayersTest {
-    @TempDir
-    Path dir;
-
-    @AfterEach
-    void nothingStaysMounted() throws Exception {
-        BuildFixture.assertNothingMountedUnder(dir);
-    }
-
+class LayersTest extends MountCheckedTest {
     @Test
     void aLayerHardlinkingAFileOfALowerLayerUnpacksAndRuns() throws Exception {
         BuildFixture f = new BuildFixture(dir).withBusybox();
