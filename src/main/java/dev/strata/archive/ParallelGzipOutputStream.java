@@ -7,7 +7,7 @@ import java.util.Arrays;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 
@@ -24,7 +24,7 @@ final class ParallelGzipOutputStream extends OutputStream {
     private final OutputStream out;
     private final ExecutorService pool;
     private final int maxInFlight;
-    private final ArrayDeque<Future<byte[]>> inFlight = new ArrayDeque<>();
+    private final ArrayDeque<FutureTask<byte[]>> inFlight = new ArrayDeque<>();
     private final CRC32 crc = new CRC32();
     private byte[] block = new byte[BLOCK];
     private int fill;
@@ -46,7 +46,10 @@ final class ParallelGzipOutputStream extends OutputStream {
             t.setDaemon(true);
             return t;
         }) : null;
-        this.maxInFlight = threads * 2;
+        // a deep queue, drained by half at a time: the writer thread then sleeps once per several
+        // blocks, and the compressors still have work queued while it waits to be scheduled again
+        // (on a busy machine that wait is longer than a block takes to compress)
+        this.maxInFlight = threads * 4;
         // header: no name, mtime 0, OS unknown: nothing that varies between machines or runs
         out.write(new byte[] {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, (byte) 0xff});
     }
@@ -83,13 +86,27 @@ final class ParallelGzipOutputStream extends OutputStream {
             out.write(deflate(deflaters.get(), data, length, primer, last));
             return;
         }
-        inFlight.add(pool.submit(() -> deflate(deflaters.get(), data, length, primer, last)));
-        while (inFlight.size() >= maxInFlight) {
+        FutureTask<byte[]> task = new FutureTask<>(() -> deflate(deflaters.get(), data, length, primer, last));
+        inFlight.add(task);
+        pool.execute(task);
+        if (inFlight.size() < maxInFlight) {
+            return;
+        }
+        while (inFlight.size() > maxInFlight / 2) {
             drainOne();
         }
     }
 
     private void drainOne() throws IOException {
+        // rather than sleep until the oldest block is done, compress queued blocks here: run() returns
+        // at once for a block a compressor thread has taken, so each block is still deflated once
+        FutureTask<byte[]> oldest = inFlight.peekFirst();
+        for (FutureTask<byte[]> t : inFlight) {
+            if (oldest.isDone()) {
+                break;
+            }
+            t.run();
+        }
         try {
             out.write(inFlight.removeFirst().get());
         } catch (InterruptedException e) {
