@@ -71,7 +71,7 @@ out="$work/section.md"
   row "tar | zstd -T2 (level 3)" "peer: tar \\| zstd -T2 (level 3)"
   echo
   echo "Throughput of strata gzip 2 threads / pigz -p2 -1: **$(ratio gzip:2 "tar | pigz -p2 -1")x** (medians),"
-  echo "$(ratio gzip:2 "tar | pigz -p2 -1" 3)x (best runs), $(ratio gzip:2 "tar | pigz -p2 -1" 4)x in CPU seconds per byte (the load-independent part);"
+  echo "$(ratio gzip:2 "tar | pigz -p2 -1" 3)x (best runs), $(ratio gzip:2 "tar | pigz -p2 -1" 4)x per CPU second (the part the load of the machine does not move);"
   echo "strata zstd 2 threads / zstd -T2: $(ratio zstd:2 "tar | zstd -T2 (level 3)")x (medians), $(ratio zstd:2 "tar | zstd -T2 (level 3)" 3)x (best)."
   echo "Same blob digest for 1 and 2 threads: gzip $same_gzip, zstd $same_zstd (output never depends on the thread count)."
   echo "strata also computes two sha256 (blob and diffID) that the peers do not; CPU s is user+sys of that run."
