@@ -99,11 +99,13 @@ public final class LayerWriter {
     private static OutputStream compressor(LayerOptions options, OutputStream sink) throws IOException {
         return switch (options.compression()) {
             case NONE -> sink;
-            case GZIP -> options.threads() > 1 ? new ParallelGzipOutputStream(sink, options.threads())
-                    : new ParallelGzipOutputStream(sink, 1);
+            case GZIP -> new ParallelGzipOutputStream(sink, options.threads());
             case ZSTD -> {
                 ZstdOutputStream z = new ZstdOutputStream(sink, 3);
                 z.setChecksum(false);
+                // zstd's multi-threaded mode gives the same bytes for any worker count >= 1 (not for 0,
+                // its single-threaded mode), so even one thread uses one worker
+                z.setWorkers(options.threads());
                 yield z;
             }
         };
