@@ -75,8 +75,7 @@ final class Transport {
 
     /**
      * Like {@link #send(Call)} with a chosen body handler (e.g. one that writes a blob straight to a
-     * file); a {@link StrataException} or {@link java.io.UncheckedIOException} the handler fails with
-     * is rethrown as it is, not retried.
+     * file); a {@link StrataException} the handler fails with is rethrown as it is, not retried.
      */
     HttpResponse<InputStream> send(Call call, HttpResponse.BodyHandler<InputStream> handler) {
         URI uri = call.uri();
@@ -111,10 +110,6 @@ final class Transport {
                 for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
                     if (c instanceof StrataException se) {
                         throw se;
-                    }
-                    if (c instanceof java.io.UncheckedIOException midBody) {
-                        // a body handler's own failure mid-body: its caller resumes where it got to
-                        throw midBody;
                     }
                 }
                 if (attempt < options.maxAttempts()) {
