@@ -35,8 +35,8 @@ final class BaseImages {
         if (local.isPresent()) {
             return imageFor(local.get(), platform, reference);
         }
-        throw new StrataException(dev.strata.error.ExitCode.REGISTRY, where + ": image " + ref.familiar()
-                + " is not in the local store (" + store.root() + ") and this build does not pull from registries;"
+        throw new StrataException(dev.strata.error.ExitCode.REGISTRY, where + ": " + ref.familiar()
+                + " is neither a stage of this Dockerfile nor an image in the local store (" + store.root() + ") and this build does not pull from registries;"
                 + " run `strata pull " + ref.familiar() + "` or `strata import` it first");
     }
 

@@ -1,0 +1,2 @@
+FROM test/busybox:latest
+COPY --from=nosuchstage /a /a
