@@ -110,6 +110,7 @@ class CorpusTest {
         assertThat(strings(c.path("Cmd"))).containsExactly("run", "it");
         // WORKDIR created (relative to the previous one) in its own layer, like docker
         assertThat(delta(b)).isEqualTo(Map.of("srv", dir(755), "srv/app", dir(755)));
+        assertThat(b.result().image().layers()).hasSize(3);
         assertThat(b.history()).containsExactly("import busybox",
                 "ENV A=1 B=two words (empty)", "ENV C=1-x (empty)", "WORKDIR /srv", "WORKDIR /srv/app",
                 "USER app:staff (empty)", "LABEL org.example.a=x b=y (empty)",
@@ -145,6 +146,8 @@ class CorpusTest {
         assertThat(strings(parent.cfg().path("OnBuild")))
                 .containsExactly("RUN echo triggered > /onbuild", "COPY a.txt /from-trigger");
         assertThat(delta(parent)).isEqualTo(Map.of("parent", file(644, "parent\n")));
+        assertThat(parent.history()).containsSubsequence("ONBUILD RUN echo triggered > /onbuild (empty)",
+                "ONBUILD COPY a.txt /from-trigger (empty)");
         Built child = build("onbuild-child", r -> r);
         assertThat(child.cfg().path("OnBuild").isMissingNode() || child.cfg().path("OnBuild").isNull()
                 || child.cfg().path("OnBuild").isEmpty()).as(child.cfg().toString()).isTrue();
@@ -169,11 +172,14 @@ class CorpusTest {
         want.put("modes/dir/nested", dir(755));
         want.put("modes/dir/nested/y.txt", file(755, "y\n"));
         want.put("modes/dir/nested/z.log", file(755, "log\n"));
+        want.put("modes/dir/link", "link x.txt 0:0");
+        want.put("modes/b.txt", file(644, "B\n"));
         want.put("contents", dir(755));
         want.put("contents/x.txt", file(644, "x\n"));
         want.put("contents/nested", dir(755));
         want.put("contents/nested/y.txt", file(644, "y\n"));
         want.put("contents/nested/z.log", file(644, "log\n"));
+        want.put("contents/link", "link x.txt 0:0");
         want.put("globbed", dir(755));
         want.put("globbed/a.txt", file(644, "A\n"));
         want.put("globbed/b.txt", file(644, "B\n"));
@@ -188,6 +194,7 @@ class CorpusTest {
         want.put("excl", dir(755));
         want.put("excl/nested", dir(755));
         want.put("excl/nested/y.txt", file(644, "y\n"));
+        want.put("excl/link", "link x.txt 0:0");
         want.put("par", dir(755));
         want.put("par/dir", dir(755));
         want.put("par/dir/nested", dir(755));
@@ -199,6 +206,7 @@ class CorpusTest {
         }
         want.put("all/dir", dir(755));
         want.put("all/dir/nested", dir(755));
+        want.put("all/dir/link", "link x.txt 0:0");
         want.put("tmp/whoami", file(644, "1000\n", "1000:1000"));
         assertThat(d).isEqualTo(want);
     }
@@ -207,10 +215,12 @@ class CorpusTest {
     void whiteoutsWorkdirAndNoRuntimeLeftovers() throws Exception {
         Built b = build("whiteouts", r -> r);
         // removed lower file and dir are gone; RUN true added nothing (no /run, /dev, /etc/hosts stubs)
+        // a dir removed and made again is opaque: only the new file shows
         assertThat(delta(b)).isEqualTo(Map.of("lower", dir(755), "lower/keep", file(644, "k\n"),
+                "lower/alias", "link keep 0:0", "lower/opq", dir(755), "lower/opq/new", file(644, "new\n"),
                 "work", dir(755), "work/here", dir(755)));
         assertThat(b.history()).endsWith("RUN /bin/sh -c rm /lower/file # buildkit",
-                "RUN /bin/sh -c rm -rf /lower/dir # buildkit", "RUN /bin/sh -c true # buildkit (empty)", "WORKDIR /work/here");
+                "RUN /bin/sh -c rm -rf /lower/dir /lower/opq && mkdir /lower/opq && echo new > /lower/opq/new # buildkit", "RUN /bin/sh -c true # buildkit (empty)", "WORKDIR /work/here");
         // base + mkdir + rm + rm -rf + WORKDIR: every non-empty history entry has its layer
         assertThat(b.result().image().layers()).hasSize(5);
     }
@@ -279,6 +289,9 @@ class CorpusTest {
         copyTree(resource(name), f.context);
         if (name.equals("archives")) {
             makeArchives(f.context);
+        } else if (name.equals("copy")) {
+            // a symlink in the context is copied as a symlink (git keeps none in resources, so made here)
+            Files.createSymbolicLink(f.context.resolve("dir/link"), Path.of("x.txt"));
         }
         BuildRequest req = tweak.apply(withLayout(f, BuildRequest.of(f.context)
                 .withTags(List.of("corpus/" + name + ":latest"))));
