@@ -117,9 +117,12 @@ final class CreatedBy {
         return "[" + String.join(" ", values) + "]";
     }
 
-    /** Go's {@code %q} of a []string: {@code ["a" "b"]}. */
+    /**
+     * Go's {@code %q} of a []string: {@code ["a" "b"]}. Strings are quoted JSON-style, which is Go's
+     * quoting for everything but control characters (rare in a CMD).
+     */
     static String goQuoted(List<String> values) {
-        return values.stream().map(CreatedBy::goString).collect(Collectors.joining(" ", "[", "]"));
+        return values.stream().map(InstructionText::jsonString).collect(Collectors.joining(" ", "[", "]"));
     }
 
     /** Go's {@code %q} of a *HealthConfig: {@code &{["CMD-SHELL" "x"] "5s" "3s" "0s" "0s" '\x02'}}. */
@@ -127,21 +130,6 @@ final class CreatedBy {
         return "&{" + goQuoted(h.test()) + " \"" + goDuration(h.intervalNanos()) + "\" \"" + goDuration(h.timeoutNanos())
                 + "\" \"" + goDuration(h.startPeriodNanos()) + "\" \"" + goDuration(h.startIntervalNanos()) + "\" "
                 + goRune(h.retries()) + "}";
-    }
-
-    static String goString(String s) {
-        StringBuilder b = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\t' -> b.append("\\t");
-                case '\r' -> b.append("\\r");
-                default -> b.append(c < 0x20 || c == 0x7f ? String.format("\\x%02x", (int) c) : String.valueOf(c));
-            }
-        }
-        return b.append('"').toString();
     }
 
     /** Go's {@code %q} of an int (strconv.QuoteRune): {@code '\x02'}, {@code '\a'}, {@code 'A'}. */
