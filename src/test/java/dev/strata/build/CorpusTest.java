@@ -84,9 +84,10 @@ class CorpusTest {
                 "app", dir(755), "app/version", file(644, "v2 plain\n"), "app/sub", dir(755), "app/sub/s", file(644, "s\n"),
                 "from-index", file(644, "v2 plain\n"),
                 "from-image", baseTree.get("etc/group")));
-        assertThat(b.cfg().path("Env").toString()).contains("BUILT_VERSION=2");
+        // a stage sees a global ARG only when it declares it; FLAVOR belongs to the builder stage
+        assertThat(strings(b.cfg().path("Env"))).contains("BUILT_VERSION=2", "FLAVOR_HERE=unset");
         assertThat(b.history()).endsWith("COPY /out/ /app/ # buildkit", "COPY /first /from-index # buildkit",
-                "COPY /etc/group /from-image # buildkit", "ENV BUILT_VERSION=2 (empty)");
+                "COPY /etc/group /from-image # buildkit", "ENV BUILT_VERSION=2 FLAVOR_HERE=unset (empty)");
     }
 
     @Test
@@ -125,7 +126,13 @@ class CorpusTest {
         JsonNode keep = build("config", r -> r.withOptions(BuildOptions.of(Map.of(), Optional.of("keep")))).cfg();
         assertThat(strings(keep.path("Cmd"))).containsExactly("kept");
         // SHELL applies to shell-form ENTRYPOINT and CMD
-        JsonNode shell = build("config", r -> r.withOptions(BuildOptions.of(Map.of(), Optional.of("shellform")))).cfg();
+        Built shellBuilt = build("config", r -> r.withOptions(BuildOptions.of(Map.of(), Optional.of("shellform"))));
+        JsonNode shell = shellBuilt.cfg();
+        assertThat(delta(shellBuilt)).isEqualTo(Map.of("shell-used", file(644, "/bin/ash\n")));
+        assertThat(shellBuilt.history()).endsWith("SHELL [/bin/ash -eo pipefail -c] (empty)",
+                "ENTRYPOINT [\"/bin/ash\" \"-eo\" \"pipefail\" \"-c\" \"exec /bin/echo\"] (empty)",
+                "CMD [\"/bin/ash\" \"-eo\" \"pipefail\" \"-c\" \"echo hi\"] (empty)",
+                "RUN /bin/ash -eo pipefail -c echo \"$0\" > /shell-used # buildkit");
         assertThat(strings(shell.path("Entrypoint"))).containsExactly("/bin/ash", "-eo", "pipefail", "-c", "exec /bin/echo");
         assertThat(strings(shell.path("Cmd"))).containsExactly("/bin/ash", "-eo", "pipefail", "-c", "echo hi");
     }
@@ -167,9 +174,10 @@ class CorpusTest {
         want.put("owned/numeric", file(644, "B\n", "1234:5678"));
         want.put("modes", dir(755));
         want.put("modes/a640", file(640, "A\n"));
-        dirCopy(want, "modes/dir", 755);
+        // --chmod covers the copied directories too, as in BuildKit
+        dirCopy(want, "modes/dir", 750, 750);
         want.put("modes/b.txt", file(644, "B\n"));
-        dirCopy(want, "contents", 644);
+        dirCopy(want, "contents", 755, 644);
         want.put("globbed", dir(755));
         want.put("globbed/a.txt", file(644, "A\n"));
         want.put("globbed/b.txt", file(644, "B\n"));
@@ -193,7 +201,7 @@ class CorpusTest {
         for (String f : List.of("Dockerfile", ".dockerignore", "a.txt", "b.txt")) {
             want.put("all/" + f, file(644, Files.readString(resource("copy").resolve(f))));
         }
-        dirCopy(want, "all/dir", 644); // but not ignored.txt nor secret/ (.dockerignore)
+        dirCopy(want, "all/dir", 755, 644); // but not ignored.txt nor secret/ (.dockerignore)
         want.put("tmp/whoami", file(644, "1000\n", "1000:1000"));
         assertThat(d).isEqualTo(want);
     }
@@ -318,11 +326,11 @@ class CorpusTest {
         return out;
     }
 
-    /** What copying the context's dir/ to {@code at} yields, its files with {@code fileMode}. */
-    private static void dirCopy(Map<String, String> want, String at, int fileMode) {
-        want.put(at, dir(755));
+    /** What copying the context's dir/ to {@code at} yields, with these modes. */
+    private static void dirCopy(Map<String, String> want, String at, int dirMode, int fileMode) {
+        want.put(at, dir(dirMode));
         want.put(at + "/x.txt", file(fileMode, "x\n"));
-        want.put(at + "/nested", dir(755));
+        want.put(at + "/nested", dir(dirMode));
         want.put(at + "/nested/y.txt", file(fileMode, "y\n"));
         want.put(at + "/nested/z.log", file(fileMode, "log\n"));
         want.put(at + "/link", "link x.txt 0:0");
