@@ -12,12 +12,15 @@ import dev.strata.error.StrataException;
 import dev.strata.oci.Digest;
 import dev.strata.store.Store;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -241,6 +244,22 @@ class CorpusTest {
         } finally {
             http.stop(0);
         }
+    }
+
+    @Test
+    void mtimesAreKeptAndClampedUnderSourceDateEpoch() throws Exception {
+        Instant epoch = Instant.ofEpochSecond(1_000_000);
+        Built b = build("mtimes", r -> {
+            try {
+                Files.setLastModifiedTime(r.context().resolve("old.txt"), FileTime.from(Instant.ofEpochSecond(500)));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return r.withSourceDateEpoch(epoch);
+        });
+        assertThat(Files.getLastModifiedTime(b.root().resolve("old.txt")).toInstant()).isEqualTo(Instant.ofEpochSecond(500));
+        assertThat(Files.getLastModifiedTime(b.root().resolve("new.txt")).toInstant()).isEqualTo(epoch);
+        assertThat(b.config().path("created").asText()).isEqualTo("1970-01-12T13:46:40Z");
     }
 
     // ---- bad input: one line with Dockerfile:line, the right exit code, nothing left mounted ----
