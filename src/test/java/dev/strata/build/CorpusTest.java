@@ -1,5 +1,13 @@
 package dev.strata.build;
 
+import static dev.strata.build.CorpusFiles.copyTree;
+import static dev.strata.build.CorpusFiles.dir;
+import static dev.strata.build.CorpusFiles.fieldNames;
+import static dev.strata.build.CorpusFiles.file;
+import static dev.strata.build.CorpusFiles.makeArchives;
+import static dev.strata.build.CorpusFiles.resource;
+import static dev.strata.build.CorpusFiles.serve;
+import static dev.strata.build.CorpusFiles.strings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,16 +17,11 @@ import com.sun.net.httpserver.HttpServer;
 import dev.strata.dockerfile.BuildOptions;
 import dev.strata.error.ExitCode;
 import dev.strata.error.StrataException;
-import dev.strata.oci.Digest;
 import dev.strata.store.Store;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -353,77 +355,5 @@ class CorpusTest {
         want.put(at + "/nested/y.txt", file(fileMode, "y\n"));
         want.put(at + "/nested/z.log", file(fileMode, "log\n"));
         want.put(at + "/link", "link x.txt 0:0");
-    }
-
-    private static String file(int mode, String content) {
-        return file(mode, content, "0:0");
-    }
-
-    private static String file(int mode, String content, String owner) {
-        return "file " + mode + " " + Digest.sha256(content.getBytes(StandardCharsets.UTF_8)) + " " + owner;
-    }
-
-    private static String dir(int mode) {
-        return dir(mode, "0:0");
-    }
-
-    private static String dir(int mode, String owner) {
-        return "dir " + mode + " " + owner;
-    }
-
-    private static List<String> strings(JsonNode n) {
-        List<String> out = new ArrayList<>();
-        n.forEach(e -> out.add(e.asText()));
-        return out;
-    }
-
-    private static List<String> fieldNames(JsonNode n) {
-        List<String> out = new ArrayList<>();
-        n.fieldNames().forEachRemaining(out::add);
-        return out;
-    }
-
-    private static Path resource(String name) throws URISyntaxException {
-        return Path.of(CorpusTest.class.getResource("/corpus/" + name).toURI());
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> s = Files.walk(from)) {
-            for (Path p : (Iterable<Path>) s::iterator) {
-                Path t = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(t);
-                } else {
-                    Files.copy(p, t, StandardCopyOption.REPLACE_EXISTING);
-                    Files.setAttribute(t, "unix:mode", 0644);
-                }
-            }
-        }
-    }
-
-    /** payload.tar.{gz,bz2,xz,zst}: inner.txt 0640 and sub/ 0750, owned by 1234. */
-    private static void makeArchives(Path ctx) throws Exception {
-        Path payload = ctx.resolve("payload");
-        Files.createDirectories(payload.resolve("sub"));
-        Files.writeString(payload.resolve("sub/deep.txt"), "deep\n");
-        Files.setAttribute(payload.resolve("inner.txt"), "unix:mode", 0640);
-        Files.setAttribute(payload.resolve("sub"), "unix:mode", 0750);
-        for (String[] c : List.of(new String[] {"gz", "--gzip"}, new String[] {"bz2", "--bzip2"},
-                new String[] {"xz", "--xz"}, new String[] {"zst", "--zstd"})) {
-            OutputsTest.run("tar", c[1], "--owner=1234", "--group=1234", "--numeric-owner", "--mtime=@0", "-C",
-                    payload.toString(), "-cf", ctx.resolve("payload.tar." + c[0]).toString(), "inner.txt", "sub");
-        }
-    }
-
-    private static HttpServer serve(String content) throws IOException {
-        HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        http.createContext("/remote.txt", ex -> {
-            byte[] body = content.getBytes(StandardCharsets.UTF_8);
-            ex.sendResponseHeaders(200, body.length);
-            ex.getResponseBody().write(body);
-            ex.close();
-        });
-        http.start();
-        return http;
     }
 }
