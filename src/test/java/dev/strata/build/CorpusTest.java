@@ -207,6 +207,10 @@ class CorpusTest {
             want.put("all/" + f, file(644, Files.readString(resource("copy").resolve(f))));
         }
         dirCopy(want, "all/dir", 755, 644); // but not ignored.txt nor secret/ (.dockerignore)
+        // WORKDIR after USER makes its missing dirs owned by that user, as BuildKit does
+        for (String d : List.of("home", "home/app", "home/app/work")) {
+            want.put(d, dir(755, "1000:1000"));
+        }
         want.put("tmp/whoami", file(644, "1000\n", "1000:1000"));
         assertThat(d).isEqualTo(want);
     }
