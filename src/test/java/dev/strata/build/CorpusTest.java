@@ -208,8 +208,8 @@ class CorpusTest {
         }
         dirCopy(want, "all/dir", 755, 644); // but not ignored.txt nor secret/ (.dockerignore)
         // WORKDIR after USER makes its missing dirs owned by that user, as BuildKit does
-        for (String d : List.of("home", "home/app", "home/app/work")) {
-            want.put(d, dir(755, "1000:1000"));
+        for (String made : List.of("home", "home/app", "home/app/work")) {
+            want.put(made, dir(755, "1000:1000"));
         }
         want.put("tmp/whoami", file(644, "1000\n", "1000:1000"));
         assertThat(d).isEqualTo(want);
