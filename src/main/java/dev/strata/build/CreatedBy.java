@@ -25,14 +25,15 @@ import dev.strata.oci.Healthcheck;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
  * History {@code created_by} text exactly as BuildKit's Dockerfile frontend writes it, so tools that
  * show history (docker history, dive) read the same: values after expansion and unquoted, Go's
- * {@code %v}/{@code %q} renderings where BuildKit uses them (EXPOSE map, VOLUME/SHELL lists, CMD and
- * HEALTHCHECK quoting), WORKDIR resolved, no flags on COPY/ADD, and {@code # buildkit} on RUN, COPY
+ * {@code %v}/{@code %q} renderings where BuildKit uses them (EXPOSE/VOLUME/SHELL lists, CMD and
+ * HEALTHCHECK quoting), WORKDIR resolved, ARG with the value it took, only --parents/--chown/--chmod
+ * among COPY/ADD flags, none for ONBUILD, and {@code # buildkit} on RUN, COPY
  * and ADD whether or not their layer turned out empty. The comment field carries {@link #COMMENT}.
  */
 final class CreatedBy {
@@ -54,9 +55,10 @@ final class CreatedBy {
         } else if (ins instanceof UserInstruction u) {
             return "USER " + u.user();
         } else if (ins instanceof ExposeInstruction x) {
-            TreeSet<String> ports = new TreeSet<>();
+            // current BuildKit: the parsed ports as a list in written order (older ones printed a Go map)
+            List<String> ports = new ArrayList<>();
             x.ports().forEach(p -> ports.addAll(ConfigSteps.ports(p)));
-            return ports.stream().map(p -> p + ":{}").collect(Collectors.joining(" ", "EXPOSE map[", "]"));
+            return "EXPOSE " + goList(ports);
         } else if (ins instanceof VolumeInstruction v) {
             return "VOLUME " + goList(v.paths());
         } else if (ins instanceof ShellInstruction s) {
@@ -69,15 +71,17 @@ final class CreatedBy {
             return "ENTRYPOINT " + goQuoted(after.entrypoint().orElse(List.of()));
         } else if (ins instanceof HealthcheckInstruction) {
             return "HEALTHCHECK " + healthcheck(after.healthcheck().orElseThrow());
-        } else if (ins instanceof OnbuildInstruction o) {
-            return "ONBUILD " + o.triggerText();
         } else if (ins instanceof ArgInstruction a) {
-            return "ARG " + a.args().stream().map(d -> d.name() + d.defaultValue().map(v -> "=" + v).orElse(""))
-                    .collect(Collectors.joining(" "));
+            // the value the ARG took: --build-arg, else its default, else the global ARG's
+            Map<String, String> values = step.next().args();
+            return "ARG " + a.args().stream().map(d -> d.name()
+                    + (values.containsKey(d.name()) ? "=" + values.get(d.name()) : "")).collect(Collectors.joining(" "));
         } else if (ins instanceof CopyInstruction c) {
-            return "COPY " + paths(c.heredocs(), c.sources(), c.destination()) + SUFFIX;
+            return "COPY" + copyFlags(c.parents(), c.chown(), c.chmod())
+                    + paths(c.heredocs(), c.sources(), c.destination()) + SUFFIX;
         } else if (ins instanceof AddInstruction a) {
-            return "ADD " + paths(a.heredocs(), a.sources(), a.destination()) + SUFFIX;
+            return "ADD" + copyFlags(false, a.chown(), a.chmod()) + paths(a.heredocs(), a.sources(), a.destination())
+                    + SUFFIX;
         }
         return InstructionText.render(ins);
     }
@@ -104,12 +108,23 @@ final class CreatedBy {
         return kvs.stream().map(kv -> kv.key() + "=" + kv.value()).collect(Collectors.joining(" "));
     }
 
+    /** The only COPY/ADD flags BuildKit writes into history (not --from, --link, --exclude). */
+    private static String copyFlags(boolean parents, Optional<String> chown, Optional<String> chmod) {
+        return (parents ? " --parents" : "") + chown.map(c -> " --chown=" + c).orElse("")
+                + chmod.map(c -> " --chmod=" + c).orElse("");
+    }
+
+    /** Sources, then here-documents, then the destination, like BuildKit's commit message. */
     private static String paths(List<Heredoc> heredocs, List<String> sources, String dest) {
-        List<String> all = new ArrayList<>();
+        List<String> all = new ArrayList<>(sources);
         heredocs.forEach(h -> all.add("<<" + h.name()));
-        all.addAll(sources);
         all.add(dest);
-        return String.join(" ", all);
+        return " " + String.join(" ", all);
+    }
+
+    /** BuildKit records no history entry for ONBUILD: the trigger only lands in the config. */
+    static boolean recorded(ExpandedStep step) {
+        return !(step.expanded() instanceof OnbuildInstruction);
     }
 
     /** Go's {@code %v} of a []string: {@code [a b]}. */

@@ -91,7 +91,7 @@ class CorpusTest {
                 "from-image", baseTree.get("etc/group")));
         // a stage sees a global ARG only when it declares it; FLAVOR belongs to the builder stage
         assertThat(strings(b.cfg().path("Env"))).contains("BUILT_VERSION=2", "FLAVOR_HERE=unset");
-        assertThat(b.history()).endsWith("COPY /out/ /app/ # buildkit", "COPY /first /from-index # buildkit",
+        assertThat(b.history()).endsWith("ARG VERSION=2 (empty)", "COPY /out/ /app/ # buildkit", "COPY /first /from-index # buildkit",
                 "COPY /etc/group /from-image # buildkit", "ENV BUILT_VERSION=2 FLAVOR_HERE=unset (empty)");
     }
 
@@ -120,7 +120,7 @@ class CorpusTest {
         assertThat(b.history()).containsExactly("import busybox",
                 "ENV A=1 B=two words (empty)", "ENV C=1-x (empty)", "WORKDIR /srv", "WORKDIR /srv/app",
                 "USER app:staff (empty)", "LABEL org.example.a=x b=y (empty)",
-                "EXPOSE map[53/udp:{} 8080/tcp:{}] (empty)", "VOLUME [/data /logs] (empty)", "STOPSIGNAL SIGTERM (empty)",
+                "EXPOSE [8080/tcp 53/udp] (empty)", "VOLUME [/data /logs] (empty)", "STOPSIGNAL SIGTERM (empty)",
                 "HEALTHCHECK &{[\"CMD-SHELL\" \"wget -q localhost || exit 1\"] \"5s\" \"3s\" \"0s\" \"0s\" '\\x02'} (empty)",
                 "SHELL [/bin/sh -ec] (empty)", "CMD [\"run\" \"it\"] (empty)");
 
@@ -150,6 +150,7 @@ class CorpusTest {
                 "etc/motd", file(644, "hello heredoc\n"),
                 "usr", dir(755), "usr/local", dir(755), "usr/local/bin", dir(755),
                 "usr/local/bin/hi", file(755, "#!/bin/sh\necho hi\n"), "h3", file(644, "hi\n")));
+        assertThat(b.history()).contains("COPY <<EOF /etc/motd # buildkit", "COPY --chmod=0755 <<EOF /usr/local/bin/hi # buildkit");
     }
 
     @Test
@@ -158,13 +159,15 @@ class CorpusTest {
         assertThat(strings(parent.cfg().path("OnBuild")))
                 .containsExactly("RUN echo triggered > /onbuild", "COPY a.txt /from-trigger");
         assertThat(delta(parent)).isEqualTo(Map.of("parent", file(644, "parent\n")));
-        assertThat(parent.history()).containsSubsequence("ONBUILD RUN echo triggered > /onbuild (empty)",
-                "ONBUILD COPY a.txt /from-trigger (empty)");
+        // like BuildKit, ONBUILD lands in the config only, not in history
+        assertThat(parent.history()).containsExactly("import busybox", "RUN /bin/sh -c echo parent > /parent # buildkit");
         Built child = build("onbuild-child", r -> r);
         assertThat(child.cfg().path("OnBuild").isMissingNode() || child.cfg().path("OnBuild").isNull()
                 || child.cfg().path("OnBuild").isEmpty()).as(child.cfg().toString()).isTrue();
         assertThat(delta(child)).isEqualTo(Map.of("parent", file(644, "parent\n"), "onbuild", file(644, "triggered\n"),
                 "from-trigger", file(644, "child context\n"), "seen", file(644, "triggered\nchild context\n")));
+        assertThat(child.history()).endsWith("RUN /bin/sh -c echo triggered > /onbuild # buildkit",
+                "COPY a.txt /from-trigger # buildkit", "RUN /bin/sh -c cat /onbuild /from-trigger > /seen # buildkit");
     }
 
     @Test
@@ -213,6 +216,10 @@ class CorpusTest {
         }
         want.put("tmp/whoami", file(644, "1000\n", "1000:1000"));
         assertThat(d).isEqualTo(want);
+        // BuildKit's history keeps --chown, --chmod and --parents of COPY, never --from or --exclude
+        assertThat(b.history()).contains("COPY --chown=app:staff a.txt /owned/a.txt # buildkit",
+                "COPY --chmod=750 dir/ /modes/dir/ # buildkit", "COPY dir/ /excl/ # buildkit",
+                "COPY --parents dir/nested/y.txt /par/ # buildkit", "WORKDIR /home/app/work");
     }
 
     @Test
