@@ -286,6 +286,9 @@ class CorpusTest {
         assertFails("stage.Dockerfile", Map.of(), ExitCode.REGISTRY, "stage.Dockerfile:2",
                 "nosuchstage:latest is neither a stage of this Dockerfile nor an image in the local store");
         assertFails("run.Dockerfile", Map.of(), ExitCode.STEP_FAILED, "run.Dockerfile:3", "exited with code 3");
+        assertFails("chown.Dockerfile", Map.of(), ExitCode.INPUT, "chown.Dockerfile:2", "nosuchuser");
+        assertFails("run.Dockerfile", BuildOptions.of(Map.of(), Optional.of("nosuch")), ExitCode.INPUT, "run.Dockerfile",
+                "nosuch");
         HttpServer http = serve("remote content\n");
         try {
             String url = "http://127.0.0.1:" + http.getAddress().getPort() + "/remote.txt";
@@ -297,10 +300,15 @@ class CorpusTest {
 
     private void assertFails(String dockerfile, Map<String, String> args, ExitCode code, String where, String what)
             throws Exception {
+        assertFails(dockerfile, BuildOptions.of(args, Optional.empty()), code, where, what);
+    }
+
+    private void assertFails(String dockerfile, BuildOptions options, ExitCode code, String where, String what)
+            throws Exception {
         BuildFixture f = new BuildFixture(dir.resolve(dockerfile), store);
         copyTree(resource("bad"), f.context);
         BuildRequest req = BuildRequest.of(f.context).withDockerfile(f.context.resolve(dockerfile))
-                .withOptions(BuildOptions.of(args, Optional.empty()));
+                .withOptions(options);
         assertThatThrownBy(() -> f.build(req)).isInstanceOfSatisfying(StrataException.class, e -> {
             assertThat(e.exitCode()).as(e.getMessage()).isEqualTo(code);
             // the first line says it all; a failing RUN adds the command's last output below it
