@@ -20,6 +20,7 @@ import dev.strata.error.StrataException;
 import dev.strata.store.Store;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -220,6 +221,15 @@ class CorpusTest {
         assertThat(b.history()).contains("COPY --chown=app:staff a.txt /owned/a.txt # buildkit",
                 "COPY --chmod=750 dir/ /modes/dir/ # buildkit", "COPY dir/ /excl/ # buildkit",
                 "COPY --parents dir/nested/y.txt /par/ # buildkit", "WORKDIR /home/app/work");
+    }
+
+    @Test
+    void runMountsLeaveNoMountPointsOrSecretsInTheLayers() throws Exception {
+        Built b = build("mounts", r -> r.withSecrets(Map.of("tok", "s3cr3t".getBytes(StandardCharsets.UTF_8))));
+        // no /cache, /run/secrets, /scratch or /conf stubs: only what the commands wrote
+        assertThat(delta(b)).isEqualTo(Map.of("count", file(644, "x\n"), "secret-size", file(644, "6\n"),
+                "bound", file(644, "C\n")));
+        assertThat(b.config().toString()).doesNotContain("s3cr3t");
     }
 
     @Test
