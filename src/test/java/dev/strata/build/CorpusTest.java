@@ -291,10 +291,9 @@ class CorpusTest {
     void badInputFailsWithTheLineAndExitCode() throws Exception {
         assertFails("missing.Dockerfile", Map.of(), ExitCode.INPUT, "missing.Dockerfile:3", "nothere.txt");
         assertFails("outside.Dockerfile", Map.of(), ExitCode.INPUT, "outside.Dockerfile:2", "../outside.txt");
-        // like docker, an unknown --from name is taken for an image; this build does not pull, so it is
-        // a registry-side failure (3) naming the line and what to do
-        assertFails("stage.Dockerfile", Map.of(), ExitCode.REGISTRY, "stage.Dockerfile:2",
-                "nosuchstage:latest is neither a stage of this Dockerfile nor an image in the local store");
+        // like docker, an unknown --from name is taken for an image and looked up in its registry:
+        // a registry failure (3) naming the line
+        assertFails("stage.Dockerfile", Map.of(), ExitCode.REGISTRY, "stage.Dockerfile:3", "127.0.0.1:9/nosuchstage");
         assertFails("run.Dockerfile", Map.of(), ExitCode.STEP_FAILED, "run.Dockerfile:3", "exited with code 3");
         assertFails("chown.Dockerfile", Map.of(), ExitCode.INPUT, "chown.Dockerfile:2", "nosuchuser");
         assertFails("run.Dockerfile", BuildOptions.of(Map.of(), Optional.of("nosuch")), ExitCode.INPUT, "run.Dockerfile",
