@@ -11,20 +11,10 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Builds on a busybox base with RUN steps in the real runtime (crun or runc) on overlayfs. */
-class RunBuildTest {
-    @TempDir
-    Path dir;
-
-    @AfterEach
-    void nothingStaysMounted() throws Exception {
-        assertThat(Files.readString(Path.of("/proc/mounts"))).doesNotContain(dir.toString());
-    }
-
+class RunBuildTest extends MountCheckedTest {
     @Test
     void runWritesALayerAndRemovedFilesBecomeWhiteouts() throws Exception {
         String df = """
