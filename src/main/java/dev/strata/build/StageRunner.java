@@ -118,7 +118,9 @@ final class StageRunner {
                     config = new ImageConfig(config.created(), author, config.platform(), config.config(),
                             config.diffIds(), config.history());
                 }
-                config = config.withHistory(history(CreatedBy.of(step, false), true));
+                if (CreatedBy.recorded(step)) {
+                    config = config.withHistory(history(CreatedBy.of(step, config.config()), true));
+                }
             } else {
                 index++;
                 StepOutcome out = filesystemStep(step, planned, config, layers, scope, index, total);

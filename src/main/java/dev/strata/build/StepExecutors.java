@@ -45,8 +45,8 @@ final class StepExecutors {
     }
 
     static String createdBy(PlannedStep.Kind kind, StepContext ctx, boolean layer) {
-        return kind == PlannedStep.Kind.RUN ? CreatedBy.run(ctx.step(), RunStep.argv(ctx), layer)
-                : CreatedBy.of(ctx.step(), layer);
+        return kind == PlannedStep.Kind.RUN ? CreatedBy.run(ctx.step(), RunStep.argv(ctx))
+                : CreatedBy.of(ctx.step(), configAfter(kind, ctx).config());
     }
 
     static Optional<Layer> execute(PlannedStep.Kind kind, StepContext ctx) {

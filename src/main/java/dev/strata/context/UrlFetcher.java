@@ -63,7 +63,8 @@ final class UrlFetcher {
             if (md != null) {
                 Digest got = Digest.finish(checksum.get().algorithm(), md);
                 if (!got.equals(checksum.get())) {
-                    throw StrataException.stepFailed("ADD " + url + ": checksum mismatch: expected " + checksum.get()
+                    // the Dockerfile's --checksum and the content disagree: input to fix, not a failed step
+                    throw StrataException.input("ADD " + url + ": checksum mismatch: expected " + checksum.get()
                             + " but the download is " + got + "; update --checksum if the file changed on purpose");
                 }
             }

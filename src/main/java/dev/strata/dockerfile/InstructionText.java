@@ -134,7 +134,8 @@ public final class InstructionText {
         return jsonString(v);
     }
 
-    static String jsonString(String v) {
+    /** One string quoted JSON-style. */
+    public static String jsonString(String v) {
         StringBuilder b = new StringBuilder("\"");
         for (char c : v.toCharArray()) {
             switch (c) {

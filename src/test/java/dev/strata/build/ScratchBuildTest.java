@@ -47,8 +47,8 @@ class ScratchBuildTest {
         assertThat(r.image().layers()).hasSize(3);
         assertThat(r.image().manifest().mediaType()).isEqualTo(MediaType.OCI_MANIFEST);
         assertThat(cfg.history()).extracting(h -> h.createdBy()).containsExactly("ENV APP=/app",
-                "WORKDIR /app # buildkit", "COPY a.txt sub/ ./ # buildkit", "COPY <<EOF /etc/motd # buildkit",
-                "LABEL org.example.v=1", "EXPOSE 8080", "CMD [\"/app/run\"]");
+                "WORKDIR /app", "COPY a.txt sub/ ./ # buildkit", "COPY <<EOF /etc/motd # buildkit",
+                "LABEL org.example.v=1", "EXPOSE [8080/tcp]", "CMD [\"/app/run\"]");
         assertThat(cfg.history()).extracting(h -> h.emptyLayer()).containsExactly(true, false, false, false, true,
                 true, true);
         Path root = f.unpack(r.image(), "x");

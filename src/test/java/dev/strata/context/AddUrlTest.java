@@ -80,12 +80,12 @@ class AddUrlTest {
     }
 
     @Test
-    void badChecksumFailsTheStep() {
+    void badChecksumIsBadInput() {
         assertThatThrownBy(() -> plan(CopyRequest.addOf("/opt/", base + "/files/tool.sh")
                 .withChecksum("sha256:" + "0".repeat(64))))
                 .isInstanceOf(StrataException.class)
                 .hasMessageContaining("checksum mismatch")
-                .satisfies(x -> assertThat(((StrataException) x).exitCode()).isEqualTo(ExitCode.STEP_FAILED));
+                .satisfies(x -> assertThat(((StrataException) x).exitCode()).isEqualTo(ExitCode.INPUT));
         assertThat(tmp.resolve("downloads")).isEmptyDirectory();
     }
 

@@ -1,0 +1,2 @@
+FROM test/busybox:latest
+COPY --chown=nosuchuser ok.txt /x

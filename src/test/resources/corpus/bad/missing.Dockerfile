@@ -1,0 +1,3 @@
+FROM test/busybox:latest
+RUN true
+COPY nothere.txt /x

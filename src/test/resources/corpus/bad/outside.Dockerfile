@@ -1,0 +1,2 @@
+FROM test/busybox:latest
+COPY ../outside.txt /x

@@ -1,0 +1,3 @@
+FROM test/busybox:latest
+RUN echo fine
+RUN echo about to fail && exit 3
