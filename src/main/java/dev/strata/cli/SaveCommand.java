@@ -1,8 +1,10 @@
 package dev.strata.cli;
 
+import dev.strata.build.LayerOrigins;
 import dev.strata.error.StrataException;
 import dev.strata.oci.Descriptor;
 import dev.strata.oci.Image;
+import dev.strata.registry.RegistryClient;
 import dev.strata.store.ImageExport;
 import dev.strata.store.Store;
 import java.io.IOException;
@@ -18,6 +20,9 @@ import picocli.CommandLine.Command;
 public final class SaveCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.Mixin
+    RegistryFlags flags = new RegistryFlags();
 
     @CommandLine.Parameters(index = "0", paramLabel = "REF", description = "the image, as tagged in the store")
     String ref;
@@ -37,7 +42,8 @@ public final class SaveCommand implements Runnable {
         Store store = Store.open(StoreHome.resolve());
         Descriptor d = StoreRefs.find(store, ref);
         String name = d.annotations().getOrDefault(Store.REF_NAME, ref);
-        Image image = store.image(d);
+        // an image built FROM a registry base may lack base layers no step needed: fetch them from their origin
+        Image image = LayerOrigins.complete(store, store.image(d), RegistryClient.create(flags.options()));
         if (format.equals("oci-dir")) {
             ImageExport.writeOciLayout(image, store, output, name);
         } else {

@@ -185,6 +185,14 @@ class RegistryBuildTest {
         Run again = strata(home, "push", host + "/lazy:1");
         assertThat(again.code()).as(again.out()).isZero();
         assertThat(registry.accessLogSince(mark)).isNotEmpty().allMatch(l -> l.startsWith("HEAD ") || l.startsWith("GET /v2/ "));
+
+        // saving needs every byte: the missing base layer is fetched from its origin, verified and kept
+        Path archive = tmp.resolve("lazy.tar");
+        Run save = strata(home, "save", "--insecure-registry", host, host + "/lazy:1", "-o", archive.toString());
+        assertThat(save.code()).as(save.out()).isZero();
+        assertThat(save.out()).contains(manifestDigest(first));
+        assertThat(Store.open(home).hasBlob(baseLayer)).isTrue();
+        skopeo("inspect", "oci-archive:" + archive);
     }
 
     /** A one-layer image of {@code platform} in {@code store} (random layer bytes: no step may open them). */
