@@ -23,6 +23,8 @@ class RunBuildTest {
     @AfterEach
     void nothingStaysMounted() throws Exception {
         assertThat(Files.readString(Path.of("/proc/mounts"))).doesNotContain(dir.toString());
+        // no runtime state, cgroups or scratch dirs either
+        assertThat(dev.strata.exec.Leaks.of(dir.resolve("store/tmp"))).isEmpty();
     }
 
     @Test
@@ -54,11 +56,15 @@ class RunBuildTest {
 
     @Test
     void aFailingRunIsExitOneWithTheLineAndTheCode() throws Exception {
-        BuildFixture f = new BuildFixture(dir).withBusybox().files("FROM test/busybox:latest\nRUN echo hi\nRUN exit 7\n", Map.of());
+        BuildFixture f = new BuildFixture(dir).withBusybox()
+                .files("FROM test/busybox:latest\nRUN echo hi\nRUN echo oops >&2; exit 7\n", Map.of());
         assertThatThrownBy(() -> f.build()).isInstanceOfSatisfying(StrataException.class, e -> {
             assertThat(e.exitCode()).isEqualTo(ExitCode.STEP_FAILED);
-            assertThat(e.getMessage()).contains("Dockerfile:3").contains("exit 7").contains("code 7");
+            assertThat(e.getMessage()).contains("Dockerfile:3").contains("exit 7").contains("code 7")
+                    .doesNotContain("\n");
         });
+        // the command's stdout and stderr reached the listener
+        assertThat(f.events).anyMatch(e -> e.matches("log [0-9]+ hi")).anyMatch(e -> e.matches("log [0-9]+ oops"));
     }
 
     @Test

@@ -39,7 +39,7 @@ class InterruptTest {
         } finally {
             p.destroyForcibly();
         }
-        assertThat(Steps.leaks(work)).isEmpty();
+        assertThat(Leaks.of(work)).isEmpty();
         assertThat(sleepers()).as("no sleep 60 left running").isEmpty();
     }
 

@@ -37,7 +37,7 @@ class RunMountTest {
 
     @AfterEach
     void nothingLeaks() throws IOException {
-        assertThat(Steps.leaks(work)).isEmpty();
+        assertThat(Leaks.of(work)).isEmpty();
     }
 
     private RunRequest.Builder sh(String script) {
