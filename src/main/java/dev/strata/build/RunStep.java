@@ -154,13 +154,15 @@ final class RunStep {
         BuildSession s = ctx.session();
         switch (mt.type()) {
             case CACHE -> {
-                if (mt.from().isPresent()) {
-                    throw StrataException.input(where + ",from=...: cache mounts seeded from a stage are not supported yet");
-                }
                 String target = mt.target().orElseThrow();
+                String id = mt.id().orElse(target);
+                Optional<Path> seeded = Optional.empty();
+                if (mt.from().isPresent()) {
+                    seeded = Optional.of(seededCache(s, id, mt, source(ctx, mt, views, where), where));
+                }
                 RunMount.Sharing sharing = RunMount.Sharing.valueOf(mt.sharing().toUpperCase(java.util.Locale.ROOT));
-                return Optional.of(new RunMount.Cache(target, mt.id().orElse(target), sharing, mt.uid(), mt.gid(),
-                        mt.mode(), mt.readOnly(), Optional.empty()));
+                return Optional.of(new RunMount.Cache(target, id, sharing, mt.uid(), mt.gid(), mt.mode(),
+                        mt.readOnly(), seeded));
             }
             case SECRET -> {
                 if (mt.env().isPresent() && mt.target().isEmpty()) {
@@ -180,27 +182,73 @@ final class RunStep {
                         mt.size().map(java.util.OptionalLong::of).orElse(java.util.OptionalLong.empty())));
             }
             case BIND -> {
-                Path root = s.context.root();
-                String in = "the context";
-                if (mt.from().isPresent()) {
-                    // a stage's or image's filesystem, merged read-only for the length of the step
-                    CopyStep.FromSource from = CopyStep.resolveFrom(ctx, mt.from().get());
-                    MergedRootfs view = s.merged(from.layers());
-                    views.add(view);
-                    in = mt.from().get();
-                    root = view.root().orElseThrow(() -> StrataException.input(where + ",from=" + mt.from().get()
-                            + ": that stage is empty"));
-                }
-                Path src = root.resolve(ConfigSteps.clean("/" + mt.source().orElse("/")).substring(1)).normalize();
-                if (!src.startsWith(root) || !Files.exists(src)) {
-                    throw StrataException.input(where + ": source " + mt.source().orElse("") + " is not in " + in);
-                }
-                return Optional.of(new RunMount.Bind(mt.target().orElseThrow(), src, !mt.readOnly()));
+                return Optional.of(new RunMount.Bind(mt.target().orElseThrow(), source(ctx, mt, views, where),
+                        !mt.readOnly()));
             }
             default -> {
                 return Optional.of(new RunMount.Ssh(mt.target().orElse("/run/buildkit/ssh_agent.0"),
                         mt.id().orElse("default")));
             }
+        }
+    }
+
+    /** A bind's or a seeded cache's {@code source}: in the context, or in the {@code from} stage or image. */
+    private static Path source(StepContext ctx, Mount mt, List<MergedRootfs> views, String where) {
+        Path root = ctx.session().context.root();
+        String in = "the context";
+        if (mt.from().isPresent()) {
+            // a stage's or image's filesystem, merged read-only for the length of the step
+            CopyStep.FromSource from = CopyStep.resolveFrom(ctx, mt.from().get());
+            MergedRootfs view = ctx.session().merged(from.layers());
+            views.add(view);
+            in = mt.from().get();
+            root = view.root().orElseThrow(() -> StrataException.input(where + ",from=" + mt.from().get()
+                    + ": that stage is empty"));
+        }
+        Path src = root.resolve(ConfigSteps.clean("/" + mt.source().orElse("/")).substring(1)).normalize();
+        if (!src.startsWith(root) || !Files.exists(src)) {
+            throw StrataException.input(where + ": source " + mt.source().orElse("/") + " is not in " + in);
+        }
+        return src;
+    }
+
+    /**
+     * {@code type=cache,from=STAGE}: the cache starts as a copy of the stage's {@code source} dir the
+     * first time its id is used with that source, then persists like any cache mount.
+     */
+    private static Path seededCache(BuildSession s, String id, Mount mt, Path src, String where) {
+        if (!Files.isDirectory(src)) {
+            throw StrataException.input(where + ": source " + mt.source().orElse("/") + " in " + mt.from().get()
+                    + " is not a directory");
+        }
+        Path root = cacheRoot(s);
+        Path dir = root.resolve("seeded-" + StageRunner.hashed(id + "\0" + mt.from().get() + "\0"
+                + mt.source().orElse("/")).substring(7, 39));
+        if (Files.isDirectory(dir)) {
+            return dir;
+        }
+        try {
+            Files.createDirectories(root);
+            Path tmp = Files.createTempDirectory(root, ".seeding-");
+            Process p = new ProcessBuilder("cp", "-a", "--", src + "/.", tmp.toString()).redirectErrorStream(true)
+                    .start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            if (p.waitFor() != 0) {
+                BuildSession.deleteTree(tmp);
+                throw StrataException.environment(where + ": cannot seed the cache from " + src + ": " + out);
+            }
+            try {
+                // renamed into place so a concurrent step never sees it half-copied
+                Files.move(tmp, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException raced) {
+                BuildSession.deleteTree(tmp);
+            }
+            return dir;
+        } catch (IOException e) {
+            throw StrataException.environment(where + ": cannot seed the cache under " + root + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw StrataException.stepFailed(where + ": interrupted while seeding the cache");
         }
     }
 

@@ -342,4 +342,59 @@ class RunBuildTest {
         assertThat(BuildFixture.read(root.resolve("one")).strip()).isEqualTo("1");
         assertThat(BuildFixture.read(root.resolve("two")).strip()).isEqualTo("1");
     }
+
+    @Test
+    void cacheMountsOwnerModeAndSeedFromAStage() throws Exception {
+        String df = """
+                FROM test/busybox:latest AS seed
+                RUN mkdir -p /deps && echo seeded > /deps/s
+                FROM test/busybox:latest
+                RUN --mount=type=cache,target=/c,id=own,uid=1000,gid=50,mode=0700 stat -c '%u:%g:%a' /c > /owner
+                RUN --mount=type=cache,target=/d,from=seed,source=/deps cat /d/s > /seen && echo more > /d/more
+                RUN --mount=type=cache,target=/d,from=seed,source=/deps,sharing=locked ls /d > /listing
+                """;
+        BuildFixture f = new BuildFixture(dir).withBusybox().files(df, Map.of());
+        Path root = f.unpack(f.build().image(), "cache");
+        assertThat(BuildFixture.read(root.resolve("owner"))).isEqualTo("1000:50:700\n");
+        assertThat(BuildFixture.read(root.resolve("seen"))).isEqualTo("seeded\n");
+        // the seeded cache persists like any other: the second step sees the first one's file
+        assertThat(BuildFixture.read(root.resolve("listing"))).isEqualTo("more\ns\n");
+        assertThat(root.resolve("d")).satisfiesAnyOf(p -> assertThat(p).doesNotExist(), p -> assertThat(p).isEmptyDirectory());
+    }
+
+    @Test
+    void chrootIsolationRunsHeredocsAndMountsUnderDev() throws Exception {
+        String df = """
+                FROM test/busybox:latest
+                RUN <<EOF
+                echo from-heredoc > /h
+                EOF
+                RUN --mount=type=tmpfs,target=/dev/scratch,size=1m echo t > /dev/scratch/t && cat /dev/scratch/t > /t
+                RUN --mount=type=bind,source=conf,target=/conf,rw echo changed > /conf/c.txt && cat /conf/c.txt > /w
+                """;
+        BuildFixture f = new BuildFixture(dir).withBusybox().files(df, Map.of("conf/c.txt", "C\n"));
+        BuildResult r = f.build(BuildRequest.of(f.context).withIsolation(java.util.Optional.of("chroot")));
+        Path root = f.unpack(r.image(), "chroot-mounts");
+        assertThat(BuildFixture.read(root.resolve("h"))).isEqualTo("from-heredoc\n");
+        assertThat(BuildFixture.read(root.resolve("t"))).isEqualTo("t\n");
+        assertThat(BuildFixture.read(root.resolve("w"))).isEqualTo("changed\n");
+        // a read-write bind's writes are thrown away: the context is unchanged
+        assertThat(BuildFixture.read(f.context.resolve("conf/c.txt"))).isEqualTo("C\n");
+        assertThat(root.resolve("dev")).satisfiesAnyOf(p -> assertThat(p).doesNotExist(), p -> assertThat(p).isEmptyDirectory());
+    }
+
+    @Test
+    void sshMountsAndMissingSecretsAreInputErrorsWithTheLine() throws Exception {
+        BuildFixture f = new BuildFixture(dir).withBusybox()
+                .files("FROM test/busybox:latest\nRUN --mount=type=ssh true\n", Map.of());
+        assertThatThrownBy(() -> f.build()).isInstanceOfSatisfying(StrataException.class, e -> {
+            assertThat(e.exitCode()).isEqualTo(ExitCode.INPUT);
+            assertThat(e.getMessage()).contains("Dockerfile:2").contains("ssh").contains("not supported yet");
+        });
+        f.files("FROM test/busybox:latest\nRUN --mount=type=secret,id=k,required true\n", Map.of());
+        assertThatThrownBy(() -> f.build()).isInstanceOfSatisfying(StrataException.class, e -> {
+            assertThat(e.exitCode()).isEqualTo(ExitCode.INPUT);
+            assertThat(e.getMessage()).contains("Dockerfile:2").contains("--secret id=k");
+        });
+    }
 }
