@@ -155,4 +155,10 @@ final class BuildFixture {
     static String read(Path p) throws IOException {
         return Files.readString(p, StandardCharsets.UTF_8);
     }
+
+    /** Fails when a build under {@code dir} left a mount, runtime state, cgroup or scratch dir behind. */
+    static void assertNothingLeft(Path dir, Path storeTmp) throws IOException {
+        org.assertj.core.api.Assertions.assertThat(Files.readString(Path.of("/proc/mounts"))).doesNotContain(dir.toString());
+        org.assertj.core.api.Assertions.assertThat(dev.strata.exec.Leaks.of(storeTmp)).isEmpty();
+    }
 }

@@ -2,6 +2,7 @@ package dev.strata.build;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.strata.error.ExitCode;
 import dev.strata.error.StrataException;
@@ -22,9 +23,7 @@ class RunBuildTest {
 
     @AfterEach
     void nothingStaysMounted() throws Exception {
-        assertThat(Files.readString(Path.of("/proc/mounts"))).doesNotContain(dir.toString());
-        // no runtime state, cgroups or scratch dirs either
-        assertThat(dev.strata.exec.Leaks.of(dir.resolve("store/tmp"))).isEmpty();
+        BuildFixture.assertNothingLeft(dir, dir.resolve("store/tmp"));
     }
 
     @Test
@@ -58,11 +57,8 @@ class RunBuildTest {
     void aFailingRunIsExitOneWithTheLineAndTheCode() throws Exception {
         BuildFixture f = new BuildFixture(dir).withBusybox()
                 .files("FROM test/busybox:latest\nRUN echo hi\nRUN echo oops >&2; exit 7\n", Map.of());
-        assertThatThrownBy(() -> f.build()).isInstanceOfSatisfying(StrataException.class, e -> {
-            assertThat(e.exitCode()).isEqualTo(ExitCode.STEP_FAILED);
-            assertThat(e.getMessage()).contains("Dockerfile:3").contains("exit 7").contains("code 7")
-                    .doesNotContain("\n");
-        });
+        assertThat(failure(f, ExitCode.STEP_FAILED)).contains("Dockerfile:3").contains("exit 7").contains("code 7")
+                .doesNotContain("\n");
         // the command's stdout and stderr reached the listener
         assertThat(f.events).anyMatch(e -> e.matches("log [0-9]+ hi")).anyMatch(e -> e.matches("log [0-9]+ oops"));
     }
@@ -387,14 +383,16 @@ class RunBuildTest {
     void sshMountsAndMissingSecretsAreInputErrorsWithTheLine() throws Exception {
         BuildFixture f = new BuildFixture(dir).withBusybox()
                 .files("FROM test/busybox:latest\nRUN --mount=type=ssh true\n", Map.of());
-        assertThatThrownBy(() -> f.build()).isInstanceOfSatisfying(StrataException.class, e -> {
-            assertThat(e.exitCode()).isEqualTo(ExitCode.INPUT);
-            assertThat(e.getMessage()).contains("Dockerfile:2").contains("ssh").contains("not supported yet");
-        });
+        assertThat(failure(f, ExitCode.INPUT)).contains("Dockerfile:2").contains("ssh").contains("not supported yet");
         f.files("FROM test/busybox:latest\nRUN --mount=type=secret,id=k,required true\n", Map.of());
-        assertThatThrownBy(() -> f.build()).isInstanceOfSatisfying(StrataException.class, e -> {
-            assertThat(e.exitCode()).isEqualTo(ExitCode.INPUT);
-            assertThat(e.getMessage()).contains("Dockerfile:2").contains("--secret id=k");
-        });
+        assertThat(failure(f, ExitCode.INPUT)).contains("Dockerfile:2").contains("--secret id=k");
+    }
+
+    /** The message of the build's failure, which must have {@code code}. */
+    private static String failure(BuildFixture f, ExitCode code) {
+        StrataException e = catchThrowableOfType(f::build, StrataException.class);
+        assertThat(e).as("the build fails").isNotNull();
+        assertThat(e.exitCode()).as(e.getMessage()).isEqualTo(code);
+        return e.getMessage();
     }
 }

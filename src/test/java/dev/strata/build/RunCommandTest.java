@@ -28,8 +28,7 @@ class RunCommandTest {
 
     @AfterEach
     void nothingLeft() throws Exception {
-        assertThat(Files.readString(Path.of("/proc/mounts"))).doesNotContain(dir.toString());
-        assertThat(dev.strata.exec.Leaks.of(dir.resolve("home/tmp"))).isEmpty();
+        BuildFixture.assertNothingLeft(dir, dir.resolve("home/tmp"));
     }
 
     private BuildFixture fixture(String dockerfile) throws Exception {
