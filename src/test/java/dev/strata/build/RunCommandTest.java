@@ -109,7 +109,9 @@ class RunCommandTest {
 
     @Test
     void ctrlCDuringARunLeavesNothingBehind() throws Exception {
-        BuildFixture f = fixture("FROM test/busybox:latest\nRUN --mount=type=cache,target=/c echo begun; exec sleep 61\n");
+        // a duration no other test run on this machine uses, to find this step's process
+        String sleep = "sleep " + (100000 + new java.security.SecureRandom().nextInt(900000));
+        BuildFixture f = fixture("FROM test/busybox:latest\nRUN --mount=type=cache,target=/c echo begun; exec " + sleep + "\n");
         Process p = strata("build", "--progress=plain", f.context.toString()).start();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
@@ -122,8 +124,7 @@ class RunCommandTest {
         } finally {
             p.destroyForcibly();
         }
-        assertThat(ProcessHandle.allProcesses().filter(h -> h.info().commandLine().orElse("").contains("sleep 61")))
-                .as("the step's process is gone").isEmpty();
+        assertThat(dev.strata.exec.Leaks.processes(sleep)).as("the step's process is gone").isEmpty();
     }
 
     /** Files under {@code root} whose bytes (gunzipped when gzip) contain the secret. */

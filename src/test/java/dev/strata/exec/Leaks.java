@@ -34,6 +34,12 @@ public final class Leaks {
         return again;
     }
 
+    /** Processes whose command line contains {@code command}. */
+    public static List<ProcessHandle> processes(String command) {
+        return ProcessHandle.allProcesses().filter(h -> h.info().commandLine().orElse("").contains(command))
+                .toList();
+    }
+
     private static List<String> scan(Path workRoot) throws IOException {
         List<String> out = new ArrayList<>();
         for (String line : Files.readAllLines(Path.of("/proc/mounts"))) {
