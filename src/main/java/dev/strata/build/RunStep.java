@@ -95,8 +95,10 @@ final class RunStep {
                 .network(network(ctx))
                 .cacheRoot(cacheRoot(s))
                 .output(line -> s.events().log(ctx.id(), line));
+        Optional<Path> pipes = Optional.empty();
         if (r.heredocIsScript()) {
             Path dir = s.tempDir("pipes-");
+            pipes = Optional.of(dir);
             Heredoc h = r.heredocs().get(0);
             try {
                 Path f = dir.resolve(h.name());
@@ -115,6 +117,7 @@ final class RunStep {
             return runWith(ctx, executor, req.build());
         } finally {
             views.forEach(MergedRootfs::close);
+            pipes.ifPresent(BuildSession::deleteTree);
         }
     }
 

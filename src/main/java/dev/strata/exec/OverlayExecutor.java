@@ -18,7 +18,8 @@ import java.util.List;
 /**
  * Runs a step on overlayfs inside a private mount namespace ({@code unshare -m}), in crun, runc or
  * a chroot. Scratch layout under the request's work root: {@code strata-run-XXX/} with upper, work,
- * init (stubs), merged, l/N (links to the lower dirs), secrets, bundle (config.json, script, etc
+ * init (stubs), merged, l/N (links to the lower dirs), secrets (a tmpfs in the step's namespace:
+ * secret files and the runtime's config.json, which holds the environment), bundle (script, etc
  * files). Everything but upper is removed when the step ends; {@link RunResult#close()} removes
  * the rest.
  */
@@ -126,6 +127,12 @@ final class OverlayExecutor implements RunExecutor {
         try {
             init.finish();
             List<String> env = environment(request, user);
+            if (isolation != Isolation.CHROOT) {
+                // the spec holds the environment, where secrets may be (RUN --mount=type=secret,env=):
+                // it goes to the step's tmpfs through stdin like the secret files, never to a disk
+                plan.secrets.add(new MountPlan.SecretFile("config.json", OciSpec.json(request, env, cwd, user,
+                        step.resolve("merged"), running.id, etc, plan.mounts), 0, 0, 0600));
+            }
             SetupScript script = new SetupScript(request.lowerDirs().size(), plan.secrets);
             String command;
             List<String> launcher = new ArrayList<>(List.of(unshare.toString(), "-m", "--propagation", "private"));
@@ -146,12 +153,11 @@ final class OverlayExecutor implements RunExecutor {
                 cmd.addAll(request.argv());
                 command = Shell.quoteAll(cmd);
             } else {
-                Files.write(bundle.resolve("config.json"), OciSpec.json(request, env, cwd, user,
-                        step.resolve("merged"), running.id, etc, plan.mounts));
                 if (maskUnified) {
                     script.add("mount -t tmpfs none /sys/fs/cgroup/unified");
                 }
-                command = Shell.quoteAll(List.of(runtime.toString(), "run", "--bundle", bundle.toString(), running.id));
+                command = Shell.quoteAll(List.of(runtime.toString(), "run", "--bundle",
+                        step.resolve("secrets").toString(), running.id));
             }
             Files.writeString(bundle.resolve("run.sh"), script.finish(command));
             launcher.addAll(List.of("/bin/sh", "bundle/run.sh"));

@@ -89,6 +89,31 @@ class RunMountTest {
         assertThat(ran.result().toString()).doesNotContain("s3cret");
     }
 
+    @ParameterizedTest
+    @EnumSource(value = Isolation.class, names = {"CRUN", "RUNC"})
+    void whileAStepRunsNoFileOnDiskHoldsItsEnvironmentOrSecrets(Isolation isolation) {
+        String value = "env-Sekret-" + System.nanoTime();
+        List<String> onDisk = new java.util.ArrayList<>();
+        RunRequest.Builder b = sh("echo running; sleep 1").env(List.of("TOKEN=" + value))
+                .mount(RunMount.Secret.of("f", ("file-" + value).getBytes(StandardCharsets.UTF_8)));
+        RunExecutor ex = RunExecutors.probe(Optional.of(isolation));
+        RunResult r = ex.run(b.output(line -> {
+            // the step is running now: its spec (the environment) and secrets exist only on its tmpfs
+            try (var files = Files.walk(work)) {
+                for (Path f : files.filter(Files::isRegularFile).toList()) {
+                    if (Files.readString(f, StandardCharsets.ISO_8859_1).contains(value)) {
+                        onDisk.add(f.toString());
+                    }
+                }
+            } catch (IOException e) {
+                onDisk.add("unreadable: " + e);
+            }
+        }).build());
+        r.close();
+        assertThat(r.exitCode()).isZero();
+        assertThat(onDisk).isEmpty();
+    }
+
     @Test
     void aMissingRequiredSecretIsAnInputError() {
         RunMount.Secret secret = new RunMount.Secret("/run/secrets/npm", "npm", Optional.empty(), true, 0400, 0, 0);
