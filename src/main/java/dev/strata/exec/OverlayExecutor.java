@@ -19,8 +19,8 @@ import java.util.List;
  * Runs a step on overlayfs inside a private mount namespace ({@code unshare -m}), in crun, runc or
  * a chroot. Scratch layout under the request's work root: {@code strata-run-XXX/} with upper, work,
  * init (stubs), merged, l/N (links to the lower dirs), secrets (a tmpfs in the step's namespace:
- * secret files and the runtime's config.json, which holds the environment), bundle (script, etc
- * files). Everything but upper is removed when the step ends; {@link RunResult#close()} removes
+ * secret files and the runtime's config.json or chroot's env line, which hold the environment),
+ * bundle (script, etc files). Everything but upper is removed when the step ends; {@link RunResult#close()} removes
  * the rest.
  */
 final class OverlayExecutor implements RunExecutor {
@@ -127,12 +127,14 @@ final class OverlayExecutor implements RunExecutor {
         try {
             init.finish();
             List<String> env = environment(request, user);
-            if (isolation != Isolation.CHROOT) {
-                // the spec holds the environment, where secrets may be (RUN --mount=type=secret,env=):
-                // it goes to the step's tmpfs through stdin like the secret files, never to a disk
-                plan.secrets.add(new MountPlan.SecretFile("config.json", OciSpec.json(request, env, cwd, user,
-                        step.resolve("merged"), running.id, etc, plan.mounts), 0, 0, 0600));
-            }
+            // the environment may hold secrets (RUN --mount=type=secret,env=): the runtime's spec, or for
+            // chroot a sh line setting the arguments of env -i, goes through stdin to the step's tmpfs
+            // like the secret files, never to a disk
+            plan.secrets.add(isolation == Isolation.CHROOT
+                    ? new MountPlan.SecretFile("env", ("set -- " + Shell.quoteAll(env) + "\n")
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8), 0, 0, 0600)
+                    : new MountPlan.SecretFile("config.json", OciSpec.json(request, env, cwd, user,
+                            step.resolve("merged"), running.id, etc, plan.mounts), 0, 0, 0600));
             SetupScript script = new SetupScript(request.lowerDirs().size(), plan.secrets);
             String command;
             List<String> launcher = new ArrayList<>(List.of(unshare.toString(), "-m", "--propagation", "private"));
@@ -143,15 +145,14 @@ final class OverlayExecutor implements RunExecutor {
                 }
                 SetupScript.chrootMounts(etc, plan.mounts, request.network() == NetworkMode.NONE, request.hostname())
                         .forEach(script::add);
-                List<String> cmd = new ArrayList<>(List.of("/usr/bin/env", "-i"));
-                cmd.addAll(env);
-                cmd.addAll(List.of(unshare.toString(), "-R", "merged", "-w", cwd));
+                script.add(". secrets/env");
+                List<String> cmd = new ArrayList<>(List.of(unshare.toString(), "-R", "merged", "-w", cwd));
                 if (user.uid() != 0 || user.gid() != 0) {
                     cmd.addAll(List.of("-S", Integer.toString(user.uid()), "-G", Integer.toString(user.gid())));
                 }
                 cmd.add("--");
                 cmd.addAll(request.argv());
-                command = Shell.quoteAll(cmd);
+                command = "/usr/bin/env -i \"$@\" " + Shell.quoteAll(cmd);
             } else {
                 if (maskUnified) {
                     script.add("mount -t tmpfs none /sys/fs/cgroup/unified");
