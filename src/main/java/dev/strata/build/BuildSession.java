@@ -1,9 +1,13 @@
 package dev.strata.build;
 
+import dev.strata.cache.CacheSink;
+import dev.strata.cache.CacheSource;
+import dev.strata.cache.LocalCache;
 import dev.strata.context.BuildContext;
 import dev.strata.context.ContentHasher;
 import dev.strata.error.StrataException;
 import dev.strata.oci.Layer;
+import dev.strata.progress.ProgressListener;
 import dev.strata.store.Store;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,14 +31,15 @@ final class BuildSession implements AutoCloseable {
     final BuildRequest request;
     private final dev.strata.dockerfile.BuildPlan plan;
     final Store store;
-    final StepCache cache;
+    /** Where step results are looked up, in order, and where every step's record is written. */
+    final List<CacheSource> cacheSources;
+    final List<CacheSink> cacheSinks;
     final SnapshotDirs snapshots;
     final ContentHasher hasher = new ContentHasher();
     final BuildContext context;
     final BaseImages baseImages;
     final Path scratch;
-    private final BuildListener listener;
-    private final BuildListener synchronizedListener;
+    private final StepEvents events;
     private final AtomicInteger ids = new AtomicInteger();
     private final List<StepReport> reports = new ArrayList<>();
     private dev.strata.exec.RunExecutor executor;
@@ -42,13 +47,14 @@ final class BuildSession implements AutoCloseable {
     final java.util.Set<Path> mounts = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Thread onInterrupt = new Thread(this::cleanUp, "strata-build-cleanup");
 
-    BuildSession(BuildRequest request, dev.strata.dockerfile.BuildPlan plan, Store store, BuildListener listener) {
+    BuildSession(BuildRequest request, dev.strata.dockerfile.BuildPlan plan, Store store, ProgressListener listener) {
         this.request = request;
         this.plan = plan;
         this.store = store;
-        this.listener = listener;
-        this.synchronizedListener = Listeners.synchronizedOn(listener);
-        this.cache = new StepCache(store);
+        this.events = new StepEvents(listener);
+        LocalCache local = new LocalCache(store);
+        this.cacheSources = List.of(local);
+        this.cacheSinks = List.of(local);
         this.snapshots = new SnapshotDirs(store);
         this.context = BuildContext.open(request.context(), Optional.of(request.dockerfile()));
         this.baseImages = new BaseImages(store);
@@ -85,9 +91,9 @@ final class BuildSession implements AutoCloseable {
         return ids.incrementAndGet();
     }
 
-    /** The listener, called by one thread at a time (stages run in parallel). */
-    BuildListener events() {
-        return synchronizedListener;
+    /** The progress events, delivered to the listener one at a time (stages run in parallel). */
+    StepEvents events() {
+        return events;
     }
 
     synchronized void report(StepReport r) {

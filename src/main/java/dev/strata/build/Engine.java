@@ -1,9 +1,13 @@
 package dev.strata.build;
 
+import dev.strata.cache.CacheReport;
+import dev.strata.cache.CacheSink;
 import dev.strata.dockerfile.BuildPlan;
 import dev.strata.dockerfile.Dockerfile;
 import dev.strata.error.StrataException;
+import dev.strata.oci.Digest;
 import dev.strata.oci.Image;
+import dev.strata.progress.ProgressListener;
 import dev.strata.store.Store;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,7 +25,7 @@ public final class Engine {
     }
 
     /** Builds {@code request} into {@code store}, reporting progress to {@code listener}. */
-    public static BuildResult build(BuildRequest request, Store store, BuildListener listener) {
+    public static BuildResult build(BuildRequest request, Store store, ProgressListener listener) {
         Instant start = Instant.now();
         BuildPlan plan = Dockerfile.read(request.dockerfile()).resolve(request.options());
         StepGraph graph = Planner.plan(plan);
@@ -34,12 +38,26 @@ public final class Engine {
             result = Solver.solve(graph, s);
             Image image = Exporter.store(s, result);
             Exporter.outputs(s, image);
+            // sinks may batch (a registry cache is pushed once): every step's record goes out now
+            s.cacheSinks.forEach(CacheSink::flush);
             Duration elapsed = Duration.between(start, Instant.now());
             BuildResult r = new BuildResult(image, image.manifest().descriptor(), image.manifest().config().digest(),
                     s.reports(), elapsed);
+            s.events().summary(cacheReport(r));
             s.events().finished(elapsed, Optional.of(r.manifest().digest().toString()));
             return r;
         }
+    }
+
+    /** What the build took from cache and why the rest missed, one entry per filesystem step. */
+    public static CacheReport cacheReport(BuildResult r) {
+        return new CacheReport(r.steps().stream().map(s -> new CacheReport.Entry(s.id(), s.instruction(), s.cached(),
+                s.source(), s.missReason(), s.layerDigest().map(Digest::parse))).toList());
+    }
+
+    /** Writes {@code --cache-report}: {@link #cacheReport} as JSON. */
+    public static void writeCacheReport(BuildResult r, Path file) {
+        write(file, cacheReport(r).toJson().getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /** Writes {@code --iidfile} (the image ID: the config digest, as docker prints it). */

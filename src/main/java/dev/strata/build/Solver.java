@@ -4,6 +4,7 @@ import dev.strata.error.StrataException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,13 +28,20 @@ final class Solver {
             return t;
         });
         Map<Integer, CompletableFuture<StageResult>> futures = new ConcurrentHashMap<>();
+        // a stage built FROM another continues its chain: a miss there explains misses here
+        Map<Integer, Optional<Integer>> lastMisses = new ConcurrentHashMap<>();
         List<CompletableFuture<StageResult>> all = new ArrayList<>();
         try {
             for (StageNode n : graph.stages()) {
                 CompletableFuture<?>[] deps = n.dependencies().stream().map(futures::get)
                         .filter(java.util.Objects::nonNull).toArray(CompletableFuture[]::new);
-                CompletableFuture<StageResult> f = CompletableFuture.allOf(deps).thenApplyAsync(
-                        v -> new StageRunner(session, n, i -> stage(futures, i, n)).run(), pool);
+                CompletableFuture<StageResult> f = CompletableFuture.allOf(deps).thenApplyAsync(v -> {
+                    StageRunner runner = new StageRunner(session, n, i -> stage(futures, i, n),
+                            i -> lastMisses.getOrDefault(i, Optional.empty()));
+                    StageResult result = runner.run();
+                    lastMisses.put(n.index(), runner.lastMiss());
+                    return result;
+                }, pool);
                 futures.put(n.index(), f);
                 all.add(f);
             }

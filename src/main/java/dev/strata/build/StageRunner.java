@@ -1,5 +1,13 @@
 package dev.strata.build;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.strata.cache.CacheKey;
+import dev.strata.cache.CacheRecord;
+import dev.strata.cache.CacheSource;
+import dev.strata.cache.MissExplanation;
+import dev.strata.cache.ParentState;
+import dev.strata.cache.StepInputs;
 import dev.strata.dockerfile.BaseImage;
 import dev.strata.dockerfile.BaseStage;
 import dev.strata.dockerfile.Dockerfile;
@@ -9,11 +17,13 @@ import dev.strata.dockerfile.InstructionText;
 import dev.strata.dockerfile.ResolvedStage;
 import dev.strata.dockerfile.StageScope;
 import dev.strata.error.StrataException;
+import dev.strata.oci.ContainerConfig;
 import dev.strata.oci.Digest;
 import dev.strata.oci.History;
 import dev.strata.oci.Image;
 import dev.strata.oci.ImageConfig;
 import dev.strata.oci.Layer;
+import dev.strata.oci.OciJson;
 import dev.strata.oci.Platform;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -35,11 +45,23 @@ final class StageRunner {
     private final BuildSession session;
     private final StageNode node;
     private final IntFunction<StageResult> stages;
+    /** The id of the latest step of this stage that ran instead of hitting, if the chain is broken. */
+    private Optional<Integer> lastMiss = Optional.empty();
 
-    StageRunner(BuildSession session, StageNode node, IntFunction<StageResult> stages) {
+    private final IntFunction<Optional<Integer>> baseMisses;
+
+    /** baseMisses: the {@link #lastMiss()} of an already built stage, by index. */
+    StageRunner(BuildSession session, StageNode node, IntFunction<StageResult> stages,
+            IntFunction<Optional<Integer>> baseMisses) {
         this.session = session;
         this.node = node;
         this.stages = stages;
+        this.baseMisses = baseMisses;
+    }
+
+    /** After {@link #run()}: the id of the step whose re-run the stage's result depends on, if any. */
+    Optional<Integer> lastMiss() {
+        return lastMiss;
     }
 
     StageResult run() {
@@ -51,6 +73,7 @@ final class StageRunner {
         int total = 1 + (int) node.steps().stream().filter(PlannedStep::filesystem).count();
         if (rs.base() instanceof BaseStage bs) {
             StageResult parent = stages.apply(bs.index());
+            lastMiss = baseMisses.apply(bs.index());
             config = parent.config();
             layers.addAll(parent.layers());
             baseEnv = parent.env();
@@ -125,31 +148,30 @@ final class StageRunner {
         StepContext ctx = new StepContext(session, step, config, List.copyOf(layers), scope, stages, id);
         try {
             SortedInputs inputs = StepExecutors.inputs(planned.kind(), ctx);
-            String parentState = parentState(config, layers);
-            StepCache.Inputs key = new StepCache.Inputs(parentState, text, inputs.map());
-            Digest ck = key.key();
+            StepInputs key = new StepInputs(parentState(config, layers), text, inputs.map());
             ImageConfig after = StepExecutors.configAfter(planned.kind(), ctx);
-            if (!session.request.noCache()) {
-                Optional<StepCache.Record> hit = session.cache.lookup(ck)
-                        .filter(r -> r.layer().map(d -> session.store.hasBlob(d.digest())).orElse(true));
-                if (hit.isPresent()) {
-                    StepCache.Record r = hit.get();
-                    Optional<Layer> layer = r.layer().map(d -> session.store.blobSource().layer(d, r.diffId().orElseThrow()));
-                    session.cache.add(new StepCache.Record(ck, key, r.layer(), r.diffId(), r.created()));
-                    session.events().cached(id, session.cache.name());
-                    session.report(new StepReport(id, node.displayName(), text, true, Duration.between(start, Instant.now()),
-                            Optional.empty(), r.layer().map(d -> d.digest().toString())));
-                    return new StepOutcome(after, layer, StepExecutors.createdBy(planned.kind(), ctx, layer.isPresent()));
-                }
+            Optional<Hit> hit = session.request.noCache() ? Optional.empty() : lookup(key.key());
+            if (hit.isPresent()) {
+                CacheRecord r = hit.get().record();
+                Optional<Layer> layer = r.layer().map(d -> session.store.blobSource().layer(d, r.diffId().orElseThrow()));
+                // every sink gets every step, hits included: an exported cache never forgets reused steps
+                record(new CacheRecord(key.key(), key, r.layer(), r.diffId(), r.created()));
+                session.events().cached(id, hit.get().source());
+                session.report(new StepReport(id, node.displayName(), text, true, Duration.between(start, Instant.now()),
+                        Optional.empty(), r.layer().map(d -> d.digest().toString()), Optional.of(hit.get().source())));
+                lastMiss = Optional.empty();
+                return new StepOutcome(after, layer, StepExecutors.createdBy(planned.kind(), ctx, layer.isPresent()));
             }
-            String reason = session.request.noCache() ? "--no-cache" : explain(key, planned.kind());
+            MissExplanation why = session.request.noCache() ? MissExplanation.notLookedUp(key, "--no-cache")
+                    : explain(key);
             Optional<Layer> layer = StepExecutors.execute(planned.kind(), ctx);
-            session.cache.add(new StepCache.Record(ck, key, layer.map(Layer::descriptor), layer.map(Layer::diffId),
+            record(new CacheRecord(key.key(), key, layer.map(Layer::descriptor), layer.map(Layer::diffId),
                     session.createdInstant()));
             Duration took = Duration.between(start, Instant.now());
-            session.events().done(id, took, Optional.of(reason));
-            session.report(new StepReport(id, node.displayName(), text, false, took, Optional.of(reason),
-                    layer.map(l -> l.descriptor().digest().toString())));
+            session.events().done(id, took, Optional.of(why.reason()));
+            session.report(new StepReport(id, node.displayName(), text, false, took, Optional.of(why.reason()),
+                    layer.map(l -> l.descriptor().digest().toString()), Optional.empty()));
+            lastMiss = Optional.of(id);
             return new StepOutcome(after, layer, StepExecutors.createdBy(planned.kind(), ctx, layer.isPresent()));
         } catch (StrataException e) {
             session.events().failed(id, e.getMessage());
@@ -160,18 +182,55 @@ final class StageRunner {
         }
     }
 
-    private String explain(StepCache.Inputs key, PlannedStep.Kind kind) {
-        return session.cache.explain(key, kind.name());
+    /** A record found for a key, and the name of the source it came from. */
+    private record Hit(CacheRecord record, String source) {}
+
+    /** The first source (in order: local, then the others) holding the key. */
+    private Optional<Hit> lookup(CacheKey key) {
+        for (CacheSource src : session.cacheSources) {
+            Optional<CacheRecord> r = src.lookup(key);
+            if (r.isPresent()) {
+                return Optional.of(new Hit(r.get(), src.name()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private void record(CacheRecord r) {
+        session.cacheSinks.forEach(s -> s.add(r));
     }
 
     /**
-     * Names the parent's result: its layers (diffIDs) and the config a step can observe (env, user,
-     * workdir, shell, ...), never timestamps or history.
+     * Why {@code key} missed: compared with the nearest record of the same parent state and kind; with
+     * none, an earlier miss in this stage explains it (its result is a new parent state).
+     */
+    private MissExplanation explain(StepInputs key) {
+        List<CacheRecord> candidates = new ArrayList<>();
+        for (CacheSource src : session.cacheSources) {
+            candidates.addAll(src.candidates(key.parentState(), key.kind()));
+        }
+        if (candidates.isEmpty() && lastMiss.isPresent()) {
+            return MissExplanation.parentMissed(key, lastMiss.get());
+        }
+        String names = String.join(", ", session.cacheSources.stream().map(CacheSource::name).toList());
+        return MissExplanation.explain(key, candidates, names);
+    }
+
+    /**
+     * Names the parent's result: its layers (diffIDs) and the config fields a step can observe (env,
+     * workdir, user, shell), never timestamps, history or fields only a container sees (labels, cmd),
+     * so a re-run yielding the same content lets later steps hit (early cutoff).
      */
     static String parentState(ImageConfig config, List<Layer> layers) {
-        ImageConfig observable = new ImageConfig(Optional.empty(), Optional.empty(), config.platform(), config.config(),
-                config.diffIds(), List.of());
-        return Digest.sha256(observable.toBytes()).toString();
+        ContainerConfig c = config.config();
+        ObjectNode o = OciJson.object();
+        ArrayNode env = o.putArray("Env");
+        c.env().forEach(env::add);
+        o.put("WorkingDir", c.workingDir());
+        o.put("User", c.user());
+        ArrayNode shell = o.putArray("Shell");
+        c.shell().forEach(shell::add);
+        return ParentState.of(layers.stream().map(Layer::diffId).toList(), OciJson.bytes(o));
     }
 
     /** The inputs of a step besides its parent, sorted by name. */

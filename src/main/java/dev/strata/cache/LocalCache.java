@@ -1,13 +1,9 @@
 package dev.strata.cache;
 
-import dev.strata.error.StrataException;
 import dev.strata.oci.Descriptor;
 import dev.strata.oci.Digest;
 import dev.strata.store.Store;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -32,25 +28,25 @@ public final class LocalCache implements CacheSource, CacheSink {
     @Override
     public Optional<CacheRecord> lookup(CacheKey key) {
         return store.ref("cache", key.digest().hex()).filter(d -> store.hasBlob(d.digest()))
-                .map(d -> CacheRecord.parse(store.readBlob(d.digest())))
+                .flatMap(d -> read(d.digest()))
+                .filter(r -> r.key().equals(key) && r.layer().isPresent() == r.diffId().isPresent())
                 .filter(r -> r.layer().map(l -> store.hasBlob(l.digest())).orElse(true));
+    }
+
+    /** A damaged record (corrupt blob, unreadable JSON) is a miss, never a failed build: the step re-runs. */
+    private Optional<CacheRecord> read(Digest blob) {
+        try {
+            return Optional.of(CacheRecord.parse(store.readBlob(blob)));
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     @Override
     public List<CacheRecord> candidates(String parentState, String instructionKind) {
         List<CacheRecord> out = new ArrayList<>();
-        // Store has no ref listing; the refs directory layout is read directly (documented in Store.setRef)
-        Path dir = store.root().resolve("refs").resolve(indexNamespace(parentState, instructionKind));
-        if (!Files.isDirectory(dir)) {
-            return out;
-        }
-        try (var s = Files.list(dir)) {
-            for (Path p : (Iterable<Path>) s.sorted()::iterator) {
-                lookup(new CacheKey(new Digest("sha256", p.getFileName().toString()))).ifPresent(out::add);
-            }
-        } catch (IOException e) {
-            throw StrataException.environment("cannot list cache index " + dir + ": " + e.getMessage()
-                    + "; check the store directory's permissions");
+        for (String hex : store.refNames(indexNamespace(parentState, instructionKind))) {
+            lookup(new CacheKey(new Digest("sha256", hex))).ifPresent(out::add);
         }
         return out;
     }

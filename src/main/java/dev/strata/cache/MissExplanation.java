@@ -6,10 +6,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
-/** Why a step missed: the inputs that differ from the nearest earlier record. */
-public record MissExplanation(String summary, List<String> changed) {
+/**
+ * Why a step missed: the inputs that differ from the nearest earlier record. {@code reason} is the
+ * user-facing part ("file /app/x changed"), {@code changed} the individual differences.
+ */
+public record MissExplanation(String instruction, String reason, List<String> changed) {
     public MissExplanation {
         changed = List.copyOf(changed);
+    }
+
+    /** The instruction (shortened) and the reason: "COPY x /app/: file /app/x changed". */
+    public String summary() {
+        return instruction + ": " + reason;
     }
 
     /** Candidates share the parent state (and usually the instruction kind) with {@code wanted}. */
@@ -23,8 +31,8 @@ public record MissExplanation(String summary, List<String> changed) {
                 .filter(c -> c.inputs().parentState().equals(wanted.parentState())).toList();
         if (same.isEmpty()) {
             List<String> ch = candidates.isEmpty() ? List.of() : List.of("parent layers changed");
-            String why = candidates.isEmpty() ? "no earlier build of this step in " + sources : "parent layers changed";
-            return new MissExplanation(head + ": " + why, ch);
+            String why = candidates.isEmpty() ? "no earlier build of this step on this parent in " + sources : "parent layers changed";
+            return new MissExplanation(head, why, ch);
         }
         List<String> best = null;
         for (CacheRecord c : same) {
@@ -36,13 +44,18 @@ public record MissExplanation(String summary, List<String> changed) {
         if (best.isEmpty()) {
             best = List.of("cached layer missing");
         }
-        return new MissExplanation(head + ": " + String.join(", ", best), best);
+        return new MissExplanation(head, String.join(", ", best), best);
     }
 
     /** A step below an earlier miss cannot hit by its own inputs: say which step broke the chain. */
     public static MissExplanation parentMissed(StepInputs wanted, int missedStepId) {
         String why = "parent layers changed (step " + missedStepId + " missed)";
-        return new MissExplanation(shorten(wanted.instruction()) + ": " + why, List.of(why));
+        return new MissExplanation(shorten(wanted.instruction()), why, List.of(why));
+    }
+
+    /** The step was not looked up at all (--no-cache): {@code why} says so. */
+    public static MissExplanation notLookedUp(StepInputs wanted, String why) {
+        return new MissExplanation(shorten(wanted.instruction()), why, List.of());
     }
 
     static List<String> diff(StepInputs want, StepInputs had) {
@@ -68,7 +81,8 @@ public record MissExplanation(String summary, List<String> changed) {
 
     /** "arg:X" -> "build arg X", "file:/p" -> "file /p", others verbatim. */
     static String describe(String input) {
-        Map<String, String> prefixes = Map.of("arg:", "build arg ", "file:", "file ", "mount:", "mount ", "env:", "env ");
+        Map<String, String> prefixes = Map.of("arg:", "build arg ", "file:", "file ", "mount:", "mount ", "env:", "env ",
+                "heredoc:", "heredoc ");
         return prefixes.entrySet().stream().sorted(Map.Entry.comparingByKey(Comparator.reverseOrder()))
                 .filter(e -> input.startsWith(e.getKey()))
                 .map(e -> e.getValue() + input.substring(e.getKey().length()))

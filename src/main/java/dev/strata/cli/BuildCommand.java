@@ -6,7 +6,7 @@ import dev.strata.build.Engine;
 import dev.strata.build.OutputSpec;
 import dev.strata.dockerfile.BuildOptions;
 import dev.strata.oci.Reference;
-import dev.strata.build.BuildListener;
+import dev.strata.progress.ProgressListener;
 import dev.strata.store.Store;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -80,6 +80,10 @@ public final class BuildCommand implements Callable<Integer> {
     @Option(names = "--metadata-file", paramLabel = "FILE", description = "write digests and per-step results as JSON to FILE")
     Path metadataFile;
 
+    @Option(names = "--cache-report", paramLabel = "FILE",
+            description = "write what was taken from cache and why each other step missed as JSON to FILE")
+    Path cacheReport;
+
     @Parameters(index = "0", arity = "0..1", paramLabel = "CONTEXT", description = "build context directory (default: .)")
     String context = ".";
 
@@ -139,7 +143,7 @@ public final class BuildCommand implements Callable<Integer> {
         }
         PrintWriter err = spec.commandLine().getErr();
         PrintStream stream = new PrintStream(new WriterStream(err), true, StandardCharsets.UTF_8);
-        BuildListener listener = BuildFlags.renderer(progress, stream, System.console() != null);
+        ProgressListener listener = BuildFlags.renderer(progress, stream, System.console() != null);
         Store store = Store.open(StoreHome.resolve());
         BuildResult result = Engine.build(request, store, listener);
         stream.flush();
@@ -148,6 +152,9 @@ public final class BuildCommand implements Callable<Integer> {
         }
         if (metadataFile != null) {
             Engine.writeMetadataFile(result, tags, metadataFile);
+        }
+        if (cacheReport != null) {
+            Engine.writeCacheReport(result, cacheReport);
         }
         if (!progress.equals("json")) {
             err.println("writing image " + result.configDigest() + " (manifest " + result.manifest().digest() + ")");

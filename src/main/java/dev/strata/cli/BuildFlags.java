@@ -1,7 +1,8 @@
 package dev.strata.cli;
 
 import dev.strata.error.StrataException;
-import dev.strata.build.BuildListener;
+import dev.strata.progress.ProgressListener;
+import dev.strata.progress.Renderers;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -75,14 +76,8 @@ final class BuildFlags {
         }
     }
 
-    /** The renderer for {@code --progress}: a live view for tty; auto is tty on a terminal, else plain. */
-    static BuildListener renderer(String progress, PrintStream out, boolean terminal) {
-        return switch (progress) {
-            case "plain" -> new PlainProgress(out, false);
-            case "tty" -> new TtyProgress(out);
-            case "auto" -> terminal ? new TtyProgress(out) : new PlainProgress(out, false);
-            case "json" -> new JsonProgress(out);
-            default -> throw StrataException.input("--progress=" + progress + " is not known: use auto, plain, tty or json");
-        };
+    /** The renderer for {@code --progress}: plain, tty (a live view), json; auto is tty on a terminal, else plain. */
+    static ProgressListener renderer(String progress, PrintStream out, boolean terminal) {
+        return Renderers.forMode(progress, out, terminal);
     }
 }

@@ -50,6 +50,8 @@ public final class JsonRenderer implements ProgressListener {
         } else if (event instanceof BuildDone b) {
             o.put("type", "build.done").put("elapsedMs", b.elapsed().toMillis());
             b.imageDigest().ifPresent(d -> o.put("image", d));
+        } else if (event instanceof CacheSummary c) {
+            o.put("type", "cache.summary").put("hits", c.hits()).put("total", c.total());
         } else if (event instanceof Notice n) {
             o.put("type", "notice").put("text", n.text());
         }

@@ -45,6 +45,8 @@ public final class PlainRenderer implements ProgressListener {
                     + "#" + d.id() + " DONE " + oneDecimal(d.elapsed());
         } else if (event instanceof StepFailed f) {
             return "#" + f.id() + " ERROR: " + f.error();
+        } else if (event instanceof CacheSummary c) {
+            return c.text().stripTrailing();
         } else if (event instanceof BuildDone b) {
             return "DONE " + oneDecimal(b.elapsed()) + b.imageDigest().map(d -> " " + d).orElse("");
         }

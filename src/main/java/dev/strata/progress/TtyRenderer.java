@@ -48,6 +48,8 @@ public final class TtyRenderer implements ProgressListener {
             out.println("DONE " + PlainRenderer.oneDecimal(b.elapsed()) + b.imageDigest().map(x -> " " + x).orElse(""));
         } else if (event instanceof Notice n) {
             out.println(n.text());
+        } else if (event instanceof CacheSummary c) {
+            out.println(c.text().stripTrailing());
         }
         draw();
         out.flush();

@@ -249,6 +249,24 @@ public final class Store {
         return withLock(false, () -> Files.exists(p) ? Optional.of(readRef(p)) : Optional.empty());
     }
 
+    /** The names under refs/NAMESPACE, sorted; empty when the namespace has none. */
+    public List<String> refNames(String namespace) {
+        checkRefPart(namespace);
+        Path dir = root.resolve("refs").resolve(namespace);
+        return withLock(false, () -> {
+            if (!Files.isDirectory(dir)) {
+                return List.of();
+            }
+            try (var s = Files.list(dir)) {
+                // only names setRef accepts: anything else in the directory was not written by the store
+                return s.map(p -> p.getFileName().toString()).filter(n -> n.matches("[A-Za-z0-9][A-Za-z0-9._-]*"))
+                        .sorted().toList();
+            } catch (IOException e) {
+                throw ioFailure("list refs/" + namespace, e);
+            }
+        });
+    }
+
     public void removeRef(String namespace, String name) {
         checkRefPart(namespace);
         checkRefPart(name);

@@ -41,13 +41,22 @@ class BuildCommandTest {
         Run first = strata("build", "--progress=plain", "-t", "cli/demo:1", "-t", "cli/demo:latest", "--iidfile",
                 iid.toString(), "--metadata-file", meta.toString(), "--output", "type=docker,dest=" + oci, ctx.toString());
         assertThat(first.code()).as(first.out()).isZero();
-        assertThat(first.out()).contains("COPY a.txt /a.txt").contains("DONE").contains("naming to docker.io/cli/demo:1");
+        assertThat(first.out()).contains("#1 [stage-0 2/2] COPY a.txt /a.txt")
+                .contains("#1 MISS: no earlier build of this step on this parent in local").contains("#1 DONE ")
+                .contains("0 of 1 steps cached").contains("naming to docker.io/cli/demo:1");
         assertThat(Files.readString(iid)).startsWith("sha256:");
         assertThat(Files.readString(meta)).contains("containerimage.digest");
         assertThat(Files.size(oci)).isPositive();
-        Run second = strata("build", "--progress=plain", "-t", "cli/demo:1", ctx.toString());
+        Path report = dir.resolve("cache-report.json");
+        Run second = strata("build", "--progress=plain", "-t", "cli/demo:1", "--cache-report", report.toString(),
+                ctx.toString());
         assertThat(second.code()).as(second.out()).isZero();
-        assertThat(second.out()).contains("CACHED");
+        assertThat(second.out()).contains("#1 CACHED").contains("#1 HIT  COPY a.txt /a.txt (from local)")
+                .contains("1 of 1 steps cached").doesNotContain("MISS");
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(Files.readString(report));
+        assertThat(json.path("hits").asInt()).isEqualTo(1);
+        assertThat(json.path("steps").get(0).path("source").asText()).isEqualTo("local");
+        assertThat(json.path("steps").get(0).path("layer").asText()).startsWith("sha256:");
         Run images = strata("images");
         assertThat(images.out()).contains("cli/demo").contains("latest");
     }
@@ -79,12 +88,13 @@ class BuildCommandTest {
                 ctx.toString());
         assertThat(r.code()).as(r.out()).isZero();
         assertThat(r.out().lines().filter(l -> !l.isBlank()))
-                .allSatisfy(l -> assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(l).has("event")).isTrue());
-        assertThat(r.out()).contains("\"event\":\"finished\"");
+                .allSatisfy(l -> assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(l).has("type")).isTrue());
+        assertThat(r.out()).contains("\"type\":\"build.done\"").contains("\"type\":\"cache.summary\",\"hits\":0,\"total\":1")
+                .contains("\"miss\":\"no earlier build of this step on this parent in local\"");
         assertThat(strata("images").out()).contains("2023-11-14T22:13:20Z");
         Run tty = strata("build", "--progress=tty", "--build-arg", "SOURCE_DATE_EPOCH=1700000000", ctx.toString());
         assertThat(tty.code()).as(tty.out()).isZero();
-        assertThat(tty.out()).contains("=> #").contains("COPY a.txt /a.txt  CACHED").contains("\033[");
+        assertThat(tty.out()).contains("#1 [stage-0 2/2] COPY a.txt /a.txt\n#1 CACHED").contains("\033[");
     }
 
     /** strata as user nobody: its class path is copied where nobody can read it (/root is private). */

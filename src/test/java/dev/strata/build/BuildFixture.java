@@ -10,6 +10,13 @@ import dev.strata.oci.Layer;
 import dev.strata.oci.Manifest;
 import dev.strata.oci.MediaType;
 import dev.strata.oci.Platform;
+import dev.strata.progress.BuildDone;
+import dev.strata.progress.ProgressListener;
+import dev.strata.progress.StepCached;
+import dev.strata.progress.StepDone;
+import dev.strata.progress.StepFailed;
+import dev.strata.progress.StepLog;
+import dev.strata.progress.StepStarted;
 import dev.strata.store.Store;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -62,34 +69,18 @@ final class BuildFixture {
 
     BuildResult build(BuildRequest request) {
         events.clear();
-        BuildListener l = new BuildListener() {
-            @Override
-            public void started(int id, String stage, int index, int total, String instruction) {
-                events.add("started " + id + " " + instruction);
-            }
-
-            @Override
-            public void log(int id, String line) {
-                events.add("log " + id + " " + line);
-            }
-
-            @Override
-            public void cached(int id, String source) {
-                events.add("cached " + id);
-            }
-
-            @Override
-            public void done(int id, java.time.Duration elapsed, Optional<String> missReason) {
-                events.add("done " + id);
-            }
-
-            @Override
-            public void failed(int id, String error) {
-                events.add("failed " + id);
-            }
-
-            @Override
-            public void finished(java.time.Duration elapsed, Optional<String> imageDigest) {
+        ProgressListener l = e -> {
+            if (e instanceof StepStarted s) {
+                events.add("started " + s.id() + " " + s.instruction());
+            } else if (e instanceof StepLog s) {
+                events.add("log " + s.id() + " " + s.line());
+            } else if (e instanceof StepCached s) {
+                events.add("cached " + s.id());
+            } else if (e instanceof StepDone s) {
+                events.add("done " + s.id());
+            } else if (e instanceof StepFailed s) {
+                events.add("failed " + s.id());
+            } else if (e instanceof BuildDone) {
                 events.add("finished");
             }
         };

@@ -91,10 +91,39 @@ class ScratchBuildTest {
         Files.writeString(f.context.resolve("b.txt"), "B2");
         BuildResult r = f.build();
         assertThat(r.steps()).extracting(StepReport::cached).containsExactly(true, false, false);
-        assertThat(r.steps().get(1).missReason()).hasValueSatisfying(m -> assertThat(m).contains("files copied to /b.txt changed"));
+        assertThat(r.steps().get(1).missReason()).hasValueSatisfying(m -> assertThat(m).isEqualTo("file /b.txt changed"));
         // the next step missed because its parent changed, not because of its own inputs
-        assertThat(r.steps().get(2).missReason()).hasValueSatisfying(m -> assertThat(m).contains("previous step"));
+        assertThat(r.steps().get(2).missReason()).hasValueSatisfying(m -> assertThat(m).isEqualTo("parent layers changed (step "
+                + r.steps().get(1).id() + " missed)"));
         assertThat(f.events).filteredOn(e -> e.startsWith("done ")).hasSize(2);
+    }
+
+    @Test
+    void aLabelIsNotAnInputOfLaterStepsButEnvIs() throws Exception {
+        BuildFixture f = new BuildFixture(dir).files("FROM scratch\nLABEL v=1\nENV E=1\nCOPY a.txt /\n", Map.of("a.txt", "A"));
+        BuildResult first = f.build();
+        Files.writeString(f.context.resolve("Dockerfile"), "FROM scratch\nLABEL v=2\nENV E=1\nCOPY a.txt /\n");
+        BuildResult label = f.build();
+        // a step cannot observe labels: the COPY hits, only the config (and so the digest) differs
+        assertThat(label.cachedSteps()).isEqualTo(1);
+        assertThat(label.manifest().digest()).isNotEqualTo(first.manifest().digest());
+        assertThat(label.image().config().diffIds()).isEqualTo(first.image().config().diffIds());
+        Files.writeString(f.context.resolve("Dockerfile"), "FROM scratch\nLABEL v=2\nENV E=2\nCOPY a.txt /\n");
+        BuildResult env = f.build();
+        assertThat(env.cachedSteps()).isZero();
+        assertThat(env.steps().get(0).missReason()).contains("no earlier build of this step on this parent in local");
+    }
+
+    @Test
+    void aMissInABaseStageExplainsTheMissesOfTheStageBuiltFromIt() throws Exception {
+        String df = "FROM scratch AS base\nCOPY a.txt /a\nFROM base\nCOPY b.txt /b\n";
+        BuildFixture f = new BuildFixture(dir).files(df, Map.of("a.txt", "A", "b.txt", "B"));
+        f.build();
+        Files.writeString(f.context.resolve("a.txt"), "A2");
+        BuildResult r = f.build();
+        assertThat(r.steps()).extracting(StepReport::cached).containsExactly(false, false);
+        assertThat(r.steps().get(1).missReason())
+                .contains("parent layers changed (step " + r.steps().get(0).id() + " missed)");
     }
 
     @Test
@@ -176,7 +205,7 @@ class ScratchBuildTest {
                 dev.strata.dockerfile.BuildOptions.of(Map.of("V", "2"), java.util.Optional.empty()));
         BuildResult r = f.build(req);
         // V only shows through the expanded destination
-        assertThat(r.steps().get(0).missReason().orElseThrow()).contains("the instruction changed");
+        assertThat(r.steps().get(0).missReason().orElseThrow()).startsWith("instruction text changed");
     }
 
     @Test

@@ -79,6 +79,28 @@ class CacheTest {
     }
 
     @Test
+    void aDamagedOrForeignRecordIsAMissNotAFailure(@TempDir Path dir) throws Exception {
+        Store store = Store.open(dir.resolve("store"));
+        LocalCache cache = new LocalCache(store);
+        StepInputs in = run("RUN make", Map.of());
+        Descriptor junk = store.putBlob(CacheRecord.MEDIA_TYPE, "{not json".getBytes(StandardCharsets.UTF_8));
+        store.setRef("cache", in.key().digest().hex(), junk);
+        assertThat(cache.lookup(in.key())).isEmpty();
+        // a record filed under another key (copied by hand) must not be taken for this one
+        StepInputs other = run("RUN other", Map.of());
+        store.setRef("cache", in.key().digest().hex(), store.putBlob(CacheRecord.MEDIA_TYPE,
+                new CacheRecord(other.key(), other, Optional.empty(), Optional.empty(), Instant.EPOCH).toJson()));
+        assertThat(cache.lookup(in.key())).isEmpty();
+        // bytes changed on disk after writing: the store's digest check fails, the cache misses
+        CacheRecord good = new CacheRecord(in.key(), in, Optional.empty(), Optional.empty(), Instant.EPOCH);
+        cache.add(good);
+        assertThat(cache.lookup(in.key())).contains(good);
+        Descriptor rec = store.ref("cache", in.key().digest().hex()).orElseThrow();
+        java.nio.file.Files.write(store.blobPath(rec.digest()), "{}".getBytes(StandardCharsets.UTF_8));
+        assertThat(cache.lookup(in.key())).isEmpty();
+    }
+
+    @Test
     void explainsAChangedFile() {
         StepInputs had = run("COPY run_test.py /usr/src/app/", Map.of("file:/usr/src/app/run_test.py", "d1"));
         StepInputs want = run("COPY run_test.py /usr/src/app/", Map.of("file:/usr/src/app/run_test.py", "d2"));
@@ -109,7 +131,7 @@ class CacheTest {
         assertThat(MissExplanation.explain(run("RUN make", Map.of()), List.of(rec(other))).summary())
                 .isEqualTo("RUN make: parent layers changed");
         assertThat(MissExplanation.explain(run("RUN make", Map.of()), List.of(), "local").summary())
-                .isEqualTo("RUN make: no earlier build of this step in local");
+                .isEqualTo("RUN make: no earlier build of this step on this parent in local");
     }
 
     @Test

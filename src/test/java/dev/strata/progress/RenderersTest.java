@@ -82,10 +82,24 @@ class RenderersTest {
     }
 
     @Test
-    void factoryFallsBackToPlainWithoutATerminal() {
+    void cacheSummaryEndsPlainAndTtyOutputAndIsCountsInJson() {
+        CacheSummary c = new CacheSummary(1, 2, "#2 HIT  RUN a (from local)\n#3 MISS COPY b /b (file /b changed)\n1 of 2 steps cached\n");
+        ByteArrayOutputStream plain = new ByteArrayOutputStream();
+        new PlainRenderer(new PrintStream(plain, true, StandardCharsets.UTF_8), CLOCK).on(c);
+        assertThat(plain.toString(StandardCharsets.UTF_8)).isEqualTo(c.text());
+        ByteArrayOutputStream tty = new ByteArrayOutputStream();
+        new TtyRenderer(new PrintStream(tty, true, StandardCharsets.UTF_8)).on(c);
+        assertThat(tty.toString(StandardCharsets.UTF_8)).isEqualTo(c.text());
+        assertThat(new JsonRenderer(new PrintStream(new ByteArrayOutputStream()), CLOCK).toJson(c).toString())
+                .isEqualTo("{\"type\":\"cache.summary\",\"hits\":1,\"total\":2,\"time\":\"2026-01-01T00:00:00.512Z\"}");
+    }
+
+    @Test
+    void autoFallsBackToPlainWithoutATerminal() {
         PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
         assertThat(Renderers.forMode("auto", out, false)).isInstanceOf(PlainRenderer.class);
-        assertThat(Renderers.forMode("tty", out, false)).isInstanceOf(PlainRenderer.class);
+        // asked for by name, tty is honoured even into a pipe
+        assertThat(Renderers.forMode("tty", out, false)).isInstanceOf(TtyRenderer.class);
         assertThat(Renderers.forMode("auto", out, true)).isInstanceOf(TtyRenderer.class);
         assertThat(Renderers.forMode("json", out, true)).isInstanceOf(JsonRenderer.class);
         assertThat(Renderers.forMode("plain", out, true)).isInstanceOf(PlainRenderer.class);
