@@ -21,10 +21,11 @@ import java.util.Optional;
  * @param network         {@code --network} default for RUN: "host" (default) or "none"
  * @param secrets         {@code --secret} id → bytes, for {@code RUN --mount=type=secret}
  * @param sourceDateEpoch SOURCE_DATE_EPOCH: timestamps of the image and clamp of file mtimes
+ * @param registry        how {@code FROM} images are fetched from registries ({@code --pull}, registry flags)
  */
 public record BuildRequest(Path context, Path dockerfile, BuildOptions options, List<String> tags,
         List<OutputSpec> outputs, boolean noCache, Optional<String> isolation, String network,
-        Map<String, byte[]> secrets, Instant sourceDateEpoch) {
+        Map<String, byte[]> secrets, Instant sourceDateEpoch, RegistryAccess registry) {
 
     public BuildRequest {
         tags = List.copyOf(tags);
@@ -35,50 +36,55 @@ public record BuildRequest(Path context, Path dockerfile, BuildOptions options, 
     /** A build of {@code context} with its Dockerfile, default options, nothing exported. */
     public static BuildRequest of(Path context) {
         return new BuildRequest(context, context.resolve("Dockerfile"), BuildOptions.defaults(), List.of(), List.of(),
-                false, Optional.empty(), "host", Map.of(), Instant.EPOCH);
+                false, Optional.empty(), "host", Map.of(), Instant.EPOCH, RegistryAccess.defaults());
     }
 
     public BuildRequest withTags(List<String> t) {
         return new BuildRequest(context, dockerfile, options, t, outputs, noCache, isolation, network, secrets,
-                sourceDateEpoch);
+                sourceDateEpoch, registry);
     }
 
     public BuildRequest withOptions(BuildOptions o) {
         return new BuildRequest(context, dockerfile, o, tags, outputs, noCache, isolation, network, secrets,
-                sourceDateEpoch);
+                sourceDateEpoch, registry);
     }
 
     public BuildRequest withDockerfile(Path f) {
         return new BuildRequest(context, f, options, tags, outputs, noCache, isolation, network, secrets,
-                sourceDateEpoch);
+                sourceDateEpoch, registry);
     }
 
     public BuildRequest withNoCache(boolean n) {
         return new BuildRequest(context, dockerfile, options, tags, outputs, n, isolation, network, secrets,
-                sourceDateEpoch);
+                sourceDateEpoch, registry);
     }
 
     public BuildRequest withOutputs(List<OutputSpec> o) {
         return new BuildRequest(context, dockerfile, options, tags, o, noCache, isolation, network, secrets,
-                sourceDateEpoch);
+                sourceDateEpoch, registry);
     }
 
     public BuildRequest withIsolation(Optional<String> i) {
         return new BuildRequest(context, dockerfile, options, tags, outputs, noCache, i, network, secrets,
-                sourceDateEpoch);
+                sourceDateEpoch, registry);
     }
 
     public BuildRequest withNetwork(String n) {
         return new BuildRequest(context, dockerfile, options, tags, outputs, noCache, isolation, n, secrets,
-                sourceDateEpoch);
+                sourceDateEpoch, registry);
     }
 
     public BuildRequest withSecrets(Map<String, byte[]> s) {
         return new BuildRequest(context, dockerfile, options, tags, outputs, noCache, isolation, network, s,
-                sourceDateEpoch);
+                sourceDateEpoch, registry);
     }
 
     public BuildRequest withSourceDateEpoch(Instant t) {
-        return new BuildRequest(context, dockerfile, options, tags, outputs, noCache, isolation, network, secrets, t);
+        return new BuildRequest(context, dockerfile, options, tags, outputs, noCache, isolation, network, secrets, t, registry);
+    }
+
+    public BuildRequest withRegistry(RegistryAccess r) {
+        return new BuildRequest(context, dockerfile, options, tags, outputs, noCache, isolation, network, secrets,
+                sourceDateEpoch, r);
     }
 }

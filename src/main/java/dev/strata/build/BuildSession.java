@@ -57,7 +57,7 @@ final class BuildSession implements AutoCloseable {
         this.cacheSinks = List.of(local);
         this.snapshots = new SnapshotDirs(store);
         this.context = BuildContext.open(request.context(), Optional.of(request.dockerfile()));
-        this.baseImages = new BaseImages(store);
+        this.baseImages = new BaseImages(store, request.registry());
         try {
             Files.createDirectories(store.root().resolve("tmp"));
             this.scratch = Files.createTempDirectory(store.root().resolve("tmp"), "build-");

@@ -30,6 +30,7 @@ public final class Engine {
         BuildPlan plan = Dockerfile.read(request.dockerfile()).resolve(request.options());
         StepGraph graph = Planner.plan(plan);
         try (BuildSession s = new BuildSession(request, plan, store, listener)) {
+            s.baseImages.resolveAll(graph);
             plan.warnings().forEach(w -> s.events().notice("warning: " + w));
             if (!plan.unusedBuildArgs().isEmpty()) {
                 s.events().notice("warning: build args not used by any ARG: " + String.join(", ", plan.unusedBuildArgs()));

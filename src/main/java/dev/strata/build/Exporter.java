@@ -38,7 +38,9 @@ final class Exporter {
         List<Descriptor> layers = new ArrayList<>();
         for (Layer l : result.layers()) {
             Descriptor d = l.descriptor();
-            if (!store.hasBlob(d.digest())) {
+            // a base layer still in its registry stays there unless an --output needs its bytes
+            boolean deferred = RegistryBlobs.isRemote(l) && s.request.outputs().isEmpty();
+            if (!store.hasBlob(d.digest()) && !deferred) {
                 try (InputStream in = l.open()) {
                     store.putBlob(d.mediaType(), in, Optional.of(d.digest()));
                 } catch (IOException e) {

@@ -84,6 +84,15 @@ public final class BuildCommand implements Callable<Integer> {
             description = "write what was taken from cache and why each other step missed as JSON to FILE")
     Path cacheReport;
 
+    @Option(names = "--push", description = "push the image to every -t reference after building it")
+    boolean push;
+
+    @Option(names = "--pull", description = "look up every FROM image in its registry even when the local store has the tag")
+    boolean pull;
+
+    @picocli.CommandLine.Mixin
+    RegistryFlags registryFlags = new RegistryFlags();
+
     @Parameters(index = "0", arity = "0..1", paramLabel = "CONTEXT", description = "build context directory (default: .)")
     String context = ".";
 
@@ -141,6 +150,11 @@ public final class BuildCommand implements Callable<Integer> {
         for (String t : tags) {
             Reference.parse(t);
         }
+        if (push) {
+            BuildPush.check(tags);
+        }
+        dev.strata.registry.RegistryClient registryClient = dev.strata.registry.RegistryClient.create(registryFlags.options());
+        request = request.withRegistry(new dev.strata.build.RegistryAccess(registryClient, pull));
         PrintWriter err = spec.commandLine().getErr();
         PrintStream stream = new PrintStream(new WriterStream(err), true, StandardCharsets.UTF_8);
         ProgressListener listener = BuildFlags.renderer(progress, stream, System.console() != null);
@@ -162,6 +176,11 @@ public final class BuildCommand implements Callable<Integer> {
                 err.println("naming to " + Reference.parse(t));
             }
             err.flush();
+        }
+        // after the image is stored and named: a failed push leaves a good local image behind
+        if (push) {
+            BuildPush.push(result, tags, store, registryClient,
+                    progress.equals("json") ? java.util.Optional.empty() : java.util.Optional.of(err));
         }
         return 0;
     }

@@ -1,0 +1,100 @@
+package dev.strata.build;
+
+import dev.strata.error.StrataException;
+import dev.strata.oci.Descriptor;
+import dev.strata.oci.Digest;
+import dev.strata.oci.Image;
+import dev.strata.oci.Layer;
+import dev.strata.oci.LazyLayer;
+import dev.strata.oci.Manifest;
+import dev.strata.oci.MediaType;
+import dev.strata.oci.Reference;
+import dev.strata.registry.RegistryClient;
+import dev.strata.store.Store;
+import dev.strata.store.StoredImage;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * Where the layers of a stored image live when the store does not hold them. A build {@code FROM} a
+ * registry image stores its manifest and config under the reference's tag, but its layers only once
+ * a step needs them; until then the tag's registry repository is their origin. Pushing such an image
+ * mounts the layers from that repository (same registry) or fetches them then.
+ */
+public final class LayerOrigins {
+    private LayerOrigins() {
+    }
+
+    /**
+     * The registry repositories of the store's tags whose manifests list a layer of {@code image},
+     * bases first: the candidates for fetching a missing layer or mounting it on push.
+     */
+    public static List<Reference> of(Store store, Image image) {
+        return List.copyOf(byLayer(store, image).values().stream().flatMap(List::stream).distinct().toList());
+    }
+
+    /**
+     * {@code image} with each layer the store lacks read from an origin (fetched into the store,
+     * verified, the first time it is opened). Layers without an origin stay as they are: opening them
+     * fails with the store's "missing blob" error.
+     */
+    public static Image complete(Store store, Image image, RegistryClient client) {
+        return complete(store, image, client, new ConcurrentHashMap<>());
+    }
+
+    static Image complete(Store store, Image image, RegistryClient client, ConcurrentMap<Digest, Object> fetching) {
+        if (image.layers().stream().allMatch(l -> store.hasBlob(l.descriptor().digest()))) {
+            return image;
+        }
+        Map<Digest, List<Reference>> origins = byLayer(store, image);
+        List<Layer> layers = new ArrayList<>();
+        for (Layer l : image.layers()) {
+            List<Reference> from = origins.getOrDefault(l.descriptor().digest(), List.of());
+            if (store.hasBlob(l.descriptor().digest()) || from.isEmpty()) {
+                layers.add(l);
+            } else {
+                layers.add(new LazyLayer(l.descriptor(), l.diffId(), new RegistryBlobs(store, client, from, fetching)));
+            }
+        }
+        return new StoredImage(image.manifest(), image.configBytes(), layers);
+    }
+
+    /**
+     * Layer digest → the registry references of store tags listing it. Tags of images built here name
+     * no real origin but list their base's layers too; a base has fewer layers than any image built on
+     * it, so tags with fewer layers are tried first.
+     */
+    private static Map<Digest, List<Reference>> byLayer(Store store, Image image) {
+        Map<Digest, List<Reference>> out = new LinkedHashMap<>();
+        image.layers().forEach(l -> out.put(l.descriptor().digest(), new ArrayList<>()));
+        List<Map.Entry<Reference, Manifest>> tagged = new ArrayList<>();
+        for (Descriptor t : store.tags()) {
+            String full = t.annotations().get(Store.FULL_REF);
+            if (full == null || !MediaType.isManifest(t.mediaType()) || !store.hasBlob(t.digest())) {
+                continue;
+            }
+            Reference ref;
+            try {
+                ref = Reference.parse(full);
+            } catch (StrataException notAReference) {
+                continue;
+            }
+            tagged.add(Map.entry(ref, Manifest.parse(store.readBlob(t.digest()), t.mediaType())));
+        }
+        tagged.sort(java.util.Comparator.comparingInt(e -> e.getValue().layers().size()));
+        for (Map.Entry<Reference, Manifest> e : tagged) {
+            for (Descriptor l : e.getValue().layers()) {
+                List<Reference> refs = out.get(l.digest());
+                if (refs != null && !refs.contains(e.getKey())) {
+                    refs.add(e.getKey());
+                }
+            }
+        }
+        out.values().removeIf(List::isEmpty);
+        return out;
+    }
+}
