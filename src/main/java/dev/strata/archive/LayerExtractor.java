@@ -9,6 +9,8 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -28,11 +30,28 @@ public final class LayerExtractor {
      * callers can verify a layer without a second pass.
      */
     public static Digest extractDigesting(InputStream blob, Path target, WhiteoutMode mode, String what) {
+        return extractDigesting(blob, target, mode, what, name -> Optional.empty());
+    }
+
+    /**
+     * Like {@link #extractDigesting(InputStream, Path, WhiteoutMode, String)}; a hardlink whose target
+     * is not in this layer is looked up with {@code lowerFiles} (absolute path in the image, e.g.
+     * {@code /usr/bin/x}, to the file in a lower layer's tree) and copied, as a layer unpacked on its
+     * own cannot link across layers. Without a hit the link is refused as before.
+     */
+    public static Digest extractDigesting(InputStream blob, Path target, WhiteoutMode mode, String what,
+                                          Function<String, Optional<Path>> lowerFiles) {
         MessageDigest diff = Digest.newSha256();
         try {
-            InputStream tarStream = new DigestInputStream(decompress(blob), diff);
-            new TarApplier(target, mode, what).apply(tarStream);
-            tarStream.transferTo(java.io.OutputStream.nullOutputStream()); // trailing padding is part of the diffID
+            TailCheck tail = new TailCheck(new DigestInputStream(decompress(blob), diff));
+            new TarApplier(target, mode, what, lowerFiles).apply(tail);
+            tail.transferTo(java.io.OutputStream.nullOutputStream()); // trailing padding is part of the diffID
+            if (!tail.endsLikeATar()) {
+                // commons-compress takes EOF at an entry boundary (or mid-header) as the end; a real
+                // tar ends with zero blocks, so this is a cut-off stream
+                throw StrataException.input("layer " + what + " is truncated: the tar stops after " + tail.total
+                        + " bytes without its end-of-archive blocks; fetch it again or rebuild it");
+            }
         } catch (StrataException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
@@ -40,6 +59,56 @@ public final class LayerExtractor {
                     + "); fetch it again or rebuild it", e);
         }
         return Digest.finish("sha256", diff);
+    }
+
+    /** Counts the bytes read and where the last non-zero byte was. */
+    private static final class TailCheck extends java.io.FilterInputStream {
+        long total;
+        long lastNonZeroEnd;
+
+        TailCheck(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = in.read();
+            if (b >= 0) {
+                total++;
+                if (b != 0) {
+                    lastNonZeroEnd = total;
+                }
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = in.read(b, off, len);
+            for (int i = n - 1; i >= 0; i--) {
+                if (b[off + i] != 0) {
+                    lastNonZeroEnd = total + i + 1;
+                    break;
+                }
+            }
+            total += Math.max(n, 0);
+            return n;
+        }
+
+        /** Reads instead of skipping, so skipped bytes are digested and counted too. */
+        @Override
+        public long skip(long n) throws IOException {
+            if (n <= 0) {
+                return 0;
+            }
+            int r = read(new byte[(int) Math.min(n, 8192)]);
+            return Math.max(r, 0);
+        }
+
+        /** Whole blocks and at least one zero block at the end (or nothing at all: an empty layer). */
+        boolean endsLikeATar() {
+            return total == 0 || (total % 512 == 0 && total - lastNonZeroEnd >= 512);
+        }
     }
 
     /** Wraps the stream in the decompressor its magic bytes call for. */

@@ -45,6 +45,19 @@ public final class LayerWriter {
         return write(upperdir, options, out, true);
     }
 
+    /**
+     * Entries described by the caller -> layer tar, written like a tree: sorted, clamped, the first of
+     * a set of hardlinked names (in that order) holds the bytes. A later entry for the same name
+     * replaces an earlier one; a HARDLINK must name a FILE (or another HARDLINK) of the list.
+     */
+    public static WrittenLayer writeEntries(List<LayerEntry> entries, LayerOptions options, OutputStream out) {
+        try {
+            return write(TreeScan.fromEntries(entries), options, out);
+        } catch (IOException e) {
+            throw StrataException.environment("cannot write layer of the given entries: " + e.getMessage(), e);
+        }
+    }
+
     /** True when the directory holds nothing (RUN true): the engine then adds no layer. */
     public static boolean isEmptyTree(Path root) {
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(root)) {
@@ -56,7 +69,15 @@ public final class LayerWriter {
 
     private static WrittenLayer write(Path root, LayerOptions options, OutputStream out, boolean upper) {
         try {
-            List<TreeEntry> entries = TreeScan.scan(root, upper);
+            return write(TreeScan.scan(root, upper), options, out);
+        } catch (IOException e) {
+            throw StrataException.environment("cannot write layer of " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static WrittenLayer write(List<TreeEntry> entries, LayerOptions options, OutputStream out)
+            throws IOException {
+        {
             MessageDigest blobHash = Digest.newSha256();
             MessageDigest diffHash = Digest.newSha256();
             CountingStream counted = new CountingStream(new DigestOutputStream(new NonClosing(out), blobHash));
@@ -72,19 +93,19 @@ public final class LayerWriter {
             Digest blob = Digest.finish("sha256", blobHash);
             Digest diff = Digest.finish("sha256", diffHash);
             return new WrittenLayer(new Descriptor(options.compression().ociLayerMediaType(), blob, counted.count), diff);
-        } catch (IOException e) {
-            throw StrataException.environment("cannot write layer of " + root + ": " + e.getMessage(), e);
         }
     }
 
     private static OutputStream compressor(LayerOptions options, OutputStream sink) throws IOException {
         return switch (options.compression()) {
             case NONE -> sink;
-            case GZIP -> options.threads() > 1 ? new ParallelGzipOutputStream(sink, options.threads())
-                    : new ParallelGzipOutputStream(sink, 1);
+            case GZIP -> new ParallelGzipOutputStream(sink, options.threads());
             case ZSTD -> {
                 ZstdOutputStream z = new ZstdOutputStream(sink, 3);
                 z.setChecksum(false);
+                // zstd's multi-threaded mode gives the same bytes for any worker count >= 1 (not for 0,
+                // its single-threaded mode), so even one thread uses one worker
+                z.setWorkers(options.threads());
                 yield z;
             }
         };
@@ -104,7 +125,7 @@ public final class LayerWriter {
                 t = new TarArchiveEntry(e.name(), TarConstants.LF_DIR, true);
             } else if (type == 0120000) {
                 t = new TarArchiveEntry(e.name(), TarConstants.LF_SYMLINK, true);
-                t.setLinkName(Files.readSymbolicLink(e.path()).toString());
+                t.setLinkName(e.symlink().isPresent() ? e.symlink().get() : Files.readSymbolicLink(e.path()).toString());
             } else if (type == 0100000) {
                 String first = e.nlink() > 1 ? firstByInode.putIfAbsent(e.inodeKey(), e.name()) : null;
                 if (first != null) {

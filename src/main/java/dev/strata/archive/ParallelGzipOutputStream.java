@@ -1,6 +1,5 @@
 package dev.strata.archive;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayDeque;
@@ -8,7 +7,7 @@ import java.util.Arrays;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 
@@ -25,13 +24,20 @@ final class ParallelGzipOutputStream extends OutputStream {
     private final OutputStream out;
     private final ExecutorService pool;
     private final int maxInFlight;
-    private final ArrayDeque<Future<byte[]>> inFlight = new ArrayDeque<>();
+    private final ArrayDeque<FutureTask<byte[]>> inFlight = new ArrayDeque<>();
     private final CRC32 crc = new CRC32();
     private byte[] block = new byte[BLOCK];
     private int fill;
     private byte[] dict = new byte[0];
     private long total;
     private boolean closed;
+    /** One Deflater per compressing thread, reused block after block: init costs more than reset. */
+    private final java.util.List<Deflater> allDeflaters = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    private final ThreadLocal<Deflater> deflaters = ThreadLocal.withInitial(() -> {
+        Deflater d = new Deflater(LEVEL, true);
+        allDeflaters.add(d);
+        return d;
+    });
 
     ParallelGzipOutputStream(OutputStream out, int threads) throws IOException {
         this.out = out;
@@ -40,7 +46,10 @@ final class ParallelGzipOutputStream extends OutputStream {
             t.setDaemon(true);
             return t;
         }) : null;
-        this.maxInFlight = threads * 2;
+        // a deep queue, drained by half at a time: the writer thread then sleeps once per several
+        // blocks, and the compressors still have work queued while it waits to be scheduled again
+        // (on a busy machine that wait is longer than a block takes to compress)
+        this.maxInFlight = threads * 4;
         // header: no name, mtime 0, OS unknown: nothing that varies between machines or runs
         out.write(new byte[] {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, (byte) 0xff});
     }
@@ -74,16 +83,30 @@ final class ParallelGzipOutputStream extends OutputStream {
         block = new byte[BLOCK];
         fill = 0;
         if (pool == null) {
-            out.write(deflate(data, length, primer, last));
+            out.write(deflate(deflaters.get(), data, length, primer, last));
             return;
         }
-        inFlight.add(pool.submit(() -> deflate(data, length, primer, last)));
-        while (inFlight.size() >= maxInFlight) {
+        FutureTask<byte[]> task = new FutureTask<>(() -> deflate(deflaters.get(), data, length, primer, last));
+        inFlight.add(task);
+        pool.execute(task);
+        if (inFlight.size() < maxInFlight) {
+            return;
+        }
+        while (inFlight.size() > maxInFlight / 2) {
             drainOne();
         }
     }
 
     private void drainOne() throws IOException {
+        // rather than sleep until the oldest block is done, compress queued blocks here: run() returns
+        // at once for a block a compressor thread has taken, so each block is still deflated once
+        FutureTask<byte[]> oldest = inFlight.peekFirst();
+        for (FutureTask<byte[]> t : inFlight) {
+            if (oldest.isDone()) {
+                break;
+            }
+            t.run();
+        }
         try {
             out.write(inFlight.removeFirst().get());
         } catch (InterruptedException e) {
@@ -94,31 +117,30 @@ final class ParallelGzipOutputStream extends OutputStream {
         }
     }
 
-    static byte[] deflate(byte[] data, int length, byte[] primer, boolean last) {
-        Deflater d = new Deflater(LEVEL, true);
-        try {
-            if (primer.length > 0) {
-                d.setDictionary(primer);
+    /**
+     * Deflates one block with {@code d} (reset first, so a reused Deflater starts like a new one).
+     * Output goes straight into one array sized for the worst case (stored blocks) to avoid copies.
+     */
+    static byte[] deflate(Deflater d, byte[] data, int length, byte[] primer, boolean last) {
+        d.reset();
+        if (primer.length > 0) {
+            d.setDictionary(primer);
+        }
+        d.setInput(data, 0, length);
+        if (last) {
+            d.finish();
+        }
+        byte[] o = new byte[length + (length >> 7) + 64];
+        int n = 0;
+        while (true) {
+            n += d.deflate(o, n, o.length - n, last ? Deflater.NO_FLUSH : Deflater.SYNC_FLUSH);
+            boolean done = last ? d.finished() : n < o.length && d.needsInput();
+            if (done) {
+                return n == o.length ? o : Arrays.copyOf(o, n);
             }
-            d.setInput(data, 0, length);
-            ByteArrayOutputStream o = new ByteArrayOutputStream(length / 2 + 64);
-            byte[] buf = new byte[64 * 1024];
-            if (last) {
-                d.finish();
-                while (!d.finished()) {
-                    int n = d.deflate(buf);
-                    o.write(buf, 0, n);
-                }
-            } else {
-                int n;
-                do {
-                    n = d.deflate(buf, 0, buf.length, Deflater.SYNC_FLUSH);
-                    o.write(buf, 0, n);
-                } while (n == buf.length || !d.needsInput());
+            if (n == o.length) {
+                o = Arrays.copyOf(o, o.length * 2);
             }
-            return o.toByteArray();
-        } finally {
-            d.end();
         }
     }
 
@@ -140,6 +162,9 @@ final class ParallelGzipOutputStream extends OutputStream {
         } finally {
             if (pool != null) {
                 pool.shutdownNow();
+            }
+            synchronized (allDeflaters) {
+                allDeflaters.forEach(Deflater::end); // native memory: do not wait for the GC
             }
         }
     }

@@ -17,7 +17,9 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
@@ -33,11 +35,18 @@ final class TarApplier {
     private final List<Path> overlayWhiteouts = new ArrayList<>();
     private final List<Path> opaqueDirs = new ArrayList<>();
     private final List<Object[]> dirTimes = new ArrayList<>();
+    private final Function<String, Optional<Path>> lowerFiles;
 
     TarApplier(Path target, WhiteoutMode mode, String what) {
+        this(target, mode, what, name -> Optional.empty());
+    }
+
+    /** {@code lowerFiles} finds a hardlink's target in the layers below (see LayerExtractor). */
+    TarApplier(Path target, WhiteoutMode mode, String what, Function<String, Optional<Path>> lowerFiles) {
         this.target = target.toAbsolutePath().normalize();
         this.mode = mode;
         this.what = what;
+        this.lowerFiles = lowerFiles;
     }
 
     void apply(InputStream in) throws IOException {
@@ -54,19 +63,29 @@ final class TarApplier {
                 whiteout(dest.getParent(), fname);
                 continue;
             }
-            entry(tar, e, dest);
+            try {
+                entry(tar, e, dest);
+            } catch (IOException ex) {
+                // name the entry: "Truncated TAR archive" alone does not say where
+                throw new IOException("entry '" + e.getName() + "': " + ex.getMessage(), ex);
+            }
         }
         finish();
     }
 
     /** Resolves an entry name inside target, refusing escapes and symlinked parents. */
     private Path safePath(String name) {
+        return safePath(name, name);
+    }
+
+    /** As {@link #safePath(String)}; {@code entry} is how the refusal names the entry. */
+    private Path safePath(String name, String entry) {
         String n = name;
         while (n.startsWith("./")) {
             n = n.substring(2);
         }
         if (n.startsWith("/")) {
-            throw refuse(name, "is absolute");
+            throw refuse(entry, "is absolute");
         }
         Path cur = target;
         String[] parts = n.split("/");
@@ -76,7 +95,7 @@ final class TarApplier {
                 continue;
             }
             if (p.equals("..")) {
-                throw refuse(name, "climbs out with '..'");
+                throw refuse(entry, "climbs out with '..'");
             }
             clean.add(p);
         }
@@ -86,7 +105,7 @@ final class TarApplier {
         for (int i = 0; i < clean.size() - 1; i++) {
             cur = cur.resolve(clean.get(i));
             if (Files.isSymbolicLink(cur)) {
-                throw refuse(name, "has a symlink parent " + target.relativize(cur));
+                throw refuse(entry, "has a symlink parent " + target.relativize(cur));
             }
         }
         return cur.resolve(clean.get(clean.size() - 1));
@@ -110,7 +129,16 @@ final class TarApplier {
             if (e.isSymbolicLink()) {
                 Files.createSymbolicLink(dest, Path.of(e.getLinkName()));
             } else if (e.isLink()) {
-                Path src = safePath(e.getLinkName());
+                Path src = safePath(e.getLinkName(), e.getName() + "' (hardlink to '" + e.getLinkName() + "')");
+                if (src != null && !Files.exists(src, NOFOLLOW) && !created.contains(src)) {
+                    // OCI lets a layer link to a file of a lower layer: this tree can only hold a copy of it
+                    Optional<Path> lower = lowerFiles.apply("/" + target.relativize(src));
+                    if (lower.isPresent() && !Files.isDirectory(lower.get(), NOFOLLOW)) {
+                        Commands.run(List.of("cp", "-a", "--no-dereference", lower.get().toString(), dest.toString()), what);
+                        created.add(dest);
+                        return;
+                    }
+                }
                 if (src == null || !Files.exists(src, NOFOLLOW) || Files.isDirectory(src, NOFOLLOW)) {
                     throw refuse(e.getName(), "is a hardlink to '" + e.getLinkName() + "' which is not an earlier file");
                 }
@@ -118,10 +146,9 @@ final class TarApplier {
                 created.add(dest);
                 return; // shares the earlier file's attributes
             } else if (e.isCharacterDevice() || e.isBlockDevice() || e.isFIFO()) {
-                List<String> cmd = e.isFIFO() ? List.of("mkfifo", dest.toString())
-                        : List.of("mknod", dest.toString(), e.isCharacterDevice() ? "c" : "b",
-                                Integer.toString(e.getDevMajor()), Integer.toString(e.getDevMinor()));
-                Commands.run(cmd, what);
+                special(e, dest);
+                created.add(dest);
+                return;
             } else if (e.isFile()) {
                 try (OutputStream o = Files.newOutputStream(dest, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                     long n = tar.transferTo(o);
@@ -137,6 +164,31 @@ final class TarApplier {
         attributes(e, dest);
     }
 
+    /**
+     * Makes a fifo or device node with its owner, mode and mtime by path only. The JDK sets mode and
+     * times through an open file descriptor: opening a fifo blocks until a writer comes (the extractor
+     * hung on every layer with a fifo), and opening a device node may act on the device.
+     */
+    private void special(TarArchiveEntry e, Path dest) {
+        String type = e.isFIFO() ? "p" : e.isCharacterDevice() ? "c" : "b";
+        String owner = ROOT ? e.getLongUserId() + ":" + e.getLongGroupId() : "";
+        java.time.Instant t = e.getModTime().toInstant();
+        String script = "set -e; if [ \"$1\" = p ]; then mkfifo -m 600 \"$2\"; else mknod -m 600 \"$2\" \"$1\" \"$3\" \"$4\"; fi;"
+                + " if [ -n \"$5\" ]; then chown -h \"$5\" \"$2\"; fi; chmod \"$6\" \"$2\"; touch -h -m -d \"$7\" \"$2\"";
+        Commands.run(List.of("sh", "-c", script, "sh", type, dest.toString(), Integer.toString(e.getDevMajor()),
+                Integer.toString(e.getDevMinor()), owner, Integer.toOctalString(e.getMode() & 07777),
+                String.format("@%d.%09d", t.getEpochSecond(), t.getNano())), what);
+        setXattrs(e, dest);
+    }
+
+    private void setXattrs(TarArchiveEntry e, Path dest) {
+        for (Map.Entry<String, String> x : e.getExtraPaxHeaders().entrySet()) {
+            if (x.getKey().startsWith("SCHILY.xattr.") && !x.getKey().startsWith("SCHILY.xattr.trusted.overlay.")) {
+                Xattrs.set(dest, x.getKey().substring(13), x.getValue().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), what);
+            }
+        }
+    }
+
     private void attributes(TarArchiveEntry e, Path dest) throws IOException {
         if (ROOT) {
             Files.setAttribute(dest, "unix:uid", (int) e.getLongUserId(), NOFOLLOW);
@@ -144,11 +196,7 @@ final class TarApplier {
         }
         if (!e.isSymbolicLink()) {
             Files.setAttribute(dest, "unix:mode", e.getMode() & 07777, NOFOLLOW);
-            for (Map.Entry<String, String> x : e.getExtraPaxHeaders().entrySet()) {
-                if (x.getKey().startsWith("SCHILY.xattr.") && !x.getKey().startsWith("SCHILY.xattr.trusted.overlay.")) {
-                    Xattrs.set(dest, x.getKey().substring(13), x.getValue().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), what);
-                }
-            }
+            setXattrs(e, dest);
         }
         FileTime t = FileTime.from(e.getModTime().toInstant());
         if (e.isDirectory()) {

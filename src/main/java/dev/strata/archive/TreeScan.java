@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -27,10 +28,64 @@ final class TreeScan {
         Map<String, SortedMap<String, byte[]>> xattrs = readXattrs(root);
         List<TreeEntry> out = new ArrayList<>();
         walk(root, "", xattrs, upper, out);
-        // byte-wise order of the UTF-8 names, independent of locale and of the directory's order
+        sort(out);
+        return out;
+    }
+
+    /** Byte-wise order of the UTF-8 names, independent of locale and of a directory's order. */
+    private static void sort(List<TreeEntry> out) {
         out.sort((a, b) -> Arrays.compareUnsigned(a.name().getBytes(StandardCharsets.UTF_8),
                 b.name().getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * Caller-described entries as tree entries: the last entry of a name wins; a hardlink set shares
+     * one inode key (its FILE's name) so the writer links every later name to the first.
+     */
+    static List<TreeEntry> fromEntries(List<LayerEntry> entries) throws IOException {
+        Map<String, LayerEntry> byName = new java.util.LinkedHashMap<>();
+        for (LayerEntry e : entries) {
+            byName.put(e.name(), e);
+        }
+        Map<String, Integer> links = new HashMap<>();
+        for (LayerEntry e : byName.values()) {
+            if (e.type() == LayerEntry.Type.HARDLINK) {
+                links.merge(fileOf(e, byName).name(), 1, Integer::sum);
+            }
+        }
+        List<TreeEntry> out = new ArrayList<>();
+        for (LayerEntry e : byName.values()) {
+            LayerEntry f = e.type() == LayerEntry.Type.HARDLINK ? fileOf(e, byName) : e;
+            int type = switch (f.type()) {
+                case DIRECTORY -> 0040000;
+                case SYMLINK -> 0120000;
+                default -> 0100000;
+            };
+            Path content = f.content().orElse(null);
+            long size = type == 0100000 ? Files.size(f.content().orElseThrow(
+                    () -> new IOException("the file entry " + f.name() + " has no content"))) : 0;
+            long nlink = type == 0100000 ? 1 + links.getOrDefault(f.name(), 0) : 1;
+            out.add(new TreeEntry(e.name() + (type == 0040000 ? "/" : ""),
+                    content, type | (type == 0120000 ? 0777 : f.mode() & 07777), f.uid(), f.gid(), size, f.mtime(),
+                    nlink, "entry:" + f.name(), 0, 0, new TreeMap<>(), false,
+                    type == 0120000 ? f.link() : Optional.empty()));
+        }
+        sort(out);
         return out;
+    }
+
+    /** The FILE a hardlink (chain) shares. */
+    private static LayerEntry fileOf(LayerEntry link, Map<String, LayerEntry> byName) throws IOException {
+        LayerEntry e = link;
+        for (int hops = 0; e.type() == LayerEntry.Type.HARDLINK; hops++) {
+            LayerEntry next = byName.get(e.link().orElse(""));
+            if (next == null || hops > byName.size() || next.type() == LayerEntry.Type.DIRECTORY
+                    || next.type() == LayerEntry.Type.SYMLINK) {
+                throw new IOException("the hardlink " + link.name() + " does not lead to a file of the layer");
+            }
+            e = next;
+        }
+        return e;
     }
 
     private static void walk(Path dir, String prefix, Map<String, SortedMap<String, byte[]>> xattrs, boolean upper,
@@ -48,7 +103,7 @@ final class TreeScan {
             long mtime = ((FileTime) a.get("lastModifiedTime")).toMillis() / 1000;
             if (upper && type == 0020000 && rdev == 0) {
                 out.add(new TreeEntry(prefix + ".wh." + fname, p, 0100644, 0, 0, 0, mtime, 1, "",
-                        0, 0, new TreeMap<>(), true));
+                        0, 0, new TreeMap<>(), true, Optional.empty()));
                 continue;
             }
             SortedMap<String, byte[]> x = xattrs.getOrDefault(p.toString(), new TreeMap<>());
@@ -65,10 +120,10 @@ final class TreeScan {
             int minor = (int) ((rdev & 0xff) | ((rdev >>> 12) & ~0xffL));
             out.add(new TreeEntry(name, p, mode, (Integer) a.get("uid"), (Integer) a.get("gid"),
                     type == 0100000 ? (Long) a.get("size") : 0, mtime, ((Number) a.get("nlink")).longValue(),
-                    a.get("dev") + ":" + a.get("ino"), major, minor, kept, false));
+                    a.get("dev") + ":" + a.get("ino"), major, minor, kept, false, Optional.empty()));
             if (opaque) {
                 out.add(new TreeEntry(name + ".wh..wh..opq", p, 0100644, 0, 0, 0, mtime, 1, "",
-                        0, 0, new TreeMap<>(), true));
+                        0, 0, new TreeMap<>(), true, Optional.empty()));
             }
             if (type == 0040000) {
                 walk(p, name, xattrs, upper, out);

@@ -1,23 +1,26 @@
 package dev.strata.build;
 
+import dev.strata.archive.Compression;
+import dev.strata.archive.LayerOptions;
+import dev.strata.archive.WrittenLayer;
 import dev.strata.cache.CacheSink;
 import dev.strata.cache.CacheSource;
 import dev.strata.cache.LocalCache;
 import dev.strata.context.BuildContext;
 import dev.strata.context.ContentHasher;
 import dev.strata.error.StrataException;
+import dev.strata.exec.RootfsView;
+import dev.strata.exec.Tree;
 import dev.strata.oci.Layer;
 import dev.strata.progress.ProgressListener;
+import dev.strata.store.Snapshots;
 import dev.strata.store.Store;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +37,7 @@ final class BuildSession implements AutoCloseable {
     /** Where step results are looked up, in order, and where every step's record is written. */
     final List<CacheSource> cacheSources;
     final List<CacheSink> cacheSinks;
-    final SnapshotDirs snapshots;
+    final Snapshots snapshots;
     final ContentHasher hasher = new ContentHasher();
     final BuildContext context;
     final BaseImages baseImages;
@@ -55,7 +58,7 @@ final class BuildSession implements AutoCloseable {
         LocalCache local = new LocalCache(store);
         this.cacheSources = List.of(local);
         this.cacheSinks = List.of(local);
-        this.snapshots = new SnapshotDirs(store);
+        this.snapshots = new Snapshots(store);
         this.context = BuildContext.open(request.context(), Optional.of(request.dockerfile()));
         this.baseImages = new BaseImages(store, request.registry());
         try {
@@ -127,10 +130,10 @@ final class BuildSession implements AutoCloseable {
     }
 
     /** Writes a layer with {@code writer} into a temp file, then into the store (verified). */
-    Layer storeLayer(Function<OutputStream, LayerTar.Written> writer) {
+    Layer storeLayer(Function<OutputStream, WrittenLayer> writer) {
         Path tmp = scratch.resolve("layer-" + UUID.randomUUID());
         try {
-            LayerTar.Written w;
+            WrittenLayer w;
             try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
                 w = writer.apply(out);
             }
@@ -149,11 +152,18 @@ final class BuildSession implements AutoCloseable {
         }
     }
 
+    /** How this build writes layers: gzip, mtimes clamped to {@link #createdInstant()} (reproducible). */
+    LayerOptions layerOptions() {
+        return new LayerOptions(Compression.GZIP, Optional.of(createdInstant()), Runtime.getRuntime().availableProcessors());
+    }
+
     /** Unpacked directories of {@code layers}, base first (made once per layer, shared by builds). */
     List<Path> lowerDirs(List<Layer> layers) {
         List<Path> out = new ArrayList<>();
         for (Layer l : layers) {
-            out.add(snapshots.snapshot(l));
+            // a hardlink to a file of a lower layer is copied from the snapshots made so far
+            List<Path> below = List.copyOf(out);
+            out.add(snapshots.snapshot(l, path -> RootfsView.of(below).lookup(path)));
         }
         return out;
     }
@@ -180,35 +190,10 @@ final class BuildSession implements AutoCloseable {
         deleteTree(scratch);
     }
 
+    /** Deletes {@code root} and everything below it (symlinks not followed); fails if it stays. */
     static void deleteTree(Path root) {
-        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try {
-            // tolerant of entries vanishing meanwhile (a cleanup racing the build's own)
-            Files.walkFileTree(root, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.deleteIfExists(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFileFailed(Path file, IOException exc) throws IOException {
-                    if (exc instanceof java.nio.file.NoSuchFileException) {
-                        return FileVisitResult.CONTINUE;
-                    }
-                    throw exc;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-                    Files.deleteIfExists(dir);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot remove " + root, e);
+        if (!Tree.delete(root)) {
+            throw new UncheckedIOException(new IOException("cannot remove " + root));
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.strata.build;
 
+import dev.strata.archive.LayerEntry;
+import dev.strata.archive.LayerWriter;
 import dev.strata.context.BuildContext;
 import dev.strata.context.CopyEntry;
 import dev.strata.context.CopyPlan;
@@ -27,7 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** COPY and ADD: the context planner and stager write the files into a staging tree, which becomes the layer. */
+/** COPY and ADD: the context planner's plan becomes the layer (through a staging tree for ADD archives). */
 final class CopyStep {
     private CopyStep() {
     }
@@ -99,28 +101,70 @@ final class CopyStep {
                         List.of(), false, Optional.empty(), false, req.sourceDateEpoch(), req.createdAt());
                 plans.add(plan(ctx, hreq, CopySource.context(BuildContext.open(dir, DockerIgnore.none())), view));
             }
-            List<CopyEntry> all = PlanTar.merge(plans);
-            if (PlanTar.writable(all)) {
-                return Optional.of(s.storeLayer(out -> PlanTar.write(all, out)));
-            }
-            // ADD of a local archive: extract through a staging directory (needs root for owners)
-            Path staging = s.tempDir("copy-");
-            try {
-                for (List<CopyEntry> p : plans) {
-                    wrap(ctx, () -> {
-                        Stager.stage(new CopyPlan(p), staging);
-                        return "";
-                    });
-                }
-                return Optional.of(s.storeLayer(out -> LayerTar.writeTree(staging, s.createdInstant(), out)));
-            } finally {
-                BuildSession.deleteTree(staging);
-            }
+            return Optional.of(storePlans(ctx, plans));
         } finally {
             for (int i = open.size() - 1; i >= 0; i--) {
                 open.get(i).close();
             }
         }
+    }
+
+    /**
+     * Stores the plans as one layer, a later entry for a path replacing an earlier one. Plain plans
+     * go straight into the tar (no staging copy, no root needed for owners); plans that extract an
+     * ADD archive are staged into a directory first (owners need root there).
+     */
+    static Layer storePlans(StepContext ctx, List<List<CopyEntry>> plans) {
+        BuildSession s = ctx.session();
+        if (plans.stream().flatMap(List::stream).noneMatch(e -> e.kind() == CopyEntry.Kind.ARCHIVE)) {
+            List<LayerEntry> entries = wrap(ctx, () -> layerEntries(plans));
+            return s.storeLayer(out -> LayerWriter.writeEntries(entries, s.layerOptions(), out));
+        }
+        Path staging = s.tempDir("copy-");
+        try {
+            for (List<CopyEntry> p : plans) {
+                wrap(ctx, () -> {
+                    Stager.stage(new CopyPlan(p), staging);
+                    return "";
+                });
+            }
+            return s.storeLayer(out -> LayerWriter.writeTree(staging, s.layerOptions(), out));
+        } finally {
+            BuildSession.deleteTree(staging);
+        }
+    }
+
+    /** The plans' entries for the layer writer; refuses writing through a symlink the plans create. */
+    private static List<LayerEntry> layerEntries(List<List<CopyEntry>> plans) {
+        List<LayerEntry> out = new ArrayList<>();
+        java.util.Set<String> symlinks = new java.util.HashSet<>();
+        for (CopyEntry e : plans.stream().flatMap(List::stream).toList()) {
+            if (e.dest().equals("/")) {
+                continue; // the root's metadata is never part of a layer
+            }
+            for (String d = e.dest().substring(0, e.dest().lastIndexOf('/')); !d.isEmpty();
+                    d = d.substring(0, d.lastIndexOf('/'))) {
+                if (symlinks.contains(d)) {
+                    throw StrataException.stepFailed("refusing to write " + e.dest() + " through the symlink " + d
+                            + "; copy to the symlink's target path instead");
+                }
+            }
+            LayerEntry.Type type = switch (e.kind()) {
+                case DIRECTORY -> LayerEntry.Type.DIRECTORY;
+                case SYMLINK -> LayerEntry.Type.SYMLINK;
+                case HARDLINK -> LayerEntry.Type.HARDLINK;
+                case FILE -> LayerEntry.Type.FILE;
+                case ARCHIVE -> throw new IllegalStateException("archives are staged, not written directly");
+            };
+            if (type == LayerEntry.Type.SYMLINK) {
+                symlinks.add(e.dest());
+            }
+            Optional<String> link = type == LayerEntry.Type.HARDLINK
+                    ? e.linkTarget().map(t -> t.replaceFirst("^/+", "")) : e.linkTarget();
+            out.add(new LayerEntry(e.dest().substring(1), type, e.mode(), e.uid(), e.gid(),
+                    Math.floorDiv(e.mtimeNanos(), 1_000_000_000L), e.origin().map(o -> o.file()), link));
+        }
+        return out;
     }
 
     /** WORKDIR's directories as a plan entry list (written like a COPY layer). */
@@ -138,7 +182,7 @@ final class CopyStep {
     }
 
     /** Adds the Dockerfile line to context errors (missing sources, bad --chown, ...). */
-    private static String wrap(StepContext ctx, java.util.function.Supplier<String> body) {
+    private static <T> T wrap(StepContext ctx, java.util.function.Supplier<T> body) {
         try {
             return body.get();
         } catch (NoSourceFilesException e) {

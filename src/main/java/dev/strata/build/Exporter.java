@@ -11,6 +11,7 @@ import dev.strata.oci.Layer;
 import dev.strata.oci.Manifest;
 import dev.strata.oci.MediaType;
 import dev.strata.oci.Reference;
+import dev.strata.store.ImageExport;
 import dev.strata.store.Store;
 import java.io.IOException;
 import java.io.InputStream;
@@ -72,7 +73,7 @@ final class Exporter {
         for (OutputSpec o : s.request.outputs()) {
             try {
                 if (o.type() == OutputSpec.Type.OCI && (Files.isDirectory(o.dest()) || o.dest().toString().endsWith("/"))) {
-                    ImageFiles.writeOciLayout(image, s.store, o.dest(), tag);
+                    ImageExport.writeOciLayout(image, s.store, o.dest(), tag);
                 } else {
                     Path parent = o.dest().toAbsolutePath().getParent();
                     if (parent != null) {
@@ -80,9 +81,9 @@ final class Exporter {
                     }
                     try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(o.dest()))) {
                         if (o.type() == OutputSpec.Type.OCI) {
-                            ImageFiles.writeOciArchive(image, s.store, out, tag, s.scratch);
+                            ImageExport.writeOciArchive(image, s.store, out, tag);
                         } else {
-                            ImageFiles.writeDockerArchive(image, s.store, out, repoTag, s.scratch);
+                            ImageExport.writeDockerArchive(image, s.store, out, repoTag);
                         }
                     }
                 }

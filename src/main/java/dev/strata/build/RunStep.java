@@ -135,10 +135,10 @@ final class RunStep {
                 throw StrataException.stepFailed(ctx.step().position() + ": RUN " + summary(ctx)
                         + " failed: the command exited with code " + result.exitCode());
             }
-            if (LayerTar.isEmptyTree(result.upperDir())) {
+            if (dev.strata.archive.LayerWriter.isEmptyTree(result.upperDir())) {
                 return Optional.empty();
             }
-            return Optional.of(s.storeLayer(out -> LayerTar.writeUpperdir(result.upperDir(), s.createdInstant(), out)));
+            return Optional.of(s.storeLayer(out -> dev.strata.archive.LayerWriter.writeUpperdir(result.upperDir(), s.layerOptions(), out)));
         }
     }
 

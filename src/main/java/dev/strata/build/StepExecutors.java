@@ -12,6 +12,7 @@ import dev.strata.dockerfile.WorkdirInstruction;
 import dev.strata.oci.ImageConfig;
 import dev.strata.oci.Layer;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -90,7 +91,7 @@ final class StepExecutors {
                 req = req.withChown(user);
             }
             CopyPlan plan = CopyPlanner.plan(req, CopySource.context(BuildContext.open(empty, DockerIgnore.none())), view);
-            Layer layer = s.storeLayer(out -> PlanTar.write(plan.entries(), out));
+            Layer layer = CopyStep.storePlans(ctx, List.of(plan.entries()));
             BuildSession.deleteTree(empty);
             return Optional.of(layer);
         }

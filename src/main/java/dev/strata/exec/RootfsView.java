@@ -105,7 +105,7 @@ public final class RootfsView {
     }
 
     /** The topmost layer entry for {@code path} without following any symlink. */
-    Optional<Path> lookup(String path) {
+    public Optional<Path> lookup(String path) {
         List<String> comps = components(path);
         for (Path layer : topFirst) {
             Path p = layer;

@@ -9,13 +9,16 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 
-/** Recursive delete that never follows symlinks and tolerates a concurrent deleter (Ctrl-C hook). */
-final class Tree {
+/**
+ * Recursive delete that never follows symlinks and tolerates a concurrent deleter (Ctrl-C hook);
+ * the engine uses it for its scratch directories too.
+ */
+public final class Tree {
     private Tree() {
     }
 
     /** Deletes {@code root} and everything below it; best effort, returns whether it is gone. */
-    static boolean delete(Path root) {
+    public static boolean delete(Path root) {
         for (int attempt = 0; attempt < 3; attempt++) {
             if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
                 return true;

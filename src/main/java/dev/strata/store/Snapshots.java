@@ -8,12 +8,19 @@ import dev.strata.oci.Layer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
+import java.util.Comparator;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Unpacked layers keyed by diffID under {@code store.root()/snapshots/<hex>}, with overlay whiteouts
@@ -22,7 +29,12 @@ import java.util.UUID;
  * half-made snapshot and concurrent makers end with one good copy.
  */
 public final class Snapshots {
+    /** Temp dirs carry their maker's pid, so a later maker can tell a crashed one's leftovers. */
+    private static final Pattern TMP = Pattern.compile("\\.tmp-(\\d{1,12})-.*");
+
     private final Store store;
+    /** Threads of one JVM wanting the same layer wait for one unpack instead of each doing it. */
+    private final ConcurrentHashMap<String, Object> making = new ConcurrentHashMap<>();
 
     public Snapshots(Store store) {
         this.store = store;
@@ -32,28 +44,45 @@ public final class Snapshots {
         return store.root().resolve("snapshots");
     }
 
-    /** The snapshot directory of a diffID, if it was made already. */
+    /** The snapshot directory of a diffID, if it was made already (temp dirs never count). */
     public Optional<Path> existing(Digest diffId) {
         Path p = dir().resolve(diffId.hex());
-        return Files.isDirectory(p) ? Optional.of(p) : Optional.empty();
+        return Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) ? Optional.of(p) : Optional.empty();
     }
 
     /** The layer unpacked (WhiteoutMode.OVERLAY), made once and shared by later builds. */
     public Path snapshot(Layer layer) {
-        Digest diffId = layer.diffId();
-        Optional<Path> have = existing(diffId);
+        return snapshot(layer, name -> Optional.empty());
+    }
+
+    /**
+     * Like {@link #snapshot(Layer)}; a hardlink in the layer to a file of a lower layer is resolved
+     * with {@code lowerFiles} (image path to the file in a lower snapshot, see
+     * {@link LayerExtractor#extractDigesting(InputStream, Path, WhiteoutMode, String, Function)}) and
+     * copied into this snapshot. Such a snapshot holds that copy for whichever stack first made it.
+     */
+    public Path snapshot(Layer layer, Function<String, Optional<Path>> lowerFiles) {
+        Optional<Path> have = existing(layer.diffId());
         if (have.isPresent()) {
             return have.get();
         }
+        synchronized (making.computeIfAbsent(layer.diffId().toString(), k -> new Object())) {
+            return existing(layer.diffId()).orElseGet(() -> make(layer, lowerFiles));
+        }
+    }
+
+    private Path make(Layer layer, Function<String, Optional<Path>> lowerFiles) {
+        Digest diffId = layer.diffId();
         Path finalDir = dir().resolve(diffId.hex());
-        Path tmp = dir().resolve(".tmp-" + diffId.shortHex() + "-" + UUID.randomUUID());
+        Path tmp = dir().resolve(".tmp-" + ProcessHandle.current().pid() + "-" + diffId.shortHex() + "-" + UUID.randomUUID());
         String what = layer.descriptor().digest().toString();
         try {
             Files.createDirectories(dir());
+            removeCrashLeftovers();
             MessageDigest blobHash = layer.descriptor().digest().newHasher();
             Digest gotDiff;
             try (InputStream raw = layer.open(); InputStream in = new DigestInputStream(raw, blobHash)) {
-                gotDiff = LayerExtractor.extractDigesting(in, tmp, WhiteoutMode.OVERLAY, what);
+                gotDiff = LayerExtractor.extractDigesting(in, tmp, WhiteoutMode.OVERLAY, what, lowerFiles);
                 in.transferTo(java.io.OutputStream.nullOutputStream()); // bytes after the tar count for the digest
             }
             Digest gotBlob = Digest.finish(layer.descriptor().digest().algorithm(), blobHash);
@@ -68,7 +97,7 @@ public final class Snapshots {
             try {
                 Files.move(tmp, finalDir, StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException e) {
-                if (!Files.isDirectory(finalDir)) {
+                if (!Files.isDirectory(finalDir, LinkOption.NOFOLLOW_LINKS)) {
                     throw e;
                 }
                 // another process made it first: theirs is as good as ours
@@ -82,16 +111,28 @@ public final class Snapshots {
         }
     }
 
+    /** Deletes temp dirs whose maker process is gone (it crashed or was killed mid-unpack). */
+    private void removeCrashLeftovers() throws IOException {
+        try (Stream<Path> s = Files.list(dir())) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                Matcher m = TMP.matcher(p.getFileName().toString());
+                if (m.matches() && !ProcessHandle.of(Long.parseLong(m.group(1))).map(ProcessHandle::isAlive).orElse(false)) {
+                    deleteQuietly(p);
+                }
+            }
+        }
+    }
+
     private static void deleteQuietly(Path p) {
-        if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
-        try (var walk = Files.walk(p)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(q -> {
+        try (Stream<Path> walk = Files.walk(p)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(q -> {
                 try {
                     Files.delete(q);
                 } catch (IOException ignored) {
-                    // best effort: a leftover .tmp- dir is harmless and pruned later
+                    // best effort: a leftover .tmp- dir is harmless and removed by the next maker
                 }
             });
         } catch (IOException ignored) {

@@ -1,10 +1,7 @@
 package dev.strata.archive;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.strata.error.ExitCode;
-import dev.strata.error.StrataException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -12,16 +9,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.Arrays;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-@org.junit.jupiter.api.Tag("slow") // hangs in one case not yet found; see the report
+@Timeout(20) // a hostile blob must fail fast, never block or loop
 class LayerExtractorTest {
     @TempDir
     Path tmp;
@@ -62,92 +61,35 @@ class LayerExtractorTest {
         LayerExtractor.extract(new ByteArrayInputStream(blob), target, mode, "test-layer");
     }
 
-    void refused(String... specs) throws IOException {
-        Path target = tmp.resolve("t");
-        Files.createDirectories(target);
-        assertThatThrownBy(() -> extract(tar(specs), target, WhiteoutMode.APPLY))
-                .isInstanceOf(StrataException.class)
-                .hasMessageContaining("test-layer")
-                .satisfies(e -> assertThat(((StrataException) e).exitCode()).isEqualTo(ExitCode.INPUT));
-        try (Stream<Path> s = Files.list(tmp)) {
-            assertThat(s.map(p -> p.getFileName().toString())).containsOnly("t");
+    @Test
+    void fifoAndDeviceNodesGetModeOwnerAndTimeWithoutBeingOpened() throws Exception {
+        // a fifo used to hang the extractor: the JDK opens a file to set its mode or times
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        try (TarArchiveOutputStream t = new TarArchiveOutputStream(o)) {
+            TarArchiveEntry fifo = new TarArchiveEntry("fifo", TarConstants.LF_FIFO, true);
+            fifo.setMode(0640);
+            fifo.setUserId(4321);
+            fifo.setModTime(FileTime.from(Instant.parse("2001-02-03T04:05:06Z")));
+            TarArchiveEntry dev = new TarArchiveEntry("blk", TarConstants.LF_BLK, true);
+            dev.setDevMajor(7);
+            dev.setDevMinor(200);
+            dev.setMode(0600);
+            dev.setModTime(FileTime.from(Instant.parse("2002-02-03T04:05:06Z")));
+            for (TarArchiveEntry e : List.of(dev, fifo)) {
+                t.putArchiveEntry(e);
+                t.closeArchiveEntry();
+            }
         }
-        assertThat(Files.exists(tmp.resolve("evil"))).isFalse();
-    }
-
-    @Test
-    void dotDot() throws IOException {
-        refused("f:../evil=x");
-    }
-
-    @Test
-    void dotDotInside() throws IOException {
-        refused("f:a/../../evil=x");
-    }
-
-    @Test
-    void absolute() throws IOException {
-        refused("f:/evil=x");
-    }
-
-    @Test
-    void symlinkParentOutside() throws IOException {
-        refused("s:up>..", "f:up/evil=x");
-    }
-
-    @Test
-    void symlinkParentAbsolute() throws IOException {
-        refused("s:root>" + tmp, "f:root/evil=x");
-    }
-
-    @Test
-    void symlinkChain() throws IOException {
-        refused("s:a>b", "s:b>../", "f:a/evil=x");
-    }
-
-    @Test
-    void hardlinkOutside() throws IOException {
-        Files.writeString(tmp.resolve("secret"), "s");
-        refused("h:evil>../secret");
-    }
-
-    @Test
-    void hardlinkThroughSymlink() throws IOException {
-        Files.writeString(tmp.resolve("secret"), "s");
-        refused("s:l>..", "h:evil>l/secret");
-        Files.delete(tmp.resolve("secret"));
-    }
-
-    @Test
-    void whiteoutOfDotDot() throws IOException {
-        refused("f:a/.wh...=");
-    }
-
-    @Test
-    void truncatedAndCorrupt() throws IOException {
-        byte[] good = tar("f:big=" + "x".repeat(5000));
-        Path target = tmp.resolve("t");
-        assertThatThrownBy(() -> extract(Arrays.copyOf(good, 2000), target, WhiteoutMode.APPLY))
-                .isInstanceOf(StrataException.class).hasMessageContaining("test-layer").hasMessageContaining("corrupt or truncated");
-        byte[] gz = {0x1f, (byte) 0x8b, 8, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
-        assertThatThrownBy(() -> extract(gz, target, WhiteoutMode.APPLY))
-                .isInstanceOf(StrataException.class).hasMessageContaining("test-layer");
-    }
-
-    @Test
-    void absurdSizeIsTruncated() throws IOException {
-        byte[] t = tar("f:f=abc");
-        // claim a 8 GiB-ish size in the octal size field and fix the checksum: a truncated entry
-        String size = "77777777777";
-        System.arraycopy(size.getBytes(StandardCharsets.US_ASCII), 0, t, 124, 11);
-        Arrays.fill(t, 148, 156, (byte) ' ');
-        long sum = 0;
-        for (int i = 0; i < 512; i++) {
-            sum += t[i] & 0xff;
-        }
-        byte[] cs = String.format("%06o\0 ", sum).getBytes(StandardCharsets.US_ASCII);
-        System.arraycopy(cs, 0, t, 148, 8);
-        assertThatThrownBy(() -> extract(t, tmp.resolve("t"), WhiteoutMode.APPLY)).isInstanceOf(StrataException.class);
+        Path t = tmp.resolve("t");
+        extract(o.toByteArray(), t, WhiteoutMode.APPLY);
+        assertThat(Files.getAttribute(t.resolve("fifo"), "unix:mode", LinkOption.NOFOLLOW_LINKS)).isEqualTo(0010640);
+        assertThat(Files.getAttribute(t.resolve("fifo"), "unix:uid", LinkOption.NOFOLLOW_LINKS)).isEqualTo(4321);
+        assertThat(Files.getLastModifiedTime(t.resolve("fifo"), LinkOption.NOFOLLOW_LINKS).toInstant())
+                .isEqualTo(Instant.parse("2001-02-03T04:05:06Z"));
+        assertThat(Files.getAttribute(t.resolve("blk"), "unix:mode", LinkOption.NOFOLLOW_LINKS)).isEqualTo(0060600);
+        assertThat(Files.getAttribute(t.resolve("blk"), "unix:rdev", LinkOption.NOFOLLOW_LINKS)).isEqualTo(7L * 256 + 200);
+        assertThat(Files.getLastModifiedTime(t.resolve("blk"), LinkOption.NOFOLLOW_LINKS).toInstant())
+                .isEqualTo(Instant.parse("2002-02-03T04:05:06Z"));
     }
 
     @Test
@@ -182,7 +124,7 @@ class LayerExtractorTest {
 
         Path ov = tmp.resolve("ov");
         extract(tar("d:dir/", "f:dir/.wh..wh..opq=", "f:.wh.gone="), ov, WhiteoutMode.OVERLAY);
-        assertThat(Files.getAttribute(ov.resolve("gone"), "unix:mode", LinkOption.NOFOLLOW_LINKS)).isEqualTo(0020000 | 0);
+        assertThat(Files.getAttribute(ov.resolve("gone"), "unix:mode", LinkOption.NOFOLLOW_LINKS)).isEqualTo(0020000);
         assertThat(Files.getAttribute(ov.resolve("gone"), "unix:rdev", LinkOption.NOFOLLOW_LINKS)).isEqualTo(0L);
         assertThat(LayerWriterTest.run("getfattr", "-n", "trusted.overlay.opaque", ov.resolve("dir").toString())).contains("\"y\"");
     }

@@ -137,19 +137,26 @@ final class BuildFixture {
         Path out = Files.createDirectories(dir.resolve("unpacked-" + name));
         for (Layer l : image.layers()) {
             try (InputStream in = l.open()) {
-                LayerUnpack.extract(in, out, false, "layer " + l.descriptor().digest());
+                dev.strata.archive.LayerExtractor.extract(in, out, dev.strata.archive.WhiteoutMode.APPLY, "layer " + l.descriptor().digest());
             }
         }
         return out;
+    }
+
+    /** Fails when a build left a mount below {@code dir} (tests run this after each build test). */
+    static void assertNothingMountedUnder(Path dir) throws IOException {
+        String mounts = Files.readString(Path.of("/proc/mounts"));
+        if (mounts.contains(dir.toString())) {
+            throw new AssertionError("mounts left under " + dir + ":\n" + mounts);
+        }
     }
 
     static String read(Path p) throws IOException {
         return Files.readString(p, StandardCharsets.UTF_8);
     }
 
-    /** Fails when a build under {@code dir} left a mount, runtime state, cgroup or scratch dir behind. */
-    static void assertNothingLeft(Path dir, Path storeTmp) throws IOException {
-        org.assertj.core.api.Assertions.assertThat(Files.readString(Path.of("/proc/mounts"))).doesNotContain(dir.toString());
+    /** Fails when RUN steps left runtime state, cgroups or scratch dirs ({@code storeTmp} not empty). */
+    static void assertNoRunLeftovers(Path storeTmp) throws IOException {
         org.assertj.core.api.Assertions.assertThat(dev.strata.exec.Leaks.of(storeTmp)).isEmpty();
     }
 }

@@ -14,16 +14,12 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Builds on a busybox base with RUN steps in the real runtime (crun or runc) on overlayfs. */
-class RunBuildTest {
-    @TempDir
-    Path dir;
-
+class RunBuildTest extends MountCheckedTest {
     @AfterEach
-    void nothingStaysMounted() throws Exception {
-        BuildFixture.assertNothingLeft(dir, dir.resolve("store/tmp"));
+    void noRunLeftovers() throws Exception {
+        BuildFixture.assertNoRunLeftovers(dir.resolve("store/tmp"));
     }
 
     @Test

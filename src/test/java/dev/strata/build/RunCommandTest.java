@@ -18,17 +18,14 @@ import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** {@code strata build} with RUN steps in a real JVM process: secrets, network, failures, Ctrl-C. */
-class RunCommandTest {
+class RunCommandTest extends MountCheckedTest {
     private static final String SECRET = "hunter2-Sekret-77";
-    @TempDir
-    Path dir;
 
     @AfterEach
-    void nothingLeft() throws Exception {
-        BuildFixture.assertNothingLeft(dir, dir.resolve("home/tmp"));
+    void noRunLeftovers() throws Exception {
+        BuildFixture.assertNoRunLeftovers(dir.resolve("home/tmp"));
     }
 
     private BuildFixture fixture(String dockerfile) throws Exception {
