@@ -9,7 +9,6 @@ import java.io.Console;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -68,9 +67,9 @@ public final class LoginCommand implements Runnable {
         RegistryOptions options = flags.options();
         Credential credential = new Credential(user, password);
         RegistryClient.create(options).verifyLogin(host, credential);
-        Path file = new CredentialStore(options).store(host, credential);
+        String where = new CredentialStore(options).store(host, credential);
         PrintWriter out = spec.commandLine().getOut();
-        out.println("Login Succeeded (credentials for " + host + " saved in " + file + ")");
+        out.println("Login Succeeded (credentials for " + host + " saved in " + where + ")");
         out.flush();
     }
 }

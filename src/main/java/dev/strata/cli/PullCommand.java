@@ -9,8 +9,6 @@ import dev.strata.oci.Reference;
 import dev.strata.registry.RegistryClient;
 import dev.strata.registry.RemoteImage;
 import dev.strata.store.Store;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.util.Optional;
 import picocli.CommandLine;
@@ -66,12 +64,9 @@ public final class PullCommand implements Runnable {
         if (store.hasBlob(d.digest())) {
             return;
         }
-        // putBlob verifies the digest, so the stream need not hash it too
-        try (InputStream in = client.openBlobForVerifyingSink(image.reference(), d)) {
-            store.putBlob(d.mediaType(), in, Optional.of(d.digest()));
-        } catch (IOException e) {
-            throw StrataException.registry("cannot pull layer " + d.digest() + " of " + image.reference() + ": "
-                    + e.getMessage(), e);
+        // network buffers go straight into the store's temp file, which hashes and verifies them
+        try {
+            store.putBlob(d.mediaType(), d.digest(), out -> client.fetchBlob(image.reference(), d, out));
         } catch (StrataException e) {
             if (e.exitCode() != ExitCode.INPUT) {
                 throw e;

@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  * descriptor, else reading fails (a {@link StrataException}, so a store's temp file is discarded).
  */
 final class BlobStream extends InputStream {
-    private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+|\\*)");
+    /** {@code bytes FIRST-LAST/TOTAL} of a 206 answer. */
+    static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+|\\*)");
 
     private final Transport transport;
     private final URI uri;

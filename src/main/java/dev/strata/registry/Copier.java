@@ -10,8 +10,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** Registry-to-registry copies: a whole index byte for byte, or one platform's image. */
+/** Registry-to-registry copies: a whole index (nested ones too) byte for byte, or one platform's image. */
 final class Copier {
+    /** Real images nest one level at most; a bound keeps a hostile registry from recursing forever. */
+    private static final int MAX_DEPTH = 8;
+
     private final RegistryClient client;
 
     Copier(RegistryClient client) {
@@ -25,18 +28,30 @@ final class Copier {
             client.push(img, dst);
             return img.manifest().descriptor();
         }
-        List<Parallel.Task> tasks = new ArrayList<>();
-        for (Descriptor child : top.asIndex().manifests()) {
-            tasks.add(() -> copyManifest(src.withDigest(child.digest()), dst.withDigest(child.digest())));
-        }
-        Parallel.run(tasks, Math.max(1, client.options().parallelism() / 2));
+        copyChildren(src, dst, top, 1);
         return client.putManifest(dst, top.bytes(), top.mediaType());
     }
 
-    private void copyManifest(Reference src, Reference dst) {
+    /** Copies every manifest an index lists (nested indexes recursively) before the index itself. */
+    private void copyChildren(Reference src, Reference dst, RawManifest index, int depth) {
+        if (depth > MAX_DEPTH) {
+            throw StrataException.registry("cannot copy " + src + ": its indexes nest deeper than " + MAX_DEPTH
+                    + " levels; copy one image with --platform");
+        }
+        List<Parallel.Task> tasks = new ArrayList<>();
+        for (Descriptor child : index.asIndex().manifests()) {
+            tasks.add(() -> copyManifest(src.withDigest(child.digest()), dst.withDigest(child.digest()), depth));
+        }
+        Parallel.run(tasks, Math.max(1, client.options().parallelism() / 2));
+    }
+
+    private void copyManifest(Reference src, Reference dst, int depth) {
         RawManifest raw = client.manifest(src);
         if (raw.isIndex()) {
-            throw StrataException.registry("cannot copy " + src + ": nested indexes are not supported; copy with --platform");
+            // a nested index (e.g. per-OS lists): its children first, then its exact bytes
+            copyChildren(src, dst, raw, depth + 1);
+            client.putManifest(dst, raw.bytes(), raw.mediaType());
+            return;
         }
         Manifest m = raw.asManifest();
         Optional<Reference> from = src.registry().equals(dst.registry()) && !src.repository().equals(dst.repository())

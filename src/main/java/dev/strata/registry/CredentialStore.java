@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Registry credentials in docker's config format: {@code auths} (base64 user:password or an
  * identity token), {@code credHelpers} per registry and {@code credsStore} for all, both through
- * {@code docker-credential-NAME get}. Files read, in order: the explicit auth file
+ * {@code docker-credential-NAME get} (and {@code store}/{@code erase} on login and logout). Files read, in order: the explicit auth file
  * ({@code $REGISTRY_AUTH_FILE}), then {@code $DOCKER_CONFIG/config.json} (else ~/.docker). Secrets
  * never appear in an exception message.
  */
@@ -66,7 +66,7 @@ public final class CredentialStore {
             JsonNode root = read(file);
             Optional<String> helper = findKey(root.path("credHelpers"), host).map(JsonNode::asText);
             if (helper.isPresent()) {
-                return runHelper(helper.get(), host);
+                return get(helper.get(), host);
             }
             Optional<JsonNode> entry = findKey(root.path("auths"), host);
             if (entry.isPresent()) {
@@ -76,20 +76,39 @@ public final class CredentialStore {
                 }
             }
             if (root.hasNonNull("credsStore") && !root.get("credsStore").asText().isBlank()) {
-                return runHelper(root.get("credsStore").asText(), host);
+                return get(root.get("credsStore").asText(), host);
             }
         }
         return Optional.empty();
     }
 
-    /** Saves a credential for a registry in {@link #writeTarget()} (mode 0600). */
-    public Path store(String registry, Credential credential) {
+    /**
+     * Saves a credential for a registry: through the credential helper {@link #writeTarget()} names
+     * for it ({@code credHelpers}, else {@code credsStore}), as docker does, leaving only an empty
+     * {@code auths} entry in the file; else base64 in {@code auths} (mode 0600). Returns where it went,
+     * for the user: the helper program or the file.
+     */
+    public String store(String registry, Credential credential) {
         Path file = writeTarget();
         ObjectNode root = Files.isRegularFile(file) ? (ObjectNode) read(file) : OciJson.object();
         ObjectNode auths = root.has("auths") && root.get("auths").isObject()
                 ? (ObjectNode) root.get("auths") : root.putObject("auths");
-        removeKey(auths, normalise(registry));
+        String host = normalise(registry);
+        Optional<String> helper = helperFor(root, host);
+        if (helper.isPresent()) {
+            ObjectNode msg = OciJson.object();
+            msg.put("ServerURL", serverUrl(host));
+            msg.put("Username", credential.username());
+            msg.put("Secret", credential.secret());
+            runHelper(helper.get(), host, "store", OciJson.bytes(msg));
+        }
+        removeKey(auths, host);
         ObjectNode entry = auths.putObject(configKey(registry));
+        if (helper.isPresent()) {
+            // docker keeps an empty entry: the registry is listed as logged in, the secret is elsewhere
+            write(file, OciJson.bytes(root));
+            return "docker-credential-" + helper.get();
+        }
         if (credential.isIdentityToken()) {
             entry.put("identitytoken", credential.secret());
         } else {
@@ -97,21 +116,43 @@ public final class CredentialStore {
                     (credential.username() + ":" + credential.secret()).getBytes(StandardCharsets.UTF_8)));
         }
         write(file, OciJson.bytes(root));
-        return file;
+        return file.toString();
     }
 
-    /** Removes a registry's saved credential; false when there was none. */
+    /**
+     * Removes a registry's saved credential (from its credential helper too, when one is configured);
+     * false when there was none.
+     */
     public boolean erase(String registry) {
         Path file = writeTarget();
         if (!Files.isRegularFile(file)) {
             return false;
         }
         ObjectNode root = (ObjectNode) read(file);
-        if (!(root.get("auths") instanceof ObjectNode auths) || !removeKey(auths, normalise(registry))) {
-            return false;
+        String host = normalise(registry);
+        boolean erased = false;
+        Optional<String> helper = helperFor(root, host);
+        if (helper.isPresent()) {
+            erased = runHelper(helper.get(), host, "erase", serverUrl(host).getBytes(StandardCharsets.UTF_8)).isPresent();
         }
-        write(file, OciJson.bytes(root));
-        return true;
+        if (root.get("auths") instanceof ObjectNode auths && removeKey(auths, host)) {
+            write(file, OciJson.bytes(root));
+            erased = true;
+        }
+        return erased;
+    }
+
+    /** The helper a config names for a host: its {@code credHelpers} entry, else {@code credsStore}. */
+    private static Optional<String> helperFor(JsonNode root, String host) {
+        Optional<String> own = findKey(root.path("credHelpers"), host).map(JsonNode::asText).filter(n -> !n.isBlank());
+        if (own.isPresent()) {
+            return own;
+        }
+        return Optional.ofNullable(root.get("credsStore")).map(JsonNode::asText).filter(n -> !n.isBlank());
+    }
+
+    private static String serverUrl(String host) {
+        return host.equals(Reference.DOCKER_HUB) ? DOCKER_HUB_KEY : host;
     }
 
     /** The auths key for a registry: docker's legacy URL for Docker Hub, else host[:port]. */
@@ -182,16 +223,30 @@ public final class CredentialStore {
         return Optional.of(new Credential(plain.substring(0, colon), plain.substring(colon + 1)));
     }
 
-    private Optional<Credential> runHelper(String name, String host) {
+    private Optional<Credential> get(String name, String host) {
+        Optional<byte[]> out = runHelper(name, host, "get", serverUrl(host).getBytes(StandardCharsets.UTF_8));
+        if (out.isEmpty()) {
+            return Optional.empty();
+        }
+        JsonNode json = OciJson.parse(out.get(), "docker-credential-" + name + " output");
+        String user = json.path("Username").asText("");
+        String secret = json.path("Secret").asText("");
+        return secret.isEmpty() ? Optional.empty() : Optional.of(new Credential(user, secret));
+    }
+
+    /**
+     * Runs {@code docker-credential-NAME ACTION} with {@code input} on stdin; its stdout, or empty when
+     * it says the credentials are not found. Its output never reaches a message: it may hold secrets.
+     */
+    private Optional<byte[]> runHelper(String name, String host, String action, byte[] input) {
         String program = "docker-credential-" + name;
         Path exe = options.helperPath().stream().map(d -> d.resolve(program)).filter(Files::isExecutable)
                 .findFirst().orElseThrow(() -> StrataException.environment("credential helper " + program
                         + " (configured for " + host + ") is not on PATH; install it or remove it from the docker config"));
-        String server = host.equals(Reference.DOCKER_HUB) ? DOCKER_HUB_KEY : host;
         try {
-            Process p = new ProcessBuilder(exe.toString(), "get").redirectErrorStream(false).start();
+            Process p = new ProcessBuilder(exe.toString(), action).redirectErrorStream(false).start();
             try (OutputStream in = p.getOutputStream()) {
-                in.write(server.getBytes(StandardCharsets.UTF_8));
+                in.write(input);
             }
             byte[] out;
             byte[] err;
@@ -201,20 +256,17 @@ public final class CredentialStore {
             }
             if (!p.waitFor(30, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                throw StrataException.registry(program + " did not answer within 30 s for " + host);
+                throw StrataException.registry(program + " " + action + " did not answer within 30 s for " + host);
             }
             if (p.exitValue() != 0) {
                 String why = (new String(out, StandardCharsets.UTF_8) + new String(err, StandardCharsets.UTF_8)).trim();
-                if (why.toLowerCase(Locale.ROOT).contains("credentials not found")) {
+                if (!action.equals("store") && why.toLowerCase(Locale.ROOT).contains("credentials not found")) {
                     return Optional.empty();
                 }
-                throw StrataException.registry(program + " failed for " + host + " (exit " + p.exitValue()
+                throw StrataException.registry(program + " " + action + " failed for " + host + " (exit " + p.exitValue()
                         + "); check the helper's setup");
             }
-            JsonNode json = OciJson.parse(out, program + " output");
-            String user = json.path("Username").asText("");
-            String secret = json.path("Secret").asText("");
-            return secret.isEmpty() ? Optional.empty() : Optional.of(new Credential(user, secret));
+            return Optional.of(out);
         } catch (IOException e) {
             throw StrataException.environment("cannot run " + exe + " for " + host + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {

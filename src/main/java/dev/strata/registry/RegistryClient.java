@@ -210,6 +210,18 @@ public final class RegistryClient {
                 List.of(pullScope(repo)), descriptor, repo.name(), false);
     }
 
+    /**
+     * Writes a blob into {@code out} straight from the network buffers (the fastest path: no stream
+     * hand-off between threads), resumed with Range on a drop or stall, size checked. Not hashed
+     * here: for sinks that verify the digest as they write, such as
+     * {@code Store.putBlob(mediaType, digest, writer)}. Does not close {@code out}.
+     */
+    public void fetchBlob(Reference repo, Descriptor descriptor, java.nio.channels.WritableByteChannel out) {
+        Transport t = transport(repo.registry());
+        new BlobDownload(t, t.url("/v2/" + repo.repository() + "/blobs/" + descriptor.digest()),
+                List.of(pullScope(repo)), descriptor, repo.name(), out).run();
+    }
+
     /** The blobs of a repository as a source for lazy layers. */
     public BlobSource blobSource(Reference repo) {
         return d -> openBlob(repo, d);
@@ -226,7 +238,13 @@ public final class RegistryClient {
         if (top.isIndex()) {
             Index idx = top.asIndex();
             index = Optional.of(idx);
-            Descriptor pick = idx.select(platform, ref.toString());
+            Descriptor pick;
+            try {
+                pick = idx.select(platform, ref.toString());
+            } catch (StrataException e) {
+                // absent from the registry's index, like a missing tag: exit 3, not a usage error (2)
+                throw StrataException.registry(e.getMessage(), e);
+            }
             chosen = manifest(ref.withDigest(pick.digest()));
         }
         Manifest m;

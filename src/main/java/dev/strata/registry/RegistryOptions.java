@@ -66,7 +66,7 @@ public record RegistryOptions(
             }
         }
         return new RegistryOptions(Set.of(), authFile, dockerDir, Path.of("/etc/docker/certs.d"), path,
-                3, 5, Duration.ofMillis(250), 32L << 20, Duration.ofSeconds(30));
+                6, 5, Duration.ofMillis(250), 32L << 20, Duration.ofSeconds(30));
     }
 
     public RegistryOptions withInsecureRegistries(Set<String> hosts) {

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -27,6 +28,8 @@ import java.util.function.Supplier;
 final class Transport {
     private static final Set<Integer> RETRIABLE = Set.of(408, 429, 500, 502, 503, 504);
     private static final int MAX_REDIRECTS = 10;
+    /** Bytes per second an upload may not fall below (256 KiB/s, a slow ADSL uplink). */
+    static final long MIN_UPLOAD_RATE = 256 << 10;
 
     private final String registry;
     private final URI base;
@@ -67,6 +70,14 @@ final class Transport {
 
     /** Sends a call; the caller reads (and closes) the body and interprets the final status. */
     HttpResponse<InputStream> send(Call call) {
+        return send(call, HttpResponse.BodyHandlers.ofInputStream());
+    }
+
+    /**
+     * Like {@link #send(Call)} with a chosen body handler (e.g. one that writes a blob straight to a
+     * file); a {@link StrataException} the handler fails with is rethrown as it is, not retried.
+     */
+    HttpResponse<InputStream> send(Call call, HttpResponse.BodyHandler<InputStream> handler) {
         URI uri = call.uri();
         boolean authRetried = false;
         int redirects = 0;
@@ -74,12 +85,9 @@ final class Transport {
         String method = call.method();
         while (true) {
             boolean sameHost = sameOrigin(uri);
-            HttpRequest.Builder b = HttpRequest.newBuilder(uri).method(method,
-                    call.hasBody() && method.equals(call.method()) ? call.body().get() : HttpRequest.BodyPublishers.noBody());
-            if (!call.hasBody()) {
-                // a body upload may take long; only header waits are bounded
-                b.timeout(options.timeout());
-            }
+            HttpRequest.BodyPublisher body = call.hasBody() && method.equals(call.method())
+                    ? call.body().get() : HttpRequest.BodyPublishers.noBody();
+            HttpRequest.Builder b = HttpRequest.newBuilder(uri).method(method, body).timeout(timeout(body));
             call.headers().forEach(b::header);
             b.header("User-Agent", "strata");
             if (sameHost) {
@@ -88,8 +96,22 @@ final class Transport {
             HttpResponse<InputStream> resp;
             counts.computeIfAbsent(method, k -> new AtomicLong()).incrementAndGet();
             try {
-                resp = client.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+                resp = client.send(b.build(), handler);
+            } catch (HttpTimeoutException e) {
+                // a hung registry: the request is sent again (uploads from a fresh stream), then given up
+                if (attempt < options.maxAttempts()) {
+                    sleep(backoff(attempt++, Optional.empty()));
+                    continue;
+                }
+                throw StrataException.registry(registry + " did not answer " + call.method() + " " + uri.getPath()
+                        + " within " + String.format(java.util.Locale.ROOT, "%.1f", timeout(body).toMillis() / 1000.0) + " s, " + attempt + " times; the registry is hung"
+                        + " or overloaded, try again later", e);
             } catch (IOException e) {
+                for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+                    if (c instanceof StrataException se) {
+                        throw se;
+                    }
+                }
                 if (attempt < options.maxAttempts()) {
                     sleep(backoff(attempt++, Optional.empty()));
                     continue;
@@ -129,6 +151,18 @@ final class Transport {
             }
             return resp;
         }
+    }
+
+    /**
+     * How long a request may take until its response headers arrive. The JDK counts the upload of
+     * the body in that time, so a body adds its size at a floor rate ({@link #MIN_UPLOAD_RATE}):
+     * bounded (a hung registry fails), yet a slow uplink is not cut off mid-chunk. Bodies are at most
+     * one upload chunk, so the bound stays finite even when the length is unknown.
+     */
+    Duration timeout(HttpRequest.BodyPublisher body) {
+        long len = body.contentLength();
+        long bytes = len >= 0 ? len : options.chunkSize();
+        return options.timeout().plusMillis(bytes * 1000 / MIN_UPLOAD_RATE);
     }
 
     private boolean sameOrigin(URI uri) {

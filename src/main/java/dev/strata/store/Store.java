@@ -83,19 +83,42 @@ public final class Store {
 
     /** Stores bytes read from {@code in}; if {@code expected} is given the content must match it. */
     public Descriptor putBlob(String mediaType, InputStream in, Optional<Digest> expected) {
+        return write(mediaType, expected, ch -> {
+            byte[] buf = new byte[1 << 16];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(buf, 0, n);
+                while (b.hasRemaining()) {
+                    ch.write(b);
+                }
+            }
+        });
+    }
+
+    /**
+     * Stores a blob that {@code writer} writes into a channel (e.g. network buffers handed straight
+     * to the file, with no copy through a stream); hashed here as written, and kept only if it
+     * matches {@code expected}. The writer must not close the channel.
+     */
+    public Descriptor putBlob(String mediaType, Digest expected, java.util.function.Consumer<java.nio.channels.WritableByteChannel> writer) {
+        return write(mediaType, Optional.of(expected), ch -> writer.accept(ch));
+    }
+
+    /** What writes a blob's bytes into the (hashing) channel of its temp file. */
+    private interface Writer {
+        void write(java.nio.channels.WritableByteChannel ch) throws IOException;
+    }
+
+    /** Writes a blob under a temp name while hashing it, verifies, fsyncs and renames it into place. */
+    private Descriptor write(String mediaType, Optional<Digest> expected, Writer writer) {
         Path tmp = root.resolve("tmp").resolve("blob-" + UUID.randomUUID());
         try {
             MessageDigest md = expected.map(Digest::newHasher).orElseGet(Digest::newSha256);
-            long size = 0;
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-                    OutputStream out = Channels.newOutputStream(ch)) {
-                byte[] buf = new byte[1 << 16];
-                int n;
-                while ((n = in.read(buf)) > 0) {
-                    md.update(buf, 0, n);
-                    out.write(buf, 0, n);
-                    size += n;
-                }
+            long size;
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                HashingChannel hashing = new HashingChannel(ch, md);
+                writer.write(hashing);
+                size = hashing.written();
                 ch.force(true);
             }
             Digest actual = Digest.finish(expected.map(Digest::algorithm).orElse("sha256"), md);

@@ -3,6 +3,7 @@ package dev.strata.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.strata.error.ExitCode;
 import dev.strata.error.StrataException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -84,7 +85,7 @@ class CredentialStoreTest {
         assertThat(cs.lookup("docker.io")).contains(new Credential("store-all", "s-https://index.docker.io/v1/"));
         assertThat(cs.lookup("missing.example")).isEmpty();
         assertThatThrownBy(() -> cs.lookup("broken.example")).isInstanceOf(StrataException.class)
-                .hasMessageContaining("docker-credential-store-all failed for broken.example")
+                .hasMessageContaining("docker-credential-store-all get failed for broken.example")
                 .hasMessageNotContaining("secret-in-helper-output");
         assertThat(Files.readAllLines(log)).contains("get special.example", "get https://index.docker.io/v1/");
     }
@@ -109,6 +110,73 @@ class CredentialStoreTest {
         try (var files = Files.list(file.getParent())) {
             assertThat(files).hasSize(1);
         }
+    }
+
+    /** A docker-credential-test that keeps one credential in a file, as a keychain would. */
+    Path fakeKeychainHelper() throws Exception {
+        Path bin = tmp.resolve("bin");
+        Files.createDirectories(bin);
+        Path kept = tmp.resolve("keychain.json");
+        Path log = tmp.resolve("helper.log");
+        Path helper = bin.resolve("docker-credential-test");
+        Files.writeString(helper, "#!/bin/sh\ncase \"$1\" in\n"
+                + "  store) input=$(cat); case \"$input\" in *refuse*) echo \"$input\" >&2; exit 1;; esac;"
+                + " printf '%s' \"$input\" > " + kept + "; echo store >> " + log + ";;\n"
+                + "  get) read server; [ -f " + kept + " ] && grep -q \"\\\"$server\\\"\" " + kept
+                + " && cat " + kept + " && exit 0; echo 'credentials not found in native keychain'; exit 1;;\n"
+                + "  erase) read server; echo \"erase $server\" >> " + log + "; [ -f " + kept + " ] || {"
+                + " echo 'credentials not found in native keychain'; exit 1; }; rm " + kept + ";;\n"
+                + "esac\n");
+        Files.setPosixFilePermissions(helper, PosixFilePermissions.fromString("rwx------"));
+        return kept;
+    }
+
+    @Test
+    void loginAndLogoutGoThroughTheConfiguredCredentialHelper() throws Exception {
+        Path kept = fakeKeychainHelper();
+        Path dir = tmp.resolve("home/.docker");
+        Files.createDirectories(dir);
+        Path config = dir.resolve("config.json");
+        Files.writeString(config, "{\"credsStore\":\"test\",\"auths\":{\"127.0.0.1:5000\":{\"auth\":\"" + b64("old:stale") + "\"}}}");
+        CredentialStore cs = new CredentialStore(options(Map.of()));
+        assertThat(cs.store("127.0.0.1:5000", new Credential("alice", "s3cret-pw"))).isEqualTo("docker-credential-test");
+        assertThat(Files.readString(kept)).contains("\"ServerURL\":\"127.0.0.1:5000\"")
+                .contains("\"Username\":\"alice\"").contains("\"Secret\":\"s3cret-pw\"");
+        // the file keeps the helper and an empty entry; no secret, old or new, stays in it
+        String text = Files.readString(config);
+        assertThat(text).contains("\"credsStore\":\"test\"").contains("\"127.0.0.1:5000\":{}")
+                .doesNotContain("s3cret").doesNotContain(b64("alice:s3cret-pw")).doesNotContain(b64("old:stale"));
+        assertThat(cs.lookup("127.0.0.1:5000")).contains(new Credential("alice", "s3cret-pw"));
+
+        assertThat(cs.erase("127.0.0.1:5000")).isTrue();
+        assertThat(kept).doesNotExist();
+        assertThat(Files.readString(config)).doesNotContain("127.0.0.1:5000");
+        assertThat(cs.lookup("127.0.0.1:5000")).isEmpty();
+        assertThat(cs.erase("127.0.0.1:5000")).isFalse();
+        assertThat(Files.readAllLines(tmp.resolve("helper.log")))
+                .containsExactly("store", "erase 127.0.0.1:5000", "erase 127.0.0.1:5000");
+    }
+
+    @Test
+    void aPerRegistryHelperWinsAndAFailingStoreLeavesTheFileAndHidesTheSecret() throws Exception {
+        Path kept = fakeKeychainHelper();
+        Path file = tmp.resolve("auth.json");
+        String before = "{\"credsStore\":\"not-installed\",\"credHelpers\":{\"reg.example\":\"test\"}}";
+        Files.writeString(file, before);
+        CredentialStore cs = new CredentialStore(options(Map.of()).withAuthFile(Optional.of(file)));
+        cs.store("https://reg.example/v2/", new Credential("bob", "pw-1"));
+        assertThat(Files.readString(kept)).contains("\"ServerURL\":\"reg.example\"");
+        // the helper fails and echoes its input (with the secret) to stderr: exit 3, secret not shown
+        assertThatThrownBy(() -> cs.store("reg.example", new Credential("bob", "refuse-this-secret")))
+                .isInstanceOfSatisfying(StrataException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.REGISTRY))
+                .hasMessageContaining("docker-credential-test store failed for reg.example")
+                .hasMessageNotContaining("refuse-this-secret");
+        assertThat(Files.readString(file)).doesNotContain("refuse").doesNotContain("pw-1");
+        assertThat(cs.lookup("reg.example")).contains(new Credential("bob", "pw-1"));
+        // other registries go to credsStore, which is not installed: a clear environment error
+        assertThatThrownBy(() -> cs.store("other.example", new Credential("c", "d")))
+                .isInstanceOf(StrataException.class).hasMessageContaining("docker-credential-not-installed")
+                .hasMessageContaining("not on PATH");
     }
 
     @Test

@@ -224,6 +224,41 @@ class RegistryFaultTest {
     }
 
     @Test
+    void aHungRegistryFailsUploadsAfterABoundedTimeWithRetries() {
+        fake.on("HEAD", blobPath(), (ex, n) -> FakeRegistry.send(ex, 404, new byte[0]));
+        fake.on("POST", "/v2/r/blobs/uploads/", (ex, n) -> {
+            ex.getResponseHeaders().set("Location", "/v2/r/blobs/uploads/session-1");
+            FakeRegistry.send(ex, 202, new byte[0]);
+        });
+        FakeRegistry.Handler hang = (ex, n) -> {
+            try {
+                Thread.sleep(60_000);
+            } catch (InterruptedException e) {
+                throw new IOException("stopped", e);
+            }
+        };
+        fake.on("PUT", "/v2/r/blobs/uploads/session-1", hang);
+        fake.on("PATCH", "/v2/r/blobs/uploads/session-1", hang);
+        RegistryClient hung = RegistryClient.create(client().options().withTimeout(Duration.ofMillis(400))
+                .withRetries(2, Duration.ofMillis(5)));
+        long start = System.nanoTime();
+        // monolithic PUT: 400 ms plus the body at the floor rate, twice, then a registry error
+        assertThatThrownBy(() -> hung.pushBlob(repo(), desc, d -> new java.io.ByteArrayInputStream(blob), java.util.List.of()))
+                .isInstanceOfSatisfying(StrataException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.REGISTRY))
+                .hasMessageContaining(fake.host() + " did not answer PUT /v2/r/blobs/uploads/session-1")
+                .hasMessageContaining("2 times");
+        assertThat(fake.requests("PUT", "/v2/r/blobs/uploads/session-1")).hasSize(2);
+        // chunked: the first PATCH hangs, is sent once more, and the upload stops there
+        RegistryClient chunked = RegistryClient.create(hung.options().withChunkSize(64 << 10));
+        assertThatThrownBy(() -> chunked.pushBlob(repo(), desc, d -> new java.io.ByteArrayInputStream(blob), java.util.List.of()))
+                .isInstanceOfSatisfying(StrataException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.REGISTRY))
+                .hasMessageContaining("did not answer PATCH");
+        assertThat(fake.requests("PATCH", "/v2/r/blobs/uploads/session-1")).hasSize(2)
+                .allSatisfy(r -> assertThat(r.header("Content-Range")).isEqualTo("0-65535"));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
+    }
+
+    @Test
     void noManifestIsPushedWhenABlobUploadFails() {
         TestImages.MemImage img = TestImages.random(21, Platform.parse("linux/amd64"), 100);
         fake.on("POST", "/v2/r/blobs/uploads/", (ex, n) -> FakeRegistry.send(ex, 500,

@@ -14,6 +14,7 @@ import dev.strata.oci.MediaType;
 import dev.strata.oci.OciJson;
 import dev.strata.oci.Platform;
 import dev.strata.oci.Reference;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -156,27 +157,58 @@ class RegistryPushPullTest {
         assertThat(client().head(ref("docker-type:1"))).map(Descriptor::digest).contains(img.manifest().digest());
     }
 
+    /** Pushes both images as REPO:amd64 and REPO:arm64; the index listing them (not pushed). */
+    Index twoPlatforms(RegistryClient c, String repo, TestImages.MemImage amd, TestImages.MemImage arm) {
+        c.push(amd, ref(repo + ":amd64"));
+        c.push(arm, ref(repo + ":arm64"));
+        return Index.of(MediaType.OCI_INDEX, List.of(amd.manifest().descriptor().withPlatform(AMD64),
+                arm.manifest().descriptor().withPlatform(ARM64)), Map.of());
+    }
+
     @Test
     void indexSelectsThePlatformAndSaysWhatIsOffered() {
         RegistryClient c = client();
         TestImages.MemImage amd = TestImages.random(6, AMD64, 100);
         TestImages.MemImage arm = TestImages.random(7, ARM64, 200);
-        c.push(amd, ref("multi:amd64"));
-        c.push(arm, ref("multi:arm64"));
-        Index index = Index.of(MediaType.OCI_INDEX, List.of(amd.manifest().descriptor().withPlatform(AMD64),
-                arm.manifest().descriptor().withPlatform(ARM64)), Map.of());
+        Index index = twoPlatforms(c, "multi", amd, arm);
         c.putManifest(ref("multi:all"), index.bytes(), index.mediaType());
         RemoteImage picked = c.image(ref("multi:all"), ARM64);
         assertThat(picked.manifest()).isEqualTo(arm.manifest());
         assertThat(picked.index()).contains(index);
+        // a platform the index lacks is a registry-side absence (exit 3, like a missing tag)
         assertThatThrownBy(() -> c.image(ref("multi:all"), Platform.parse("linux/s390x")))
-                .isInstanceOf(StrataException.class)
+                .isInstanceOfSatisfying(StrataException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.REGISTRY))
+                .hasMessageContaining("multi:all has no image for platform linux/s390x")
                 .hasMessageContaining("linux/s390x").hasMessageContaining("linux/amd64").hasMessageContaining("linux/arm64");
+        assertThatThrownBy(() -> c.copy(ref("multi:all"), ref("multi-copy:s390x"), Optional.of(Platform.parse("linux/s390x"))))
+                .isInstanceOfSatisfying(StrataException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.REGISTRY))
+                .hasMessageContaining("it offers linux/amd64, linux/arm64");
         // copy of the whole index to another repository keeps it byte for byte
         Descriptor copied = c.copy(ref("multi:all"), ref("multi-copy:all"), Optional.empty());
         assertThat(copied.digest()).isEqualTo(index.digest());
         assertThat(c.manifest(ref("multi-copy:all")).bytes()).isEqualTo(index.bytes());
         assertThat(c.image(ref("multi-copy:all"), AMD64).manifest()).isEqualTo(amd.manifest());
+    }
+
+    @Test
+    void copyOfANestedIndexCopiesEveryLevelByteForByte() throws IOException {
+        RegistryClient c = client();
+        TestImages.MemImage amd = TestImages.random(8, AMD64, 120);
+        TestImages.MemImage arm = TestImages.random(9, ARM64, 130);
+        Index inner = twoPlatforms(c, "nested", amd, arm);
+        c.putManifest(ref("nested:x").withDigest(inner.digest()), inner.bytes(), inner.mediaType());
+        Index outer = Index.of(MediaType.OCI_INDEX, List.of(inner.descriptor()), Map.of());
+        c.putManifest(ref("nested:all"), outer.bytes(), outer.mediaType());
+
+        Descriptor copied = c.copy(ref("nested:all"), ref("nested-copy:all"), Optional.empty());
+        assertThat(copied.digest()).isEqualTo(outer.digest());
+        assertThat(c.manifest(ref("nested-copy:all")).bytes()).isEqualTo(outer.bytes());
+        assertThat(c.manifest(ref("nested-copy:x").withDigest(inner.digest())).bytes()).isEqualTo(inner.bytes());
+        RemoteImage arm2 = c.image(ref("nested-copy:x").withDigest(inner.digest()), ARM64);
+        assertThat(arm2.manifest()).isEqualTo(arm.manifest());
+        for (Layer l : arm2.layers()) {
+            assertThat(TestImages.readAll(l.open())).isEqualTo(arm.blob(l.descriptor().digest()));
+        }
     }
 
     @Test
