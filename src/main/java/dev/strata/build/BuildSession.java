@@ -45,8 +45,7 @@ final class BuildSession implements AutoCloseable {
     private final StepEvents events;
     private final AtomicInteger ids = new AtomicInteger();
     private final List<StepReport> reports = new ArrayList<>();
-    private boolean runChecked;
-    private String runtime = "";
+    private dev.strata.exec.RunExecutor executor;
     /** Overlay mounts open right now (COPY views); a Ctrl-C unmounts them. */
     final java.util.Set<Path> mounts = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Thread onInterrupt = new Thread(this::cleanUp, "strata-build-cleanup");
@@ -111,48 +110,14 @@ final class BuildSession implements AutoCloseable {
     }
 
     /**
-     * Checks once, on the first RUN, that RUN steps can run here (builds without RUN need nothing),
-     * and picks the isolation as issue 5 orders it: crun, else runc, else namespaces + chroot;
-     * {@code --isolation} forces one.
+     * The RUN executor, probed on the first RUN (builds without RUN need no root or runtime):
+     * crun, else runc, else chroot isolation; {@code --isolation} forces one.
      */
-    synchronized void checkRun() {
-        if (!runChecked) {
-            ChrootRunner.checkEnvironment();
-            boolean haveCrun = Files.isExecutable(Path.of(ChrootRunner.CRUN));
-            boolean haveRunc = Files.isExecutable(Path.of(ChrootRunner.RUNC));
-            String want = request.isolation().orElse(haveCrun ? "crun" : haveRunc ? "runc" : "chroot");
-            runtime = switch (want) {
-                case "crun" -> require(haveCrun, ChrootRunner.CRUN, "crun");
-                case "runc" -> require(haveRunc, ChrootRunner.RUNC, "runc");
-                case "chroot" -> "";
-                default -> throw StrataException.input("--isolation=" + want + " is not known: use crun, runc or chroot");
-            };
-            runChecked = true;
+    synchronized dev.strata.exec.RunExecutor executor() {
+        if (executor == null) {
+            executor = dev.strata.exec.RunExecutors.probe(request.isolation().map(dev.strata.exec.Isolation::parse));
         }
-    }
-
-    private static String require(boolean present, String path, String name) {
-        if (!present) {
-            throw StrataException.environment("--isolation=" + name + ": " + path + " is not installed; install it"
-                    + " (apt-get install " + name + ") or use --isolation=chroot");
-        }
-        return path;
-    }
-
-    /** The OCI runtime binary RUN steps use, or "" for namespaces + chroot (after {@link #checkRun()}). */
-    synchronized String runtime() {
-        return runtime;
-    }
-
-    private final java.util.Set<Path> privateCaches = java.util.concurrent.ConcurrentHashMap.newKeySet();
-
-    /** Takes a {@code sharing=private} cache directory for one step; false when another step has it. */
-    boolean claimCache(Path dir) {
-        return privateCaches.add(dir);
-    }
-
-    void releaseCache(Path dir) {
-        privateCaches.remove(dir);
+        return executor;
     }
 
     /** A fresh directory under the build's scratch space. */

@@ -8,6 +8,11 @@ import dev.strata.dockerfile.Heredoc;
 import dev.strata.dockerfile.Mount;
 import dev.strata.dockerfile.RunInstruction;
 import dev.strata.error.StrataException;
+import dev.strata.exec.NetworkMode;
+import dev.strata.exec.RunExecutor;
+import dev.strata.exec.RunMount;
+import dev.strata.exec.RunRequest;
+import dev.strata.exec.RunResult;
 import dev.strata.oci.Layer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -69,8 +74,9 @@ final class RunStep {
 
     static Optional<Layer> execute(StepContext ctx) {
         BuildSession s = ctx.session();
+        RunExecutor executor;
         try {
-            s.checkRun();
+            executor = s.executor();
         } catch (StrataException e) {
             throw new StrataException(e.exitCode(), ctx.step().position() + ": " + e.getMessage(), e);
         }
@@ -81,10 +87,18 @@ final class RunStep {
                     + " cannot run on this " + host + " machine (strata does not emulate other CPUs);"
                     + " build for " + host + " or move the RUN to a stage with --platform=$BUILDPLATFORM");
         }
-        List<Path> lowers = s.lowerDirs(ctx.layers());
-        List<ChrootRunner.MountSpec> mounts = new ArrayList<>();
+        RunRequest.Builder req = RunRequest.builder(argv(ctx), s.scratch)
+                .env(env(ctx, r))
+                .workingDir(workdir(ctx))
+                .user(ctx.config().config().user())
+                .lowerDirs(s.lowerDirs(ctx.layers()))
+                .network(network(ctx))
+                .cacheRoot(cacheRoot(s))
+                .output(line -> s.events().log(ctx.id(), line));
+        Optional<Path> pipes = Optional.empty();
         if (r.heredocIsScript()) {
             Path dir = s.tempDir("pipes-");
+            pipes = Optional.of(dir);
             Heredoc h = r.heredocs().get(0);
             try {
                 Path f = dir.resolve(h.name());
@@ -93,84 +107,44 @@ final class RunStep {
             } catch (IOException e) {
                 throw StrataException.environment("cannot write the RUN heredoc script: " + e.getMessage(), e);
             }
-            mounts.add(new ChrootRunner.MountSpec(PIPES, Optional.of(dir), true, false));
+            req.mount(new RunMount.Bind(PIPES, dir, false));
         }
         List<MergedRootfs> views = new ArrayList<>();
-        List<Runnable> after = new ArrayList<>();
         try {
             for (Mount mt : r.mounts()) {
-                mount(ctx, mt, views, after).ifPresent(mounts::add);
+                mount(ctx, mt, views).ifPresent(req::mount);
             }
-            return runWith(ctx, r, lowers, mounts);
+            return runWith(ctx, executor, req.build());
         } finally {
             views.forEach(MergedRootfs::close);
-            after.forEach(Runnable::run);
+            pipes.ifPresent(BuildSession::deleteTree);
         }
     }
 
-    private static Optional<Layer> runWith(StepContext ctx, RunInstruction r, List<Path> lowers,
-            List<ChrootRunner.MountSpec> mounts) {
+    private static Optional<Layer> runWith(StepContext ctx, RunExecutor executor, RunRequest request) {
         BuildSession s = ctx.session();
-        Path work = s.tempDir("run-");
-        java.util.ArrayDeque<String> tail = new java.util.ArrayDeque<>();
-        List<java.nio.channels.FileChannel> locks = lockCaches(ctx, r);
+        RunResult result;
         try {
-            java.util.Map<String, String> env = new java.util.LinkedHashMap<>(ctx.step().runEnvironment());
-            env.putAll(secretEnv(ctx, r));
-            ChrootRunner.Outcome result = ChrootRunner.run(new ChrootRunner.Spec(argv(ctx), env,
-                    workdir(ctx), ctx.config().config().user(), lowers, network(ctx) == Network.NONE, mounts,
-                    line -> {
-                        s.events().log(ctx.id(), line);
-                        synchronized (tail) {
-                            tail.addLast(line);
-                            if (tail.size() > 5) {
-                                tail.removeFirst();
-                            }
-                        }
-                    }, work, s.runtime()));
+            result = executor.run(request);
+        } catch (StrataException e) {
+            throw new StrataException(e.exitCode(), ctx.step().position() + ": RUN " + summary(ctx) + ": "
+                    + e.getMessage(), e);
+        }
+        try (result) {
             if (result.exitCode() != 0) {
-                String last = tail.isEmpty() ? "" : "; its last output:\n  " + String.join("\n  ", tail);
                 throw StrataException.stepFailed(ctx.step().position() + ": RUN " + summary(ctx)
-                        + " failed: the command exited with code " + result.exitCode() + last);
+                        + " failed: the command exited with code " + result.exitCode());
             }
             if (dev.strata.archive.LayerWriter.isEmptyTree(result.upperDir())) {
                 return Optional.empty();
             }
             return Optional.of(s.storeLayer(out -> dev.strata.archive.LayerWriter.writeUpperdir(result.upperDir(), s.layerOptions(), out)));
-        } finally {
-            for (java.nio.channels.FileChannel c : locks) {
-                try {
-                    c.close();
-                } catch (IOException ignored) {
-                    // closing releases the lock
-                }
-            }
-            BuildSession.deleteTree(work);
         }
     }
 
-    /** {@code sharing=locked} cache mounts: held exclusively, across builds, for the whole step. */
-    private static List<java.nio.channels.FileChannel> lockCaches(StepContext ctx, RunInstruction r) {
-        List<java.nio.channels.FileChannel> out = new ArrayList<>();
-        for (Mount mt : r.mounts()) {
-            if (mt.type() == dev.strata.dockerfile.MountType.CACHE && mt.sharing().equals("locked")) {
-                Path lock = cacheDir(ctx.session(), mt).resolveSibling(cacheDir(ctx.session(), mt).getFileName() + ".lock");
-                try {
-                    java.nio.channels.FileChannel c = java.nio.channels.FileChannel.open(lock,
-                            java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
-                    c.lock();
-                    out.add(c);
-                } catch (IOException e) {
-                    throw StrataException.environment("cannot lock the cache mount " + lock + ": " + e.getMessage(), e);
-                }
-            }
-        }
-        return out;
-    }
-
-    private static Path cacheDir(BuildSession s, Mount mt) {
-        String id = mt.id().orElse(mt.target().orElseThrow());
-        return s.store.root().resolve("cache-mounts").resolve(StageRunner.hashed(id).substring(7, 39));
+    /** Where {@code type=cache} mounts persist, per id, between builds. */
+    private static Path cacheRoot(BuildSession s) {
+        return s.store.root().resolve("cache-mounts");
     }
 
     private static String summary(StepContext ctx) {
@@ -178,110 +152,106 @@ final class RunStep {
         return text.length() > 80 ? text.substring(0, 77) + "..." : text;
     }
 
-    private static Optional<ChrootRunner.MountSpec> mount(StepContext ctx, Mount mt, List<MergedRootfs> views,
-            List<Runnable> after) {
+    private static Optional<RunMount> mount(StepContext ctx, Mount mt, List<MergedRootfs> views) {
         String where = ctx.step().position() + ": RUN --mount=type=" + mt.type().text();
         BuildSession s = ctx.session();
         switch (mt.type()) {
             case CACHE -> {
-                if (mt.from().isPresent()) {
-                    throw StrataException.input(where + ",from=...: cache mounts seeded from a stage are not supported yet");
-                }
                 String target = mt.target().orElseThrow();
                 String id = mt.id().orElse(target);
-                // one directory per id under the store, kept between builds; created with the mount's owner and mode
-                Path dir = cacheDir(s, mt);
-                try {
-                    if (!Files.isDirectory(dir)) {
-                        Files.createDirectories(dir);
-                        Files.setAttribute(dir, "unix:mode", mt.mode());
-                        Files.setAttribute(dir, "unix:uid", mt.uid());
-                        Files.setAttribute(dir, "unix:gid", mt.gid());
-                    }
-                } catch (IOException e) {
-                    throw StrataException.environment(where + ": cannot create the cache directory " + dir + ": "
-                            + e.getMessage(), e);
+                Optional<Path> seeded = Optional.empty();
+                if (mt.from().isPresent()) {
+                    seeded = Optional.of(seededCache(s, id, mt, source(ctx, mt, views, where), where));
                 }
-                if (mt.sharing().equals("private") && !s.claimCache(dir)) {
-                    // in use by a step running now: this one gets its own copy, thrown away afterwards
-                    Path copy = s.tempDir("cache-private-");
-                    copyTree(dir, copy);
-                    return Optional.of(new ChrootRunner.MountSpec(target, Optional.of(copy), mt.readOnly(), false));
-                }
-                if (mt.sharing().equals("private")) {
-                    after.add(() -> s.releaseCache(dir));
-                }
-                return Optional.of(new ChrootRunner.MountSpec(target, Optional.of(dir), mt.readOnly(), false));
+                RunMount.Sharing sharing = RunMount.Sharing.valueOf(mt.sharing().toUpperCase(java.util.Locale.ROOT));
+                return Optional.of(new RunMount.Cache(target, id, sharing, mt.uid(), mt.gid(), mt.mode(),
+                        mt.readOnly(), seeded));
             }
             case SECRET -> {
-                String id = secretId(mt);
-                byte[] content = s.request.secrets().get(id);
-                if (content == null) {
-                    if (mt.required()) {
-                        throw StrataException.input(where + ": secret " + id + " is required but not given;"
-                                + " pass --secret id=" + id + ",src=FILE");
-                    }
-                    return Optional.empty();
-                }
                 if (mt.env().isPresent() && mt.target().isEmpty()) {
-                    return Optional.empty(); // only an environment variable (see secretEnv)
+                    return Optional.empty(); // only an environment variable (see env)
                 }
-                Path dir = s.tempDir("secret-");
-                Path f = dir.resolve("secret");
-                try {
-                    Files.write(f, content);
-                    Files.setAttribute(f, "unix:mode", mt.mode());
-                    Files.setAttribute(f, "unix:uid", mt.uid());
-                    Files.setAttribute(f, "unix:gid", mt.gid());
-                } catch (IOException e) {
-                    throw StrataException.environment(where + ": cannot stage the secret: " + e.getMessage(), e);
+                String id = secretId(mt);
+                Optional<byte[]> content = Optional.ofNullable(s.request.secrets().get(id));
+                if (content.isEmpty() && mt.required()) {
+                    throw StrataException.input(where + ": secret " + id + " is required but not given;"
+                            + " pass --secret id=" + id + ",src=FILE");
                 }
-                return Optional.of(new ChrootRunner.MountSpec(mt.target().orElse("/run/secrets/" + id), Optional.of(f),
-                        true, true));
+                return Optional.of(new RunMount.Secret(mt.target().orElse("/run/secrets/" + id), id, content,
+                        mt.required(), mt.mode(), mt.uid(), mt.gid()));
             }
             case TMPFS -> {
-                return Optional.of(new ChrootRunner.MountSpec(mt.target().orElseThrow(), Optional.empty(), false, false));
+                return Optional.of(new RunMount.Tmpfs(mt.target().orElseThrow(),
+                        mt.size().map(java.util.OptionalLong::of).orElse(java.util.OptionalLong.empty())));
             }
             case BIND -> {
-                Path root = s.context.root();
-                if (mt.from().isPresent()) {
-                    // a stage's or image's filesystem, merged read-only for the length of the step
-                    CopyStep.FromSource from = CopyStep.resolveFrom(ctx, mt.from().get());
-                    MergedRootfs view = s.merged(from.layers());
-                    views.add(view);
-                    root = view.root().orElseThrow(() -> StrataException.input(where + ",from=" + mt.from().get()
-                            + ": that stage is empty"));
-                }
-                Path src = root.resolve(ConfigSteps.clean("/" + mt.source().orElse("/")).substring(1)).normalize();
-                if (!src.startsWith(root) || !Files.exists(src)) {
-                    throw StrataException.input(where + ": source " + mt.source().orElse("") + " is not in the context");
-                }
-                // writes to a rw bind must not reach the context: bind a copy then
-                Path source = src;
-                if (!mt.readOnly()) {
-                    source = s.tempDir("bind-");
-                    copyTree(src, source);
-                }
-                return Optional.of(new ChrootRunner.MountSpec(mt.target().orElseThrow(), Optional.of(source),
-                        mt.readOnly(), !Files.isDirectory(src)));
+                return Optional.of(new RunMount.Bind(mt.target().orElseThrow(), source(ctx, mt, views, where),
+                        !mt.readOnly()));
             }
-            default -> throw StrataException.input(where + ": ssh mounts are not supported yet");
+            default -> {
+                return Optional.of(new RunMount.Ssh(mt.target().orElse("/run/buildkit/ssh_agent.0"),
+                        mt.id().orElse("default")));
+            }
         }
     }
 
-    private static void copyTree(Path from, Path to) {
+    /** A bind's or a seeded cache's {@code source}: in the context, or in the {@code from} stage or image. */
+    private static Path source(StepContext ctx, Mount mt, List<MergedRootfs> views, String where) {
+        Path root = ctx.session().context.root();
+        String in = "the context";
+        if (mt.from().isPresent()) {
+            // a stage's or image's filesystem, merged read-only for the length of the step
+            CopyStep.FromSource from = CopyStep.resolveFrom(ctx, mt.from().get());
+            MergedRootfs view = ctx.session().merged(from.layers());
+            views.add(view);
+            in = mt.from().get();
+            root = view.root().orElseThrow(() -> StrataException.input(where + ",from=" + mt.from().get()
+                    + ": that stage is empty"));
+        }
+        Path src = root.resolve(ConfigSteps.clean("/" + mt.source().orElse("/")).substring(1)).normalize();
+        if (!src.startsWith(root) || !Files.exists(src)) {
+            throw StrataException.input(where + ": source " + mt.source().orElse("/") + " is not in " + in);
+        }
+        return src;
+    }
+
+    /**
+     * {@code type=cache,from=STAGE}: the cache starts as a copy of the stage's {@code source} dir the
+     * first time its id is used with that source, then persists like any cache mount.
+     */
+    private static Path seededCache(BuildSession s, String id, Mount mt, Path src, String where) {
+        if (!Files.isDirectory(src)) {
+            throw StrataException.input(where + ": source " + mt.source().orElse("/") + " in " + mt.from().get()
+                    + " is not a directory");
+        }
+        Path root = cacheRoot(s);
+        Path dir = root.resolve("seeded-" + StageRunner.hashed(id + "\0" + mt.from().get() + "\0"
+                + mt.source().orElse("/")).substring(7, 39));
+        if (Files.isDirectory(dir)) {
+            return dir;
+        }
         try {
-            Process p = new ProcessBuilder("cp", "-a", from + (Files.isDirectory(from) ? "/." : ""), to.toString())
-                    .redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            Files.createDirectories(root);
+            Path tmp = Files.createTempDirectory(root, ".seeding-");
+            Process p = new ProcessBuilder("cp", "-a", "--", src + "/.", tmp.toString()).redirectErrorStream(true)
+                    .start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             if (p.waitFor() != 0) {
-                throw StrataException.environment("cannot copy " + from + " for a read-write bind mount: " + out);
+                BuildSession.deleteTree(tmp);
+                throw StrataException.environment(where + ": cannot seed the cache from " + src + ": " + out);
             }
+            try {
+                // renamed into place so a concurrent step never sees it half-copied
+                Files.move(tmp, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException raced) {
+                BuildSession.deleteTree(tmp);
+            }
+            return dir;
         } catch (IOException e) {
-            throw StrataException.environment("cannot copy " + from + ": " + e.getMessage(), e);
+            throw StrataException.environment(where + ": cannot seed the cache under " + root + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw StrataException.stepFailed("interrupted");
+            throw StrataException.stepFailed(where + ": interrupted while seeding the cache");
         }
     }
 
@@ -304,23 +274,23 @@ final class RunStep {
         });
     }
 
-    /** {@code type=secret,env=VAR}: the secret as the step's environment variable (never in the key or history). */
-    private static java.util.Map<String, String> secretEnv(StepContext ctx, RunInstruction r) {
-        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+    /** The step's environment as K=V, {@code type=secret,env=VAR} secrets last (never in the key or history). */
+    private static List<String> env(StepContext ctx, RunInstruction r) {
+        java.util.Map<String, String> env = new java.util.LinkedHashMap<>(ctx.step().runEnvironment());
         for (Mount mt : r.mounts()) {
             if (mt.type() == dev.strata.dockerfile.MountType.SECRET && mt.env().isPresent()) {
                 byte[] content = ctx.session().request.secrets().get(secretId(mt));
                 if (content != null) {
-                    out.put(mt.env().get(), new String(content, StandardCharsets.UTF_8));
+                    env.put(mt.env().get(), new String(content, StandardCharsets.UTF_8));
+                } else if (mt.required()) {
+                    throw StrataException.input(ctx.step().position() + ": RUN --mount=type=secret: secret "
+                            + secretId(mt) + " is required but not given; pass --secret id=" + secretId(mt)
+                            + ",src=FILE or env=VAR");
                 }
             }
         }
-        return out;
-    }
-
-    private static List<String> env(StepContext ctx) {
         List<String> out = new ArrayList<>();
-        ctx.step().runEnvironment().forEach((k, v) -> out.add(k + "=" + v));
+        env.forEach((k, v) -> out.add(k + "=" + v));
         return out;
     }
 
@@ -329,14 +299,12 @@ final class RunStep {
         return w.isEmpty() ? "/" : w;
     }
 
-    /** The network a RUN sees. */
-    enum Network { HOST, NONE }
-
-    private static Network network(StepContext ctx) {
+    /** The network a RUN sees: its own --network, else the build's. */
+    private static NetworkMode network(StepContext ctx) {
         String n = run(ctx).network().orElse(ctx.session().request.network());
         return switch (n) {
-            case "none" -> Network.NONE;
-            case "host", "default" -> Network.HOST;
+            case "none" -> NetworkMode.NONE;
+            case "host", "default" -> NetworkMode.HOST;
             default -> throw StrataException.input(ctx.step().position() + ": --network=" + n
                     + " is not supported: use default, host or none");
         };

@@ -146,9 +146,7 @@ public final class BuildCommand implements Callable<Integer> {
                 .withSecrets(BuildFlags.secrets(secrets, System::getenv))
                 .withSourceDateEpoch(BuildFlags.sourceDateEpoch(Optional.ofNullable(buildOptions().buildArgs()
                         .get("SOURCE_DATE_EPOCH")).orElse(System.getenv("SOURCE_DATE_EPOCH"))));
-        if (isolation != null && !List.of("crun", "runc", "chroot").contains(isolation)) {
-            throw StrataException.input("--isolation=" + isolation + " is not known: use crun, runc or chroot");
-        }
+        Optional.ofNullable(isolation).ifPresent(dev.strata.exec.Isolation::parse); // unknown: exit 2 before any work
         for (String t : tags) {
             Reference.parse(t);
         }

@@ -18,8 +18,9 @@ import java.util.List;
 /**
  * Runs a step on overlayfs inside a private mount namespace ({@code unshare -m}), in crun, runc or
  * a chroot. Scratch layout under the request's work root: {@code strata-run-XXX/} with upper, work,
- * init (stubs), merged, l/N (links to the lower dirs), secrets, bundle (config.json, script, etc
- * files). Everything but upper is removed when the step ends; {@link RunResult#close()} removes
+ * init (stubs), merged, l/N (links to the lower dirs), secrets (a tmpfs in the step's namespace:
+ * secret files and the runtime's config.json or chroot's env line, which hold the environment),
+ * bundle (script, etc files). Everything but upper is removed when the step ends; {@link RunResult#close()} removes
  * the rest.
  */
 final class OverlayExecutor implements RunExecutor {
@@ -126,6 +127,14 @@ final class OverlayExecutor implements RunExecutor {
         try {
             init.finish();
             List<String> env = environment(request, user);
+            // the environment may hold secrets (RUN --mount=type=secret,env=): the runtime's spec, or for
+            // chroot a sh line setting the arguments of env -i, goes through stdin to the step's tmpfs
+            // like the secret files, never to a disk
+            plan.secrets.add(isolation == Isolation.CHROOT
+                    ? new MountPlan.SecretFile("env", ("set -- " + Shell.quoteAll(env) + "\n")
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8), 0, 0, 0600)
+                    : new MountPlan.SecretFile("config.json", OciSpec.json(request, env, cwd, user,
+                            step.resolve("merged"), running.id, etc, plan.mounts), 0, 0, 0600));
             SetupScript script = new SetupScript(request.lowerDirs().size(), plan.secrets);
             String command;
             List<String> launcher = new ArrayList<>(List.of(unshare.toString(), "-m", "--propagation", "private"));
@@ -136,22 +145,20 @@ final class OverlayExecutor implements RunExecutor {
                 }
                 SetupScript.chrootMounts(etc, plan.mounts, request.network() == NetworkMode.NONE, request.hostname())
                         .forEach(script::add);
-                List<String> cmd = new ArrayList<>(List.of("/usr/bin/env", "-i"));
-                cmd.addAll(env);
-                cmd.addAll(List.of(unshare.toString(), "-R", "merged", "-w", cwd));
+                script.add(". secrets/env");
+                List<String> cmd = new ArrayList<>(List.of(unshare.toString(), "-R", "merged", "-w", cwd));
                 if (user.uid() != 0 || user.gid() != 0) {
                     cmd.addAll(List.of("-S", Integer.toString(user.uid()), "-G", Integer.toString(user.gid())));
                 }
                 cmd.add("--");
                 cmd.addAll(request.argv());
-                command = Shell.quoteAll(cmd);
+                command = "/usr/bin/env -i \"$@\" " + Shell.quoteAll(cmd);
             } else {
-                Files.write(bundle.resolve("config.json"), OciSpec.json(request, env, cwd, user,
-                        step.resolve("merged"), running.id, etc, plan.mounts));
                 if (maskUnified) {
                     script.add("mount -t tmpfs none /sys/fs/cgroup/unified");
                 }
-                command = Shell.quoteAll(List.of(runtime.toString(), "run", "--bundle", bundle.toString(), running.id));
+                command = Shell.quoteAll(List.of(runtime.toString(), "run", "--bundle",
+                        step.resolve("secrets").toString(), running.id));
             }
             Files.writeString(bundle.resolve("run.sh"), script.finish(command));
             launcher.addAll(List.of("/bin/sh", "bundle/run.sh"));

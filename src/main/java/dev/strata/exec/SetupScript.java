@@ -66,6 +66,10 @@ final class SetupScript {
         }
         for (MountPlan.Planned p : extra) {
             String dst = Shell.quote("merged" + p.destination());
+            // a target under /dev lost its init-layer stub to the /dev tmpfs: make it there (runtimes do too)
+            boolean dir = p.tmpfs() || java.nio.file.Files.isDirectory(p.source());
+            l.add("[ -e " + dst + " ] || { mkdir -p \"$(dirname " + dst + ")\" && "
+                    + (dir ? "mkdir " : ": > ") + dst + "; }");
             if (p.tmpfs()) {
                 l.add("mount -t tmpfs -o nosuid,nodev" + (p.size().isPresent() ? ",size=" + p.size().getAsLong() : "")
                         + " tmpfs " + dst);

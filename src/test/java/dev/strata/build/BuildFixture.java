@@ -154,4 +154,9 @@ final class BuildFixture {
     static String read(Path p) throws IOException {
         return Files.readString(p, StandardCharsets.UTF_8);
     }
+
+    /** Fails when RUN steps left runtime state, cgroups or scratch dirs ({@code storeTmp} not empty). */
+    static void assertNoRunLeftovers(Path storeTmp) throws IOException {
+        org.assertj.core.api.Assertions.assertThat(dev.strata.exec.Leaks.of(storeTmp)).isEmpty();
+    }
 }

@@ -2,6 +2,7 @@ package dev.strata.build;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.strata.error.ExitCode;
 import dev.strata.error.StrataException;
@@ -11,10 +12,16 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Builds on a busybox base with RUN steps in the real runtime (crun or runc) on overlayfs. */
 class RunBuildTest extends MountCheckedTest {
+    @AfterEach
+    void noRunLeftovers() throws Exception {
+        BuildFixture.assertNoRunLeftovers(dir.resolve("store/tmp"));
+    }
+
     @Test
     void runWritesALayerAndRemovedFilesBecomeWhiteouts() throws Exception {
         String df = """
@@ -44,11 +51,12 @@ class RunBuildTest extends MountCheckedTest {
 
     @Test
     void aFailingRunIsExitOneWithTheLineAndTheCode() throws Exception {
-        BuildFixture f = new BuildFixture(dir).withBusybox().files("FROM test/busybox:latest\nRUN echo hi\nRUN exit 7\n", Map.of());
-        assertThatThrownBy(() -> f.build()).isInstanceOfSatisfying(StrataException.class, e -> {
-            assertThat(e.exitCode()).isEqualTo(ExitCode.STEP_FAILED);
-            assertThat(e.getMessage()).contains("Dockerfile:3").contains("exit 7").contains("code 7");
-        });
+        BuildFixture f = new BuildFixture(dir).withBusybox()
+                .files("FROM test/busybox:latest\nRUN echo hi\nRUN echo oops >&2; exit 7\n", Map.of());
+        assertThat(failure(f, ExitCode.STEP_FAILED)).contains("Dockerfile:3").contains("exit 7").contains("code 7")
+                .doesNotContain("\n");
+        // the command's stdout and stderr reached the listener
+        assertThat(f.events).anyMatch(e -> e.matches("log [0-9]+ hi")).anyMatch(e -> e.matches("log [0-9]+ oops"));
     }
 
     @Test
@@ -328,5 +336,62 @@ class RunBuildTest extends MountCheckedTest {
         // each stage saw only its own line: the one that found the cache busy wrote to a copy
         assertThat(BuildFixture.read(root.resolve("one")).strip()).isEqualTo("1");
         assertThat(BuildFixture.read(root.resolve("two")).strip()).isEqualTo("1");
+    }
+
+    @Test
+    void cacheMountsOwnerModeAndSeedFromAStage() throws Exception {
+        String df = """
+                FROM test/busybox:latest AS seed
+                RUN mkdir -p /deps && echo seeded > /deps/s
+                FROM test/busybox:latest
+                RUN --mount=type=cache,target=/c,id=own,uid=1000,gid=50,mode=0700 stat -c '%u:%g:%a' /c > /owner
+                RUN --mount=type=cache,target=/d,from=seed,source=/deps cat /d/s > /seen && echo more > /d/more
+                RUN --mount=type=cache,target=/d,from=seed,source=/deps,sharing=locked ls /d > /listing
+                """;
+        BuildFixture f = new BuildFixture(dir).withBusybox().files(df, Map.of());
+        Path root = f.unpack(f.build().image(), "cache");
+        assertThat(BuildFixture.read(root.resolve("owner"))).isEqualTo("1000:50:700\n");
+        assertThat(BuildFixture.read(root.resolve("seen"))).isEqualTo("seeded\n");
+        // the seeded cache persists like any other: the second step sees the first one's file
+        assertThat(BuildFixture.read(root.resolve("listing"))).isEqualTo("more\ns\n");
+        assertThat(root.resolve("d")).satisfiesAnyOf(p -> assertThat(p).doesNotExist(), p -> assertThat(p).isEmptyDirectory());
+    }
+
+    @Test
+    void chrootIsolationRunsHeredocsAndMountsUnderDev() throws Exception {
+        String df = """
+                FROM test/busybox:latest
+                RUN <<EOF
+                echo from-heredoc > /h
+                EOF
+                RUN --mount=type=tmpfs,target=/dev/scratch,size=1m echo t > /dev/scratch/t && cat /dev/scratch/t > /t
+                RUN --mount=type=bind,source=conf,target=/conf,rw echo changed > /conf/c.txt && cat /conf/c.txt > /w
+                """;
+        BuildFixture f = new BuildFixture(dir).withBusybox().files(df, Map.of("conf/c.txt", "C\n"));
+        BuildResult r = f.build(BuildRequest.of(f.context).withIsolation(java.util.Optional.of("chroot")));
+        Path root = f.unpack(r.image(), "chroot-mounts");
+        assertThat(BuildFixture.read(root.resolve("h"))).isEqualTo("from-heredoc\n");
+        assertThat(BuildFixture.read(root.resolve("t"))).isEqualTo("t\n");
+        assertThat(BuildFixture.read(root.resolve("w"))).isEqualTo("changed\n");
+        // a read-write bind's writes are thrown away: the context is unchanged
+        assertThat(BuildFixture.read(f.context.resolve("conf/c.txt"))).isEqualTo("C\n");
+        assertThat(root.resolve("dev")).satisfiesAnyOf(p -> assertThat(p).doesNotExist(), p -> assertThat(p).isEmptyDirectory());
+    }
+
+    @Test
+    void sshMountsAndMissingSecretsAreInputErrorsWithTheLine() throws Exception {
+        BuildFixture f = new BuildFixture(dir).withBusybox()
+                .files("FROM test/busybox:latest\nRUN --mount=type=ssh true\n", Map.of());
+        assertThat(failure(f, ExitCode.INPUT)).contains("Dockerfile:2").contains("ssh").contains("not supported yet");
+        f.files("FROM test/busybox:latest\nRUN --mount=type=secret,id=k,required true\n", Map.of());
+        assertThat(failure(f, ExitCode.INPUT)).contains("Dockerfile:2").contains("--secret id=k");
+    }
+
+    /** The message of the build's failure, which must have {@code code}. */
+    private static String failure(BuildFixture f, ExitCode code) {
+        StrataException e = catchThrowableOfType(f::build, StrataException.class);
+        assertThat(e).as("the build fails").isNotNull();
+        assertThat(e.exitCode()).as(e.getMessage()).isEqualTo(code);
+        return e.getMessage();
     }
 }

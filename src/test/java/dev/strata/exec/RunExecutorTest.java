@@ -30,7 +30,7 @@ class RunExecutorTest {
 
     @AfterEach
     void nothingLeaks() throws IOException {
-        assertThat(Steps.leaks(work)).isEmpty();
+        assertThat(Leaks.of(work)).isEmpty();
     }
 
     @ParameterizedTest

@@ -37,7 +37,7 @@ class RunMountTest {
 
     @AfterEach
     void nothingLeaks() throws IOException {
-        assertThat(Steps.leaks(work)).isEmpty();
+        assertThat(Leaks.of(work)).isEmpty();
     }
 
     private RunRequest.Builder sh(String script) {
@@ -87,6 +87,34 @@ class RunMountTest {
                     r.upperDir().resolve("run/other"));
         }
         assertThat(ran.result().toString()).doesNotContain("s3cret");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Isolation.class)
+    void whileAStepRunsNoFileOnDiskHoldsItsEnvironmentOrSecrets(Isolation isolation) {
+        String value = "env-Sekret-" + System.nanoTime();
+        List<String> onDisk = new java.util.ArrayList<>();
+        RunRequest.Builder b = sh("echo \"$TOKEN\" | wc -c; sleep 1").env(List.of("TOKEN=" + value + " 'q\\"))
+                .mount(RunMount.Secret.of("f", ("file-" + value).getBytes(StandardCharsets.UTF_8)));
+        RunExecutor ex = RunExecutors.probe(Optional.of(isolation));
+        List<String> seen = new java.util.ArrayList<>();
+        RunResult r = ex.run(b.output(line -> {
+            seen.add(line.strip());
+            // the step is running now: its spec (the environment) and secrets exist only on its tmpfs
+            try (var files = Files.walk(work)) {
+                for (Path f : files.filter(Files::isRegularFile).toList()) {
+                    if (Files.readString(f, StandardCharsets.ISO_8859_1).contains(value)) {
+                        onDisk.add(f.toString());
+                    }
+                }
+            } catch (IOException e) {
+                onDisk.add("unreadable: " + e);
+            }
+        }).build());
+        r.close();
+        assertThat(r.exitCode()).isZero();
+        assertThat(onDisk).isEmpty();
+        assertThat(seen).containsExactly(Integer.toString(value.length() + 5)); // the value, quotes intact
     }
 
     @Test

@@ -40,35 +40,4 @@ final class Steps {
         RunResult r = ex.run(b.output(lines::add).build());
         return new Ran(r, lines);
     }
-
-    /** Overlay mounts, runtime state, cgroups or scratch dirs of strata still present. */
-    static List<String> leaks(Path workRoot) throws IOException {
-        List<String> out = new ArrayList<>();
-        for (String line : Files.readAllLines(Path.of("/proc/mounts"))) {
-            if (line.contains(workRoot.toString()) || line.contains("strata-run-")) {
-                out.add("mount: " + line);
-            }
-        }
-        for (String dir : List.of("/run/crun", "/run/runc")) {
-            Path d = Path.of(dir);
-            if (Files.isDirectory(d)) {
-                try (Stream<Path> s = Files.list(d)) {
-                    s.filter(p -> p.getFileName().toString().startsWith("strata-"))
-                            .forEach(p -> out.add("state: " + p));
-                }
-            }
-        }
-        try (Stream<Path> s = Files.walk(Path.of("/sys/fs/cgroup"), 4)) {
-            s.filter(p -> p.getFileName() != null && p.getFileName().toString().startsWith("strata-"))
-                    .forEach(p -> out.add("cgroup: " + p));
-        } catch (IOException | UncheckedIOException e) {
-            // unreadable parts of the hierarchy hold nothing of ours
-        }
-        if (Files.isDirectory(workRoot)) {
-            try (Stream<Path> s = Files.list(workRoot)) {
-                s.forEach(p -> out.add("scratch: " + p));
-            }
-        }
-        return out;
-    }
 }
