@@ -72,7 +72,7 @@ out="$work/section.md"
   echo "## Builds (build engine)"
   echo
   echo "\`bench/build.bench.sh\`, $(date -u +%Y-%m-%d), $(nproc) cores shared with other jobs; median of 3 cold builds"
-  echo "(fresh storage for each), busybox base, buildah $(buildah --version | awk '{print $3}') with \`bud --format docker --layers --runtime runc\`; both run RUN steps in runc (crun refuses this host's mixed cgroups)."
+  echo "(fresh storage for each), busybox base, buildah $(buildah --version | awk '{print $3}') with \`bud --format docker --layers --runtime runc\`; both run RUN steps in runc, so the runtime is the same on both sides (strata's default is crun)."
   echo
   echo "| build | strata (s) | buildah (s) | strata / buildah |"
   echo "|---|---|---|---|"
