@@ -64,9 +64,8 @@ public final class LayerOrigins {
     }
 
     /**
-     * Layer digest → the registry references of store tags listing it. Tags of images built here name
-     * no real origin but list their base's layers too; a base has fewer layers than any image built on
-     * it, so tags with fewer layers are tried first.
+     * Layer digest → the registry references of store tags listing it. Only pulled tags count; a base has
+     * fewer layers than an image built on it and pulled later, so tags with fewer layers are tried first.
      */
     private static Map<Digest, List<Reference>> byLayer(Store store, Image image) {
         Map<Digest, List<Reference>> out = new LinkedHashMap<>();
@@ -74,7 +73,9 @@ public final class LayerOrigins {
         List<Map.Entry<Reference, Manifest>> tagged = new ArrayList<>();
         for (Descriptor t : store.tags()) {
             String full = t.annotations().get(Store.FULL_REF);
-            if (full == null || !MediaType.isManifest(t.mediaType()) || !store.hasBlob(t.digest())) {
+            // only pulled tags: an imported or built image's reference names no repository holding its layers
+            if (full == null || !"registry".equals(t.annotations().get(Store.ORIGIN))
+                    || !MediaType.isManifest(t.mediaType()) || !store.hasBlob(t.digest())) {
                 continue;
             }
             Reference ref;

@@ -82,7 +82,7 @@ final class RegistryBase {
         }
         // the tag keeps manifest and config from being pruned and names where the layers are
         Reference named = ref.tag().isPresent() ? new Reference(ref.registry(), ref.repository(), ref.tag(), Optional.empty()) : ref;
-        store.tag(named.familiar(), named.toString(), m.descriptor());
+        store.tagPulled(named.familiar(), named.toString(), m.descriptor());
         List<Layer> layers = new ArrayList<>();
         for (int i = 0; i < m.layers().size(); i++) {
             layers.add(blobs.layer(m.layers().get(i), config.diffIds().get(i)));

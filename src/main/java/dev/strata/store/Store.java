@@ -36,6 +36,11 @@ public final class Store {
     public static final String REF_NAME = "org.opencontainers.image.ref.name";
     /** Annotation holding the fully-qualified reference the tag was made from. */
     public static final String FULL_REF = "strata.reference";
+    /**
+     * Annotation set to {@code registry} on tags made by pulling: only those name a registry
+     * repository that really holds the image's layers (an imported or built image's reference does not).
+     */
+    public static final String ORIGIN = "strata.origin";
 
     private final Path root;
 
@@ -224,10 +229,19 @@ public final class Store {
 
     /** Points {@code name} (name:tag) at {@code manifest}, replacing an older entry of that name. */
     public void tag(String name, String fullRef, Descriptor manifest) {
+        tag(name, manifest, Map.of(REF_NAME, name, FULL_REF, fullRef));
+    }
+
+    /** {@link #tag} for an image pulled from {@code fullRef}'s registry, which remains its layers' origin. */
+    public void tagPulled(String name, String fullRef, Descriptor manifest) {
+        tag(name, manifest, Map.of(REF_NAME, name, FULL_REF, fullRef, ORIGIN, "registry"));
+    }
+
+    private void tag(String name, Descriptor manifest, Map<String, String> annotations) {
         withLock(true, () -> {
             List<Descriptor> list = new ArrayList<>(readIndex());
             list.removeIf(t -> name.equals(t.annotations().get(REF_NAME)));
-            list.add(manifest.withAnnotations(Map.of(REF_NAME, name, FULL_REF, fullRef)));
+            list.add(manifest.withAnnotations(annotations));
             writeIndex(list);
             return null;
         });
