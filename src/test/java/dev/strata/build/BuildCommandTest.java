@@ -73,7 +73,7 @@ class BuildCommandTest {
         Run badSecret = strata("build", "--secret", "id=x,src=" + dir.resolve("nope"), ctx.toString());
         assertThat(badSecret.code()).isEqualTo(2);
         assertThat(badSecret.out()).contains("cannot read");
-        Files.writeString(ctx.resolve("Dockerfile"), "FROM nowhere.invalid/x:1\n");
+        Files.writeString(ctx.resolve("Dockerfile"), "FROM 127.0.0.1:9/x:1\n");
         Run noBase = strata("build", ctx.toString());
         assertThat(noBase.code()).as(noBase.out()).isEqualTo(3);
         assertThat(noBase.out()).contains("strata pull");

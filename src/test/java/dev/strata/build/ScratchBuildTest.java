@@ -154,10 +154,10 @@ class ScratchBuildTest {
 
     @Test
     void anImageNotInTheStoreIsARegistryErrorSayingWhatToDo() throws Exception {
-        BuildFixture f = new BuildFixture(dir).files("FROM example.invalid/nothing:1\n", Map.of());
+        BuildFixture f = new BuildFixture(dir).files("FROM 127.0.0.1:9/nothing:1\n", Map.of());
         assertThatThrownBy(f::build).isInstanceOfSatisfying(StrataException.class, e -> {
             assertThat(e.exitCode()).isEqualTo(ExitCode.REGISTRY);
-            assertThat(e.getMessage()).contains("example.invalid/nothing:1").contains("strata pull");
+            assertThat(e.getMessage()).contains("127.0.0.1:9/nothing:1").contains("strata pull");
         });
     }
 

@@ -114,10 +114,10 @@ class CheckAndPrintCommandTest {
 
     @Test
     void buildOfAnImageNotInTheStoreSaysToPullIt() throws IOException {
-        write("Dockerfile", "FROM example.invalid/nothing:1\n");
+        write("Dockerfile", "FROM 127.0.0.1:9/nothing:1\n");
         Run r = run("build", "--progress=plain", dir.toString());
         assertThat(r.code()).isEqualTo(3);
-        assertThat(r.err()).contains("example.invalid/nothing:1").contains("strata pull");
+        assertThat(r.err()).contains("127.0.0.1:9/nothing:1").contains("strata pull");
         assertThat(run("build", "--print=tree", dir.toString()).code()).isEqualTo(2);
     }
 
