@@ -140,12 +140,20 @@ class StoreCommandsTest {
         assertThat(gone.out()).contains(layer).contains("strata prune").doesNotContain("\tat ");
         assertThat(dir.resolve("x.tar")).doesNotExist();
 
+        // a second, intact image: listing must still show it when the first one is damaged
+        assertThat(strata("import", tar.toString(), "-t", "y:1", "--change", "ENV Y=1").code()).isZero();
         String config = OciJson.parse(ok.out().getBytes(StandardCharsets.UTF_8), "inspect").path("id").asText();
         Files.delete(home.resolve("blobs/sha256").resolve(config.substring(7)));
-        for (String[] args : List.of(new String[] {"inspect", "x:1"}, new String[] {"images"})) {
+        for (String[] args : List.of(new String[] {"inspect", "x:1"}, new String[] {"images"},
+                new String[] {"images", "--format", "json"})) {
             Run r = strata(args);
             assertThat(r.code()).as(r.out()).isEqualTo(4);
             assertThat(r.out()).contains(config).contains("strata prune").doesNotContain("\tat ");
+            if (args[0].equals("images")) {
+                boolean json = args.length > 1;
+                assertThat(r.out()).containsPattern(json ? "\"name\":\"y\"" : "(?m)^y +1 ")
+                        .doesNotContainPattern(json ? "\"name\":\"x\"" : "(?m)^x +1 ");
+            }
         }
     }
 }
