@@ -39,7 +39,22 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        int code = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+        wakeHttpSelectors();
+        System.exit(code);
+    }
+
+    /**
+     * HotSpot's exit waits up to 300 ms for threads blocked in native code, and the JDK 17 HttpClient
+     * leaves its selector thread in epoll with no way to close it (HttpClient.close() is JDK 21).
+     * Waking it before exiting takes that 300 ms off every command that talked to a registry.
+     */
+    private static void wakeHttpSelectors() {
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.isDaemon() && t.getName().startsWith("HttpClient-") && t.getName().endsWith("-SelectorManager")) {
+                t.interrupt();
+            }
+        }
     }
 
     /** Runs strata with the given arguments and streams; returns the exit code (used by tests). */

@@ -74,6 +74,9 @@ final class Endpoints {
         if (plainHttp(options, registry)) {
             // no h2c upgrade dance on plain HTTP: registries speak HTTP/1.1 there
             b.version(HttpClient.Version.HTTP_1_1);
+            // TLS only for a redirect to HTTPS storage: made then, not at start-up (empty parameters
+            // keep the default protocols and ciphers, which the client would otherwise ask for now)
+            b.sslContext(new LazySslContext()).sslParameters(new javax.net.ssl.SSLParameters());
         } else {
             b.version(HttpClient.Version.HTTP_2);
             List<X509Certificate> cas = loadCas(caDir(options, registry));
