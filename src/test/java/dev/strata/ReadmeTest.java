@@ -26,4 +26,16 @@ class ReadmeTest {
         String ci = Files.readString(Path.of(".ci/run"));
         assertThat(ci).contains("sed -n 's/^    \\$ \\(mvn .*\\)$/\\1/p' README.md").contains("eval \"$test_cmd\"");
     }
+
+    @Test
+    void everyDocumentTheReadmeNamesExists() throws IOException {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("`(docs/[\\w.-]+\\.md)`")
+                .matcher(Files.readString(Path.of("README.md")));
+        int named = 0;
+        while (m.find()) {
+            assertThat(Path.of(m.group(1))).as("README names " + m.group(1)).isRegularFile();
+            named++;
+        }
+        assertThat(named).isGreaterThanOrEqualTo(5);
+    }
 }
