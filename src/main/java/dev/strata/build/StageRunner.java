@@ -7,6 +7,7 @@ import dev.strata.cache.CacheRecord;
 import dev.strata.cache.CacheSource;
 import dev.strata.cache.MissExplanation;
 import dev.strata.cache.ParentState;
+import dev.strata.cache.ParentSummary;
 import dev.strata.cache.StepInputs;
 import dev.strata.dockerfile.BaseImage;
 import dev.strata.dockerfile.BaseStage;
@@ -151,13 +152,14 @@ final class StageRunner {
         try {
             SortedInputs inputs = StepExecutors.inputs(planned.kind(), ctx);
             StepInputs key = new StepInputs(parentState(config, layers), text, inputs.map());
+            ParentSummary seen = parentSummary(config, layers);
             ImageConfig after = StepExecutors.configAfter(planned.kind(), ctx);
             Optional<Hit> hit = session.request.noCache() ? Optional.empty() : lookup(key.key());
             if (hit.isPresent()) {
                 CacheRecord r = hit.get().record();
                 Optional<Layer> layer = r.layer().map(d -> session.store.blobSource().layer(d, r.diffId().orElseThrow()));
                 // every sink gets every step, hits included: an exported cache never forgets reused steps
-                record(new CacheRecord(key.key(), key, r.layer(), r.diffId(), r.created()));
+                record(new CacheRecord(key.key(), key, r.layer(), r.diffId(), r.created(), Optional.of(seen)));
                 session.events().cached(id, hit.get().source());
                 session.report(new StepReport(id, node.displayName(), text, true, Duration.between(start, Instant.now()),
                         Optional.empty(), r.layer().map(d -> d.digest().toString()), Optional.of(hit.get().source())));
@@ -165,10 +167,10 @@ final class StageRunner {
                 return new StepOutcome(after, layer, StepExecutors.createdBy(planned.kind(), ctx, layer.isPresent()));
             }
             MissExplanation why = session.request.noCache() ? MissExplanation.notLookedUp(key, "--no-cache")
-                    : explain(key);
+                    : explain(key, seen);
             Optional<Layer> layer = StepExecutors.execute(planned.kind(), ctx);
             record(new CacheRecord(key.key(), key, layer.map(Layer::descriptor), layer.map(Layer::diffId),
-                    session.createdInstant()));
+                    session.createdInstant(), Optional.of(seen)));
             Duration took = Duration.between(start, Instant.now());
             session.events().done(id, took, Optional.of(why.reason()));
             session.report(new StepReport(id, node.displayName(), text, false, took, Optional.of(why.reason()),
@@ -206,7 +208,7 @@ final class StageRunner {
      * Why {@code key} missed: compared with the nearest record of the same parent state and kind; with
      * none, an earlier miss in this stage explains it (its result is a new parent state).
      */
-    private MissExplanation explain(StepInputs key) {
+    private MissExplanation explain(StepInputs key, ParentSummary seen) {
         List<CacheRecord> candidates = new ArrayList<>();
         for (CacheSource src : session.cacheSources) {
             candidates.addAll(src.candidates(key.parentState(), key.kind()));
@@ -215,7 +217,19 @@ final class StageRunner {
             return MissExplanation.parentMissed(key, lastMiss.get());
         }
         String names = String.join(", ", session.cacheSources.stream().map(CacheSource::name).toList());
+        if (candidates.isEmpty()) {
+            // a new parent without a missed step before: an ENV, USER, WORKDIR or base image changed
+            List<CacheRecord> same = new ArrayList<>();
+            session.cacheSources.forEach(src -> same.addAll(src.sameInstruction(key.instruction())));
+            return MissExplanation.parentChanged(key, seen, same, names);
+        }
         return MissExplanation.explain(key, candidates, names);
+    }
+
+    /** What a step sees of its parent, field by field (the parts {@link #parentState} digests). */
+    static ParentSummary parentSummary(ImageConfig config, List<Layer> layers) {
+        ContainerConfig c = config.config();
+        return ParentSummary.of(layers.stream().map(Layer::diffId).toList(), c.env(), c.workingDir(), c.user(), c.shell());
     }
 
     /**

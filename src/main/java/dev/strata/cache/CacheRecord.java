@@ -8,10 +8,17 @@ import dev.strata.oci.OciJson;
 import java.time.Instant;
 import java.util.Optional;
 
-/** One cached step result: its inputs and the layer it produced (none for config-only steps). */
+/**
+ * One cached step result: its inputs, the layer it produced (none for config-only steps) and what
+ * it saw of its parent (to explain later misses; not part of the key).
+ */
 public record CacheRecord(CacheKey key, StepInputs inputs, Optional<Descriptor> layer,
-                          Optional<Digest> diffId, Instant created) {
+                          Optional<Digest> diffId, Instant created, Optional<ParentSummary> parent) {
     public static final String MEDIA_TYPE = "application/vnd.strata.cache.record.v1+json";
+
+    public CacheRecord(CacheKey key, StepInputs inputs, Optional<Descriptor> layer, Optional<Digest> diffId, Instant created) {
+        this(key, inputs, layer, diffId, created, Optional.empty());
+    }
 
     public byte[] toJson() {
         ObjectNode o = OciJson.object();
@@ -25,6 +32,7 @@ public record CacheRecord(CacheKey key, StepInputs inputs, Optional<Descriptor> 
         });
         diffId.ifPresent(d -> o.put("diffId", d.toString()));
         o.put("created", created.toString());
+        parent.ifPresent(p -> o.set("parent", p.toJson()));
         return OciJson.bytes(o);
     }
 
@@ -36,6 +44,7 @@ public record CacheRecord(CacheKey key, StepInputs inputs, Optional<Descriptor> 
                 : Optional.empty();
         Optional<Digest> diff = o.has("diffId") ? Optional.of(Digest.parse(o.get("diffId").asText())) : Optional.empty();
         return new CacheRecord(new CacheKey(Digest.parse(o.path("key").asText())), StepInputs.fromJson(o.path("inputs")),
-                layer, diff, Instant.parse(o.path("created").asText()));
+                layer, diff, Instant.parse(o.path("created").asText()),
+                o.has("parent") ? Optional.of(ParentSummary.fromJson(o.get("parent"))) : Optional.empty());
     }
 }

@@ -12,4 +12,9 @@ public interface CacheSource {
 
     /** Records sharing the parent state and instruction kind, used to explain a miss. */
     List<CacheRecord> candidates(String parentState, String instructionKind);
+
+    /** Records of the same instruction text on any parent, used to say what changed in the parent. */
+    default List<CacheRecord> sameInstruction(String instruction) {
+        return List.of();
+    }
 }

@@ -52,17 +52,31 @@ public final class LocalCache implements CacheSource, CacheSink {
     }
 
     @Override
+    public List<CacheRecord> sameInstruction(String instruction) {
+        List<CacheRecord> out = new ArrayList<>();
+        for (String hex : store.refNames(instructionNamespace(instruction))) {
+            lookup(new CacheKey(new Digest("sha256", hex))).ifPresent(out::add);
+        }
+        return out;
+    }
+
+    @Override
     public void add(CacheRecord record) {
         Descriptor blob = store.putBlob(CacheRecord.MEDIA_TYPE, record.toJson());
         String name = record.key().digest().hex();
         record.layer().ifPresent(l -> store.setRef("cache-layer", name, l));
         store.setRef(indexNamespace(record.inputs().parentState(), record.inputs().kind()), name, blob);
+        store.setRef(instructionNamespace(record.inputs().instruction()), name, blob);
         store.setRef("cache", name, blob);
     }
 
     @Override
     public void flush() {
         // every add is already durable in the store
+    }
+
+    static String instructionNamespace(String instruction) {
+        return "cacheins-" + Digest.sha256(instruction.getBytes(StandardCharsets.UTF_8)).hex().substring(0, 32);
     }
 
     static String indexNamespace(String parentState, String kind) {

@@ -47,6 +47,27 @@ public record MissExplanation(String instruction, String reason, List<String> ch
         return new MissExplanation(head, String.join(", ", best), best);
     }
 
+    /**
+     * No record on this parent: compare what this step sees of its parent with what earlier runs of
+     * the same instruction saw ({@code sameInstruction}), and name the nearest difference.
+     */
+    public static MissExplanation parentChanged(StepInputs wanted, ParentSummary now, List<CacheRecord> sameInstruction,
+                                                String sources) {
+        List<String> best = null;
+        for (CacheRecord c : sameInstruction) {
+            if (c.parent().isPresent()) {
+                List<String> d = now.diff(c.parent().get());
+                if (!d.isEmpty() && (best == null || d.size() < best.size())) {
+                    best = d;
+                }
+            }
+        }
+        if (best == null) {
+            return explain(wanted, List.of(), sources);
+        }
+        return new MissExplanation(shorten(wanted.instruction()), String.join(", ", best), best);
+    }
+
     /** A step below an earlier miss cannot hit by its own inputs: say which step broke the chain. */
     public static MissExplanation parentMissed(StepInputs wanted, int missedStepId) {
         String why = "parent layers changed (step " + missedStepId + " missed)";

@@ -74,7 +74,7 @@ final class Pruner {
     }
 
     /**
-     * The cache writes refs/cache-layer/KEY and refs/cacheidx-HASH/KEY before refs/cache/KEY; without the
+     * The cache writes refs/cache-layer/KEY, refs/cacheidx-HASH/KEY and refs/cacheins-HASH/KEY before refs/cache/KEY; without the
      * record (removed, or a crash in between) they would keep a layer alive that nothing can use. Young
      * ones are left: a build may be between those writes right now.
      */
@@ -86,7 +86,7 @@ final class Pruner {
         try (var dirs = Files.list(refs)) {
             for (Path d : (Iterable<Path>) dirs::iterator) {
                 String ns = d.getFileName().toString();
-                if (!Files.isDirectory(d) || !(ns.equals("cache-layer") || ns.startsWith("cacheidx-"))) {
+                if (!Files.isDirectory(d) || !(ns.equals("cache-layer") || ns.startsWith("cacheidx-") || ns.startsWith("cacheins-"))) {
                     continue;
                 }
                 try (var names = Files.list(d)) {

@@ -99,7 +99,7 @@ class ScratchBuildTest {
     }
 
     @Test
-    void aLabelIsNotAnInputOfLaterStepsButEnvIs() throws Exception {
+    void aLabelIsNotAnInputOfLaterStepsButEnvIsAndTheMissNamesIt() throws Exception {
         BuildFixture f = new BuildFixture(dir).files("FROM scratch\nLABEL v=1\nENV E=1\nCOPY a.txt /\n", Map.of("a.txt", "A"));
         BuildResult first = f.build();
         Files.writeString(f.context.resolve("Dockerfile"), "FROM scratch\nLABEL v=2\nENV E=1\nCOPY a.txt /\n");
@@ -111,7 +111,15 @@ class ScratchBuildTest {
         Files.writeString(f.context.resolve("Dockerfile"), "FROM scratch\nLABEL v=2\nENV E=2\nCOPY a.txt /\n");
         BuildResult env = f.build();
         assertThat(env.cachedSteps()).isZero();
-        assertThat(env.steps().get(0).missReason()).contains("no earlier build of this step on this parent in local");
+        // the COPY's own inputs are unchanged: the miss names what it saw change in its parent
+        assertThat(env.steps().get(0).missReason()).contains("env E changed");
+        Files.writeString(f.context.resolve("Dockerfile"), "FROM scratch\nENV E=2\nUSER 1000\nCOPY a.txt /\n");
+        assertThat(f.build().steps().get(0).missReason()).contains("user changed");
+        Files.writeString(f.context.resolve("Dockerfile"), "FROM scratch\nCOPY b.txt /\nENV E=2\nCOPY a.txt /\n");
+        Files.writeString(f.context.resolve("b.txt"), "B");
+        BuildResult base = f.build();
+        assertThat(base.steps().get(0).missReason()).contains("no earlier build of this step on this parent in local");
+        assertThat(base.steps().get(1).missReason()).hasValueSatisfying(m -> assertThat(m).startsWith("parent layers changed"));
     }
 
     @Test
