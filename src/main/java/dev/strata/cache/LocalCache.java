@@ -44,17 +44,18 @@ public final class LocalCache implements CacheSource, CacheSink {
 
     @Override
     public List<CacheRecord> candidates(String parentState, String instructionKind) {
-        List<CacheRecord> out = new ArrayList<>();
-        for (String hex : store.refNames(indexNamespace(parentState, instructionKind))) {
-            lookup(new CacheKey(new Digest("sha256", hex))).ifPresent(out::add);
-        }
-        return out;
+        return recordsIn(indexNamespace(parentState, instructionKind));
     }
 
     @Override
     public List<CacheRecord> sameInstruction(String instruction) {
+        return recordsIn(instructionNamespace(instruction));
+    }
+
+    /** The readable records an index namespace names (refs/NAMESPACE/KEY). */
+    private List<CacheRecord> recordsIn(String namespace) {
         List<CacheRecord> out = new ArrayList<>();
-        for (String hex : store.refNames(instructionNamespace(instruction))) {
+        for (String hex : store.refNames(namespace)) {
             lookup(new CacheKey(new Digest("sha256", hex))).ifPresent(out::add);
         }
         return out;

@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.UnaryOperator;
 
 /**
  * Why a step missed: the inputs that differ from the nearest earlier record. {@code reason} is the
@@ -84,17 +85,24 @@ public record MissExplanation(String instruction, String reason, List<String> ch
         if (!want.instruction().equals(had.instruction())) {
             out.add("instruction text changed");
         }
-        TreeSet<String> names = new TreeSet<>(want.inputs().keySet());
-        names.addAll(had.inputs().keySet());
+        out.addAll(changes(want.inputs(), had.inputs(), MissExplanation::describe));
+        return out;
+    }
+
+    /** "NAME removed|added|changed" for each name whose value differs, in name order, named by {@code describe}. */
+    static List<String> changes(Map<String, String> want, Map<String, String> had, UnaryOperator<String> describe) {
+        List<String> out = new ArrayList<>();
+        TreeSet<String> names = new TreeSet<>(want.keySet());
+        names.addAll(had.keySet());
         for (String n : names) {
-            String a = want.inputs().get(n);
-            String b = had.inputs().get(n);
+            String a = want.get(n);
+            String b = had.get(n);
             if (a == null) {
-                out.add(describe(n) + " removed");
+                out.add(describe.apply(n) + " removed");
             } else if (b == null) {
-                out.add(describe(n) + " added");
+                out.add(describe.apply(n) + " added");
             } else if (!a.equals(b)) {
-                out.add(describe(n) + " changed");
+                out.add(describe.apply(n) + " changed");
             }
         }
         return out;

@@ -5,12 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strata.oci.Digest;
 import dev.strata.oci.OciJson;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * What a step saw of its parent, field by field: kept in a record (not in its key) so that a miss on
@@ -37,22 +35,8 @@ public record ParentSummary(SortedMap<String, String> fields) {
 
     /** The differences from {@code had}, in words: "env PATH changed", "user changed", "base layers changed". */
     public List<String> diff(ParentSummary had) {
-        List<String> out = new ArrayList<>();
-        TreeSet<String> names = new TreeSet<>(fields.keySet());
-        names.addAll(had.fields.keySet());
-        for (String n : names) {
-            String a = fields.get(n);
-            String b = had.fields.get(n);
-            String what = n.equals("layers") ? "parent layers" : n.startsWith("env:") ? "env " + n.substring(4) : n;
-            if (a == null) {
-                out.add(what + " removed");
-            } else if (b == null) {
-                out.add(what + " added");
-            } else if (!a.equals(b)) {
-                out.add(what + " changed");
-            }
-        }
-        return out;
+        return MissExplanation.changes(fields, had.fields,
+                n -> n.equals("layers") ? "parent layers" : n.startsWith("env:") ? "env " + n.substring(4) : n);
     }
 
     ObjectNode toJson() {
