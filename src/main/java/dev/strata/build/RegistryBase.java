@@ -81,7 +81,7 @@ final class RegistryBase {
                     + config.diffIds().size() + " diff_ids; the image is malformed");
         }
         // the tag keeps manifest and config from being pruned and names where the layers are
-        Reference named = ref.tag().isPresent() ? new Reference(ref.registry(), ref.repository(), ref.tag(), Optional.empty()) : ref;
+        Reference named = ref.asTagged();
         store.tagPulled(named.familiar(), named.toString(), m.descriptor());
         List<Layer> layers = new ArrayList<>();
         for (int i = 0; i < m.layers().size(); i++) {

@@ -53,7 +53,7 @@ public final class PullCommand implements Runnable {
                 new java.io.ByteArrayInputStream(image.configBytes()), Optional.of(image.manifest().config().digest()));
         Descriptor manifest = store.putBlob(image.manifest().mediaType(),
                 new java.io.ByteArrayInputStream(image.manifest().bytes()), Optional.of(image.manifest().digest()));
-        store.tagPulled(StoreNames.of(ref), ref.toString(), manifest);
+        store.tagPulled(ref.asTagged().familiar(), ref.toString(), manifest);
         PrintWriter out = spec.commandLine().getOut();
         out.printf("Pulled %s (%s, %d layers)%n", ref.familiar(), manifest.digest(), image.layers().size());
         out.flush();

@@ -38,7 +38,7 @@ public final class PushCommand implements Runnable {
         Reference ref = Reference.parse(reference);
         Reference dest = destination.map(Reference::parse).orElse(ref);
         Store store = Store.open(StoreHome.resolve());
-        Optional<Descriptor> tagged = store.resolve(StoreNames.of(ref)).or(() -> store.tags().stream()
+        Optional<Descriptor> tagged = store.resolve(ref.asTagged().familiar()).or(() -> store.tags().stream()
                 .filter(t -> ref.toString().equals(t.annotations().get(Store.FULL_REF))).findFirst());
         Descriptor d = tagged.orElseThrow(() -> StrataException.input("no image " + ref.familiar()
                 + " in the local store " + store.root() + "; build it with `strata build -t " + ref.familiar()

@@ -97,6 +97,11 @@ public record Reference(String registry, String repository, Optional<String> tag
         return new Reference(registry, repository, Optional.of(t), Optional.empty());
     }
 
+    /** What a tag in a store names: the reference at its tag without the digest, or as it is when untagged. */
+    public Reference asTagged() {
+        return tag.map(this::withTag).orElse(this);
+    }
+
     /** What to ask the registry for: the digest when there is one, else the tag. */
     public String identifier() {
         return digest.map(Digest::toString).orElseGet(tag::orElseThrow);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.strata.error.ExitCode;
 import dev.strata.error.StrataException;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -76,5 +77,14 @@ class ReferenceTest {
     @org.junit.jupiter.api.Test
     void tooLongNameIsRefused() {
         assertThatThrownBy(() -> Reference.parse("a".repeat(256))).hasMessageContaining("longer than 255");
+    }
+
+    @Test
+    void asTaggedDropsTheDigestOnlyWhenATagNamesTheImage() {
+        assertThat(Reference.parse("host:5000/a:1@sha256:" + HEX).asTagged())
+                .hasToString("host:5000/a:1");
+        assertThat(Reference.parse("host:5000/a@sha256:" + HEX).asTagged())
+                .hasToString("host:5000/a@sha256:" + HEX);
+        assertThat(Reference.parse("python").asTagged().familiar()).isEqualTo("python:latest");
     }
 }
