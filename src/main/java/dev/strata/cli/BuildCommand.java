@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
  * {@code strata build}: builds the Dockerfile into the local store ({@code --print} only shows the plan).
  * The options are package-private so the build engine's code in this package can read them.
  */
-@Command(name = "build", description = "Build an image from a Dockerfile and a context directory.")
+@Command(name = "build", mixinStandardHelpOptions = true, description = "Build an image from a Dockerfile and a context directory.")
 public final class BuildCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;

@@ -18,7 +18,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code strata check}: parses and lints a Dockerfile like {@code docker build --check}. */
-@Command(name = "check", description = {
+@Command(name = "check", mixinStandardHelpOptions = true, description = {
     "Check a Dockerfile: syntax errors and lint warnings (like docker build --check).",
     "Prints file:line:col: severity: message; exit 0 when it can build, 2 on errors",
     "(or on warnings with '# check=error=true')."})

@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
  * {@code strata images}: the tagged images in the local store. An image whose blobs are gone is
  * reported on stderr and the listing goes on, so one damaged image does not hide the others.
  */
-@Command(name = "images", description = "List the tagged images in the local store.")
+@Command(name = "images", mixinStandardHelpOptions = true, description = "List the tagged images in the local store.")
 public final class ImagesCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

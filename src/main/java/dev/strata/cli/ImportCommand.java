@@ -16,7 +16,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code strata import}: a root filesystem tarball becomes a one-layer image in the store. */
-@Command(name = "import", description = "Import a root filesystem tarball (.tar, .tar.gz, .tar.zst) as a one-layer image.")
+@Command(name = "import", mixinStandardHelpOptions = true, description = "Import a root filesystem tarball (.tar, .tar.gz, .tar.zst) as a one-layer image.")
 public final class ImportCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

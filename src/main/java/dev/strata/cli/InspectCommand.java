@@ -11,7 +11,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code strata inspect}: an image of the store as JSON: manifest digest, config, layers and history. */
-@Command(name = "inspect", description = "Show an image of the local store as JSON: config, layers (digests, sizes, diffIDs), history.")
+@Command(name = "inspect", mixinStandardHelpOptions = true, description = "Show an image of the local store as JSON: config, layers (digests, sizes, diffIDs), history.")
 public final class InspectCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -5,7 +5,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code strata prune}: deletes blobs no tag or cache record reaches. */
-@Command(name = "prune", description = "Delete blobs in the local store that no tag or cache record reaches.")
+@Command(name = "prune", mixinStandardHelpOptions = true, description = "Delete blobs in the local store that no tag or cache record reaches.")
 public final class PruneCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

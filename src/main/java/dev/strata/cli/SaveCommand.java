@@ -16,7 +16,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code strata save}: an image of the store as an oci-archive, a docker-archive or an OCI layout directory. */
-@Command(name = "save", description = "Write an image of the local store to a file: oci-archive, docker-archive (docker load) or an OCI layout directory.")
+@Command(name = "save", mixinStandardHelpOptions = true, description = "Write an image of the local store to a file: oci-archive, docker-archive (docker load) or an OCI layout directory.")
 public final class SaveCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

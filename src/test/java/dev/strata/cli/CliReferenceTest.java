@@ -43,6 +43,21 @@ class CliReferenceTest {
         }
     }
 
+    @Test
+    void everyCommandAnswersHelpAsDockerAndBuildahDo() {
+        CommandLine root = Main.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
+        for (String name : root.getSubcommands().keySet()) {
+            if (name.equals("help")) {
+                continue;
+            }
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            int code = Main.run(new String[] {name, "--help"}, new PrintWriter(out), new PrintWriter(err));
+            assertThat(code).as("strata " + name + " --help: " + err).isZero();
+            assertThat(out.toString()).as("strata " + name + " --help").startsWith("Usage: strata " + name);
+        }
+    }
+
     private static String render() {
         CommandLine root = Main.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
         StringBuilder out = new StringBuilder();
