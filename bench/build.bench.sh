@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 source bench/lib.sh
 [ -f target/strata.jar ] || mvn -q -B -DskipTests package
 strata="$PWD/bin/strata"
+warm_launcher
 work="$(mktemp -d)"
 cleanup() {
   buildah --root "$work/buildah-root" --runroot "$work/buildah-run" rm --all >/dev/null 2>&1 || true

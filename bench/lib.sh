@@ -17,3 +17,9 @@ else:
 open(doc, "w").write(text)
 PY
 }
+
+# warm_launcher: bin/strata records its class archive on its first run with a jar (about 2 s, once);
+# benchmarks time the runs after that, as a user's every run but the first.
+warm_launcher() {
+  bin/strata --version >/dev/null
+}

@@ -49,7 +49,7 @@ public final class Main implements Runnable {
      * leaves its selector thread in epoll with no way to close it (HttpClient.close() is JDK 21).
      * Waking it before exiting takes that 300 ms off every command that talked to a registry.
      */
-    private static void wakeHttpSelectors() {
+    static void wakeHttpSelectors() {
         for (Thread t : Thread.getAllStackTraces().keySet()) {
             if (t.isDaemon() && t.getName().startsWith("HttpClient-") && t.getName().endsWith("-SelectorManager")) {
                 t.interrupt();
