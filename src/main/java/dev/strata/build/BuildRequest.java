@@ -1,5 +1,6 @@
 package dev.strata.build;
 
+import dev.strata.cache.CacheOptions;
 import dev.strata.dockerfile.BuildOptions;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -22,10 +23,11 @@ import java.util.Optional;
  * @param secrets         {@code --secret} id → bytes, for {@code RUN --mount=type=secret}
  * @param sourceDateEpoch SOURCE_DATE_EPOCH: timestamps of the image and clamp of file mtimes
  * @param registry        how {@code FROM} images are fetched from registries ({@code --pull}, registry flags)
+ * @param cache           {@code --cache-from} and {@code --cache-to}
  */
 public record BuildRequest(Path context, Path dockerfile, BuildOptions options, List<String> tags,
         List<OutputSpec> outputs, boolean noCache, Optional<String> isolation, String network,
-        Map<String, byte[]> secrets, Instant sourceDateEpoch, RegistryAccess registry) {
+        Map<String, byte[]> secrets, Instant sourceDateEpoch, RegistryAccess registry, CacheOptions cache) {
 
     public BuildRequest {
         tags = List.copyOf(tags);
@@ -36,55 +38,61 @@ public record BuildRequest(Path context, Path dockerfile, BuildOptions options, 
     /** A build of {@code context} with its Dockerfile, default options, nothing exported. */
     public static BuildRequest of(Path context) {
         return new BuildRequest(context, context.resolve("Dockerfile"), BuildOptions.defaults(), List.of(), List.of(),
-                false, Optional.empty(), "host", Map.of(), Instant.EPOCH, RegistryAccess.defaults());
+                false, Optional.empty(), "host", Map.of(), Instant.EPOCH, RegistryAccess.defaults(),
+                CacheOptions.none());
     }
 
     public BuildRequest withTags(List<String> t) {
         return new BuildRequest(context, dockerfile, options, t, outputs, noCache, isolation, network, secrets,
-                sourceDateEpoch, registry);
+                sourceDateEpoch, registry, cache);
     }
 
     public BuildRequest withOptions(BuildOptions o) {
         return new BuildRequest(context, dockerfile, o, tags, outputs, noCache, isolation, network, secrets,
-                sourceDateEpoch, registry);
+                sourceDateEpoch, registry, cache);
     }
 
     public BuildRequest withDockerfile(Path f) {
         return new BuildRequest(context, f, options, tags, outputs, noCache, isolation, network, secrets,
-                sourceDateEpoch, registry);
+                sourceDateEpoch, registry, cache);
     }
 
     public BuildRequest withNoCache(boolean n) {
         return new BuildRequest(context, dockerfile, options, tags, outputs, n, isolation, network, secrets,
-                sourceDateEpoch, registry);
+                sourceDateEpoch, registry, cache);
     }
 
     public BuildRequest withOutputs(List<OutputSpec> o) {
         return new BuildRequest(context, dockerfile, options, tags, o, noCache, isolation, network, secrets,
-                sourceDateEpoch, registry);
+                sourceDateEpoch, registry, cache);
     }
 
     public BuildRequest withIsolation(Optional<String> i) {
         return new BuildRequest(context, dockerfile, options, tags, outputs, noCache, i, network, secrets,
-                sourceDateEpoch, registry);
+                sourceDateEpoch, registry, cache);
     }
 
     public BuildRequest withNetwork(String n) {
         return new BuildRequest(context, dockerfile, options, tags, outputs, noCache, isolation, n, secrets,
-                sourceDateEpoch, registry);
+                sourceDateEpoch, registry, cache);
     }
 
     public BuildRequest withSecrets(Map<String, byte[]> s) {
         return new BuildRequest(context, dockerfile, options, tags, outputs, noCache, isolation, network, s,
-                sourceDateEpoch, registry);
+                sourceDateEpoch, registry, cache);
     }
 
     public BuildRequest withSourceDateEpoch(Instant t) {
-        return new BuildRequest(context, dockerfile, options, tags, outputs, noCache, isolation, network, secrets, t, registry);
+        return new BuildRequest(context, dockerfile, options, tags, outputs, noCache, isolation, network, secrets, t, registry, cache);
     }
 
     public BuildRequest withRegistry(RegistryAccess r) {
         return new BuildRequest(context, dockerfile, options, tags, outputs, noCache, isolation, network, secrets,
-                sourceDateEpoch, r);
+                sourceDateEpoch, r, cache);
+    }
+
+    public BuildRequest withCache(CacheOptions c) {
+        return new BuildRequest(context, dockerfile, options, tags, outputs, noCache, isolation, network, secrets,
+                sourceDateEpoch, registry, c);
     }
 }

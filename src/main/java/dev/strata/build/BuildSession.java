@@ -37,6 +37,10 @@ final class BuildSession implements AutoCloseable {
     /** Where step results are looked up, in order, and where every step's record is written. */
     final List<CacheSource> cacheSources;
     final List<CacheSink> cacheSinks;
+    /** The layers of cache hits: from the store, or lazily from an imported cache. */
+    final CacheLayers cacheLayers;
+    /** What {@code --cache-to} writes once the image is stored. */
+    final CacheExports cacheExports = new CacheExports();
     final Snapshots snapshots;
     final ContentHasher hasher = new ContentHasher();
     final BuildContext context;
@@ -56,7 +60,10 @@ final class BuildSession implements AutoCloseable {
         this.store = store;
         this.events = new StepEvents(listener);
         LocalCache local = new LocalCache(store);
-        this.cacheSources = List.of(local);
+        List<CacheSource> sources = new ArrayList<>(List.of(local));
+        sources.addAll(CacheImports.open(request, events));
+        this.cacheSources = List.copyOf(sources);
+        this.cacheLayers = new CacheLayers(store, request.registry().client());
         this.cacheSinks = List.of(local);
         this.snapshots = new Snapshots(store);
         this.context = BuildContext.open(request.context(), Optional.of(request.dockerfile()));

@@ -8,11 +8,13 @@ import dev.strata.oci.Descriptor;
 import dev.strata.oci.Image;
 import dev.strata.oci.ImageConfig;
 import dev.strata.oci.Layer;
+import dev.strata.oci.LazyLayer;
 import dev.strata.oci.Manifest;
 import dev.strata.oci.MediaType;
 import dev.strata.oci.Reference;
 import dev.strata.store.ImageExport;
 import dev.strata.store.Store;
+import dev.strata.store.StoredImage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -63,7 +65,22 @@ final class Exporter {
             // untagged images stay reachable (for --output, inspection) until pruned by name
             store.setRef("builds", "last", md);
         }
-        return store.image(md);
+        return keepRemote(store, store.image(md), result.layers());
+    }
+
+    /**
+     * The stored image with each layer the store lacks read from where the build found it (a FROM
+     * image's or an imported cache's repository), so that {@code --push} mounts it from there.
+     */
+    private static Image keepRemote(Store store, Image stored, List<Layer> built) {
+        List<Layer> layers = new ArrayList<>();
+        for (int i = 0; i < stored.layers().size(); i++) {
+            Layer l = stored.layers().get(i);
+            Layer b = built.get(i);
+            layers.add(!store.hasBlob(l.descriptor().digest()) && b instanceof LazyLayer lazy && RegistryBlobs.isRemote(b)
+                    ? new LazyLayer(l.descriptor(), l.diffId(), lazy.source()) : l);
+        }
+        return new StoredImage(stored.manifest(), stored.configBytes(), layers);
     }
 
     /** Writes every {@code --output}. */

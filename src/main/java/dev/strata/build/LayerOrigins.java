@@ -34,7 +34,12 @@ public final class LayerOrigins {
      * bases first: the candidates for fetching a missing layer or mounting it on push.
      */
     public static List<Reference> of(Store store, Image image) {
-        return List.copyOf(byLayer(store, image).values().stream().flatMap(List::stream).distinct().toList());
+        java.util.Set<Reference> out = new java.util.LinkedHashSet<>();
+        byLayer(store, image).values().forEach(out::addAll);
+        // layers still lazy in a build's image (e.g. hits of a registry cache) name their repositories themselves
+        image.layers().stream().filter(RegistryBlobs::isRemote)
+                .forEach(l -> out.addAll(((RegistryBlobs) ((LazyLayer) l).source()).repositories()));
+        return List.copyOf(out);
     }
 
     /**

@@ -47,6 +47,11 @@ final class RegistryBlobs implements BlobSource {
         this(store, client, List.of(repository), new ConcurrentHashMap<>());
     }
 
+    /** Where the blobs may be, in the order they are tried: the candidates for a registry-side mount. */
+    List<Reference> repositories() {
+        return repositories;
+    }
+
     /** True for a layer that stays in its registry until a step or an export needs its bytes. */
     static boolean isRemote(Layer layer) {
         return layer instanceof LazyLayer l && l.source() instanceof RegistryBlobs;

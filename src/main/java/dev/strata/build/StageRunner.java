@@ -157,9 +157,10 @@ final class StageRunner {
             Optional<Hit> hit = session.request.noCache() ? Optional.empty() : lookup(key.key());
             if (hit.isPresent()) {
                 CacheRecord r = hit.get().record();
-                Optional<Layer> layer = r.layer().map(d -> session.store.blobSource().layer(d, r.diffId().orElseThrow()));
-                // every sink gets every step, hits included: an exported cache never forgets reused steps
-                record(new CacheRecord(key.key(), key, r.layer(), r.diffId(), r.created(), Optional.of(seen)));
+                Optional<Layer> layer = r.layer().map(d -> session.cacheLayers.of(hit.get().from(), d, r.diffId().orElseThrow()));
+                // every sink gets every step, hits included: an exported cache never forgets reused steps;
+                // the hit keeps the record's time, so an all-hit rebuild exports the very same cache
+                record(new CacheRecord(key.key(), key, r.layer(), r.diffId(), r.created(), Optional.of(seen)), layer);
                 session.events().cached(id, hit.get().source());
                 session.report(new StepReport(id, node.displayName(), text, true, Duration.between(start, Instant.now()),
                         Optional.empty(), r.layer().map(d -> d.digest().toString()), Optional.of(hit.get().source())));
@@ -170,7 +171,7 @@ final class StageRunner {
                     : explain(key, seen);
             Optional<Layer> layer = StepExecutors.execute(planned.kind(), ctx);
             record(new CacheRecord(key.key(), key, layer.map(Layer::descriptor), layer.map(Layer::diffId),
-                    session.createdInstant(), Optional.of(seen)));
+                    session.createdInstant(), Optional.of(seen)), layer);
             Duration took = Duration.between(start, Instant.now());
             session.events().done(id, took, Optional.of(why.reason()));
             session.report(new StepReport(id, node.displayName(), text, false, took, Optional.of(why.reason()),
@@ -187,21 +188,26 @@ final class StageRunner {
     }
 
     /** A record found for a key, and the name of the source it came from. */
-    private record Hit(CacheRecord record, String source) {}
+    private record Hit(CacheRecord record, CacheSource from) {
+        String source() {
+            return from.name();
+        }
+    }
 
     /** The first source (in order: local, then the others) holding the key. */
     private Optional<Hit> lookup(CacheKey key) {
         for (CacheSource src : session.cacheSources) {
             Optional<CacheRecord> r = src.lookup(key);
             if (r.isPresent()) {
-                return Optional.of(new Hit(r.get(), src.name()));
+                return Optional.of(new Hit(r.get(), src));
             }
         }
         return Optional.empty();
     }
 
-    private void record(CacheRecord r) {
+    private void record(CacheRecord r, Optional<Layer> layer) {
         session.cacheSinks.forEach(s -> s.add(r));
+        session.cacheExports.add(node.index(), r, layer);
     }
 
     /**

@@ -4,6 +4,8 @@ import dev.strata.build.BuildRequest;
 import dev.strata.build.BuildResult;
 import dev.strata.build.Engine;
 import dev.strata.build.OutputSpec;
+import dev.strata.cache.CacheOptions;
+import dev.strata.cache.CacheSpec;
 import dev.strata.dockerfile.BuildOptions;
 import dev.strata.oci.Reference;
 import dev.strata.progress.ProgressListener;
@@ -84,6 +86,16 @@ public final class BuildCommand implements Callable<Integer> {
             description = "write what was taken from cache and why each other step missed as JSON to FILE")
     Path cacheReport;
 
+    @Option(names = "--cache-from", paramLabel = "type=registry,ref=REF|type=local,src=DIR|REF",
+            description = "also look step results up in this cache, after the local store (repeatable, in order);"
+                    + " a missing or unreadable cache is a warning")
+    List<String> cacheFrom = new ArrayList<>();
+
+    @Option(names = "--cache-to", paramLabel = "type=registry,ref=REF|type=local,dest=DIR[,mode=min|max]",
+            description = "export every step's record (hits included) to this cache after the build (repeatable);"
+                    + " mode=min (default): the image's steps, mode=max: every stage's")
+    List<String> cacheTo = new ArrayList<>();
+
     @Option(names = "--push", description = "push the image to every -t reference after building it")
     boolean push;
 
@@ -141,6 +153,8 @@ public final class BuildCommand implements Callable<Integer> {
                 .withTags(tags)
                 .withOutputs(outputs.stream().map(OutputSpec::parse).toList())
                 .withNoCache(noCache)
+                .withCache(new CacheOptions(cacheFrom.stream().map(CacheSpec::parseFrom).toList(),
+                        cacheTo.stream().map(CacheSpec::parseTo).toList()))
                 .withIsolation(Optional.ofNullable(isolation))
                 .withNetwork(BuildFlags.network(network))
                 .withSecrets(BuildFlags.secrets(secrets, System::getenv))

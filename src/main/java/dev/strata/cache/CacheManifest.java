@@ -1,0 +1,124 @@
+package dev.strata.cache;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.strata.error.StrataException;
+import dev.strata.oci.Descriptor;
+import dev.strata.oci.Digest;
+import dev.strata.oci.Manifest;
+import dev.strata.oci.MediaType;
+import dev.strata.oci.OciJson;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * An exported cache as one OCI image manifest: the config blob lists the records (canonical JSON,
+ * sorted by key) and the layers are the records' layer blobs (deduplicated, sorted by digest). The
+ * same records always give the same bytes, so an unchanged cache has an unchanged digest and a
+ * registry that has it is asked nothing more.
+ */
+public record CacheManifest(byte[] manifest, byte[] config, List<CacheRecord> records, List<Descriptor> layers) {
+    public static final String CONFIG_MEDIA_TYPE = "application/vnd.strata.cache.config.v1+json";
+    /** Bumped when the config's encoding changes: an old reader then ignores the cache instead of misreading it. */
+    static final int FORMAT_VERSION = 1;
+
+    public CacheManifest {
+        manifest = manifest.clone();
+        config = config.clone();
+        records = List.copyOf(records);
+        layers = List.copyOf(layers);
+    }
+
+    @Override
+    public byte[] manifest() {
+        return manifest.clone();
+    }
+
+    @Override
+    public byte[] config() {
+        return config.clone();
+    }
+
+    public Descriptor descriptor() {
+        return new Descriptor(MediaType.OCI_MANIFEST, Digest.sha256(manifest), manifest.length);
+    }
+
+    public Descriptor configDescriptor() {
+        return new Descriptor(CONFIG_MEDIA_TYPE, Digest.sha256(config), config.length);
+    }
+
+    /** The cache of {@code records}; records sharing a key are one (the first wins: equal keys mean interchangeable steps). */
+    public static CacheManifest of(List<CacheRecord> records) {
+        TreeMap<String, CacheRecord> byKey = new TreeMap<>();
+        records.forEach(r -> byKey.putIfAbsent(r.key().toString(), r));
+        ObjectNode cfg = OciJson.object();
+        cfg.put("v", FORMAT_VERSION);
+        ArrayNode arr = cfg.putArray("records");
+        TreeMap<Digest, Descriptor> layers = new TreeMap<>();
+        for (CacheRecord r : byKey.values()) {
+            arr.add(OciJson.parse(r.toJson(), "cache record"));
+            r.layer().ifPresent(l -> layers.putIfAbsent(l.digest(), new Descriptor(l.mediaType(), l.digest(), l.size())));
+        }
+        byte[] config = OciJson.bytes(cfg);
+        ObjectNode m = OciJson.object();
+        m.put("schemaVersion", 2);
+        m.put("mediaType", MediaType.OCI_MANIFEST);
+        m.put("artifactType", CONFIG_MEDIA_TYPE);
+        m.set("config", descriptorJson(new Descriptor(CONFIG_MEDIA_TYPE, Digest.sha256(config), config.length)));
+        ArrayNode ls = m.putArray("layers");
+        layers.values().forEach(l -> ls.add(descriptorJson(l)));
+        return new CacheManifest(OciJson.bytes(m), config, List.copyOf(byKey.values()), List.copyOf(layers.values()));
+    }
+
+    /** The config's descriptor, read from manifest bytes; an input error when they are not a strata cache. */
+    public static Descriptor configOf(byte[] manifestBytes, String what) {
+        Manifest m = Manifest.parse(manifestBytes, MediaType.OCI_MANIFEST);
+        if (!CONFIG_MEDIA_TYPE.equals(m.config().mediaType())) {
+            throw StrataException.input(what + " is not a strata cache: its config is " + m.config().mediaType()
+                    + ", not " + CONFIG_MEDIA_TYPE);
+        }
+        return m.config();
+    }
+
+    /** Reads a cache back; {@code config} must be the blob the manifest names (the caller verified its digest). */
+    public static CacheManifest parse(byte[] manifestBytes, byte[] config, String what) {
+        Descriptor cd = configOf(manifestBytes, what);
+        if (!cd.digest().equals(Digest.sha256(config))) {
+            throw StrataException.input("the config of " + what + " does not match its digest " + cd.digest());
+        }
+        JsonNode o = OciJson.parse(config, what + " config");
+        if (o.path("v").asInt() != FORMAT_VERSION) {
+            throw StrataException.input(what + " has cache format " + o.path("v") + "; this strata reads format " + FORMAT_VERSION);
+        }
+        List<CacheRecord> records = new ArrayList<>();
+        for (JsonNode r : o.path("records")) {
+            try {
+                records.add(CacheRecord.parse(OciJson.bytes(r)));
+            } catch (RuntimeException e) {
+                throw StrataException.input(what + " holds an unreadable record: " + e.getMessage(), e);
+            }
+        }
+        Manifest m = Manifest.parse(manifestBytes, MediaType.OCI_MANIFEST);
+        return new CacheManifest(manifestBytes, config, records, m.layers());
+    }
+
+    private static ObjectNode descriptorJson(Descriptor d) {
+        ObjectNode o = OciJson.object();
+        o.put("mediaType", d.mediaType());
+        o.put("digest", d.digest().toString());
+        o.put("size", d.size());
+        return o;
+    }
+
+    /** Records by key, for the sources that read a cache. */
+    Map<CacheKey, CacheRecord> byKey() {
+        TreeMap<String, CacheRecord> s = new TreeMap<>();
+        records.forEach(r -> s.putIfAbsent(r.key().toString(), r));
+        Map<CacheKey, CacheRecord> out = new java.util.LinkedHashMap<>();
+        s.values().forEach(r -> out.put(r.key(), r));
+        return out;
+    }
+}

@@ -1,0 +1,106 @@
+package dev.strata.cache;
+
+import dev.strata.error.StrataException;
+import dev.strata.oci.Reference;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One {@code --cache-from} or {@code --cache-to} value, in BuildKit's syntax: a registry reference
+ * ({@code type=registry,ref=R}, or a bare {@code R} for --cache-from as docker takes it) or an OCI
+ * layout directory ({@code type=local,src=DIR} / {@code dest=DIR}); {@code mode} matters for export only.
+ */
+public record CacheSpec(Type type, String location, Mode mode) {
+    /** Where a cache lives. */
+    public enum Type { REGISTRY, LOCAL }
+
+    /** Which steps an export describes: the exported image's (min, BuildKit's default) or every stage's (max). */
+    public enum Mode { MIN, MAX }
+
+    static final String FROM_FORMS = "type=registry,ref=REGISTRY/REPO:TAG, type=local,src=DIR or a bare REGISTRY/REPO:TAG";
+    static final String TO_FORMS = "type=registry,ref=REGISTRY/REPO:TAG[,mode=min|max] or type=local,dest=DIR[,mode=min|max]";
+
+    /** The registry reference of a registry cache. */
+    public Reference reference() {
+        return Reference.parse(location);
+    }
+
+    /** The directory of a local cache. */
+    public Path directory() {
+        return Path.of(location);
+    }
+
+    /** How a cache source names itself in the report: "registry:HOST/REPO:TAG" or "dir:/path". */
+    public String displayName() {
+        return type == Type.REGISTRY ? "registry:" + location : "dir:" + location;
+    }
+
+    /** Parses a {@code --cache-from} value; a usage error (exit 2) names the flag, the bad part and the accepted forms. */
+    public static CacheSpec parseFrom(String value) {
+        if (!value.contains("=")) {
+            // docker's form: a reference alone (a reference never holds '=')
+            return new CacheSpec(Type.REGISTRY, reference("--cache-from", value, value), Mode.MIN);
+        }
+        return parse("--cache-from", value, "src", FROM_FORMS);
+    }
+
+    /** Parses a {@code --cache-to} value. */
+    public static CacheSpec parseTo(String value) {
+        return parse("--cache-to", value, "dest", TO_FORMS);
+    }
+
+    private static CacheSpec parse(String flag, String value, String dirKey, String forms) {
+        Map<String, String> kv = new LinkedHashMap<>();
+        for (String part : value.split(",")) {
+            int eq = part.indexOf('=');
+            if (eq <= 0) {
+                throw bad(flag, value, "'" + part + "' is not key=value", forms);
+            }
+            kv.put(part.substring(0, eq).trim().toLowerCase(Locale.ROOT), part.substring(eq + 1).trim());
+        }
+        String type = kv.getOrDefault("type", "");
+        Set<String> allowed = switch (type) {
+            case "registry" -> flag.equals("--cache-to") ? Set.of("type", "ref", "mode") : Set.of("type", "ref");
+            case "local" -> flag.equals("--cache-to") ? Set.of("type", "dest", "mode") : Set.of("type", "src");
+            default -> throw bad(flag, value, type.isEmpty() ? "type= is missing" : "unknown type '" + type + "'", forms);
+        };
+        for (String k : kv.keySet()) {
+            if (!allowed.contains(k)) {
+                throw bad(flag, value, "unknown key '" + k + "' for type=" + type, forms);
+            }
+        }
+        Mode mode = switch (kv.getOrDefault("mode", "min")) {
+            case "min" -> Mode.MIN;
+            case "max" -> Mode.MAX;
+            default -> throw bad(flag, value, "mode must be min or max, not '" + kv.get("mode") + "'", forms);
+        };
+        if (type.equals("registry")) {
+            String ref = kv.get("ref");
+            if (ref == null || ref.isEmpty()) {
+                throw bad(flag, value, "ref= is missing", forms);
+            }
+            return new CacheSpec(Type.REGISTRY, reference(flag, value, ref), mode);
+        }
+        String dir = kv.get(dirKey);
+        if (dir == null || dir.isEmpty()) {
+            throw bad(flag, value, dirKey + "= is missing", forms);
+        }
+        return new CacheSpec(Type.LOCAL, Path.of(dir).toAbsolutePath().normalize().toString(), mode);
+    }
+
+    private static String reference(String flag, String value, String ref) {
+        try {
+            return Reference.parse(ref).toString();
+        } catch (StrataException e) {
+            throw StrataException.input(flag + " \"" + value + "\": '" + ref + "' is not an image reference: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static StrataException bad(String flag, String value, String why, String forms) {
+        return StrataException.input(flag + " \"" + value + "\": " + why + "; use " + forms);
+    }
+}

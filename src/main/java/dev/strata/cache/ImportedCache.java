@@ -1,0 +1,58 @@
+package dev.strata.cache;
+
+import dev.strata.oci.Reference;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A cache read at the start of a build ({@code --cache-from}): its records in memory, its layers
+ * still where the cache lives (a registry repository or an OCI layout directory) until a step or an
+ * export needs their bytes. Misses are explained against its records too, so a fresh runner says
+ * which file changed instead of "no earlier build".
+ */
+public final class ImportedCache implements CacheSource {
+    private final CacheSpec spec;
+    private final Map<CacheKey, CacheRecord> records;
+
+    public ImportedCache(CacheSpec spec, CacheManifest cache) {
+        this.spec = spec;
+        this.records = cache.byKey();
+    }
+
+    @Override
+    public String name() {
+        return spec.displayName();
+    }
+
+    /** The registry repository holding the layers, for a registry cache. */
+    public Optional<Reference> repository() {
+        return spec.type() == CacheSpec.Type.REGISTRY ? Optional.of(spec.reference()) : Optional.empty();
+    }
+
+    /** The OCI layout directory holding the layers, for a local cache. */
+    public Optional<Path> directory() {
+        return spec.type() == CacheSpec.Type.LOCAL ? Optional.of(spec.directory()) : Optional.empty();
+    }
+
+    public int size() {
+        return records.size();
+    }
+
+    @Override
+    public Optional<CacheRecord> lookup(CacheKey key) {
+        return Optional.ofNullable(records.get(key)).filter(r -> r.layer().isPresent() == r.diffId().isPresent());
+    }
+
+    @Override
+    public List<CacheRecord> candidates(String parentState, String instructionKind) {
+        return records.values().stream().filter(r -> r.inputs().parentState().equals(parentState)
+                && r.inputs().kind().equals(instructionKind)).toList();
+    }
+
+    @Override
+    public List<CacheRecord> sameInstruction(String instruction) {
+        return records.values().stream().filter(r -> r.inputs().instruction().equals(instruction)).toList();
+    }
+}

@@ -1,0 +1,69 @@
+package dev.strata.cache;
+
+import dev.strata.error.StrataException;
+import dev.strata.oci.BlobSource;
+import dev.strata.oci.Descriptor;
+import dev.strata.oci.MediaType;
+import dev.strata.oci.Reference;
+import dev.strata.registry.RegistryClient;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A cache kept in a registry under a tag ({@code --cache-from/--cache-to type=registry,ref=R}).
+ * Import reads the manifest and the config (the records), never a layer. Export HEADs the tag first
+ * (an unchanged cache costs one request), sends only blobs the repository lacks (mounting them from
+ * a sibling repository of the same registry when one has them) and pushes the manifest last.
+ */
+public final class RegistryCache {
+    /** A config larger than this is not a cache strata wrote (a record is a few hundred bytes). */
+    private static final long MAX_CONFIG = 64L << 20;
+
+    private RegistryCache() {
+    }
+
+    /**
+     * The cache under {@code spec}'s reference, or empty when the registry has no such tag. Anything
+     * unreadable (not a strata cache, corrupt config, registry errors) throws, naming the reference.
+     */
+    public static Optional<ImportedCache> read(RegistryClient client, CacheSpec spec) {
+        Reference ref = spec.reference();
+        Optional<Descriptor> head = client.head(ref);
+        if (head.isEmpty()) {
+            return Optional.empty();
+        }
+        byte[] manifest = client.manifest(ref.withDigest(head.get().digest())).bytes();
+        Descriptor config = CacheManifest.configOf(manifest, ref.toString());
+        if (config.size() > MAX_CONFIG) {
+            throw StrataException.input("the config of " + ref + " is " + config.size() + " bytes; not a strata cache");
+        }
+        byte[] bytes;
+        try (InputStream in = client.openBlob(ref, config)) {
+            bytes = in.readAllBytes();
+        } catch (IOException e) {
+            throw StrataException.registry("cannot read the config of " + ref + ": " + e.getMessage(), e);
+        }
+        return Optional.of(new ImportedCache(spec, CacheManifest.parse(manifest, bytes, ref.toString())));
+    }
+
+    /**
+     * Pushes {@code cache} to {@code ref}; {@code layers} serves the bytes of a layer that must be
+     * uploaded, {@code mountFrom} the repositories that may hold them already. Returns false when the
+     * tag already named this exact cache (nothing was sent).
+     */
+    public static boolean write(RegistryClient client, Reference ref, CacheManifest cache, BlobSource layers,
+            List<Reference> mountFrom) {
+        Optional<Descriptor> have = client.head(ref);
+        if (have.isPresent() && have.get().digest().equals(cache.descriptor().digest())) {
+            // a registry keeps a manifest only with all its blobs: nothing more to check
+            return false;
+        }
+        client.inParallel(cache.layers(), d -> client.pushBlob(ref, d, layers, mountFrom));
+        client.pushBlob(ref, CacheManifest.CONFIG_MEDIA_TYPE, cache.config());
+        // last: a registry never serves a manifest whose blobs are not there yet
+        client.putManifest(ref, cache.manifest(), MediaType.OCI_MANIFEST);
+        return true;
+    }
+}

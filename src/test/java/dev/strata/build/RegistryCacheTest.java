@@ -1,0 +1,224 @@
+package dev.strata.build;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.strata.cache.CacheManifest;
+import dev.strata.cache.CacheSpec;
+import dev.strata.cache.ImportedCache;
+import dev.strata.cache.RegistryCache;
+import dev.strata.oci.Descriptor;
+import dev.strata.oci.Manifest;
+import dev.strata.oci.MediaType;
+import dev.strata.oci.Reference;
+import dev.strata.registry.RegistryClient;
+import dev.strata.registry.RegistryFixture;
+import dev.strata.registry.RegistryOptions;
+import dev.strata.store.Store;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code --cache-from}/{@code --cache-to} against Debian's docker-registry, as real processes: the CI
+ * scenario of SCENARIO.md (every job on an empty STRATA_HOME), what the registry's access log shows
+ * was fetched and pushed, mode=min/max, the local directory form and bad input.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RegistryCacheTest {
+    private static final String SCENARIO = """
+            FROM %s/base:1
+            WORKDIR /usr/src/app
+            RUN echo "upgrading the package tool" && mkdir -p /opt/tool && echo 24.0 > /opt/tool/VERSION
+            COPY ./requirements.txt /usr/src/app/requirements.txt
+            RUN cat requirements.txt > /opt/tool/installed.txt
+            RUN echo 123
+            COPY ./run_test.py /usr/src/app/run_test.py
+            CMD ["python", "run_test.py"]
+            """;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path tmp;
+    private RegistryFixture registry;
+    private String host;
+    private final RegistryClient client = RegistryClient.create(RegistryOptions.defaults());
+
+    record Run(int code, String out) {
+    }
+
+    @BeforeAll
+    void pushBase(@TempDir Path setup) throws Exception {
+        registry = RegistryFixture.plain();
+        host = registry.host();
+        Store store = Store.open(setup.resolve("store"));
+        BuildFixture.importBusybox(store, setup.resolve("rootfs"));
+        Run push = strata(setup.resolve("store"), "push", BuildFixture.BASE, host + "/base:1");
+        assertThat(push.code()).as(push.out()).isZero();
+    }
+
+    @AfterAll
+    void stopRegistry() {
+        registry.close();
+    }
+
+    Run strata(Path home, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "dev.strata.cli.Main"));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("STRATA_HOME", home.toString());
+        pb.environment().put("HOME", home.resolveSibling(home.getFileName() + "-home").toString());
+        pb.environment().remove("DOCKER_CONFIG");
+        pb.environment().remove("REGISTRY_AUTH_FILE");
+        pb.environment().remove("SOURCE_DATE_EPOCH");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        return new Run(p.waitFor(), out);
+    }
+
+    /** A scenario context; {@code test} is run_test.py's content. */
+    private Path scenario(String name, String test) throws Exception {
+        Path ctx = Files.createDirectories(tmp.resolve(name));
+        Files.writeString(ctx.resolve("Dockerfile"), SCENARIO.formatted(host));
+        Files.writeString(ctx.resolve("requirements.txt"), "requests==2.31.0\n");
+        Files.writeString(ctx.resolve("run_test.py"), test);
+        return ctx;
+    }
+
+    /** One CI job: an empty STRATA_HOME, a build with the given flags, its cache report. */
+    private Job job(String name, Path ctx, String... flags) throws Exception {
+        Path home = tmp.resolve("home-" + name);
+        Path report = tmp.resolve("report-" + name + ".json");
+        List<String> args = new ArrayList<>(List.of("build", "--progress=plain", "--cache-report", report.toString()));
+        args.addAll(List.of(flags));
+        args.add(ctx.toString());
+        Run r = strata(home, args.toArray(String[]::new));
+        assertThat(r.code()).as(r.out()).isZero();
+        return new Job(r, JSON.readTree(report.toFile()), home);
+    }
+
+    record Job(Run run, JsonNode report, Path home) {
+        long hits() {
+            return report.path("hits").asLong();
+        }
+
+        List<JsonNode> steps() {
+            List<JsonNode> out = new ArrayList<>();
+            report.path("steps").forEach(out::add);
+            return out;
+        }
+
+        String manifest() {
+            int at = run.out().indexOf("(manifest ");
+            return run.out().substring(at + 10, run.out().indexOf(')', at));
+        }
+    }
+
+    private static List<String> uploads(List<String> log) {
+        return log.stream().filter(l -> l.contains("/blobs/uploads/")).toList();
+    }
+
+    private CacheManifest cacheAt(String ref) {
+        return RegistryCache.read(client, CacheSpec.parseFrom(ref)).map(c -> manifestOf(ref)).orElseThrow();
+    }
+
+    private CacheManifest manifestOf(String ref) {
+        byte[] m = client.manifest(Reference.parse(ref)).bytes();
+        Descriptor cfg = CacheManifest.configOf(m, ref);
+        try (var in = client.openBlob(Reference.parse(ref), cfg)) {
+            return CacheManifest.parse(m, in.readAllBytes(), ref);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String skopeo(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("skopeo"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as("skopeo " + String.join(" ", args)).isZero();
+        return out;
+    }
+
+    @Test
+    void everyCiJobOnAnEmptyRunnerReusesEveryUnchangedStepFromTheRegistryCache() throws Exception {
+        String cache = host + "/app:buildcache";
+        String[] flags = {"--cache-to", "type=registry,ref=" + cache + ",mode=max", "--cache-from", cache,
+                "-t", host + "/app:latest", "--push"};
+
+        // job 1: no cache yet: a warning, not a failure; everything runs
+        Job one = job("1", scenario("ctx1", "print('v1')\n"), flags);
+        assertThat(one.run().out()).contains("warning: cache " + cache + " not found; building without it");
+        assertThat(one.hits()).isZero();
+        assertThat(one.steps()).hasSize(6);
+        assertThat(cacheAt(cache).records()).hasSize(6);
+
+        // job 2: run_test.py changed: every step but the last hits, from the registry; the miss names the file
+        Job two = job("2", scenario("ctx2", "print('v2')\n"), flags);
+        assertThat(two.hits()).as(two.run().out()).isEqualTo(5);
+        List<JsonNode> s2 = two.steps();
+        assertThat(s2.subList(0, 5)).allSatisfy(s -> assertThat(s.path("source").asText()).isEqualTo("registry:" + cache));
+        assertThat(s2.get(5).path("hit").asBoolean()).isFalse();
+        assertThat(s2.get(5).path("reason").asText()).isEqualTo("file /usr/src/app/run_test.py changed");
+        assertThat(two.run().out()).contains("(from registry:" + cache + ")");
+
+        // job 3: changed again: the same, never the every-other-job full rebuild
+        Job three = job("3", scenario("ctx3", "print('v3')\n"), flags);
+        assertThat(three.hits()).as(three.run().out()).isEqualTo(5);
+        assertThat(three.steps().get(5).path("reason").asText()).isEqualTo("file /usr/src/app/run_test.py changed");
+        CacheManifest afterThree = cacheAt(cache);
+        assertThat(afterThree.records()).hasSize(6);
+
+        // job 4: nothing changed: every step hits, and not one cached layer is downloaded; the image
+        // goes to a new repository by registry-side mounts
+        int mark = registry.accessLog().size();
+        Path ctx4 = scenario("ctx4", "print('v3')\n");
+        Job four = job("4", ctx4, "--cache-to", "type=registry,ref=" + cache + ",mode=max", "--cache-from", cache,
+                "-t", host + "/other:4", "--push");
+        assertThat(four.hits()).as(four.run().out()).isEqualTo(6);
+        assertThat(four.manifest()).isEqualTo(three.manifest());
+        List<String> log = registry.accessLogSince(mark);
+        Manifest pushed = Manifest.parse(skopeo("inspect", "--tls-verify=false", "--raw", "docker://" + host + "/other:4")
+                .getBytes(StandardCharsets.UTF_8), MediaType.OCI_MANIFEST);
+        assertThat(pushed.digest().toString()).isEqualTo(three.manifest());
+        for (Descriptor l : pushed.layers()) {
+            assertThat(log).as("layer " + l.digest() + " downloaded").noneMatch(x -> x.startsWith("GET ")
+                    && x.contains("/blobs/" + l.digest()));
+        }
+        assertThat(log).anyMatch(x -> x.startsWith("POST /v2/other/blobs/uploads/?") && x.contains("mount=") && x.endsWith(" 201"));
+        assertThat(Store.open(four.home()).hasBlob(pushed.layers().get(pushed.layers().size() - 1).digest())).isFalse();
+        // the pushed image is complete: skopeo copies every blob of it
+        Path copied = tmp.resolve("copied");
+        skopeo("copy", "--src-tls-verify=false", "docker://" + host + "/other:4", "oci:" + copied + ":x");
+        for (Descriptor l : pushed.layers()) {
+            assertThat(copied.resolve("blobs/sha256").resolve(l.digest().hex())).exists();
+        }
+        // an all-hit build exports the very same cache: same records, same manifest digest
+        assertThat(cacheAt(cache).descriptor().digest()).isEqualTo(afterThree.descriptor().digest());
+
+        // exporting the unchanged cache again sends nothing: no blob upload, no manifest PUT
+        mark = registry.accessLog().size();
+        Job five = job("5", ctx4, "--cache-to", "type=registry,ref=" + cache + ",mode=max", "--cache-from", cache);
+        assertThat(five.hits()).isEqualTo(6);
+        assertThat(five.run().out()).contains("unchanged");
+        List<String> log5 = registry.accessLogSince(mark);
+        assertThat(uploads(log5)).as("uploads").isEmpty();
+        assertThat(log5).noneMatch(x -> x.startsWith("PUT ") || x.startsWith("PATCH ") || x.startsWith("POST "));
+
+        // a hit image equals a miss image: --no-cache on another empty runner gives the same digest
+        Job fresh = job("nocache", ctx4, "--no-cache");
+        assertThat(fresh.hits()).isZero();
+        assertThat(fresh.manifest()).isEqualTo(four.manifest());
+    }
+}
