@@ -42,7 +42,7 @@ public record CacheSpec(Type type, String location, Mode mode) {
     public static CacheSpec parseFrom(String value) {
         if (!value.contains("=")) {
             // docker's form: a reference alone (a reference never holds '=')
-            return new CacheSpec(Type.REGISTRY, reference("--cache-from", value, value), Mode.MIN);
+            return new CacheSpec(Type.REGISTRY, reference("--cache-from", value, value, FROM_FORMS), Mode.MIN);
         }
         return parse("--cache-from", value, "src", FROM_FORMS);
     }
@@ -82,7 +82,7 @@ public record CacheSpec(Type type, String location, Mode mode) {
             if (ref == null || ref.isEmpty()) {
                 throw bad(flag, value, "ref= is missing", forms);
             }
-            return new CacheSpec(Type.REGISTRY, reference(flag, value, ref), mode);
+            return new CacheSpec(Type.REGISTRY, reference(flag, value, ref, forms), mode);
         }
         String dir = kv.get(dirKey);
         if (dir == null || dir.isEmpty()) {
@@ -91,12 +91,12 @@ public record CacheSpec(Type type, String location, Mode mode) {
         return new CacheSpec(Type.LOCAL, Path.of(dir).toAbsolutePath().normalize().toString(), mode);
     }
 
-    private static String reference(String flag, String value, String ref) {
+    private static String reference(String flag, String value, String ref, String forms) {
         try {
             return Reference.parse(ref).toString();
         } catch (StrataException e) {
             throw StrataException.input(flag + " \"" + value + "\": '" + ref + "' is not an image reference: "
-                    + e.getMessage(), e);
+                    + e.getMessage() + "; use " + forms, e);
         }
     }
 

@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.strata.cache.CacheManifest;
 import dev.strata.cache.CacheSpec;
-import dev.strata.cache.ImportedCache;
-import dev.strata.cache.RegistryCache;
 import dev.strata.oci.Descriptor;
 import dev.strata.oci.Manifest;
 import dev.strata.oci.MediaType;
@@ -128,11 +126,8 @@ class RegistryCacheTest {
         return log.stream().filter(l -> l.contains("/blobs/uploads/")).toList();
     }
 
+    /** The cache a registry holds under {@code ref}, read as a build would. */
     private CacheManifest cacheAt(String ref) {
-        return RegistryCache.read(client, CacheSpec.parseFrom(ref)).map(c -> manifestOf(ref)).orElseThrow();
-    }
-
-    private CacheManifest manifestOf(String ref) {
         byte[] m = client.manifest(Reference.parse(ref)).bytes();
         Descriptor cfg = CacheManifest.configOf(m, ref);
         try (var in = client.openBlob(Reference.parse(ref), cfg)) {
@@ -220,5 +215,125 @@ class RegistryCacheTest {
         Job fresh = job("nocache", ctx4, "--no-cache");
         assertThat(fresh.hits()).isZero();
         assertThat(fresh.manifest()).isEqualTo(four.manifest());
+    }
+
+    private Path context(String name, String dockerfile) throws Exception {
+        Path ctx = Files.createDirectories(tmp.resolve(name));
+        Files.writeString(ctx.resolve("Dockerfile"), dockerfile.formatted(host));
+        Files.writeString(ctx.resolve("a.txt"), "a\n");
+        return ctx;
+    }
+
+    private static List<String> instructions(CacheManifest c) {
+        return c.records().stream().map(r -> r.inputs().instruction()).sorted().toList();
+    }
+
+    @Test
+    void modeMinExportsTheImageStepsAndModeMaxEveryStage() throws Exception {
+        Path ctx = context("ctx-modes", """
+                FROM %s/base:1 AS builder
+                RUN echo built > /out.txt
+                FROM %1$s/base:1
+                COPY --from=builder /out.txt /out.txt
+                RUN cat /out.txt > /copy.txt
+                """);
+        String min = host + "/modes:min";
+        String max = host + "/modes:max";
+        Job first = job("modes", ctx, "--cache-to", "type=registry,ref=" + min, "--cache-to",
+                "type=registry,ref=" + max + ",mode=max");
+        assertThat(first.hits()).isZero();
+        assertThat(instructions(cacheAt(min))).containsExactly("COPY --from=builder /out.txt /out.txt",
+                "RUN cat /out.txt > /copy.txt");
+        assertThat(instructions(cacheAt(max))).containsExactly("COPY --from=builder /out.txt /out.txt",
+                "RUN cat /out.txt > /copy.txt", "RUN echo built > /out.txt");
+
+        // min on an empty runner: the builder's RUN runs again, but its output is the same file, so
+        // the final stage's COPY (keyed by the copied content) and everything after it still hit
+        Job withMin = job("modes-min", ctx, "--cache-from", min);
+        assertThat(withMin.steps()).extracting(s -> s.path("instruction").asText() + " " + s.path("hit").asBoolean())
+                .containsExactly("RUN echo built > /out.txt false", "COPY --from=builder /out.txt /out.txt true",
+                        "RUN cat /out.txt > /copy.txt true");
+        assertThat(withMin.manifest()).isEqualTo(first.manifest());
+        Job withMax = job("modes-max", ctx, "--cache-from", max);
+        assertThat(withMax.hits()).isEqualTo(3);
+
+        // a target built FROM another stage holds that stage's layers: min keeps that stage's steps
+        Path chained = context("ctx-chain", """
+                FROM %s/base:1 AS base
+                RUN echo one > /one.txt
+                FROM base
+                RUN echo two > /two.txt
+                """);
+        job("chain", chained, "--cache-to", "type=registry,ref=" + host + "/modes:chain");
+        assertThat(instructions(cacheAt(host + "/modes:chain"))).containsExactly("RUN echo one > /one.txt",
+                "RUN echo two > /two.txt");
+    }
+
+    @Test
+    void aLocalDirectoryCacheRoundTripsAndIsWrittenWhole() throws Exception {
+        Path ctx = scenario("ctx-local", "print('local')\n");
+        Path dir = tmp.resolve("cache-dir");
+        Job first = job("local-1", ctx, "--cache-to", "type=local,dest=" + dir + ",mode=max");
+        assertThat(first.hits()).isZero();
+        byte[] index = Files.readAllBytes(dir.resolve("index.json"));
+        Descriptor named = dev.strata.oci.Index.parse(index, MediaType.OCI_INDEX).manifests().get(0);
+        assertThat(named.annotations()).containsEntry("org.opencontainers.image.ref.name", "strata-cache");
+        assertThat(dir.resolve("oci-layout")).hasContent("{\"imageLayoutVersion\":\"1.0.0\"}");
+        CacheManifest written = CacheManifest.parse(Files.readAllBytes(dir.resolve("blobs/sha256").resolve(named.digest().hex())),
+                Files.readAllBytes(dir.resolve("blobs/sha256").resolve(
+                        Manifest.parse(Files.readAllBytes(dir.resolve("blobs/sha256").resolve(named.digest().hex())),
+                                MediaType.OCI_MANIFEST).config().digest().hex())), dir.toString());
+        assertThat(written.records()).hasSize(6);
+        for (Descriptor l : written.layers()) {
+            assertThat(dir.resolve("blobs/sha256").resolve(l.digest().hex())).hasSize(l.size());
+        }
+
+        Job second = job("local-2", ctx, "--cache-from", "type=local,src=" + dir, "--cache-to", "type=local,dest=" + dir
+                + ",mode=max");
+        assertThat(second.hits()).as(second.run().out()).isEqualTo(6);
+        assertThat(second.steps()).allSatisfy(s -> assertThat(s.path("source").asText()).isEqualTo("dir:" + dir));
+        assertThat(second.manifest()).isEqualTo(first.manifest());
+        // the same records again: the same index, and nothing half-written left behind
+        assertThat(Files.readAllBytes(dir.resolve("index.json"))).isEqualTo(index);
+        try (Stream<Path> all = Files.walk(dir)) {
+            assertThat(all.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(".tmp-"));
+        }
+    }
+
+    @Test
+    void badCacheFlagsAreUsageErrorsAndAMissingOrBrokenCacheOnlyAWarning() throws Exception {
+        Path ctx = context("ctx-bad", "FROM scratch\nCOPY a.txt /a.txt\n");
+        Path home = tmp.resolve("home-bad");
+        String[][] bad = {
+                {"--cache-to", "type=s3,ref=x", "unknown type 's3'"},
+                {"--cache-to", "ref=" + host + "/c:1", "type= is missing"},
+                {"--cache-from", "type=registry", "ref= is missing"},
+                {"--cache-to", "type=local", "dest= is missing"},
+                {"--cache-from", "type=local,dest=/x", "unknown key 'dest' for type=local"},
+                {"--cache-to", "type=registry,ref=" + host + "/c:1,compression=zstd", "unknown key 'compression'"},
+                {"--cache-to", "type=registry,ref=" + host + "/c:1,mode=all", "mode must be min or max"},
+                {"--cache-from", "type=registry,ref=Bad:Ref:x", "is not an image reference"},
+        };
+        for (String[] b : bad) {
+            Run r = strata(home, "build", b[0], b[1], ctx.toString());
+            assertThat(r.code()).as(r.out()).isEqualTo(2);
+            assertThat(r.out()).as(String.join(" ", b)).contains(b[0]).contains(b[1]).contains(b[2])
+                    .contains(b[0].equals("--cache-to") ? "type=local,dest=DIR" : "type=local,src=DIR")
+                    .doesNotContain("Exception");
+        }
+
+        // a cache whose config is not JSON, and an image that is no cache: warnings, the build goes on
+        Reference corrupt = Reference.parse(host + "/broken:cache");
+        Descriptor cfg = client.pushBlob(corrupt, CacheManifest.CONFIG_MEDIA_TYPE, "{not json".getBytes(StandardCharsets.UTF_8));
+        client.putManifest(corrupt, Manifest.of(MediaType.OCI_MANIFEST, cfg, List.of(), java.util.Map.of()).bytes(),
+                MediaType.OCI_MANIFEST);
+        Job warned = job("warned", ctx, "--cache-from", corrupt.toString(), "--cache-from", host + "/base:1",
+                "--cache-from", host + "/nothing:here", "--cache-from", "type=local,src=" + tmp.resolve("no-such-dir"));
+        assertThat(warned.run().out())
+                .contains("warning: cache " + corrupt + " cannot be read (")
+                .contains("warning: cache " + host + "/base:1 cannot be read (").contains("is not a strata cache")
+                .contains("warning: cache " + host + "/nothing:here not found; building without it")
+                .contains("warning: cache " + tmp.resolve("no-such-dir") + " not found; building without it");
+        assertThat(warned.steps()).hasSize(1);
     }
 }
