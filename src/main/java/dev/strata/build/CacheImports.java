@@ -21,6 +21,10 @@ final class CacheImports {
 
     static List<CacheSource> open(BuildRequest request, StepEvents events) {
         List<CacheSource> out = new ArrayList<>();
+        if (request.noCache()) {
+            // nothing is looked up: reading the caches would only cost requests
+            return out;
+        }
         for (CacheSpec spec : request.cache().from()) {
             try {
                 Optional<ImportedCache> c = spec.type() == CacheSpec.Type.REGISTRY

@@ -211,6 +211,19 @@ class RegistryCacheTest {
         assertThat(uploads(log5)).as("uploads").isEmpty();
         assertThat(log5).noneMatch(x -> x.startsWith("PUT ") || x.startsWith("PATCH ") || x.startsWith("POST "));
 
+        // exporting to another repository of the same registry: the layers go registry-side, by mount,
+        // never downloaded (they are only in the registry: every job ran on an empty store)
+        mark = registry.accessLog().size();
+        Job six = job("6", ctx4, "--cache-from", cache, "--cache-to", "type=registry,ref=" + host + "/copy:cache,mode=max");
+        assertThat(six.hits()).isEqualTo(6);
+        List<String> log6 = registry.accessLogSince(mark);
+        for (Descriptor l : afterThree.layers()) {
+            assertThat(log6).as("layer " + l.digest()).noneMatch(x -> x.startsWith("GET ") && x.contains("/blobs/" + l.digest()))
+                    .anyMatch(x -> x.startsWith("POST /v2/copy/blobs/uploads/?") && x.contains("from=app")
+                            && x.contains(l.digest().toString().replace(":", "%3A")) && x.endsWith(" 201"));
+        }
+        assertThat(cacheAt(host + "/copy:cache").descriptor()).isEqualTo(afterThree.descriptor());
+
         // a hit image equals a miss image: --no-cache on another empty runner gives the same digest
         Job fresh = job("nocache", ctx4, "--no-cache");
         assertThat(fresh.hits()).isZero();
