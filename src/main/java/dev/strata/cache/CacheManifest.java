@@ -42,6 +42,17 @@ public record CacheManifest(byte[] manifest, byte[] config, List<CacheRecord> re
         return config.clone();
     }
 
+    /** Two caches are equal when their manifests are the same bytes (the manifest names the config by digest). */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof CacheManifest c && java.util.Arrays.equals(manifest, c.manifest);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Arrays.hashCode(manifest);
+    }
+
     public Descriptor descriptor() {
         return new Descriptor(MediaType.OCI_MANIFEST, Digest.sha256(manifest), manifest.length);
     }

@@ -1,7 +1,10 @@
 package dev.strata.build;
 
+import static dev.strata.build.StrataProcess.skopeo;
+import static dev.strata.build.StrataProcess.strata;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.strata.build.StrataProcess.Run;
 import dev.strata.oci.Descriptor;
 import dev.strata.oci.Digest;
 import dev.strata.oci.Index;
@@ -42,38 +45,17 @@ class RegistryBuildTest {
     private String host;
     private Digest baseLayer;
 
-    record Run(int code, String out) {
-    }
-
     @BeforeAll
     void pushBase(@TempDir Path setup) throws Exception {
         registry = RegistryFixture.plain();
         host = registry.host();
-        Store store = Store.open(setup.resolve("store"));
-        BuildFixture.importBusybox(store, setup.resolve("rootfs"));
+        Store store = StrataProcess.pushBase(host, setup);
         baseLayer = store.image(store.resolve(BuildFixture.BASE).orElseThrow()).layers().get(0).descriptor().digest();
-        Run push = strata(setup.resolve("store"), "push", BuildFixture.BASE, host + "/base:1");
-        assertThat(push.code()).as(push.out()).isZero();
     }
 
     @AfterAll
     void stopRegistry() {
         registry.close();
-    }
-
-    Run strata(Path home, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "dev.strata.cli.Main"));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().put("STRATA_HOME", home.toString());
-        pb.environment().put("HOME", home.resolveSibling(home.getFileName() + "-home").toString());
-        pb.environment().remove("DOCKER_CONFIG");
-        pb.environment().remove("REGISTRY_AUTH_FILE");
-        pb.environment().remove("SOURCE_DATE_EPOCH");
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        return new Run(p.waitFor(), out);
     }
 
     private Path context(String dockerfile) throws IOException {
@@ -95,15 +77,6 @@ class RegistryBuildTest {
         Run r = build(home, ctx, flags);
         assertThat(r.code()).as(r.out()).isZero();
         return r;
-    }
-
-    private static String skopeo(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("skopeo"));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor()).as("skopeo " + String.join(" ", args)).isZero();
-        return out;
     }
 
     private static String manifestDigest(Run r) {

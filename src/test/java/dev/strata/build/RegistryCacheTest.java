@@ -1,11 +1,13 @@
 package dev.strata.build;
 
+import static dev.strata.build.StrataProcess.skopeo;
+import static dev.strata.build.StrataProcess.strata;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.strata.build.StrataProcess.Run;
 import dev.strata.cache.CacheManifest;
-import dev.strata.cache.CacheSpec;
 import dev.strata.oci.Descriptor;
 import dev.strata.oci.Manifest;
 import dev.strata.oci.MediaType;
@@ -51,37 +53,16 @@ class RegistryCacheTest {
     private String host;
     private final RegistryClient client = RegistryClient.create(RegistryOptions.defaults());
 
-    record Run(int code, String out) {
-    }
-
     @BeforeAll
     void pushBase(@TempDir Path setup) throws Exception {
         registry = RegistryFixture.plain();
         host = registry.host();
-        Store store = Store.open(setup.resolve("store"));
-        BuildFixture.importBusybox(store, setup.resolve("rootfs"));
-        Run push = strata(setup.resolve("store"), "push", BuildFixture.BASE, host + "/base:1");
-        assertThat(push.code()).as(push.out()).isZero();
+        StrataProcess.pushBase(host, setup);
     }
 
     @AfterAll
     void stopRegistry() {
         registry.close();
-    }
-
-    Run strata(Path home, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "dev.strata.cli.Main"));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().put("STRATA_HOME", home.toString());
-        pb.environment().put("HOME", home.resolveSibling(home.getFileName() + "-home").toString());
-        pb.environment().remove("DOCKER_CONFIG");
-        pb.environment().remove("REGISTRY_AUTH_FILE");
-        pb.environment().remove("SOURCE_DATE_EPOCH");
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        return new Run(p.waitFor(), out);
     }
 
     /** A scenario context; {@code test} is run_test.py's content. */
@@ -135,15 +116,6 @@ class RegistryCacheTest {
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static String skopeo(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("skopeo"));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor()).as("skopeo " + String.join(" ", args)).isZero();
-        return out;
     }
 
     @Test
