@@ -61,7 +61,7 @@ final class BuildSession implements AutoCloseable {
         this.events = new StepEvents(listener);
         LocalCache local = new LocalCache(store);
         List<CacheSource> sources = new ArrayList<>(List.of(local));
-        sources.addAll(CacheImports.open(request, events));
+        sources.addAll(CacheImports.open(request, events, store));
         this.cacheSources = List.copyOf(sources);
         this.cacheLayers = new CacheLayers(store, request.registry().client());
         this.cacheSinks = List.of(local);

@@ -6,6 +6,7 @@ import dev.strata.cache.DirCache;
 import dev.strata.cache.ImportedCache;
 import dev.strata.cache.RegistryCache;
 import dev.strata.error.StrataException;
+import dev.strata.store.Store;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -19,7 +20,7 @@ final class CacheImports {
     private CacheImports() {
     }
 
-    static List<CacheSource> open(BuildRequest request, StepEvents events) {
+    static List<CacheSource> open(BuildRequest request, StepEvents events, Store store) {
         List<CacheSource> out = new ArrayList<>();
         if (request.noCache()) {
             // nothing is looked up: reading the caches would only cost requests
@@ -34,6 +35,7 @@ final class CacheImports {
                 } else {
                     events.notice("importing cache " + spec.location() + ": " + c.get().size() + " records");
                     out.add(c.get());
+                    c.get().repository().ifPresent(r -> LayerOrigins.rememberCache(store, r, c.get().manifest().manifest()));
                 }
             } catch (StrataException e) {
                 events.notice("warning: cache " + spec.location() + " cannot be read (" + e.getMessage()

@@ -12,7 +12,10 @@ import dev.strata.oci.Reference;
 import dev.strata.registry.RegistryClient;
 import dev.strata.store.Store;
 import dev.strata.store.StoredImage;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.Optional;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,10 +25,15 @@ import java.util.concurrent.ConcurrentMap;
 /**
  * Where the layers of a stored image live when the store does not hold them. A build {@code FROM} a
  * registry image stores its manifest and config under the reference's tag, but its layers only once
- * a step needs them; until then the tag's registry repository is their origin. Pushing such an image
- * mounts the layers from that repository (same registry) or fetches them then.
+ * a step needs them; until then the tag's registry repository is their origin. Likewise the layers of
+ * cache hits from a registry cache ({@code --cache-from}) stay in the cache's repository. Pushing such
+ * an image mounts the layers from that repository (same registry) or fetches them then.
  */
 public final class LayerOrigins {
+    /** refs/cache-origins/HEX(reference): the manifest of a registry cache a build read. */
+    private static final String CACHE_ORIGINS = "cache-origins";
+    private static final int MAX_REF_NAME = 250;
+
     private LayerOrigins() {
     }
 
@@ -40,6 +48,20 @@ public final class LayerOrigins {
         image.layers().stream().filter(RegistryBlobs::isRemote)
                 .forEach(l -> out.addAll(((RegistryBlobs) ((LazyLayer) l).source()).repositories()));
         return List.copyOf(out);
+    }
+
+    /**
+     * Remembers that the registry cache {@code ref} holds the layers its {@code manifest} lists (the
+     * manifest is stored, a ref names it), so that a later {@code strata push} of an image built from
+     * its hits mounts or fetches them from there, as for a FROM image's tag.
+     */
+    static void rememberCache(Store store, Reference ref, byte[] manifest) {
+        String name = HexFormat.of().formatHex(ref.toString().getBytes(StandardCharsets.UTF_8));
+        if (name.length() > MAX_REF_NAME) {
+            // longer than a file name may be: only the build that read the cache knows where its layers are
+            return;
+        }
+        store.setRef(CACHE_ORIGINS, name, store.putBlob(MediaType.OCI_MANIFEST, manifest));
     }
 
     /**
@@ -70,7 +92,8 @@ public final class LayerOrigins {
 
     /**
      * Layer digest → the registry references of store tags listing it. Only pulled tags count; a base has
-     * fewer layers than an image built on it and pulled later, so tags with fewer layers are tried first.
+     * fewer layers than an image built on it and pulled later, so tags with fewer layers are tried first. The
+     * registry caches that builds read count too.
      */
     private static Map<Digest, List<Reference>> byLayer(Store store, Image image) {
         Map<Digest, List<Reference>> out = new LinkedHashMap<>();
@@ -90,6 +113,13 @@ public final class LayerOrigins {
                 continue;
             }
             tagged.add(Map.entry(ref, Manifest.parse(store.readBlob(t.digest()), t.mediaType())));
+        }
+        for (String name : store.refNames(CACHE_ORIGINS)) {
+            Optional<Descriptor> d = store.ref(CACHE_ORIGINS, name).filter(r -> store.hasBlob(r.digest()));
+            if (d.isPresent()) {
+                Reference ref = Reference.parse(new String(HexFormat.of().parseHex(name), StandardCharsets.UTF_8));
+                tagged.add(Map.entry(ref, Manifest.parse(store.readBlob(d.get().digest()), d.get().mediaType())));
+            }
         }
         tagged.sort(java.util.Comparator.comparingInt(e -> e.getValue().layers().size()));
         for (Map.Entry<Reference, Manifest> e : tagged) {

@@ -14,11 +14,18 @@ import java.util.Optional;
  */
 public final class ImportedCache implements CacheSource {
     private final CacheSpec spec;
+    private final CacheManifest cache;
     private final Map<CacheKey, CacheRecord> records;
 
     public ImportedCache(CacheSpec spec, CacheManifest cache) {
         this.spec = spec;
+        this.cache = cache;
         this.records = cache.byKey();
+    }
+
+    /** The cache as it was read: its manifest names the layers and where they are. */
+    public CacheManifest manifest() {
+        return cache;
     }
 
     @Override

@@ -176,12 +176,26 @@ class RegistryCacheTest {
 
         // exporting the unchanged cache again sends nothing: no blob upload, no manifest PUT
         mark = registry.accessLog().size();
-        Job five = job("5", ctx4, "--cache-to", "type=registry,ref=" + cache + ",mode=max", "--cache-from", cache);
+        Job five = job("5", ctx4, "--cache-to", "type=registry,ref=" + cache + ",mode=max", "--cache-from", cache,
+                "-t", host + "/app:five");
         assertThat(five.hits()).isEqualTo(6);
         assertThat(five.run().out()).contains("unchanged");
         List<String> log5 = registry.accessLogSince(mark);
         assertThat(uploads(log5)).as("uploads").isEmpty();
         assertThat(log5).noneMatch(x -> x.startsWith("PUT ") || x.startsWith("PATCH ") || x.startsWith("POST "));
+
+        // a later `strata push` of that image (its layers never downloaded) mounts them from the cache's repository
+        mark = registry.accessLog().size();
+        Run later = strata(five.home(), "push", host + "/app:five", host + "/later:1");
+        assertThat(later.code()).as(later.out()).isZero();
+        List<String> logPush = registry.accessLogSince(mark);
+        for (Descriptor l : afterThree.layers()) {
+            assertThat(logPush).as("layer " + l.digest()).noneMatch(x -> x.startsWith("GET ") && x.contains("/blobs/" + l.digest()))
+                    .anyMatch(x -> x.startsWith("POST /v2/later/blobs/uploads/?") && x.contains("from=app")
+                            && x.contains(l.digest().toString().replace(":", "%3A")) && x.endsWith(" 201"));
+        }
+        assertThat(skopeo("inspect", "--tls-verify=false", "--raw", "docker://" + host + "/later:1"))
+                .isEqualTo(new String(pushed.bytes(), StandardCharsets.UTF_8));
 
         // exporting to another repository of the same registry: the layers go registry-side, by mount,
         // never downloaded (they are only in the registry: every job ran on an empty store)
