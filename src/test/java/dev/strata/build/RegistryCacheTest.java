@@ -335,4 +335,26 @@ class RegistryCacheTest {
                 .contains("warning: cache " + tmp.resolve("no-such-dir") + " not found; building without it");
         assertThat(warned.steps()).hasSize(1);
     }
+
+    @Test
+    void aCacheReadFromOneRegistryIsExportedToAnotherWithItsLayersDownloadedOnceAndUploaded() throws Exception {
+        Path ctx = scenario("ctx-cross", "print('cross')\n");
+        String here = host + "/cross:cache";
+        job("cross-1", ctx, "--cache-to", "type=registry,ref=" + here + ",mode=max");
+        try (RegistryFixture other = RegistryFixture.plain()) {
+            String there = other.host() + "/cross:cache";
+            int mark = registry.accessLog().size();
+            Job second = job("cross-2", ctx, "--cache-from", here, "--cache-to", "type=registry,ref=" + there + ",mode=max");
+            assertThat(second.hits()).isEqualTo(6);
+            // the same records: the same cache, byte for byte, and every layer of it is in the other registry
+            CacheManifest copied = cacheAt(there);
+            assertThat(copied.descriptor()).isEqualTo(cacheAt(here).descriptor());
+            for (Descriptor l : copied.layers()) {
+                assertThat(client.hasBlob(Reference.parse(there), l.digest())).as("layer " + l.digest()).isTrue();
+                // another registry cannot mount: each layer was read once from the first one
+                assertThat(registry.accessLogSince(mark)).filteredOn(x -> x.startsWith("GET ") && x.contains("/blobs/" + l.digest()))
+                        .hasSize(1);
+            }
+        }
+    }
 }
