@@ -10,31 +10,10 @@ source bench/lib.sh
 [ -f target/strata.jar ] || mvn -q -B -DskipTests package
 big_mib="${1:-64}"
 work="$(mktemp -d /tmp/strata-bench-cache.XXXXXX)"
-reg_pid=""
-cleanup() {
-  if [ -n "$reg_pid" ]; then kill "$reg_pid" 2>/dev/null || true; wait "$reg_pid" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-host="127.0.0.1:$port"
-cat > "$work/registry.yml" <<YML
-version: 0.1
-log:
-  level: warn
-  accesslog:
-    disabled: false
-storage:
-  filesystem:
-    rootdirectory: $work/registry
-http:
-  addr: $host
-  secret: bench
-YML
-/usr/bin/docker-registry serve "$work/registry.yml" > "$work/registry.log" 2>&1 &
-reg_pid=$!
-for _ in $(seq 100); do curl -fs "http://$host/v2/" >/dev/null && break; sleep 0.1; done
+reg_pids=()
+trap 'stop_registries; rm -rf "$work"' EXIT
+start_registry registry
+host="$reg_host"
 
 strata() { bin/strata "$@"; }
 warm_launcher

@@ -10,35 +10,8 @@ source bench/lib.sh
 total_mib="${1:-1024}"
 work="$(mktemp -d /tmp/strata-bench-registry.XXXXXX)"
 reg_pids=()
-cleanup() {
-  # `|| true`: under set -e a failing wait (a registry dies by SIGTERM) must not skip the rm
-  for p in "${reg_pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
+trap 'stop_registries; rm -rf "$work"' EXIT
 
-# start_registry NAME: a fresh docker-registry with its own storage and access log; sets $reg_host
-start_registry() {
-  local name="$1" port
-  port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-  reg_host="127.0.0.1:$port"
-  cat > "$work/$name.yml" <<YML
-version: 0.1
-log:
-  level: warn
-  accesslog:
-    disabled: false
-storage:
-  filesystem:
-    rootdirectory: $work/$name
-http:
-  addr: $reg_host
-  secret: bench
-YML
-  /usr/bin/docker-registry serve "$work/$name.yml" > "$work/$name.log" 2>&1 &
-  reg_pids+=($!)
-  for _ in $(seq 100); do curl -fs "http://$reg_host/v2/" >/dev/null && break; sleep 0.1; done
-}
 stop_last_registry() {
   local p="${reg_pids[-1]}"
   kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true
