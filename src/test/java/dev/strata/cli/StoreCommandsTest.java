@@ -77,6 +77,13 @@ class StoreCommandsTest {
         assertThat(j.path("history")).hasSize(1);
         assertThat(j.path("config").path("config").path("Cmd").get(0).asText()).isEqualTo("/bin/sh");
         assertThat(j.path("config").path("config").path("Env").get(0).asText()).isEqualTo("A=b");
+        // by digest and by full reference too, as FROM and push find it
+        for (String ref : new String[] {"demo/base@" + digest, "docker.io/demo/base:1"}) {
+            Run again = strata("inspect", ref);
+            assertThat(again.code()).as(ref + ": " + again.out()).isZero();
+            assertThat(OciJson.parse(again.out().getBytes(StandardCharsets.UTF_8), "inspect").path("digest").asText())
+                    .isEqualTo(digest);
+        }
 
         Path docker = dir.resolve("d.tar");
         Run save = strata("save", "demo/base:1", "-o", docker.toString(), "--format", "docker");
