@@ -163,4 +163,37 @@ class StoreCommandsTest {
             }
         }
     }
+
+    @Test
+    void tagGivesAnotherNameAndRmiTakesNamesAwayUntilPruneFreesTheBlobs() throws Exception {
+        Run imp = strata("import", tar.toString(), "-t", "demo/base:1");
+        assertThat(imp.code()).as(imp.out()).isZero();
+        String digest = imp.out().trim();
+
+        Run tag = strata("tag", "demo/base:1", "127.0.0.1:5000/team/base");
+        assertThat(tag.code()).as(tag.out()).isZero();
+        assertThat(tag.out()).contains("127.0.0.1:5000/team/base:latest");
+        Run inspect = strata("inspect", "127.0.0.1:5000/team/base:latest");
+        assertThat(inspect.out()).contains(digest).contains("\"fullReference\" : \"127.0.0.1:5000/team/base:latest\"");
+        assertThat(strata("images").out()).contains("demo/base").contains("127.0.0.1:5000/team/base");
+
+        Run missingSource = strata("tag", "demo/nothing:1", "x:1");
+        assertThat(missingSource.code()).isEqualTo(2);
+        assertThat(missingSource.out()).contains("no image 'demo/nothing:1'");
+
+        Run rmi = strata("rmi", "demo/base:1", "demo/ghost:2");
+        assertThat(rmi.code()).as("one of the two did not exist").isEqualTo(2);
+        assertThat(rmi.out()).contains("Untagged: demo/base:1").contains("no image demo/ghost:2");
+        assertThat(strata("images").out()).doesNotContain("demo/base").contains("127.0.0.1:5000/team/base");
+
+        Run byDigest = strata("rmi", "anything@" + digest);
+        assertThat(byDigest.code()).as(byDigest.out()).isZero();
+        assertThat(byDigest.out()).contains("Untagged: 127.0.0.1:5000/team/base:latest");
+        assertThat(strata("images", "--format", "json").out().trim()).isEmpty();
+
+        Path blobs = home.resolve("blobs/sha256");
+        assertThat(blobs.resolve(digest.substring("sha256:".length()))).exists();
+        assertThat(strata("prune", "--grace=0s").code()).isZero();
+        assertThat(blobs.resolve(digest.substring("sha256:".length()))).doesNotExist();
+    }
 }
