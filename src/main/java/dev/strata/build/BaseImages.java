@@ -10,6 +10,7 @@ import dev.strata.oci.Platform;
 import dev.strata.oci.Reference;
 import dev.strata.store.OciLayout;
 import dev.strata.store.Store;
+import dev.strata.store.StoredImages;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -67,7 +68,7 @@ final class BaseImages {
         } catch (StrataException e) {
             throw StrataException.input(where + ": FROM " + reference + ": " + e.getMessage());
         }
-        Optional<Descriptor> local = lookup(store, ref);
+        Optional<Descriptor> local = StoredImages.find(store, ref);
         // an entry for another platform (the tag pulled for another --platform) does not count
         Optional<Image> here = local.flatMap(d -> forPlatform(d, platform));
         // a digest names one content forever: the store's copy is as new as the registry's
@@ -84,19 +85,6 @@ final class BaseImages {
                     : "; or make it local first (`strata pull " + ref.familiar() + "`, `strata import`)";
             throw new StrataException(e.exitCode(), where + ": FROM " + reference + ": " + e.getMessage() + hint, e);
         }
-    }
-
-    /** The store entry for a reference: by digest, by its full reference, else by its short name:tag. */
-    static Optional<Descriptor> lookup(Store store, Reference ref) {
-        if (ref.digest().isPresent()) {
-            Digest d = ref.digest().get();
-            return store.tags().stream().filter(t -> t.digest().equals(d)).findFirst();
-        }
-        String full = ref.toString();
-        String familiar = ref.familiar();
-        Optional<Descriptor> byFull = store.tags().stream()
-                .filter(d -> full.equals(d.annotations().get(Store.FULL_REF))).findFirst();
-        return byFull.isPresent() ? byFull : store.resolve(familiar);
     }
 
     /** The stored image of {@code d} for {@code platform}: from an index, or a manifest whose config says it. */

@@ -69,6 +69,8 @@ public final class ClassDataTraining {
             run(failed, pulled, "pull", "--authfile", auth, image);
             run(failed, pulled, "push", "--authfile", auth, image, registry.host() + "/training/other:1");
             run(failed, pulled, "copy", "--authfile", auth, image, registry.host() + "/training/copy:1");
+            run(failed, pulled, "tag", image, "training/tagged:1");
+            run(failed, pulled, "rmi", "training/tagged:1");
             run(failed, pulled, "prune");
             for (String command : Main.commandLine(quiet(), quiet()).getSubcommands().keySet()) {
                 run(failed, built, command, "--help");

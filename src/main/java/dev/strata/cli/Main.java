@@ -26,7 +26,9 @@ import picocli.CommandLine.Command;
             PruneCommand.class,
             PullCommand.class,
             PushCommand.class,
+            RmiCommand.class,
             SaveCommand.class,
+            TagCommand.class,
         })
 public final class Main implements Runnable {
 

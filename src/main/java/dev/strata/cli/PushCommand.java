@@ -7,6 +7,7 @@ import dev.strata.oci.Image;
 import dev.strata.oci.Reference;
 import dev.strata.registry.RegistryClient;
 import dev.strata.store.Store;
+import dev.strata.store.StoredImages;
 import java.io.PrintWriter;
 import java.util.Optional;
 import picocli.CommandLine;
@@ -38,9 +39,7 @@ public final class PushCommand implements Runnable {
         Reference ref = Reference.parse(reference);
         Reference dest = destination.map(Reference::parse).orElse(ref);
         Store store = Store.open(StoreHome.resolve());
-        Optional<Descriptor> tagged = store.resolve(ref.asTagged().familiar()).or(() -> store.tags().stream()
-                .filter(t -> ref.toString().equals(t.annotations().get(Store.FULL_REF))).findFirst());
-        Descriptor d = tagged.orElseThrow(() -> StrataException.input("no image " + ref.familiar()
+        Descriptor d = StoredImages.find(store, ref).orElseThrow(() -> StrataException.input("no image " + ref.familiar()
                 + " in the local store " + store.root() + "; build it with `strata build -t " + ref.familiar()
                 + "` or pull it first (see `strata images`)"));
         RegistryClient client = RegistryClient.create(flags.options());

@@ -4,6 +4,7 @@ import dev.strata.error.StrataException;
 import dev.strata.oci.Descriptor;
 import dev.strata.oci.Reference;
 import dev.strata.store.Store;
+import dev.strata.store.StoredImages;
 
 /** How the CLI names images in the store: the familiar name:tag as the tag, the full reference beside it. */
 final class StoreRefs {
@@ -19,14 +20,9 @@ final class StoreRefs {
         return r.tag().isPresent() ? r : r.withTag("latest");
     }
 
-    /** The store tag of an image reference given on the command line. */
+    /** The store tag of an image reference given on the command line: its exact tag name, else as FROM finds it. */
     static Descriptor find(Store store, String text) {
-        var exact = store.resolve(text);
-        if (exact.isPresent()) {
-            return exact.get();
-        }
-        Reference r = tagged(text);
-        return store.resolve(r.familiar()).or(() -> store.resolve(r.toString()))
+        return store.resolve(text).or(() -> StoredImages.find(store, Reference.parse(text)))
                 .orElseThrow(() -> StrataException.input("no image '" + text + "' in the store " + store.root()
                         + "; see `strata images`, or build, pull or import it first"));
     }

@@ -247,6 +247,18 @@ public final class Store {
         });
     }
 
+    /** Removes the tag {@code name}; its blobs stay until {@link #prune} finds nothing reaching them. */
+    public boolean untag(String name) {
+        return withLock(true, () -> {
+            List<Descriptor> list = new ArrayList<>(readIndex());
+            boolean removed = list.removeIf(t -> name.equals(t.annotations().get(REF_NAME)));
+            if (removed) {
+                writeIndex(list);
+            }
+            return removed;
+        });
+    }
+
     /** Blobs of this store as a source for lazy layers (read on open, not before). */
     public dev.strata.oci.BlobSource blobSource() {
         return d -> openBlob(d.digest());

@@ -77,6 +77,13 @@ class StoreCommandsTest {
         assertThat(j.path("history")).hasSize(1);
         assertThat(j.path("config").path("config").path("Cmd").get(0).asText()).isEqualTo("/bin/sh");
         assertThat(j.path("config").path("config").path("Env").get(0).asText()).isEqualTo("A=b");
+        // by digest and by full reference too, as FROM and push find it
+        for (String ref : new String[] {"demo/base@" + digest, "docker.io/demo/base:1"}) {
+            Run again = strata("inspect", ref);
+            assertThat(again.code()).as(ref + ": " + again.out()).isZero();
+            assertThat(OciJson.parse(again.out().getBytes(StandardCharsets.UTF_8), "inspect").path("digest").asText())
+                    .isEqualTo(digest);
+        }
 
         Path docker = dir.resolve("d.tar");
         Run save = strata("save", "demo/base:1", "-o", docker.toString(), "--format", "docker");
@@ -155,5 +162,38 @@ class StoreCommandsTest {
                         .doesNotContainPattern(json ? "\"name\":\"x\"" : "(?m)^x +1 ");
             }
         }
+    }
+
+    @Test
+    void tagGivesAnotherNameAndRmiTakesNamesAwayUntilPruneFreesTheBlobs() throws Exception {
+        Run imp = strata("import", tar.toString(), "-t", "demo/base:1");
+        assertThat(imp.code()).as(imp.out()).isZero();
+        String digest = imp.out().trim();
+
+        Run tag = strata("tag", "demo/base:1", "127.0.0.1:5000/team/base");
+        assertThat(tag.code()).as(tag.out()).isZero();
+        assertThat(tag.out()).contains("127.0.0.1:5000/team/base:latest");
+        Run inspect = strata("inspect", "127.0.0.1:5000/team/base:latest");
+        assertThat(inspect.out()).contains(digest).contains("\"fullReference\" : \"127.0.0.1:5000/team/base:latest\"");
+        assertThat(strata("images").out()).contains("demo/base").contains("127.0.0.1:5000/team/base");
+
+        Run missingSource = strata("tag", "demo/nothing:1", "x:1");
+        assertThat(missingSource.code()).isEqualTo(2);
+        assertThat(missingSource.out()).contains("no image 'demo/nothing:1'");
+
+        Run rmi = strata("rmi", "demo/base:1", "demo/ghost:2");
+        assertThat(rmi.code()).as("one of the two did not exist").isEqualTo(2);
+        assertThat(rmi.out()).contains("Untagged: demo/base:1").contains("no image demo/ghost:2");
+        assertThat(strata("images").out()).doesNotContain("demo/base").contains("127.0.0.1:5000/team/base");
+
+        Run byDigest = strata("rmi", "anything@" + digest);
+        assertThat(byDigest.code()).as(byDigest.out()).isZero();
+        assertThat(byDigest.out()).contains("Untagged: 127.0.0.1:5000/team/base:latest");
+        assertThat(strata("images", "--format", "json").out().trim()).isEmpty();
+
+        Path blobs = home.resolve("blobs/sha256");
+        assertThat(blobs.resolve(digest.substring("sha256:".length()))).exists();
+        assertThat(strata("prune", "--grace=0s").code()).isZero();
+        assertThat(blobs.resolve(digest.substring("sha256:".length()))).doesNotExist();
     }
 }
