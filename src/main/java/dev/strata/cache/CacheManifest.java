@@ -96,6 +96,7 @@ public record CacheManifest(byte[] manifest, byte[] config, List<CacheRecord> re
 
     /** Reads a cache back; {@code config} must be the blob the manifest names (the caller verified its digest). */
     public static CacheManifest parse(byte[] manifestBytes, byte[] config, String what) {
+        Manifest m = Manifest.parse(manifestBytes, MediaType.OCI_MANIFEST);
         Descriptor cd = configOf(manifestBytes, what);
         if (!cd.digest().equals(Digest.sha256(config))) {
             throw StrataException.input("the config of " + what + " does not match its digest " + cd.digest());
@@ -104,15 +105,23 @@ public record CacheManifest(byte[] manifest, byte[] config, List<CacheRecord> re
         if (o.path("v").asInt() != FORMAT_VERSION) {
             throw StrataException.input(what + " has cache format " + o.path("v") + "; this strata reads format " + FORMAT_VERSION);
         }
+        java.util.Set<Digest> listed = new java.util.HashSet<>();
+        m.layers().forEach(l -> listed.add(l.digest()));
         List<CacheRecord> records = new ArrayList<>();
         for (JsonNode r : o.path("records")) {
+            CacheRecord record;
             try {
-                records.add(CacheRecord.parse(OciJson.bytes(r)));
+                record = CacheRecord.parse(OciJson.bytes(r));
             } catch (RuntimeException e) {
                 throw StrataException.input(what + " holds an unreadable record: " + e.getMessage(), e);
             }
+            // a hit's layer is read from where the cache lives, so it must be one the manifest keeps there
+            if (record.layer().isPresent() && !listed.contains(record.layer().get().digest())) {
+                throw StrataException.input(what + " has a record whose layer " + record.layer().get().digest()
+                        + " its manifest does not list; the cache is damaged");
+            }
+            records.add(record);
         }
-        Manifest m = Manifest.parse(manifestBytes, MediaType.OCI_MANIFEST);
         return new CacheManifest(manifestBytes, config, records, m.layers());
     }
 
@@ -126,10 +135,8 @@ public record CacheManifest(byte[] manifest, byte[] config, List<CacheRecord> re
 
     /** Records by key, for the sources that read a cache. */
     Map<CacheKey, CacheRecord> byKey() {
-        TreeMap<String, CacheRecord> s = new TreeMap<>();
-        records.forEach(r -> s.putIfAbsent(r.key().toString(), r));
         Map<CacheKey, CacheRecord> out = new java.util.LinkedHashMap<>();
-        s.values().forEach(r -> out.put(r.key(), r));
+        records.forEach(r -> out.putIfAbsent(r.key(), r));
         return out;
     }
 }

@@ -62,6 +62,12 @@ class CacheManifestTest {
         byte[] image = Manifest.of(MediaType.OCI_MANIFEST, new Descriptor(MediaType.OCI_CONFIG, Digest.sha256(new byte[0]), 0),
                 List.of(), Map.of()).bytes();
         assertThatThrownBy(() -> CacheManifest.configOf(image, "reg/app:1")).hasMessageContaining("reg/app:1 is not a strata cache");
+        // a record whose layer the manifest does not list could not be read from the cache's repository
+        CacheManifest one = CacheManifest.of(List.of(record("RUN a", Optional.of(layer(1)))));
+        byte[] noLayers = new String(one.manifest(), StandardCharsets.UTF_8)
+                .replaceAll("\"layers\":\\[.*\\]", "\"layers\":[]").getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> CacheManifest.parse(noLayers, one.config(), "reg/c:2"))
+                .hasMessageContaining("reg/c:2 has a record whose layer " + layer(1).digest());
     }
 
     @Test
