@@ -334,6 +334,16 @@ class RegistryCacheTest {
                 .contains("warning: cache " + host + "/nothing:here not found; building without it")
                 .contains("warning: cache " + tmp.resolve("no-such-dir") + " not found; building without it");
         assertThat(warned.steps()).hasSize(1);
+
+        // a registry that refuses us: reading its cache is a warning; writing to it fails the build with exit 3
+        try (RegistryFixture auth = RegistryFixture.basicAuth("erin", "s3cret")) {
+            Job read = job("auth-read", ctx, "--cache-from", auth.host() + "/c:1");
+            assertThat(read.run().out()).contains("warning: cache " + auth.host() + "/c:1 cannot be read (")
+                    .contains("strata login " + auth.host());
+            Run write = strata(home, "build", "--cache-to", "type=registry,ref=" + auth.host() + "/c:1", ctx.toString());
+            assertThat(write.code()).as(write.out()).isEqualTo(3);
+            assertThat(write.out()).contains(auth.host()).contains("strata login " + auth.host()).doesNotContain("Exception");
+        }
     }
 
     @Test
