@@ -41,10 +41,19 @@ public final class LayerExtractor {
      */
     public static Digest extractDigesting(InputStream blob, Path target, WhiteoutMode mode, String what,
                                           Function<String, Optional<Path>> lowerFiles) {
+        return extractDigesting(blob, target, mode, what, lowerFiles, Optional.empty());
+    }
+
+    /**
+     * Like {@link #extractDigesting(InputStream, Path, WhiteoutMode, String, Function)}, adding every
+     * entry to {@code skeleton} as it is read (the caller finishes it once the diffID checks out).
+     */
+    public static Digest extractDigesting(InputStream blob, Path target, WhiteoutMode mode, String what,
+                                          Function<String, Optional<Path>> lowerFiles, Optional<LayerSkeleton> skeleton) {
         MessageDigest diff = Digest.newSha256();
         try {
             TailCheck tail = new TailCheck(new DigestInputStream(decompress(blob), diff));
-            new TarApplier(target, mode, what, lowerFiles).apply(tail);
+            new TarApplier(target, mode, what, lowerFiles).apply(tail, skeleton);
             tail.transferTo(java.io.OutputStream.nullOutputStream()); // trailing padding is part of the diffID
             if (!tail.endsLikeATar()) {
                 // commons-compress takes EOF at an entry boundary (or mid-header) as the end; a real

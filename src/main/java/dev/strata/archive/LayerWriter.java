@@ -37,12 +37,23 @@ public final class LayerWriter {
 
     /** A plain directory tree -> layer tar of its contents (names relative to root). */
     public static WrittenLayer writeTree(Path root, LayerOptions options, OutputStream out) {
-        return write(root, options, out, false);
+        return writeTree(root, options, out, Optional.empty());
+    }
+
+    /** Like {@link #writeTree(Path, LayerOptions, OutputStream)}, writing the layer's skeleton in the same pass. */
+    public static WrittenLayer writeTree(Path root, LayerOptions options, OutputStream out, Optional<LayerSkeleton> skeleton) {
+        return write(root, options, out, false, skeleton);
     }
 
     /** An overlayfs upperdir -> layer, converting overlay whiteouts and opaque dirs to OCI whiteouts. */
     public static WrittenLayer writeUpperdir(Path upperdir, LayerOptions options, OutputStream out) {
-        return write(upperdir, options, out, true);
+        return writeUpperdir(upperdir, options, out, Optional.empty());
+    }
+
+    /** Like {@link #writeUpperdir(Path, LayerOptions, OutputStream)}, writing the layer's skeleton in the same pass. */
+    public static WrittenLayer writeUpperdir(Path upperdir, LayerOptions options, OutputStream out,
+            Optional<LayerSkeleton> skeleton) {
+        return write(upperdir, options, out, true, skeleton);
     }
 
     /**
@@ -51,8 +62,14 @@ public final class LayerWriter {
      * replaces an earlier one; a HARDLINK must name a FILE (or another HARDLINK) of the list.
      */
     public static WrittenLayer writeEntries(List<LayerEntry> entries, LayerOptions options, OutputStream out) {
+        return writeEntries(entries, options, out, Optional.empty());
+    }
+
+    /** Like {@link #writeEntries(List, LayerOptions, OutputStream)}, writing the layer's skeleton in the same pass. */
+    public static WrittenLayer writeEntries(List<LayerEntry> entries, LayerOptions options, OutputStream out,
+            Optional<LayerSkeleton> skeleton) {
         try {
-            return write(TreeScan.fromEntries(entries), options, out);
+            return write(TreeScan.fromEntries(entries), options, out, skeleton);
         } catch (IOException e) {
             throw StrataException.environment("cannot write layer of the given entries: " + e.getMessage(), e);
         }
@@ -67,16 +84,17 @@ public final class LayerWriter {
         }
     }
 
-    private static WrittenLayer write(Path root, LayerOptions options, OutputStream out, boolean upper) {
+    private static WrittenLayer write(Path root, LayerOptions options, OutputStream out, boolean upper,
+            Optional<LayerSkeleton> skeleton) {
         try {
-            return write(TreeScan.scan(root, upper), options, out);
+            return write(TreeScan.scan(root, upper), options, out, skeleton);
         } catch (IOException e) {
             throw StrataException.environment("cannot write layer of " + root + ": " + e.getMessage(), e);
         }
     }
 
-    private static WrittenLayer write(List<TreeEntry> entries, LayerOptions options, OutputStream out)
-            throws IOException {
+    private static WrittenLayer write(List<TreeEntry> entries, LayerOptions options, OutputStream out,
+            Optional<LayerSkeleton> skeleton) throws IOException {
         {
             MessageDigest blobHash = Digest.newSha256();
             MessageDigest diffHash = Digest.newSha256();
@@ -87,7 +105,7 @@ public final class LayerWriter {
                 tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
                 tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
                 tar.setAddPaxHeadersForNonAsciiNames(true);
-                writeEntries(tar, entries, options.sourceDateEpoch().map(i -> i.getEpochSecond()));
+                writeEntries(tar, entries, options.sourceDateEpoch().map(i -> i.getEpochSecond()), skeleton);
                 tar.finish();
             }
             Digest blob = Digest.finish("sha256", blobHash);
@@ -111,8 +129,8 @@ public final class LayerWriter {
         };
     }
 
-    private static void writeEntries(TarArchiveOutputStream tar, List<TreeEntry> entries, Optional<Long> epoch)
-            throws IOException {
+    private static void writeEntries(TarArchiveOutputStream tar, List<TreeEntry> entries, Optional<Long> epoch,
+            Optional<LayerSkeleton> skeleton) throws IOException {
         Map<String, String> firstByInode = new HashMap<>();
         byte[] buf = new byte[1 << 16];
         for (TreeEntry e : entries) {
@@ -154,6 +172,10 @@ public final class LayerWriter {
             for (Map.Entry<String, byte[]> x : e.xattrs().entrySet()) {
                 // PAX values are UTF-8 strings in commons-compress; ISO-8859-1 keeps arbitrary bytes 1:1
                 t.addPaxHeader("SCHILY.xattr." + x.getKey(), new String(x.getValue(), StandardCharsets.ISO_8859_1));
+            }
+            if (skeleton.isPresent()) {
+                // the kept files (/etc/passwd, /etc/group) are small: read twice rather than buffered always
+                skeleton.get().add(t, LayerSkeleton.keepsContent(t) ? Files.readAllBytes(e.path()) : new byte[0]);
             }
             tar.putArchiveEntry(t);
             if (t.isFile() && !t.isLink() && t.getSize() > 0) {

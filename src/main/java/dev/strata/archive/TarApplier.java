@@ -50,27 +50,43 @@ final class TarApplier {
     }
 
     void apply(InputStream in) throws IOException {
+        apply(in, Optional.empty());
+    }
+
+    /** Like {@link #apply(InputStream)}, adding every entry read to {@code skeleton} (same pass). */
+    void apply(InputStream in, Optional<LayerSkeleton> skeleton) throws IOException {
         Files.createDirectories(target);
         TarArchiveInputStream tar = new TarArchiveInputStream(in, "UTF-8");
         TarArchiveEntry e;
         while ((e = tar.getNextEntry()) != null) {
-            Path dest = safePath(e.getName());
-            if (dest == null) {
-                continue; // the root itself
-            }
-            String fname = dest.getFileName().toString();
-            if (fname.startsWith(".wh.")) {
-                whiteout(dest.getParent(), fname);
-                continue;
-            }
-            try {
-                entry(tar, e, dest);
-            } catch (IOException ex) {
-                // name the entry: "Truncated TAR archive" alone does not say where
-                throw new IOException("entry '" + e.getName() + "': " + ex.getMessage(), ex);
+            Path dest = applyOne(tar, e);
+            if (skeleton.isPresent()) {
+                // a kept file is small and was just written: read it back instead of buffering every file
+                boolean kept = LayerSkeleton.keepsContent(e) && dest != null && Files.isRegularFile(dest, NOFOLLOW);
+                skeleton.get().add(e, kept ? Files.readAllBytes(dest) : new byte[0]);
             }
         }
         finish();
+    }
+
+    /** Applies one entry; returns where it landed (null for the root itself). */
+    private Path applyOne(TarArchiveInputStream tar, TarArchiveEntry e) throws IOException {
+        Path dest = safePath(e.getName());
+        if (dest == null) {
+            return null; // the root itself
+        }
+        String fname = dest.getFileName().toString();
+        if (fname.startsWith(".wh.")) {
+            whiteout(dest.getParent(), fname);
+            return dest;
+        }
+        try {
+            entry(tar, e, dest);
+        } catch (IOException ex) {
+            // name the entry: "Truncated TAR archive" alone does not say where
+            throw new IOException("entry '" + e.getName() + "': " + ex.getMessage(), ex);
+        }
+        return dest;
     }
 
     /** Resolves an entry name inside target, refusing escapes and symlinked parents. */

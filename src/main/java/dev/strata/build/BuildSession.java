@@ -2,6 +2,7 @@ package dev.strata.build;
 
 import dev.strata.archive.Compression;
 import dev.strata.archive.LayerOptions;
+import dev.strata.archive.LayerSkeleton;
 import dev.strata.archive.WrittenLayer;
 import dev.strata.cache.CacheSink;
 import dev.strata.cache.CacheSource;
@@ -13,6 +14,7 @@ import dev.strata.exec.RootfsView;
 import dev.strata.exec.Tree;
 import dev.strata.oci.Layer;
 import dev.strata.progress.ProgressListener;
+import dev.strata.store.Skeletons;
 import dev.strata.store.Snapshots;
 import dev.strata.store.Store;
 import java.io.IOException;
@@ -27,7 +29,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /** What every stage of one build shares: the store, cache, context, scratch space, runtime and events. */
 final class BuildSession implements AutoCloseable {
@@ -136,17 +138,24 @@ final class BuildSession implements AutoCloseable {
         }
     }
 
-    /** Writes a layer with {@code writer} into a temp file, then into the store (verified). */
-    Layer storeLayer(Function<OutputStream, WrittenLayer> writer) {
+    /**
+     * Writes a layer with {@code writer} into a temp file, then into the store (verified), with its
+     * skeleton, which the writer makes in the same pass (see {@link ParentView}).
+     */
+    Layer storeLayer(BiFunction<OutputStream, Optional<LayerSkeleton>, WrittenLayer> writer) {
         Path tmp = scratch.resolve("layer-" + UUID.randomUUID());
         try {
             WrittenLayer w;
+            java.io.ByteArrayOutputStream skeletonBytes = new java.io.ByteArrayOutputStream();
+            LayerSkeleton skeleton = LayerSkeleton.writingTo(skeletonBytes);
             try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
-                w = writer.apply(out);
+                w = writer.apply(out, Optional.of(skeleton));
             }
+            skeleton.finish();
             try (InputStream in = Files.newInputStream(tmp)) {
                 store.putBlob(w.descriptor().mediaType(), in, Optional.of(w.descriptor().digest()));
             }
+            new Skeletons(store).put(w.diffId(), skeletonBytes.toByteArray());
             return store.blobSource().layer(w.descriptor(), w.diffId());
         } catch (IOException e) {
             throw StrataException.environment("cannot write a layer under " + scratch + ": " + e.getMessage(), e);

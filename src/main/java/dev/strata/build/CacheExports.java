@@ -27,13 +27,14 @@ import java.util.Set;
  * (the target stage and the stages it is built FROM); mode=max keeps every stage's.
  */
 final class CacheExports {
-    private record Entry(int stage, CacheRecord record, Optional<Layer> layer) {
+    /** One step: its record, its layer, and the layers it ran on (whose skeletons the cache carries). */
+    private record Entry(int stage, CacheRecord record, Optional<Layer> layer, List<Layer> parent) {
     }
 
     private final List<Entry> entries = new ArrayList<>();
 
-    synchronized void add(int stage, CacheRecord record, Optional<Layer> layer) {
-        entries.add(new Entry(stage, record, layer));
+    synchronized void add(int stage, CacheRecord record, Optional<Layer> layer, List<Layer> parent) {
+        entries.add(new Entry(stage, record, layer, List.copyOf(parent)));
     }
 
     /** Writes every {@code --cache-to} of the session's request. */
@@ -46,11 +47,23 @@ final class CacheExports {
         for (CacheSpec spec : s.request.cache().to()) {
             List<Entry> chosen = all.stream().filter(e -> spec.mode() == CacheSpec.Mode.MAX || image.contains(e.stage()))
                     .toList();
-            CacheManifest cache = CacheManifest.of(chosen.stream().map(Entry::record).toList());
             Map<Digest, Layer> layers = new HashMap<>();
             chosen.forEach(e -> e.layer().ifPresent(l -> layers.putIfAbsent(l.descriptor().digest(), l)));
+            // every layer a chosen step ran on or made: the next runner's COPY may need to read it
+            Map<Digest, Layer> used = new java.util.TreeMap<>();
+            chosen.forEach(e -> {
+                e.parent().forEach(l -> used.putIfAbsent(l.diffId(), l));
+                e.layer().ifPresent(l -> used.putIfAbsent(l.diffId(), l));
+            });
+            Map<Digest, Layer> skeletonBlobs = new HashMap<>();
+            Map<Digest, dev.strata.oci.Descriptor> skeletons = new java.util.TreeMap<>();
+            used.keySet().forEach(diffId -> CacheSkeletons.find(s, diffId).ifPresent(sk -> {
+                skeletons.put(diffId, sk.descriptor());
+                skeletonBlobs.putIfAbsent(sk.descriptor().digest(), sk);
+            }));
+            CacheManifest cache = CacheManifest.of(chosen.stream().map(Entry::record).toList(), skeletons);
             BlobSource bytes = d -> {
-                Layer l = layers.get(d.digest());
+                Layer l = layers.containsKey(d.digest()) ? layers.get(d.digest()) : skeletonBlobs.get(d.digest());
                 if (l == null) {
                     throw new IOException("no step of this build made layer " + d.digest());
                 }
@@ -59,7 +72,8 @@ final class CacheExports {
             String what = cache.records().size() + " records, " + cache.layers().size() + " layers";
             if (spec.type() == CacheSpec.Type.REGISTRY) {
                 boolean sent = RegistryCache.write(s.request.registry().client(), spec.reference(), cache, bytes,
-                        mountCandidates(s, layers.values()));
+                        mountCandidates(s, java.util.stream.Stream.concat(layers.values().stream(),
+                                skeletonBlobs.values().stream()).toList()));
                 s.events().notice("exported cache to " + spec.location() + " (" + what + ")"
                         + (sent ? "" : ", unchanged") + ": " + cache.descriptor().digest());
             } else {

@@ -68,7 +68,7 @@ final class CopyStep {
         List<MergedRootfs> open = new ArrayList<>();
         try {
             // the parent image, read from its unpacked layers without a mount
-            ImageView view = ctx.layers().isEmpty() ? ImageView.empty() : new LayeredView(s.lowerDirs(ctx.layers()));
+            ImageView view = ParentView.of(s, ctx.layers());
             if (!req.sources().isEmpty()) {
                 Optional<FromSource> from = from(ctx);
                 if (from.isPresent()) {
@@ -118,7 +118,7 @@ final class CopyStep {
         BuildSession s = ctx.session();
         if (plans.stream().flatMap(List::stream).noneMatch(e -> e.kind() == CopyEntry.Kind.ARCHIVE)) {
             List<LayerEntry> entries = wrap(ctx, () -> layerEntries(plans));
-            return s.storeLayer(out -> LayerWriter.writeEntries(entries, s.layerOptions(), out));
+            return s.storeLayer((out, skeleton) -> LayerWriter.writeEntries(entries, s.layerOptions(), out, skeleton));
         }
         Path staging = s.tempDir("copy-");
         try {
@@ -128,7 +128,7 @@ final class CopyStep {
                     return "";
                 });
             }
-            return s.storeLayer(out -> LayerWriter.writeTree(staging, s.layerOptions(), out));
+            return s.storeLayer((out, skeleton) -> LayerWriter.writeTree(staging, s.layerOptions(), out, skeleton));
         } finally {
             BuildSession.deleteTree(staging);
         }

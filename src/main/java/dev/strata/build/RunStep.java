@@ -138,7 +138,7 @@ final class RunStep {
             if (dev.strata.archive.LayerWriter.isEmptyTree(result.upperDir())) {
                 return Optional.empty();
             }
-            return Optional.of(s.storeLayer(out -> dev.strata.archive.LayerWriter.writeUpperdir(result.upperDir(), s.layerOptions(), out)));
+            return Optional.of(s.storeLayer((out, skeleton) -> dev.strata.archive.LayerWriter.writeUpperdir(result.upperDir(), s.layerOptions(), out, skeleton)));
         }
     }
 

@@ -160,7 +160,7 @@ final class StageRunner {
                 Optional<Layer> layer = r.layer().map(d -> session.cacheLayers.of(hit.get().from(), d, r.diffId().orElseThrow()));
                 // every sink gets every step, hits included: an exported cache never forgets reused steps;
                 // the hit keeps the record's time, so an all-hit rebuild exports the very same cache
-                record(new CacheRecord(key.key(), key, r.layer(), r.diffId(), r.created(), Optional.of(seen)), layer);
+                record(new CacheRecord(key.key(), key, r.layer(), r.diffId(), r.created(), Optional.of(seen)), layer, layers);
                 session.events().cached(id, hit.get().source());
                 session.report(new StepReport(id, node.displayName(), text, true, Duration.between(start, Instant.now()),
                         Optional.empty(), r.layer().map(d -> d.digest().toString()), Optional.of(hit.get().source())));
@@ -171,7 +171,7 @@ final class StageRunner {
                     : explain(key, seen);
             Optional<Layer> layer = StepExecutors.execute(planned.kind(), ctx);
             record(new CacheRecord(key.key(), key, layer.map(Layer::descriptor), layer.map(Layer::diffId),
-                    session.createdInstant(), Optional.of(seen)), layer);
+                    session.createdInstant(), Optional.of(seen)), layer, layers);
             Duration took = Duration.between(start, Instant.now());
             session.events().done(id, took, Optional.of(why.reason()));
             session.report(new StepReport(id, node.displayName(), text, false, took, Optional.of(why.reason()),
@@ -205,9 +205,9 @@ final class StageRunner {
         return Optional.empty();
     }
 
-    private void record(CacheRecord r, Optional<Layer> layer) {
+    private void record(CacheRecord r, Optional<Layer> layer, List<Layer> parent) {
         session.cacheSinks.forEach(s -> s.add(r));
-        session.cacheExports.add(node.index(), r, layer);
+        session.cacheExports.add(node.index(), r, layer, parent);
     }
 
     /**

@@ -75,7 +75,7 @@ final class StepExecutors {
         String path = workdirPath(ctx);
         BuildSession s = ctx.session();
         {
-            ImageView view = ctx.layers().isEmpty() ? ImageView.empty() : new LayeredView(s.lowerDirs(ctx.layers()));
+            ImageView view = ParentView.of(s, ctx.layers());
             if (path.equals("/") || view.lstat(path).map(e -> e.type() == FileType.DIRECTORY).orElse(false)) {
                 return Optional.empty();
             }

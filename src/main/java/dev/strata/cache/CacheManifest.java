@@ -16,11 +16,16 @@ import java.util.TreeMap;
 
 /**
  * An exported cache as one OCI image manifest: the config blob lists the records (canonical JSON,
- * sorted by key) and the layers are the records' layer blobs (deduplicated, sorted by digest). The
- * same records always give the same bytes, so an unchanged cache has an unchanged digest and a
- * registry that has it is asked nothing more.
+ * sorted by key) and the skeletons (layer diffID to skeleton blob); the manifest's layers are the
+ * records' layer blobs and the skeleton blobs (deduplicated, sorted by digest). The same records and
+ * skeletons always give the same bytes, so an unchanged cache has an unchanged digest and a registry
+ * that has it is asked nothing more.
+ *
+ * @param layers    the records' layer blobs
+ * @param skeletons the skeleton blob of a layer, by the layer's diffID (layers below the records and their own)
  */
-public record CacheManifest(byte[] manifest, byte[] config, List<CacheRecord> records, List<Descriptor> layers) {
+public record CacheManifest(byte[] manifest, byte[] config, List<CacheRecord> records, List<Descriptor> layers,
+        Map<Digest, Descriptor> skeletons) {
     public static final String CONFIG_MEDIA_TYPE = "application/vnd.strata.cache.config.v1+json";
     /** Bumped when the config's encoding changes: an old reader then ignores the cache instead of misreading it. */
     static final int FORMAT_VERSION = 1;
@@ -30,6 +35,15 @@ public record CacheManifest(byte[] manifest, byte[] config, List<CacheRecord> re
         config = config.clone();
         records = List.copyOf(records);
         layers = List.copyOf(layers);
+        skeletons = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(skeletons));
+    }
+
+    /** Every blob the manifest lists: the records' layers and the skeletons, sorted by digest. */
+    public List<Descriptor> blobs() {
+        TreeMap<Digest, Descriptor> all = new TreeMap<>();
+        layers.forEach(l -> all.putIfAbsent(l.digest(), l));
+        skeletons.values().forEach(l -> all.putIfAbsent(l.digest(), l));
+        return List.copyOf(all.values());
     }
 
     @Override
@@ -63,6 +77,14 @@ public record CacheManifest(byte[] manifest, byte[] config, List<CacheRecord> re
 
     /** The cache of {@code records}; records sharing a key are one (the first wins: equal keys mean interchangeable steps). */
     public static CacheManifest of(List<CacheRecord> records) {
+        return of(records, Map.of());
+    }
+
+    /**
+     * The cache of {@code records} with the skeletons of layers (by diffID); a skeleton-less cache is
+     * the same bytes as before skeletons existed, so its digest did not move.
+     */
+    public static CacheManifest of(List<CacheRecord> records, Map<Digest, Descriptor> skeletons) {
         TreeMap<String, CacheRecord> byKey = new TreeMap<>();
         records.forEach(r -> byKey.putIfAbsent(r.key().toString(), r));
         ObjectNode cfg = OciJson.object();
@@ -73,6 +95,10 @@ public record CacheManifest(byte[] manifest, byte[] config, List<CacheRecord> re
             arr.add(OciJson.parse(r.toJson(), "cache record"));
             r.layer().ifPresent(l -> layers.putIfAbsent(l.digest(), new Descriptor(l.mediaType(), l.digest(), l.size())));
         }
+        if (!skeletons.isEmpty()) {
+            ObjectNode sk = cfg.putObject("skeletons");
+            new TreeMap<>(skeletons).forEach((diffId, d) -> sk.set(diffId.toString(), descriptorJson(d)));
+        }
         byte[] config = OciJson.bytes(cfg);
         ObjectNode m = OciJson.object();
         m.put("schemaVersion", 2);
@@ -80,8 +106,11 @@ public record CacheManifest(byte[] manifest, byte[] config, List<CacheRecord> re
         m.put("artifactType", CONFIG_MEDIA_TYPE);
         m.set("config", descriptorJson(new Descriptor(CONFIG_MEDIA_TYPE, Digest.sha256(config), config.length)));
         ArrayNode ls = m.putArray("layers");
-        layers.values().forEach(l -> ls.add(descriptorJson(l)));
-        return new CacheManifest(OciJson.bytes(m), config, List.copyOf(byKey.values()), List.copyOf(layers.values()));
+        TreeMap<Digest, Descriptor> blobs = new TreeMap<>(layers);
+        skeletons.values().forEach(d -> blobs.putIfAbsent(d.digest(), d));
+        blobs.values().forEach(l -> ls.add(descriptorJson(l)));
+        return new CacheManifest(OciJson.bytes(m), config, List.copyOf(byKey.values()), List.copyOf(layers.values()),
+                skeletons);
     }
 
     /** The config's descriptor, read from manifest bytes; an input error when they are not a strata cache. */
@@ -122,7 +151,26 @@ public record CacheManifest(byte[] manifest, byte[] config, List<CacheRecord> re
             }
             records.add(record);
         }
-        return new CacheManifest(manifestBytes, config, records, m.layers());
+        // optional (caches written before skeletons have none): an entry whose blob is not listed is left out
+        Map<Digest, Descriptor> skeletons = new TreeMap<>();
+        o.path("skeletons").fields().forEachRemaining(f -> {
+            JsonNode d = f.getValue();
+            try {
+                Digest blob = Digest.parse(d.path("digest").asText());
+                if (listed.contains(blob) && MediaType.STRATA_LAYER_SKELETON.equals(d.path("mediaType").asText())) {
+                    skeletons.put(Digest.parse(f.getKey()), new Descriptor(MediaType.STRATA_LAYER_SKELETON, blob,
+                            d.path("size").asLong()));
+                }
+            } catch (RuntimeException e) {
+                throw StrataException.input(what + " holds an unreadable skeleton entry " + f.getKey() + ": "
+                        + e.getMessage(), e);
+            }
+        });
+        java.util.Set<Digest> skeletonBlobs = new java.util.HashSet<>();
+        skeletons.values().forEach(d -> skeletonBlobs.add(d.digest()));
+        List<Descriptor> layers = m.layers().stream().filter(l -> !MediaType.STRATA_LAYER_SKELETON.equals(l.mediaType())
+                || !skeletonBlobs.contains(l.digest())).toList();
+        return new CacheManifest(manifestBytes, config, records, layers, skeletons);
     }
 
     private static ObjectNode descriptorJson(Descriptor d) {

@@ -78,7 +78,7 @@ public final class DirCache {
             if (!Files.isRegularFile(dir.resolve("oci-layout"))) {
                 replace(dir.resolve("oci-layout"), LAYOUT.getBytes(StandardCharsets.UTF_8));
             }
-            for (Descriptor l : cache.layers()) {
+            for (Descriptor l : cache.blobs()) {
                 if (!Files.isRegularFile(blobPath(dir, l.digest()))) {
                     try (InputStream in = layers.open(l)) {
                         writeBlob(dir, l.digest(), in);

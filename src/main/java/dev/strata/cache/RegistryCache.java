@@ -49,8 +49,8 @@ public final class RegistryCache {
     }
 
     /**
-     * Pushes {@code cache} to {@code ref}; {@code layers} serves the bytes of a layer that must be
-     * uploaded, {@code mountFrom} the repositories that may hold them already. Returns false when the
+     * Pushes {@code cache} to {@code ref}; {@code layers} serves the bytes of a layer or skeleton that
+     * must be uploaded, {@code mountFrom} the repositories that may hold them already. Returns false when the
      * tag already named this exact cache (nothing was sent).
      */
     public static boolean write(RegistryClient client, Reference ref, CacheManifest cache, BlobSource layers,
@@ -60,7 +60,7 @@ public final class RegistryCache {
             // a registry keeps a manifest only with all its blobs: nothing more to check
             return false;
         }
-        client.inParallel(cache.layers(), d -> client.pushBlob(ref, d, layers, mountFrom));
+        client.inParallel(cache.blobs(), d -> client.pushBlob(ref, d, layers, mountFrom));
         client.pushBlob(ref, CacheManifest.CONFIG_MEDIA_TYPE, cache.config());
         // last: a registry never serves a manifest whose blobs are not there yet
         client.putManifest(ref, cache.manifest(), MediaType.OCI_MANIFEST);

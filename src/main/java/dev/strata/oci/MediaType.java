@@ -13,6 +13,8 @@ public final class MediaType {
     public static final String OCI_LAYER_NONDIST = "application/vnd.oci.image.layer.nondistributable.v1.tar";
     public static final String OCI_LAYER_NONDIST_GZIP = "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip";
     public static final String OCI_EMPTY = "application/vnd.oci.empty.v1+json";
+    /** A layer's skeleton (strata): its tar entries with file contents dropped, see archive.LayerSkeleton. */
+    public static final String STRATA_LAYER_SKELETON = "application/vnd.strata.layer.skeleton.v1.tar+gzip";
 
     public static final String DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
     public static final String DOCKER_MANIFEST_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";

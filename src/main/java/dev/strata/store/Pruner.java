@@ -42,6 +42,7 @@ final class Pruner {
                 Set<Digest> live = new HashSet<>();
                 Set<String> liveDiffIds = new HashSet<>();
                 mark(store, live, liveDiffIds);
+                markSkeletons(store.root().resolve("refs").resolve(Skeletons.NAMESPACE), store, live, liveDiffIds, keepAfter);
                 int removed = 0;
                 try (var w = Files.list(store.root().resolve("blobs/sha256"))) {
                     for (Path p : (Iterable<Path>) w::iterator) {
@@ -106,7 +107,9 @@ final class Pruner {
         Path refs = store.root().resolve("refs");
         if (Files.isDirectory(refs)) {
             try (var w = Files.walk(refs)) {
-                for (Path p : (Iterable<Path>) w.filter(Files::isRegularFile)::iterator) {
+                // a skeleton ref is no root: it lives as long as its layer (markSkeletons)
+                Path skeletons = refs.resolve(Skeletons.NAMESPACE);
+                for (Path p : (Iterable<Path>) w.filter(Files::isRegularFile).filter(p -> !p.startsWith(skeletons))::iterator) {
                     todo.add(store.readRef(p));
                 }
             }
@@ -134,6 +137,28 @@ final class Pruner {
                     JsonNode l = r.get("layer");
                     todo.add(new Descriptor(l.path("mediaType").asText(), Digest.parse(l.get("digest").asText()),
                             Math.max(0, l.path("size").asLong())));
+                }
+            }
+        }
+    }
+
+    /**
+     * Keeps the skeleton of every layer whose diffID is live; drops the refs of the others once older
+     * than the grace period (a build may be between writing a layer and the record naming it), so
+     * their blobs are swept with the rest.
+     */
+    private static void markSkeletons(Path dir, Store store, Set<Digest> live, Set<String> liveDiffIds, long keepAfter)
+            throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (var w = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) w.filter(Files::isRegularFile)::iterator) {
+                String name = p.getFileName().toString();
+                if (liveDiffIds.contains("sha256:" + name) || Files.getLastModifiedTime(p).toMillis() >= keepAfter) {
+                    live.add(store.readRef(p).digest());
+                } else {
+                    Files.deleteIfExists(p);
                 }
             }
         }

@@ -1,6 +1,7 @@
 package dev.strata.store;
 
 import dev.strata.archive.LayerExtractor;
+import dev.strata.archive.LayerSkeleton;
 import dev.strata.archive.WhiteoutMode;
 import dev.strata.error.StrataException;
 import dev.strata.oci.Digest;
@@ -33,11 +34,13 @@ public final class Snapshots {
     private static final Pattern TMP = Pattern.compile("\\.tmp-(\\d{1,12})-.*");
 
     private final Store store;
+    private final Skeletons skeletons;
     /** Threads of one JVM wanting the same layer wait for one unpack instead of each doing it. */
     private final ConcurrentHashMap<String, Object> making = new ConcurrentHashMap<>();
 
     public Snapshots(Store store) {
         this.store = store;
+        this.skeletons = new Skeletons(store);
     }
 
     private Path dir() {
@@ -81,8 +84,12 @@ public final class Snapshots {
             removeCrashLeftovers();
             MessageDigest blobHash = layer.descriptor().digest().newHasher();
             Digest gotDiff;
+            // the layer's skeleton comes from the same read (stored below once the layer checks out)
+            java.io.ByteArrayOutputStream skeletonBytes = new java.io.ByteArrayOutputStream();
+            Optional<LayerSkeleton> skeleton = skeletons.find(diffId).isPresent() ? Optional.empty()
+                    : Optional.of(LayerSkeleton.writingTo(skeletonBytes));
             try (InputStream raw = layer.open(); InputStream in = new DigestInputStream(raw, blobHash)) {
-                gotDiff = LayerExtractor.extractDigesting(in, tmp, WhiteoutMode.OVERLAY, what, lowerFiles);
+                gotDiff = LayerExtractor.extractDigesting(in, tmp, WhiteoutMode.OVERLAY, what, lowerFiles, skeleton);
                 in.transferTo(java.io.OutputStream.nullOutputStream()); // bytes after the tar count for the digest
             }
             Digest gotBlob = Digest.finish(layer.descriptor().digest().algorithm(), blobHash);
@@ -93,6 +100,10 @@ public final class Snapshots {
             if (!gotDiff.equals(diffId)) {
                 throw StrataException.input("layer " + what + " unpacks to diffID " + gotDiff + ", not " + diffId
                         + " as its image config says; the image is inconsistent");
+            }
+            if (skeleton.isPresent()) {
+                skeleton.get().finish();
+                skeletons.put(diffId, skeletonBytes.toByteArray());
             }
             try {
                 Files.move(tmp, finalDir, StandardCopyOption.ATOMIC_MOVE);
