@@ -234,6 +234,53 @@ class SkeletonCacheTest {
                 .containsKeys("work/", "work/new/", "work/new/dir/", "work/new/dir/e.txt").doesNotContainKey("data/b.txt");
     }
 
+    /** Pushes {@code cache} under {@code ref} (its blobs are in that repository already). */
+    private void pushCache(String ref, CacheManifest cache) {
+        Reference r = Reference.parse(ref);
+        client.pushBlob(r, CacheManifest.CONFIG_MEDIA_TYPE, cache.config());
+        client.putManifest(r, cache.manifest(), MediaType.OCI_MANIFEST);
+    }
+
+    @Test
+    void aCacheWithoutSkeletonsOrMissingOneFetchesThoseLayersAndBuildsTheSameImage() throws Exception {
+        String cache = host + "/old:cache";
+        build("old-1", scenario("old1", "print('v1')\n"), "--cache-to", "type=registry,ref=" + cache + ",mode=max");
+        Path v2 = scenario("old2", "print('v2')\n");
+        String expected = build("old-local", v2, "--no-cache").manifest();
+        CacheManifest full = cacheAt(cache);
+
+        // a cache written before skeletons existed: the same records, no skeletons (the old bytes)
+        CacheManifest none = CacheManifest.of(full.records());
+        assertThat(none.skeletons()).isEmpty();
+        pushCache(host + "/old:none", none);
+        int mark = registry.accessLog().size();
+        Job withNone = build("old-none", v2, "--cache-from", host + "/old:none");
+        assertThat(withNone.hits()).isEqualTo(5);
+        assertThat(withNone.manifest()).isEqualTo(expected);
+        // the layers below the changed COPY: every record's but that of v1's COPY ./run_test.py
+        Set<Digest> recordLayers = new HashSet<>();
+        full.records().stream().filter(r -> !r.inputs().instruction().contains("run_test.py"))
+                .forEach(r -> r.layer().ifPresent(l -> recordLayers.add(l.digest())));
+        assertThat(recordLayers).hasSize(4);
+        assertThat(blobsFetchedSince(mark)).as("the layers below the COPY were fetched").containsAll(recordLayers);
+
+        // one skeleton missing (the RUN that wrote installed.txt): that layer alone is fetched
+        dev.strata.cache.CacheRecord run = full.records().stream()
+                .filter(r -> r.inputs().instruction().startsWith("RUN cat requirements.txt")).findFirst().orElseThrow();
+        Map<Digest, Descriptor> partial = new TreeMap<>(full.skeletons());
+        assertThat(partial.remove(run.diffId().orElseThrow())).isNotNull();
+        pushCache(host + "/old:partial", CacheManifest.of(full.records(), partial));
+        mark = registry.accessLog().size();
+        Job withPartial = build("old-partial", v2, "--cache-from", host + "/old:partial");
+        assertThat(withPartial.hits()).isEqualTo(5);
+        assertThat(withPartial.manifest()).isEqualTo(expected);
+        Set<Digest> fetched = blobsFetchedSince(mark);
+        Set<Digest> others = new HashSet<>(recordLayers);
+        others.remove(run.layer().orElseThrow().digest());
+        manifestAt(host + "/base:1").layers().forEach(l -> others.add(l.digest()));
+        assertThat(fetched).contains(run.layer().orElseThrow().digest()).doesNotContainAnyElementsOf(others);
+    }
+
     private static List<dev.strata.oci.Layer> imageLayers(Job j) {
         return dev.strata.store.Store.open(j.home()).image("shapes:v2").orElseThrow().layers();
     }
