@@ -54,6 +54,45 @@ class CacheManifestTest {
         assertThat(back.descriptor()).isEqualTo(c.descriptor());
     }
 
+    private static Descriptor skeleton(int n) {
+        return new Descriptor(MediaType.STRATA_LAYER_SKELETON, Digest.sha256(new byte[] {(byte) n, 's'}), 10 + n);
+    }
+
+    @Test
+    void skeletonsAreExtraBlobsMappedByDiffIdInTheConfigAndRoundTrip() {
+        CacheRecord a = record("RUN a", Optional.of(layer(1)));
+        Digest base = Digest.sha256("a base layer".getBytes(StandardCharsets.UTF_8));
+        Map<Digest, Descriptor> skeletons = Map.of(a.diffId().orElseThrow(), skeleton(1), base, skeleton(2));
+        CacheManifest c = CacheManifest.of(List.of(a), skeletons);
+        assertThat(c.layers()).containsExactly(layer(1));
+        assertThat(Manifest.parse(c.manifest(), MediaType.OCI_MANIFEST).layers())
+                .containsExactlyInAnyOrder(layer(1), skeleton(1), skeleton(2)).extracting(Descriptor::digest).isSorted();
+        assertThat(c.blobs()).containsExactlyInAnyOrder(layer(1), skeleton(1), skeleton(2));
+        assertThat(new String(c.config(), StandardCharsets.UTF_8)).startsWith("{\"v\":1,").contains("\"skeletons\":{\"sha256:");
+        CacheManifest back = CacheManifest.parse(c.manifest(), c.config(), "test");
+        assertThat(back.skeletons()).isEqualTo(skeletons);
+        assertThat(back.layers()).containsExactly(layer(1));
+        assertThat(back.records()).isEqualTo(c.records());
+
+        // without skeletons a cache is the bytes it was before skeletons existed (no "skeletons" field)
+        CacheManifest plain = CacheManifest.of(List.of(a));
+        assertThat(CacheManifest.of(List.of(a), Map.of()).manifest()).isEqualTo(plain.manifest());
+        assertThat(new String(plain.config(), StandardCharsets.UTF_8)).doesNotContain("skeletons");
+        assertThat(CacheManifest.parse(plain.manifest(), plain.config(), "old").skeletons()).isEmpty();
+    }
+
+    @Test
+    void aSkeletonTheManifestDoesNotListIsLeftOut() {
+        CacheRecord a = record("RUN a", Optional.of(layer(1)));
+        CacheManifest c = CacheManifest.of(List.of(a), Map.of(a.diffId().orElseThrow(), skeleton(1)));
+        // the same config under a manifest that lists only the record's layer
+        Descriptor cfg = new Descriptor(CacheManifest.CONFIG_MEDIA_TYPE, Digest.sha256(c.config()), c.config().length);
+        byte[] m = Manifest.of(MediaType.OCI_MANIFEST, cfg, List.of(layer(1)), Map.of()).bytes();
+        CacheManifest back = CacheManifest.parse(m, c.config(), "test");
+        assertThat(back.skeletons()).isEmpty();
+        assertThat(back.records()).hasSize(1);
+    }
+
     @Test
     void aConfigOfAnotherKindOrOtherBytesIsRefused() {
         CacheManifest c = CacheManifest.of(List.of(record("RUN a", Optional.empty())));
