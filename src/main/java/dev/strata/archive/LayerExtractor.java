@@ -50,10 +50,23 @@ public final class LayerExtractor {
      */
     public static Digest extractDigesting(InputStream blob, Path target, WhiteoutMode mode, String what,
                                           Function<String, Optional<Path>> lowerFiles, Optional<LayerSkeleton> skeleton) {
+        return readDigesting(blob, what, tar -> new TarApplier(target, mode, what, lowerFiles).apply(tar, skeleton));
+    }
+
+    /** What reads a layer's uncompressed tar stream (entries; the end is drained and checked after it). */
+    interface TarReader {
+        void read(InputStream tar) throws IOException;
+    }
+
+    /**
+     * Runs {@code reader} over the uncompressed tar of {@code blob}, then checks that the tar ended
+     * properly; returns its sha256 (the diffID). A bad stream is StrataException(INPUT) naming {@code what}.
+     */
+    static Digest readDigesting(InputStream blob, String what, TarReader reader) {
         MessageDigest diff = Digest.newSha256();
         try {
             TailCheck tail = new TailCheck(new DigestInputStream(decompress(blob), diff));
-            new TarApplier(target, mode, what, lowerFiles).apply(tail, skeleton);
+            reader.read(tail);
             tail.transferTo(java.io.OutputStream.nullOutputStream()); // trailing padding is part of the diffID
             if (!tail.endsLikeATar()) {
                 // commons-compress takes EOF at an entry boundary (or mid-header) as the end; a real

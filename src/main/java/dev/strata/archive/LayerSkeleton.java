@@ -8,8 +8,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.attribute.FileTime;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -122,21 +120,14 @@ public final class LayerSkeleton implements Closeable {
      * blob; returns the layer's diffID as read, for the caller to check against the one it expects.
      */
     public static Digest of(InputStream blob, OutputStream out, String what) {
-        MessageDigest diff = Digest.newSha256();
-        try (LayerSkeleton s = new LayerSkeleton(out);
-                InputStream in = new DigestInputStream(LayerExtractor.decompress(blob), diff)) {
-            TarArchiveInputStream tar = new TarArchiveInputStream(in, StandardCharsets.UTF_8.name());
-            TarArchiveEntry e;
-            while ((e = tar.getNextEntry()) != null) {
-                s.add(e, keepsContent(e) ? tar.readAllBytes() : new byte[0]);
-            }
-            in.transferTo(OutputStream.nullOutputStream()); // trailing padding is part of the diffID
-        } catch (StrataException e) {
-            throw e;
-        } catch (IOException | RuntimeException e) {
-            throw StrataException.input("layer " + what + " is corrupt or truncated (" + e.getMessage()
-                    + "); cannot make its skeleton; fetch it again or rebuild it", e);
+        try (LayerSkeleton s = writingTo(out)) {
+            return LayerExtractor.readDigesting(blob, what, in -> {
+                TarArchiveInputStream tar = new TarArchiveInputStream(in, StandardCharsets.UTF_8.name());
+                TarArchiveEntry e;
+                while ((e = tar.getNextEntry()) != null) {
+                    s.add(e, keepsContent(e) ? tar.readAllBytes() : new byte[0]);
+                }
+            });
         }
-        return Digest.finish("sha256", diff);
     }
 }

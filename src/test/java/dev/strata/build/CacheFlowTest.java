@@ -29,9 +29,10 @@ class CacheFlowTest {
         f.build();
         List<String> before = refs(f);
         assertThat(before).filteredOn(r -> r.startsWith("cache/")).hasSize(3);
-        // keep only the records: a build made of hits must bring back what the sink writes for each step
+        // keep only the records (and the layers' skeletons, which come from writing a layer, not from
+        // the sink): a build made of hits must bring back what the sink writes for each step
         for (String r : before) {
-            if (!r.startsWith("cache/")) {
+            if (!r.startsWith("cache/") && !r.startsWith("skeleton/")) {
                 Files.delete(f.store.root().resolve("refs").resolve(r));
             }
         }

@@ -33,89 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
  * scenario of SCENARIO.md (every job on an empty STRATA_HOME), what the registry's access log shows
  * was fetched and pushed, mode=min/max, the local directory form and bad input.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class RegistryCacheTest {
-    private static final String SCENARIO = """
-            FROM %s/base:1
-            WORKDIR /usr/src/app
-            RUN echo "upgrading the package tool" && mkdir -p /opt/tool && echo 24.0 > /opt/tool/VERSION
-            COPY ./requirements.txt /usr/src/app/requirements.txt
-            RUN cat requirements.txt > /opt/tool/installed.txt
-            RUN echo 123
-            COPY ./run_test.py /usr/src/app/run_test.py
-            CMD ["python", "run_test.py"]
-            """;
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    @TempDir
-    Path tmp;
-    private RegistryFixture registry;
-    private String host;
-    private final RegistryClient client = RegistryClient.create(RegistryOptions.defaults());
-
-    @BeforeAll
-    void pushBase(@TempDir Path setup) throws Exception {
-        registry = RegistryFixture.plain();
-        host = registry.host();
-        StrataProcess.pushBase(host, setup);
-    }
-
-    @AfterAll
-    void stopRegistry() {
-        registry.close();
-    }
-
-    /** A scenario context; {@code test} is run_test.py's content. */
-    private Path scenario(String name, String test) throws Exception {
-        Path ctx = Files.createDirectories(tmp.resolve(name));
-        Files.writeString(ctx.resolve("Dockerfile"), SCENARIO.formatted(host));
-        Files.writeString(ctx.resolve("requirements.txt"), "requests==2.31.0\n");
-        Files.writeString(ctx.resolve("run_test.py"), test);
-        return ctx;
-    }
-
-    /** One CI job: an empty STRATA_HOME, a build with the given flags, its cache report. */
-    private Job job(String name, Path ctx, String... flags) throws Exception {
-        Path home = tmp.resolve("home-" + name);
-        Path report = tmp.resolve("report-" + name + ".json");
-        List<String> args = new ArrayList<>(List.of("build", "--progress=plain", "--cache-report", report.toString()));
-        args.addAll(List.of(flags));
-        args.add(ctx.toString());
-        Run r = strata(home, args.toArray(String[]::new));
-        assertThat(r.code()).as(r.out()).isZero();
-        return new Job(r, JSON.readTree(report.toFile()), home);
-    }
-
-    record Job(Run run, JsonNode report, Path home) {
-        long hits() {
-            return report.path("hits").asLong();
-        }
-
-        List<JsonNode> steps() {
-            List<JsonNode> out = new ArrayList<>();
-            report.path("steps").forEach(out::add);
-            return out;
-        }
-
-        String manifest() {
-            int at = run.out().indexOf("(manifest ");
-            return run.out().substring(at + 10, run.out().indexOf(')', at));
-        }
-    }
-
+class RegistryCacheTest extends RegistryScenario {
     private static List<String> uploads(List<String> log) {
         return log.stream().filter(l -> l.contains("/blobs/uploads/")).toList();
-    }
-
-    /** The cache a registry holds under {@code ref}, read as a build would. */
-    private CacheManifest cacheAt(String ref) {
-        byte[] m = client.manifest(Reference.parse(ref)).bytes();
-        Descriptor cfg = CacheManifest.configOf(m, ref);
-        try (var in = client.openBlob(Reference.parse(ref), cfg)) {
-            return CacheManifest.parse(m, in.readAllBytes(), ref);
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     @Test

@@ -38,18 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * top of cached layers downloads their skeletons, not the layers, and writes the very layer an
  * all-local build writes; a cache without (some) skeletons still builds right by fetching those layers.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class SkeletonCacheTest {
-    private static final String SCENARIO = """
-            FROM %s/base:1
-            WORKDIR /usr/src/app
-            RUN echo "upgrading the package tool" && mkdir -p /opt/tool && echo 24.0 > /opt/tool/VERSION
-            COPY ./requirements.txt /usr/src/app/requirements.txt
-            RUN cat requirements.txt > /opt/tool/installed.txt
-            RUN echo 123
-            COPY ./run_test.py /usr/src/app/run_test.py
-            CMD ["python", "run_test.py"]
-            """;
+class SkeletonCacheTest extends RegistryScenario {
     /** Every way a COPY or WORKDIR reads the image below it; only the copied files change between builds. */
     private static final String SHAPES = """
             FROM %s/base:1
@@ -65,33 +54,6 @@ class SkeletonCacheTest {
             COPY e.txt .
             """;
     private static final Pattern BLOB_GET = Pattern.compile("^GET /v2/.+/blobs/(sha256:[0-9a-f]{64}) ");
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    @TempDir
-    Path tmp;
-    private RegistryFixture registry;
-    private String host;
-    private final RegistryClient client = RegistryClient.create(RegistryOptions.defaults());
-
-    @BeforeAll
-    void pushBase(@TempDir Path setup) throws Exception {
-        registry = RegistryFixture.plain();
-        host = registry.host();
-        StrataProcess.pushBase(host, setup);
-    }
-
-    @AfterAll
-    void stopRegistry() {
-        registry.close();
-    }
-
-    private Path scenario(String name, String test) throws Exception {
-        Path ctx = Files.createDirectories(tmp.resolve(name));
-        Files.writeString(ctx.resolve("Dockerfile"), SCENARIO.formatted(host));
-        Files.writeString(ctx.resolve("requirements.txt"), "requests==2.31.0\n");
-        Files.writeString(ctx.resolve("run_test.py"), test);
-        return ctx;
-    }
 
     private Path shapes(String name, String version) throws Exception {
         Path ctx = Files.createDirectories(tmp.resolve(name));
@@ -100,38 +62,6 @@ class SkeletonCacheTest {
             Files.writeString(ctx.resolve(f), f + " " + version + "\n");
         }
         return ctx;
-    }
-
-    record Job(Run run, JsonNode report, Path home) {
-        long hits() {
-            return report.path("hits").asLong();
-        }
-
-        String manifest() {
-            int at = run.out().indexOf("(manifest ");
-            return run.out().substring(at + 10, run.out().indexOf(')', at));
-        }
-    }
-
-    /** A build in STRATA_HOME {@code home} (a fresh one per name unless reused). */
-    private Job build(String home, Path ctx, String... flags) throws Exception {
-        Path report = tmp.resolve("report-" + home + "-" + System.nanoTime() + ".json");
-        List<String> args = new ArrayList<>(List.of("build", "--progress=plain", "--cache-report", report.toString()));
-        args.addAll(List.of(flags));
-        args.add(ctx.toString());
-        Run r = strata(tmp.resolve("home-" + home), args.toArray(String[]::new));
-        assertThat(r.code()).as(r.out()).isZero();
-        return new Job(r, JSON.readTree(report.toFile()), tmp.resolve("home-" + home));
-    }
-
-    private CacheManifest cacheAt(String ref) {
-        byte[] m = client.manifest(Reference.parse(ref)).bytes();
-        Descriptor cfg = CacheManifest.configOf(m, ref);
-        try (var in = client.openBlob(Reference.parse(ref), cfg)) {
-            return CacheManifest.parse(m, in.readAllBytes(), ref);
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private Manifest manifestAt(String ref) throws Exception {
@@ -156,7 +86,7 @@ class SkeletonCacheTest {
         String cache = host + "/app:buildcache";
         String[] flags = {"--cache-to", "type=registry,ref=" + cache + ",mode=max", "--cache-from", cache,
                 "-t", host + "/app:latest", "--push"};
-        build("job1", scenario("ctx1", "print('v1')\n"), flags);
+        job("job1", scenario("ctx1", "print('v1')\n"), flags);
         Manifest base = manifestAt(host + "/base:1");
         for (int job = 2; job <= 3; job++) {
             CacheManifest before = cacheAt(cache);
@@ -165,7 +95,7 @@ class SkeletonCacheTest {
                     .flatMap(List::stream).toArray(Digest[]::new));
             int mark = registry.accessLog().size();
             Path ctx = scenario("ctx" + job, "print('v" + job + "')\n");
-            Job j = build("job" + job, ctx, flags);
+            Job j = job("job" + job, ctx, flags);
             assertThat(j.hits()).as(j.run().out()).isEqualTo(5);
             assertThat(j.report().path("steps").get(5).path("reason").asText()).isEqualTo("file /usr/src/app/run_test.py changed");
             Set<Digest> fetched = blobsFetchedSince(mark);
@@ -186,7 +116,7 @@ class SkeletonCacheTest {
             for (Descriptor l : pushed.layers()) {
                 assertThat(copied.resolve("blobs/sha256").resolve(l.digest().hex())).exists();
             }
-            Job local = build("local" + job, ctx, "--no-cache");
+            Job local = job("local" + job, ctx, "--no-cache");
             assertThat(local.manifest()).isEqualTo(j.manifest());
         }
     }
@@ -207,16 +137,16 @@ class SkeletonCacheTest {
         String cache = host + "/shapes:cache";
         String[] epoch = {"--build-arg", "SOURCE_DATE_EPOCH=1700000000"};
         // one runner: v1 exports the cache, then v2 is built on the same store, every layer local
-        Job v1 = build("shapes-local", shapes("shapes1", "v1"), epoch[0], epoch[1], "--cache-to",
+        Job v1 = job("shapes-local", shapes("shapes1", "v1"), epoch[0], epoch[1], "--cache-to",
                 "type=registry,ref=" + cache + ",mode=max");
         assertThat(v1.hits()).isZero();
-        Job localV2 = build("shapes-local", shapes("shapes2", "v2"), epoch[0], epoch[1], "-t", "shapes:v2");
+        Job localV2 = job("shapes-local", shapes("shapes2", "v2"), epoch[0], epoch[1], "-t", "shapes:v2");
         assertThat(localV2.hits()).as(localV2.run().out()).isEqualTo(1);
 
         // a fresh runner: the RUN hits from the registry, every COPY and the WORKDIR misses and is
         // written on skeletons; the image is the same, layer for layer
         int mark = registry.accessLog().size();
-        Job fresh = build("shapes-fresh", shapes("shapes2b", "v2"), epoch[0], epoch[1], "--cache-from", cache, "-t", "shapes:v2");
+        Job fresh = job("shapes-fresh", shapes("shapes2b", "v2"), epoch[0], epoch[1], "--cache-from", cache, "-t", "shapes:v2");
         assertThat(fresh.hits()).as(fresh.run().out()).isEqualTo(1);
         assertThat(fresh.manifest()).isEqualTo(localV2.manifest());
         CacheManifest c = cacheAt(cache);
@@ -244,9 +174,9 @@ class SkeletonCacheTest {
     @Test
     void aCacheWithoutSkeletonsOrMissingOneFetchesThoseLayersAndBuildsTheSameImage() throws Exception {
         String cache = host + "/old:cache";
-        build("old-1", scenario("old1", "print('v1')\n"), "--cache-to", "type=registry,ref=" + cache + ",mode=max");
+        job("old-1", scenario("old1", "print('v1')\n"), "--cache-to", "type=registry,ref=" + cache + ",mode=max");
         Path v2 = scenario("old2", "print('v2')\n");
-        String expected = build("old-local", v2, "--no-cache").manifest();
+        String expected = job("old-local", v2, "--no-cache").manifest();
         CacheManifest full = cacheAt(cache);
 
         // a cache written before skeletons existed: the same records, no skeletons (the old bytes)
@@ -254,7 +184,7 @@ class SkeletonCacheTest {
         assertThat(none.skeletons()).isEmpty();
         pushCache(host + "/old:none", none);
         int mark = registry.accessLog().size();
-        Job withNone = build("old-none", v2, "--cache-from", host + "/old:none");
+        Job withNone = job("old-none", v2, "--cache-from", host + "/old:none");
         assertThat(withNone.hits()).isEqualTo(5);
         assertThat(withNone.manifest()).isEqualTo(expected);
         // the layers below the changed COPY: every record's but that of v1's COPY ./run_test.py
@@ -271,7 +201,7 @@ class SkeletonCacheTest {
         assertThat(partial.remove(run.diffId().orElseThrow())).isNotNull();
         pushCache(host + "/old:partial", CacheManifest.of(full.records(), partial));
         mark = registry.accessLog().size();
-        Job withPartial = build("old-partial", v2, "--cache-from", host + "/old:partial");
+        Job withPartial = job("old-partial", v2, "--cache-from", host + "/old:partial");
         assertThat(withPartial.hits()).isEqualTo(5);
         assertThat(withPartial.manifest()).isEqualTo(expected);
         Set<Digest> fetched = blobsFetchedSince(mark);
