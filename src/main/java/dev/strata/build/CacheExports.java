@@ -7,6 +7,7 @@ import dev.strata.cache.DirCache;
 import dev.strata.cache.RegistryCache;
 import dev.strata.dockerfile.BaseStage;
 import dev.strata.oci.BlobSource;
+import dev.strata.oci.Descriptor;
 import dev.strata.oci.Digest;
 import dev.strata.oci.Layer;
 import dev.strata.oci.LazyLayer;
@@ -37,7 +38,7 @@ final class CacheExports {
     }
 
     /** Writes every {@code --cache-to} of the session's request. */
-    void write(BuildSession s, StepGraph graph) {
+    void write(BuildSession s, StepGraph graph, Descriptor imageManifest) {
         Set<Integer> image = imageStages(graph);
         List<Entry> all;
         synchronized (this) {
@@ -46,7 +47,9 @@ final class CacheExports {
         for (CacheSpec spec : s.request.cache().to()) {
             List<Entry> chosen = all.stream().filter(e -> spec.mode() == CacheSpec.Mode.MAX || image.contains(e.stage()))
                     .toList();
-            CacheManifest cache = CacheManifest.of(chosen.stream().map(Entry::record).toList());
+            boolean inline = spec.type() == CacheSpec.Type.INLINE;
+            CacheManifest cache = CacheManifest.of(chosen.stream().map(Entry::record).toList(),
+                    inline ? Optional.of(imageManifest) : Optional.empty());
             Map<Digest, Layer> layers = new HashMap<>();
             chosen.forEach(e -> e.layer().ifPresent(l -> layers.putIfAbsent(l.descriptor().digest(), l)));
             BlobSource bytes = d -> {
@@ -57,7 +60,12 @@ final class CacheExports {
                 return l.open();
             };
             String what = cache.records().size() + " records, " + cache.layers().size() + " layers";
-            if (spec.type() == CacheSpec.Type.REGISTRY) {
+            if (inline) {
+                boolean sent = RegistryCache.writeInline(s.request.registry().client(), spec.reference(), imageManifest, cache,
+                        bytes, mountCandidates(s, layers.values()));
+                s.events().notice("exported cache with " + spec.location() + " (" + what + ")"
+                        + (sent ? "" : ", unchanged") + ": " + cache.descriptor().digest());
+            } else if (spec.type() == CacheSpec.Type.REGISTRY) {
                 boolean sent = RegistryCache.write(s.request.registry().client(), spec.reference(), cache, bytes,
                         mountCandidates(s, layers.values()));
                 s.events().notice("exported cache to " + spec.location() + " (" + what + ")"

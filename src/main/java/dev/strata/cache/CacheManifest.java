@@ -11,6 +11,7 @@ import dev.strata.oci.MediaType;
 import dev.strata.oci.OciJson;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -63,6 +64,15 @@ public record CacheManifest(byte[] manifest, byte[] config, List<CacheRecord> re
 
     /** The cache of {@code records}; records sharing a key are one (the first wins: equal keys mean interchangeable steps). */
     public static CacheManifest of(List<CacheRecord> records) {
+        return of(records, Optional.empty());
+    }
+
+    /**
+     * The cache of {@code records} attached to an image ({@code --cache-to type=inline}): its manifest
+     * names the image as its OCI subject, so the registry lists it among the image's referrers and the
+     * image itself stays byte for byte what a build without a cache export makes.
+     */
+    public static CacheManifest of(List<CacheRecord> records, Optional<Descriptor> subject) {
         TreeMap<String, CacheRecord> byKey = new TreeMap<>();
         records.forEach(r -> byKey.putIfAbsent(r.key().toString(), r));
         ObjectNode cfg = OciJson.object();
@@ -81,6 +91,7 @@ public record CacheManifest(byte[] manifest, byte[] config, List<CacheRecord> re
         m.set("config", descriptorJson(new Descriptor(CONFIG_MEDIA_TYPE, Digest.sha256(config), config.length)));
         ArrayNode ls = m.putArray("layers");
         layers.values().forEach(l -> ls.add(descriptorJson(l)));
+        subject.ifPresent(d -> m.set("subject", descriptorJson(d)));
         return new CacheManifest(OciJson.bytes(m), config, List.copyOf(byKey.values()), List.copyOf(layers.values()));
     }
 
