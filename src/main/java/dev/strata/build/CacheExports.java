@@ -7,6 +7,7 @@ import dev.strata.cache.DirCache;
 import dev.strata.cache.RegistryCache;
 import dev.strata.dockerfile.BaseStage;
 import dev.strata.oci.BlobSource;
+import dev.strata.oci.Descriptor;
 import dev.strata.oci.Digest;
 import dev.strata.oci.Layer;
 import dev.strata.oci.LazyLayer;
@@ -38,7 +39,7 @@ final class CacheExports {
     }
 
     /** Writes every {@code --cache-to} of the session's request. */
-    void write(BuildSession s, StepGraph graph) {
+    void write(BuildSession s, StepGraph graph, Descriptor imageManifest) {
         Set<Integer> image = imageStages(graph);
         List<Entry> all;
         synchronized (this) {
@@ -47,6 +48,7 @@ final class CacheExports {
         for (CacheSpec spec : s.request.cache().to()) {
             List<Entry> chosen = all.stream().filter(e -> spec.mode() == CacheSpec.Mode.MAX || image.contains(e.stage()))
                     .toList();
+            boolean inline = spec.type() == CacheSpec.Type.INLINE;
             Map<Digest, Layer> layers = new HashMap<>();
             chosen.forEach(e -> e.layer().ifPresent(l -> layers.putIfAbsent(l.descriptor().digest(), l)));
             // every layer a chosen step ran on or made: the next runner's COPY may need to read it
@@ -61,7 +63,8 @@ final class CacheExports {
                 skeletons.put(diffId, sk.descriptor());
                 skeletonBlobs.putIfAbsent(sk.descriptor().digest(), sk);
             }));
-            CacheManifest cache = CacheManifest.of(chosen.stream().map(Entry::record).toList(), skeletons);
+            CacheManifest cache = CacheManifest.of(chosen.stream().map(Entry::record).toList(), skeletons,
+                    inline ? Optional.of(imageManifest) : Optional.empty());
             BlobSource bytes = d -> {
                 Layer l = layers.containsKey(d.digest()) ? layers.get(d.digest()) : skeletonBlobs.get(d.digest());
                 if (l == null) {
@@ -70,10 +73,16 @@ final class CacheExports {
                 return l.open();
             };
             String what = cache.records().size() + " records, " + cache.layers().size() + " layers";
-            if (spec.type() == CacheSpec.Type.REGISTRY) {
+            List<Layer> mountable = java.util.stream.Stream.concat(layers.values().stream(), skeletonBlobs.values().stream())
+                    .toList();
+            if (inline) {
+                boolean sent = RegistryCache.writeInline(s.request.registry().client(), spec.reference(), imageManifest, cache,
+                        bytes, mountCandidates(s, mountable));
+                s.events().notice("exported cache with " + spec.location() + " (" + what + ")"
+                        + (sent ? "" : ", unchanged") + ": " + cache.descriptor().digest());
+            } else if (spec.type() == CacheSpec.Type.REGISTRY) {
                 boolean sent = RegistryCache.write(s.request.registry().client(), spec.reference(), cache, bytes,
-                        mountCandidates(s, java.util.stream.Stream.concat(layers.values().stream(),
-                                skeletonBlobs.values().stream()).toList()));
+                        mountCandidates(s, mountable));
                 s.events().notice("exported cache to " + spec.location() + " (" + what + ")"
                         + (sent ? "" : ", unchanged") + ": " + cache.descriptor().digest());
             } else {

@@ -41,7 +41,7 @@ public final class Engine {
             Exporter.outputs(s, image);
             // sinks may batch (a registry cache is pushed once): every step's record goes out now
             s.cacheSinks.forEach(CacheSink::flush);
-            s.cacheExports.write(s, graph);
+            s.cacheExports.write(s, graph, image.manifest().descriptor());
             Duration elapsed = Duration.between(start, Instant.now());
             BuildResult r = new BuildResult(image, image.manifest().descriptor(), image.manifest().config().digest(),
                     s.reports(), elapsed);

@@ -11,6 +11,7 @@ import dev.strata.oci.MediaType;
 import dev.strata.oci.OciJson;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -77,14 +78,28 @@ public record CacheManifest(byte[] manifest, byte[] config, List<CacheRecord> re
 
     /** The cache of {@code records}; records sharing a key are one (the first wins: equal keys mean interchangeable steps). */
     public static CacheManifest of(List<CacheRecord> records) {
-        return of(records, Map.of());
+        return of(records, Map.of(), Optional.empty());
     }
 
     /**
-     * The cache of {@code records} with the skeletons of layers (by diffID); a skeleton-less cache is
-     * the same bytes as before skeletons existed, so its digest did not move.
+     * The cache of {@code records} attached to an image ({@code --cache-to type=inline}): its manifest
+     * names the image as its OCI subject, so the registry lists it among the image's referrers and the
+     * image itself stays byte for byte what a build without a cache export makes.
      */
+    public static CacheManifest of(List<CacheRecord> records, Optional<Descriptor> subject) {
+        return of(records, Map.of(), subject);
+    }
+
+    /** The cache of {@code records} with the skeletons of layers (by diffID), see the three-argument form. */
     public static CacheManifest of(List<CacheRecord> records, Map<Digest, Descriptor> skeletons) {
+        return of(records, skeletons, Optional.empty());
+    }
+
+    /**
+     * The cache of {@code records} with the skeletons of layers (by diffID), attached to {@code subject}
+     * if given; a skeleton-less cache is the same bytes as before skeletons existed, so its digest did not move.
+     */
+    public static CacheManifest of(List<CacheRecord> records, Map<Digest, Descriptor> skeletons, Optional<Descriptor> subject) {
         TreeMap<String, CacheRecord> byKey = new TreeMap<>();
         records.forEach(r -> byKey.putIfAbsent(r.key().toString(), r));
         ObjectNode cfg = OciJson.object();
@@ -109,6 +124,7 @@ public record CacheManifest(byte[] manifest, byte[] config, List<CacheRecord> re
         TreeMap<Digest, Descriptor> blobs = new TreeMap<>(layers);
         skeletons.values().forEach(d -> blobs.putIfAbsent(d.digest(), d));
         blobs.values().forEach(l -> ls.add(descriptorJson(l)));
+        subject.ifPresent(d -> m.set("subject", descriptorJson(d)));
         return new CacheManifest(OciJson.bytes(m), config, List.copyOf(byKey.values()), List.copyOf(layers.values()),
                 skeletons);
     }

@@ -15,13 +15,19 @@ import java.util.Set;
  */
 public record CacheSpec(Type type, String location, Mode mode) {
     /** Where a cache lives. */
-    public enum Type { REGISTRY, LOCAL }
+    public enum Type {
+        REGISTRY,
+        LOCAL,
+        /** Attached to the pushed image as an OCI referrer; {@code location} is the image reference (one spec per -t). */
+        INLINE
+    }
 
     /** Which steps an export describes: the exported image's (min, BuildKit's default) or every stage's (max). */
     public enum Mode { MIN, MAX }
 
     static final String FROM_FORMS = "type=registry,ref=REGISTRY/REPO:TAG, type=local,src=DIR or a bare REGISTRY/REPO:TAG";
-    static final String TO_FORMS = "type=registry,ref=REGISTRY/REPO:TAG[,mode=min|max] or type=local,dest=DIR[,mode=min|max]";
+    static final String TO_FORMS = "type=registry,ref=REGISTRY/REPO:TAG[,mode=min|max], type=local,dest=DIR[,mode=min|max]"
+            + " or type=inline[,mode=min|max] (with --push)";
 
     /** The registry reference of a registry cache. */
     public Reference reference() {
@@ -33,9 +39,21 @@ public record CacheSpec(Type type, String location, Mode mode) {
         return Path.of(location);
     }
 
-    /** How a cache source names itself in the report: "registry:HOST/REPO:TAG" or "dir:/path". */
+    /** How a cache names itself in the report: "registry:HOST/REPO:TAG", "dir:/path" or "inline:HOST/REPO:TAG". */
     public String displayName() {
-        return type == Type.REGISTRY ? "registry:" + location : "dir:" + location;
+        return switch (type) {
+            case REGISTRY -> "registry:" + location;
+            case LOCAL -> "dir:" + location;
+            case INLINE -> "inline:" + location;
+        };
+    }
+
+    /** An inline export for one pushed image reference. */
+    public CacheSpec forImage(String imageReference) {
+        if (type != Type.INLINE) {
+            throw new IllegalStateException("only an inline cache is attached to an image");
+        }
+        return new CacheSpec(Type.INLINE, Reference.parse(imageReference).toString(), mode);
     }
 
     /** Parses a {@code --cache-from} value; a usage error (exit 2) names the flag, the bad part and the accepted forms. */
@@ -65,6 +83,9 @@ public record CacheSpec(Type type, String location, Mode mode) {
         Set<String> allowed = switch (type) {
             case "registry" -> flag.equals("--cache-to") ? Set.of("type", "ref", "mode") : Set.of("type", "ref");
             case "local" -> flag.equals("--cache-to") ? Set.of("type", "dest", "mode") : Set.of("type", "src");
+            // an inline cache is read back through the image: --cache-from IMAGE
+            case "inline" -> flag.equals("--cache-to") ? Set.of("type", "mode")
+                    : Set.of("type");
             default -> throw bad(flag, value, type.isEmpty() ? "type= is missing" : "unknown type '" + type + "'", forms);
         };
         for (String k : kv.keySet()) {
@@ -77,6 +98,12 @@ public record CacheSpec(Type type, String location, Mode mode) {
             case "max" -> Mode.MAX;
             default -> throw bad(flag, value, "mode must be min or max, not '" + kv.get("mode") + "'", forms);
         };
+        if (type.equals("inline")) {
+            if (flag.equals("--cache-from")) {
+                throw bad(flag, value, "an inline cache is read through its image: --cache-from REGISTRY/REPO:TAG", forms);
+            }
+            return new CacheSpec(Type.INLINE, "", mode);
+        }
         if (type.equals("registry")) {
             String ref = kv.get("ref");
             if (ref == null || ref.isEmpty()) {

@@ -3,8 +3,10 @@ package dev.strata.cache;
 import dev.strata.error.StrataException;
 import dev.strata.oci.BlobSource;
 import dev.strata.oci.Descriptor;
+import dev.strata.oci.Digest;
 import dev.strata.oci.MediaType;
 import dev.strata.oci.Reference;
+import dev.strata.registry.RawManifest;
 import dev.strata.registry.RegistryClient;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,7 +36,44 @@ public final class RegistryCache {
         if (head.isEmpty()) {
             return Optional.empty();
         }
-        byte[] manifest = client.manifest(ref.withDigest(head.get().digest())).bytes();
+        RawManifest raw = client.manifest(ref.withDigest(head.get().digest()));
+        byte[] manifest = raw.bytes();
+        if (!raw.isIndex() && isCache(raw)) {
+            return Optional.of(readCache(client, spec, ref, manifest));
+        }
+        // an image: its cache, if one was exported with it (type=inline), is among its referrers
+        Optional<byte[]> attached = Optional.empty();
+        for (Descriptor d : client.referrers(ref, head.get().digest())) {
+            if (MediaType.OCI_MANIFEST.equals(d.mediaType())) {
+                RawManifest m = client.manifest(ref.withDigest(d.digest()));
+                if (isCache(m)) {
+                    attached = Optional.of(m.bytes());
+                }
+            }
+        }
+        if (attached.isEmpty()) {
+            if (raw.isIndex()) {
+                return Optional.empty();
+            }
+            // neither a cache nor an image with one: say what it is
+            CacheManifest.configOf(manifest, ref.toString());
+        }
+        return attached.map(bytes -> readCache(client, spec, ref, bytes));
+    }
+
+    private static boolean isCache(RawManifest m) {
+        if (m.isIndex()) {
+            return false;
+        }
+        try {
+            CacheManifest.configOf(m.bytes(), "");
+            return true;
+        } catch (StrataException e) {
+            return false;
+        }
+    }
+
+    private static ImportedCache readCache(RegistryClient client, CacheSpec spec, Reference ref, byte[] manifest) {
         Descriptor config = CacheManifest.configOf(manifest, ref.toString());
         if (config.size() > MAX_CONFIG) {
             throw StrataException.input("the config of " + ref + " is " + config.size() + " bytes; not a strata cache");
@@ -45,7 +84,7 @@ public final class RegistryCache {
         } catch (IOException e) {
             throw StrataException.registry("cannot read the config of " + ref + ": " + e.getMessage(), e);
         }
-        return Optional.of(new ImportedCache(spec, CacheManifest.parse(manifest, bytes, ref.toString())));
+        return new ImportedCache(spec, CacheManifest.parse(manifest, bytes, ref.toString()));
     }
 
     /**
@@ -64,6 +103,23 @@ public final class RegistryCache {
         client.pushBlob(ref, CacheManifest.CONFIG_MEDIA_TYPE, cache.config());
         // last: a registry never serves a manifest whose blobs are not there yet
         client.putManifest(ref, cache.manifest(), MediaType.OCI_MANIFEST);
+        return true;
+    }
+
+    /**
+     * Pushes {@code cache} (made with the image as its subject) into the image's repository as one of
+     * the image's referrers. Returns false when the repository already holds this exact cache.
+     */
+    public static boolean writeInline(RegistryClient client, Reference image, Descriptor subject, CacheManifest cache,
+            BlobSource layers, List<Reference> mountFrom) {
+        Digest digest = cache.descriptor().digest();
+        if (client.head(image.withDigest(digest)).isPresent()
+                && client.referrers(image, subject.digest()).stream().anyMatch(d -> d.digest().equals(digest))) {
+            return false;
+        }
+        client.inParallel(cache.blobs(), d -> client.pushBlob(image, d, layers, mountFrom));
+        client.pushBlob(image, CacheManifest.CONFIG_MEDIA_TYPE, cache.config());
+        client.putReferrer(image, cache.manifest(), CacheManifest.CONFIG_MEDIA_TYPE, subject.digest());
         return true;
     }
 }

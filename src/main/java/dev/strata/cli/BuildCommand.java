@@ -91,9 +91,11 @@ public final class BuildCommand implements Callable<Integer> {
                     + " a missing or unreadable cache is a warning")
     List<String> cacheFrom = new ArrayList<>();
 
-    @Option(names = "--cache-to", paramLabel = "type=registry,ref=REF|type=local,dest=DIR[,mode=min|max]",
+    @Option(names = "--cache-to", paramLabel = "type=registry,ref=REF|type=local,dest=DIR|type=inline[,mode=min|max]",
             description = "export every step's record (hits included) to this cache after the build (repeatable);"
-                    + " mode=min (default): the image's steps, mode=max: every stage's")
+                    + " mode=min (default): the image's steps, mode=max: every stage's; type=inline (with --push,"
+                    + " or --build-arg BUILDKIT_INLINE_CACHE=1) attaches it to the pushed image, read back by"
+                    + " --cache-from IMAGE")
     List<String> cacheTo = new ArrayList<>();
 
     @Option(names = "--push", description = "push the image to every -t reference after building it")
@@ -145,6 +147,33 @@ public final class BuildCommand implements Callable<Integer> {
         return Dockerfile.read(dockerfilePath()).resolve(buildOptions());
     }
 
+    /**
+     * {@code --cache-from} and {@code --cache-to}; an inline cache (also asked for by docker's
+     * {@code --build-arg BUILDKIT_INLINE_CACHE=1}) is one export per pushed {@code -t} reference.
+     */
+    CacheOptions cacheOptions() {
+        List<CacheSpec> to = new ArrayList<>();
+        boolean inline = false;
+        for (String value : cacheTo) {
+            CacheSpec spec = CacheSpec.parseTo(value);
+            if (spec.type() != CacheSpec.Type.INLINE) {
+                to.add(spec);
+                continue;
+            }
+            if (!push) {
+                throw StrataException.input("--cache-to " + value + ": an inline cache is stored beside the pushed image;"
+                        + " add --push and -t REGISTRY/REPO:TAG, or use type=registry,ref=REGISTRY/REPO:TAG");
+            }
+            inline = true;
+            tags.forEach(t -> to.add(spec.forImage(t)));
+        }
+        if (push && !inline && "1".equals(buildOptions().buildArgs().get("BUILDKIT_INLINE_CACHE"))) {
+            CacheSpec spec = CacheSpec.parseTo("type=inline");
+            tags.forEach(t -> to.add(spec.forImage(t)));
+        }
+        return new CacheOptions(cacheFrom.stream().map(CacheSpec::parseFrom).toList(), to);
+    }
+
     /** Runs the build into the local store and writes the requested outputs. */
     int runBuild() {
         BuildRequest request = BuildRequest.of(Path.of(context))
@@ -153,8 +182,7 @@ public final class BuildCommand implements Callable<Integer> {
                 .withTags(tags)
                 .withOutputs(outputs.stream().map(OutputSpec::parse).toList())
                 .withNoCache(noCache)
-                .withCache(new CacheOptions(cacheFrom.stream().map(CacheSpec::parseFrom).toList(),
-                        cacheTo.stream().map(CacheSpec::parseTo).toList()))
+                .withCache(cacheOptions())
                 .withIsolation(Optional.ofNullable(isolation))
                 .withNetwork(BuildFlags.network(network))
                 .withSecrets(BuildFlags.secrets(secrets, System::getenv))

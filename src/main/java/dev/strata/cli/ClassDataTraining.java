@@ -57,9 +57,11 @@ public final class ClassDataTraining {
             Path built = tmp.resolve("built");
             Path pulled = tmp.resolve("pulled");
             run(failed, built, "build", "-t", image, "--push", "--authfile", auth, "--progress", "plain",
+                    "--cache-to", "type=inline", "--cache-to", "type=local,dest=" + tmp.resolve("cache"),
                     "--cache-report", tmp.resolve("report.json").toString(),
                     "--metadata-file", tmp.resolve("metadata.json").toString(), context.toString());
-            run(failed, built, "build", "-t", image, "--progress", "json", "--build-arg", "VERSION=1", context.toString());
+            run(failed, tmp.resolve("cached"), "build", "-t", image, "--progress", "json", "--build-arg", "VERSION=1",
+                    "--cache-from", image, "--cache-from", "type=local,src=" + tmp.resolve("cache"), context.toString());
             run(failed, built, "build", "--print", "plan", "--format", "json", context.toString());
             run(failed, built, "check", "-f", context.resolve("Dockerfile").toString());
             run(failed, built, "--version");

@@ -161,6 +161,20 @@ public final class RegistryClient {
 
     /** Pushes manifest bytes exactly as given under the reference's tag or digest. */
     public Descriptor putManifest(Reference ref, byte[] bytes, String mediaType) {
+        putManifestWithHeader(ref, bytes, mediaType, "Docker-Content-Digest");
+        return new Descriptor(mediaType, Digest.sha256(bytes), bytes.length);
+    }
+
+    /**
+     * Pushes a manifest that names {@code subject} into {@code repo} by digest, listed among the
+     * subject's referrers: by the registry, or in the tag-schema index when it has no referrers API.
+     */
+    public void putReferrer(Reference repo, byte[] manifest, String artifactType, Digest subject) {
+        ReferrerPush.push(this, repo, manifest, artifactType, subject);
+    }
+
+    /** {@link #putManifest}, returning one header of the registry's answer. */
+    Optional<String> putManifestWithHeader(Reference ref, byte[] bytes, String mediaType, String header) {
         Transport t = transport(ref.registry());
         Digest digest = Digest.sha256(bytes);
         HttpResponse<InputStream> resp = t.send(Call.send("PUT", manifestUri(t, ref), List.of(pushScope(ref)),
@@ -174,7 +188,7 @@ public final class RegistryClient {
             throw StrataException.registry(ref.registry() + " stored the manifest of " + ref + " as " + echoed.get()
                     + " instead of " + digest + "; the registry rewrote it");
         }
-        return new Descriptor(mediaType, digest, bytes.length);
+        return resp.headers().firstValue(header);
     }
 
     /** True when the repository holds the blob (HEAD). */

@@ -119,5 +119,22 @@ class CacheManifestTest {
         assertThat(CacheSpec.parseTo("type=local,dest=/tmp/cache").displayName()).isEqualTo("dir:/tmp/cache");
         assertThatThrownBy(() -> CacheSpec.parseTo("type=gha")).isInstanceOf(StrataException.class)
                 .hasMessageContaining("--cache-to \"type=gha\": unknown type 'gha'; use type=registry,ref=");
+        CacheSpec inline = CacheSpec.parseTo("type=inline,mode=max");
+        assertThat(inline.type()).isEqualTo(CacheSpec.Type.INLINE);
+        assertThat(inline.forImage("reg.example/app").displayName()).isEqualTo("inline:reg.example/app:latest");
+        assertThat(inline.forImage("reg.example/app").mode()).isEqualTo(CacheSpec.Mode.MAX);
+        assertThatThrownBy(() -> CacheSpec.parseTo("type=inline,ref=reg.example/app")).hasMessageContaining("unknown key 'ref'");
+        assertThatThrownBy(() -> CacheSpec.parseFrom("type=inline")).hasMessageContaining("read through its image");
+    }
+
+    @Test
+    void aCacheAttachedToAnImageNamesItAsSubjectAndOnlyThatChangesItsBytes() {
+        Descriptor image = new Descriptor(MediaType.OCI_MANIFEST, Digest.sha256(new byte[] {7}), 321);
+        CacheManifest alone = CacheManifest.of(List.of());
+        CacheManifest attached = CacheManifest.of(List.of(), Optional.of(image));
+        assertThat(new String(attached.manifest(), StandardCharsets.UTF_8))
+                .contains("\"subject\":{\"mediaType\":\"" + MediaType.OCI_MANIFEST + "\",\"digest\":\"" + image.digest());
+        assertThat(attached.config()).isEqualTo(alone.config());
+        assertThat(CacheManifest.parse(attached.manifest(), attached.config(), "x").records()).isEmpty();
     }
 }
