@@ -217,7 +217,11 @@ final class TarApplier {
         FileTime t = FileTime.from(e.getModTime().toInstant());
         if (e.isDirectory()) {
             dirTimes.add(new Object[] {dest, t}); // set last: writing children changes a dir's mtime
-        } else if (!e.isSymbolicLink()) {
+        } else if (e.isSymbolicLink()) {
+            // the link's own time (lutimes): setLastModifiedTime would follow it
+            Files.getFileAttributeView(dest, java.nio.file.attribute.BasicFileAttributeView.class, NOFOLLOW)
+                    .setTimes(t, null, null);
+        } else {
             Files.setLastModifiedTime(dest, t);
         }
     }

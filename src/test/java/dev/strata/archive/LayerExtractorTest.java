@@ -96,6 +96,10 @@ class LayerExtractorTest {
     void roundTripKeepsTypesModesAndOwners() throws Exception {
         Path src = tmp.resolve("src");
         LayerWriterTest.tree(src);
+        // a symlink's own time, far from now: the extractor must set it without following the link
+        java.nio.file.attribute.FileTime linkTime = java.nio.file.attribute.FileTime.fromMillis(1_000_000_000_000L);
+        Files.getFileAttributeView(src.resolve("link"), java.nio.file.attribute.BasicFileAttributeView.class,
+                LinkOption.NOFOLLOW_LINKS).setTimes(linkTime, null, null);
         ByteArrayOutputStream o = new ByteArrayOutputStream();
         WrittenLayer l = LayerWriter.writeTree(src, new LayerOptions(Compression.ZSTD, Optional.empty(), 1), o);
         Path dst = tmp.resolve("dst");
@@ -105,6 +109,7 @@ class LayerExtractorTest {
         assertThat(Files.getAttribute(dst.resolve("etc/passwd"), "unix:uid")).isEqualTo(123456789);
         assertThat(Files.getAttribute(dst.resolve("hard"), "unix:ino")).isEqualTo(Files.getAttribute(dst.resolve("etc/passwd"), "unix:ino"));
         assertThat(Files.readSymbolicLink(dst.resolve("link"))).isEqualTo(Path.of("etc/passwd"));
+        assertThat(Files.getLastModifiedTime(dst.resolve("link"), LinkOption.NOFOLLOW_LINKS)).isEqualTo(linkTime);
         assertThat(Files.getAttribute(dst.resolve("null"), "unix:rdev")).isEqualTo(Files.getAttribute(src.resolve("null"), "unix:rdev"));
         assertThat(LayerWriterTest.run("getfattr", "-n", "user.note", dst.resolve("a-b").toString())).contains("hello");
         // the extracted tree writes the same layer again
