@@ -1,0 +1,99 @@
+package dev.strata.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.strata.cli.StrataProcess.Signal;
+import dev.strata.exec.Leaks;
+import dev.strata.store.Store;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * `strata build` interrupted while its RUN step runs: Ctrl-C and a CI cancel leave nothing behind;
+ * after SIGKILL the next build ignores the leftovers and succeeds, and prune removes them.
+ */
+class BuildInterruptTest {
+    @TempDir
+    static Path shared;
+    static Path rootfsTar;
+    @TempDir
+    Path dir;
+    /** This test's RUN sleep length: the test kills what it left running, whatever the outcome. */
+    String nap = BusyboxStore.uniqueNap();
+
+    @AfterEach
+    void killLeftSleeps() throws Exception {
+        for (ProcessHandle h : RunningStep.sleeps(nap)) {
+            h.destroyForcibly();
+            h.onExit().get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @BeforeAll
+    static void base() throws Exception {
+        rootfsTar = BusyboxStore.rootfsTar(shared);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Signal.class, names = {"INT", "TERM"})
+    void ctrlCOrCancelDuringRunLeavesNothing(Signal signal) throws Exception {
+        Path home = dir.resolve("home");
+        Path ctx = BusyboxStore.create(home, rootfsTar);
+        StrataProcess p = StrataProcess.start(home, "build", "--progress=plain", "-t", "app:killed",
+                "--build-arg", "NAP=" + nap, ctx.toString());
+        RunningStep.await(p, nap);
+        StrataProcess.Result r = p.stop(signal);
+
+        assertThat(r.code()).as(r.out()).isNotZero();
+        assertThat(RunningStep.sleeps(nap)).as("the RUN command is killed").isEmpty();
+        assertThat(Leaks.of(home.resolve("tmp"))).as("mounts, runtime state, cgroups, scratch: " + r.out()).isEmpty();
+        assertThat(RunningStep.mountsUnder(home)).isEmpty();
+        assertThat(StoreAudit.problems(home)).isEmpty();
+        assertThat(Store.open(home).resolve("app:killed")).isEmpty();
+    }
+
+    @Test
+    void afterSigkillTheNextBuildIgnoresTheLeftoversAndPruneRemovesThem() throws Exception {
+        Path home = dir.resolve("home");
+        Path ctx = BusyboxStore.create(home, rootfsTar);
+        StrataProcess p = StrataProcess.start(home, "build", "--progress=plain", "-t", "app:killed",
+                "--build-arg", "NAP=" + nap, ctx.toString());
+        RunningStep.await(p, nap);
+        p.stop(Signal.KILL);
+        assertThat(StoreAudit.problems(home)).isEmpty();
+        assertThat(StoreAudit.temps(home)).as("the killed build's scratch dir").isNotEmpty();
+
+        // documented: a SIGKILLed strata cannot stop its RUN command, which runs on meanwhile
+        StrataProcess.Result next = StrataProcess.run(home, "build", "--progress=plain", "-t", "app:1", ctx.toString());
+        assertThat(next.code()).as(next.out()).isZero();
+        assertThat(StoreAudit.problems(home)).isEmpty();
+        killLeftSleeps();
+        // the runtime ends with its command: no state, cgroup or mount stays once it is gone
+        Thread.sleep(500);
+        assertThat(RunningStep.mountsUnder(home)).isEmpty();
+        StrataProcess.Result prune = StrataProcess.run(home, "prune", "--grace=0s");
+        assertThat(prune.code()).as(prune.out()).isZero();
+        // the build's scratch dir (build-N, named by build/BuildSession) carries no pid, so prune cannot
+        // tell it from a running build's and keeps it for an hour; every other temp file is gone
+        assertThat(StoreAudit.temps(home)).as("temp files after prune --grace=0s").singleElement()
+                .asString().startsWith("build-");
+        Path scratch = home.resolve("tmp").resolve(StoreAudit.temps(home).get(0));
+        Files.setLastModifiedTime(scratch, FileTime.from(Instant.now().minus(Duration.ofHours(2))));
+        StrataProcess.Result later = StrataProcess.run(home, "prune");
+        assertThat(later.code()).as(later.out()).isZero();
+        assertThat(StoreAudit.temps(home)).as("temp files after a prune an hour later").isEmpty();
+        assertThat(Leaks.of(home.resolve("tmp"))).isEmpty();
+        assertThat(StoreAudit.problems(home)).isEmpty();
+        assertThat(Files.exists(home.resolve("index.json"))).isTrue();
+    }
+}
