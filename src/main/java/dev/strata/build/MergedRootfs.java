@@ -38,7 +38,8 @@ final class MergedRootfs implements AutoCloseable {
             return new MergedRootfs(Optional.of(lowerDirs.get(0)), Optional.empty(), active);
         }
         try {
-            Path mnt = Files.createTempDirectory(scratch, "merged-");
+            // the pid in the name lets prune unmount it should strata be killed with it mounted
+            Path mnt = Files.createTempDirectory(scratch, dev.strata.store.TempNames.prefix("merged"));
             // overlay lists the top layer first; relative names keep the option string short
             Path base = lowerDirs.get(0).getParent();
             List<String> names = new ArrayList<>();

@@ -57,11 +57,17 @@ final class Pruner {
                     }
                 }
                 sweepSnapshots(store.root().resolve("snapshots"), liveDiffIds, keepAfter);
-                try (var w = Files.list(store.root().resolve("tmp"))) {
+                Path tmp = store.root().resolve("tmp");
+                LeftoverMounts.unmountDead(tmp);
+                java.util.List<Path> mounted = LeftoverMounts.below(tmp);
+                try (var w = Files.list(tmp)) {
                     // a killed writer's leftovers at once; others only when stale, as a younger one
                     // may belong to a writer running right now
                     long cutoff = System.currentTimeMillis() - 3_600_000L;
                     for (Path p : (Iterable<Path>) w::iterator) {
+                        if (mounted.stream().anyMatch(m -> m.startsWith(p.toAbsolutePath().normalize()))) {
+                            continue; // a build still reads through it
+                        }
                         if (TempNames.writerGone(p.getFileName().toString())
                                 || Files.getLastModifiedTime(p, java.nio.file.LinkOption.NOFOLLOW_LINKS).toMillis() < cutoff) {
                             deleteTree(p); // a killed build leaves whole scratch dirs here
