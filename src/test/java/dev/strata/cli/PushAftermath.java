@@ -25,6 +25,7 @@ final class PushAftermath {
     static void check(RegistryFixture registry, Path home, String local, String repo, Descriptor image)
             throws Exception {
         RegistryCheck reg = new RegistryCheck(registry.host());
+        awaitQuiet(registry);
         Optional<JsonNode> tagged = reg.manifest(repo, "1");
         if (tagged.isPresent()) {
             assertThat(reg.missingBlobs(repo, tagged.get())).as("blobs of the tagged manifest").isEmpty();
@@ -43,6 +44,20 @@ final class PushAftermath {
         JsonNode now = reg.manifest(repo, "1").orElseThrow();
         assertThat(reg.missingBlobs(repo, now)).isEmpty();
         assertThat(now).isEqualTo(manifest);
+    }
+
+    /**
+     * Waits until the registry finished what the killed strata had sent: a blob whose last byte went
+     * out just before the kill is committed by the registry a moment later, and then is no longer
+     * missing (the soak saw a re-push rightly skip such a blob). The access log logs each request
+     * as it ends, so a log that stays unchanged for half a second means nothing is in flight.
+     */
+    private static void awaitQuiet(RegistryFixture registry) throws InterruptedException {
+        int seen = -1;
+        while (registry.accessLog().size() != seen) {
+            seen = registry.accessLog().size();
+            Thread.sleep(500);
+        }
     }
 
     private static String digestOf(String accessLine) {
