@@ -7,9 +7,6 @@ import dev.strata.exec.Leaks;
 import dev.strata.store.Store;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -83,7 +80,7 @@ class BuildInterruptTest {
         assertThat(prune.code()).as(prune.out()).isZero();
         assertThat(RunningStep.mountsUnder(home)).isEmpty();
         for (String t : StoreAudit.temps(home)) {
-            Files.setLastModifiedTime(home.resolve("tmp").resolve(t), FileTime.from(Instant.now().minus(Duration.ofHours(2))));
+            StoreAudit.age(home, t);
         }
         StrataProcess.Result later = StrataProcess.run(home, "prune");
         assertThat(later.code()).as(later.out()).isZero();
@@ -139,8 +136,7 @@ class BuildInterruptTest {
         // tell it from a running build's and keeps it for an hour; every other temp file is gone
         assertThat(StoreAudit.temps(home)).as("temp files after prune --grace=0s").singleElement()
                 .asString().startsWith("build-");
-        Path scratch = home.resolve("tmp").resolve(StoreAudit.temps(home).get(0));
-        Files.setLastModifiedTime(scratch, FileTime.from(Instant.now().minus(Duration.ofHours(2))));
+        StoreAudit.age(home, StoreAudit.temps(home).get(0));
         StrataProcess.Result later = StrataProcess.run(home, "prune");
         assertThat(later.code()).as(later.out()).isZero();
         assertThat(StoreAudit.temps(home)).as("temp files after a prune an hour later").isEmpty();
