@@ -38,7 +38,8 @@ final class MergedRootfs implements AutoCloseable {
             return new MergedRootfs(Optional.of(lowerDirs.get(0)), Optional.empty(), active);
         }
         try {
-            Path mnt = Files.createTempDirectory(scratch, "merged-");
+            // the pid in the name lets prune unmount it should strata be killed with it mounted
+            Path mnt = Files.createTempDirectory(scratch, dev.strata.store.TempNames.prefix("merged"));
             // overlay lists the top layer first; relative names keep the option string short
             Path base = lowerDirs.get(0).getParent();
             List<String> names = new ArrayList<>();
@@ -67,10 +68,18 @@ final class MergedRootfs implements AutoCloseable {
         }
     }
 
-    /** Unmounts and removes a mount point made by {@link #open}. */
+    /**
+     * Unmounts and removes a mount point made by {@link #open}. On Ctrl-C the build's cleanup runs
+     * while a COPY may still read files through the view: then the mount is busy, and is detached
+     * lazily (gone from the mount table at once, freed when the last file closes, at exit at latest).
+     */
     static void unmount(Path mnt) {
         {
-            run(mnt.getParent(), List.of("umount", mnt.toString()), "unmount the layers");
+            try {
+                run(mnt.getParent(), List.of("umount", mnt.toString()), "unmount the layers");
+            } catch (StrataException busy) {
+                run(mnt.getParent(), List.of("umount", "-l", mnt.toString()), "unmount the layers");
+            }
             try {
                 Files.deleteIfExists(mnt);
             } catch (IOException ignored) {
@@ -84,7 +93,7 @@ final class MergedRootfs implements AutoCloseable {
             Process p = new ProcessBuilder(cmd).directory(cwd.toFile()).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             if (p.waitFor() != 0) {
-                throw StrataException.environment("cannot " + what + " (" + String.join(" ", cmd.subList(0, 3))
+                throw StrataException.environment("cannot " + what + " (" + String.join(" ", cmd.subList(0, Math.min(3, cmd.size())))
                         + "...): " + out + "; strata needs root and overlayfs for multi-layer COPY");
             }
         } catch (IOException e) {

@@ -119,7 +119,7 @@ public final class ImageExport {
                     continue;
                 }
                 tar.dir(dir);
-                Path tmp = source.root().resolve("tmp").resolve("export-" + UUID.randomUUID());
+                Path tmp = source.root().resolve("tmp").resolve(TempNames.of("export"));
                 temps.add(tmp);
                 long size = uncompressedTo(l, tmp);
                 try (InputStream in = Files.newInputStream(tmp)) {

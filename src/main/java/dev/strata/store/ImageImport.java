@@ -22,7 +22,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -44,7 +43,7 @@ public final class ImageImport {
     /** As above, with a container config (e.g. from {@code --change}). */
     public static Descriptor importRootfs(Store store, Path tarball, String name, String fullRef, Platform platform,
             ContainerConfig containerConfig) {
-        Path tmp = store.root().resolve("tmp").resolve("import-" + UUID.randomUUID());
+        Path tmp = store.root().resolve("tmp").resolve(TempNames.of("import"));
         try {
             Digest diffId;
             MessageDigest blobHash = Digest.newSha256();

@@ -58,12 +58,20 @@ final class Pruner {
                     }
                 }
                 sweepSnapshots(store.root().resolve("snapshots"), liveDiffIds, keepAfter);
-                try (var w = Files.list(store.root().resolve("tmp"))) {
-                    // only stale temp files: a younger one may belong to a writer running right now
+                Path tmp = store.root().resolve("tmp");
+                LeftoverMounts.unmountDead(tmp);
+                java.util.List<Path> mounted = LeftoverMounts.below(tmp);
+                try (var w = Files.list(tmp)) {
+                    // a killed writer's leftovers at once; others only when stale, as a younger one
+                    // may belong to a writer running right now
                     long cutoff = System.currentTimeMillis() - 3_600_000L;
                     for (Path p : (Iterable<Path>) w::iterator) {
-                        if (Files.getLastModifiedTime(p).toMillis() < cutoff) {
-                            Files.deleteIfExists(p);
+                        if (mounted.stream().anyMatch(m -> m.startsWith(p.toAbsolutePath().normalize()))) {
+                            continue; // a build still reads through it
+                        }
+                        if (TempNames.writerGone(p.getFileName().toString())
+                                || Files.getLastModifiedTime(p, java.nio.file.LinkOption.NOFOLLOW_LINKS).toMillis() < cutoff) {
+                            deleteTree(p); // a killed build leaves whole scratch dirs here
                         }
                     }
                 }
@@ -182,9 +190,10 @@ final class Pruner {
                 }
                 java.nio.file.attribute.FileTime changed = (java.nio.file.attribute.FileTime)
                         Files.getAttribute(p, "unix:ctime", java.nio.file.LinkOption.NOFOLLOW_LINKS);
-                // a .tmp- dir may be an extraction running now: it gets at least the temp files' hour
+                // a .tmp- dir may be an extraction running now: unless its maker is gone, it gets at
+                // least the temp files' hour
                 long cutoff = unnamed ? Math.min(keepAfter, System.currentTimeMillis() - 3_600_000L) : keepAfter;
-                if (changed.toMillis() < cutoff) {
+                if ((unnamed && TempNames.writerGone(name)) || changed.toMillis() < cutoff) {
                     deleteTree(p);
                 }
             }

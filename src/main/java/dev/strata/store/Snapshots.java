@@ -19,8 +19,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -30,9 +28,6 @@ import java.util.stream.Stream;
  * half-made snapshot and concurrent makers end with one good copy.
  */
 public final class Snapshots {
-    /** Temp dirs carry their maker's pid, so a later maker can tell a crashed one's leftovers. */
-    private static final Pattern TMP = Pattern.compile("\\.tmp-(\\d{1,12})-.*");
-
     private final Store store;
     private final Skeletons skeletons;
     /** Threads of one JVM wanting the same layer wait for one unpack instead of each doing it. */
@@ -77,6 +72,7 @@ public final class Snapshots {
     private Path make(Layer layer, Function<String, Optional<Path>> lowerFiles) {
         Digest diffId = layer.diffId();
         Path finalDir = dir().resolve(diffId.hex());
+        // the maker's pid in the name lets a later maker or prune tell a crashed one's leftovers (TempNames)
         Path tmp = dir().resolve(".tmp-" + ProcessHandle.current().pid() + "-" + diffId.shortHex() + "-" + UUID.randomUUID());
         String what = layer.descriptor().digest().toString();
         try {
@@ -126,8 +122,8 @@ public final class Snapshots {
     private void removeCrashLeftovers() throws IOException {
         try (Stream<Path> s = Files.list(dir())) {
             for (Path p : (Iterable<Path>) s::iterator) {
-                Matcher m = TMP.matcher(p.getFileName().toString());
-                if (m.matches() && !ProcessHandle.of(Long.parseLong(m.group(1))).map(ProcessHandle::isAlive).orElse(false)) {
+                String name = p.getFileName().toString();
+                if (name.startsWith(".tmp-") && TempNames.writerGone(name)) {
                     deleteQuietly(p);
                 }
             }

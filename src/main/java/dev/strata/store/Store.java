@@ -23,7 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
@@ -116,7 +115,7 @@ public final class Store {
 
     /** Writes a blob under a temp name while hashing it, verifies, fsyncs and renames it into place. */
     private Descriptor write(String mediaType, Optional<Digest> expected, Writer writer) {
-        Path tmp = root.resolve("tmp").resolve("blob-" + UUID.randomUUID());
+        Path tmp = root.resolve("tmp").resolve(TempNames.of("blob"));
         try {
             MessageDigest md = expected.map(Digest::newHasher).orElseGet(Digest::newSha256);
             long size;
@@ -402,7 +401,7 @@ public final class Store {
     }
 
     private void atomicWrite(Path dest, byte[] bytes) throws IOException {
-        Path tmp = root.resolve("tmp").resolve("w-" + UUID.randomUUID());
+        Path tmp = root.resolve("tmp").resolve(TempNames.of("w"));
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 ch.write(java.nio.ByteBuffer.wrap(bytes));
