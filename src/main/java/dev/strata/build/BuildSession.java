@@ -72,7 +72,8 @@ final class BuildSession implements AutoCloseable {
         this.baseImages = new BaseImages(store, request.registry());
         try {
             Files.createDirectories(store.root().resolve("tmp"));
-            this.scratch = Files.createTempDirectory(store.root().resolve("tmp"), "build-");
+            // the pid in the name lets prune remove a killed build's scratch dir at once (TempNames)
+            this.scratch = Files.createTempDirectory(store.root().resolve("tmp"), dev.strata.store.TempNames.prefix("build"));
         } catch (IOException e) {
             throw StrataException.environment("cannot create a scratch directory under " + store.root() + "/tmp: "
                     + e.getMessage(), e);

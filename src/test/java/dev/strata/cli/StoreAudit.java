@@ -87,12 +87,6 @@ final class StoreAudit {
         }
     }
 
-    /** Makes a temp entry two hours old: prune keeps one that names no writer for an hour. */
-    static void age(Path home, String temp) throws IOException {
-        Files.setLastModifiedTime(home.resolve("tmp").resolve(temp),
-                java.nio.file.attribute.FileTime.from(java.time.Instant.now().minus(java.time.Duration.ofHours(2))));
-    }
-
     /** Bytes of the regular files under tmp/ now (a pull's progress, for kill points). */
     static long tempBytes(Path home) {
         try (Stream<Path> s = Files.walk(home.resolve("tmp"))) {
