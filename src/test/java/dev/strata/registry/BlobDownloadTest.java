@@ -71,18 +71,9 @@ class BlobDownloadTest {
     }
 
     void dropAfter(HttpExchange ex, int bytes) throws IOException {
-        ex.sendResponseHeaders(200, blob.length);
-        OutputStream out = ex.getResponseBody();
-        out.write(blob, 0, bytes);
-        out.flush();
-        // let the client take in what was sent: closing at once can reset the connection before the
-        // bytes are read, and the client then rightly starts again from 0 (no Range to check)
-        try {
-            Thread.sleep(300);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        throw new IOException("drop the connection mid-body");
+        // the pause lets the client read what was sent: closing at once can reset the connection before
+        // the bytes are read, and the client then rightly starts again from 0 (no Range to check)
+        FakeRegistry.sendPartThenDrop(ex, blob, bytes, 300);
     }
 
     @Test
@@ -114,16 +105,7 @@ class BlobDownloadTest {
     void aStalledBodyIsCancelledAndResumedInBoundedTime() {
         fake.on("GET", path, (ex, n) -> {
             if (n == 1) {
-                ex.sendResponseHeaders(200, blob.length);
-                OutputStream out = ex.getResponseBody();
-                out.write(blob, 0, 70_000);
-                out.flush();
-                try {
-                    Thread.sleep(20_000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                throw new IOException("gave up stalling");
+                FakeRegistry.sendPartThenDrop(ex, blob, 70_000, 20_000);
             }
             sendFrom(ex, true);
         });

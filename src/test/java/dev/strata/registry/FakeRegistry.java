@@ -81,6 +81,23 @@ public final class FakeRegistry implements AutoCloseable {
         return requests.stream().filter(r -> r.method().equals(method) && r.path().equals(path)).toList();
     }
 
+    /**
+     * Answers 200 for all of {@code blob} but sends only its first {@code bytes}, waits {@code pauseMillis}
+     * (a short pause lets the client read them; a long one is a stalled body), then drops the connection.
+     */
+    public static void sendPartThenDrop(HttpExchange ex, byte[] blob, int bytes, long pauseMillis) throws IOException {
+        ex.sendResponseHeaders(200, blob.length);
+        OutputStream out = ex.getResponseBody();
+        out.write(blob, 0, bytes);
+        out.flush();
+        try {
+            Thread.sleep(pauseMillis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        throw new IOException("dropped the connection after " + bytes + " bytes");
+    }
+
     public static void send(HttpExchange ex, int status, byte[] body) throws IOException {
         boolean head = ex.getRequestMethod().equals("HEAD");
         if (head) {

@@ -123,16 +123,7 @@ class RegistryFaultTest {
         fake.on("GET", blobPath(), (ex, n) -> {
             String range = ex.getRequestHeaders().getFirst("Range");
             if (range == null) {
-                ex.sendResponseHeaders(200, blob.length);
-                OutputStream out = ex.getResponseBody();
-                out.write(blob, 0, part);
-                out.flush();
-                try {
-                    Thread.sleep(20_000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                throw new IOException("gave up stalling");
+                FakeRegistry.sendPartThenDrop(ex, blob, part, 20_000);
             }
             long from = Long.parseLong(range.replaceAll("bytes=(\\d+)-", "$1"));
             ex.getResponseHeaders().set("Content-Range", "bytes " + from + "-" + (blob.length - 1) + "/" + blob.length);
