@@ -37,6 +37,11 @@ final class Exporter {
     static Image store(BuildSession s, StageResult result) {
         Store store = s.store;
         ImageConfig cfg = result.config().withCreated(Optional.of(s.created()));
+        Map<String, String> labels = s.request.options().labels();
+        if (!labels.isEmpty()) {
+            // --label: on the image only, never in a cache key (a step cannot see labels)
+            cfg = cfg.withConfig(cfg.config().withLabels(labels));
+        }
         Descriptor cfgDesc = store.putBlob(MediaType.OCI_CONFIG, cfg.toBytes());
         List<Descriptor> layers = new ArrayList<>();
         for (Layer l : result.layers()) {

@@ -42,6 +42,13 @@ public final class BuildCommand implements Callable<Integer> {
             description = "build argument (repeatable); NAME alone takes the value from the environment")
     List<String> buildArgs = new ArrayList<>();
 
+    @Option(names = {"-q", "--quiet"}, description = "print only the image ID (on stdout); the progress only if the build fails")
+    boolean quiet;
+
+    @Option(names = "--label", paramLabel = "KEY=VALUE",
+            description = "set a label on the image (repeatable; over the Dockerfile's LABEL of that key)")
+    List<String> labels = new ArrayList<>();
+
     @Option(names = "--target", paramLabel = "STAGE", description = "build this stage (default: the last)")
     String target;
 
@@ -132,7 +139,8 @@ public final class BuildCommand implements Callable<Integer> {
 
     /** Build args, target and platforms as the Dockerfile frontend takes them. */
     BuildOptions buildOptions() {
-        BuildOptions options = BuildOptions.of(BuildArgs.parse(buildArgs, System::getenv), Optional.ofNullable(target));
+        BuildOptions options = BuildOptions.of(BuildArgs.parse(buildArgs, System::getenv), Optional.ofNullable(target))
+                .withLabels(BuildFlags.labels(labels));
         if (platform != null) {
             if (platform.contains(",")) {
                 throw StrataException.input("--platform takes one platform (os/arch[/variant]), not \"" + platform + "\"");
@@ -198,10 +206,22 @@ public final class BuildCommand implements Callable<Integer> {
         dev.strata.registry.RegistryClient registryClient = dev.strata.registry.RegistryClient.create(registryFlags.options());
         request = request.withRegistry(new dev.strata.build.RegistryAccess(registryClient, pull));
         PrintWriter err = spec.commandLine().getErr();
-        PrintStream stream = new PrintStream(new WriterStream(err), true, StandardCharsets.UTF_8);
-        ProgressListener listener = BuildFlags.renderer(progress, stream, System.console() != null);
+        // --quiet keeps the plain progress aside and shows it only if the build fails (a RUN's output)
+        java.io.ByteArrayOutputStream held = new java.io.ByteArrayOutputStream();
+        PrintStream stream = quiet ? new PrintStream(held, true, StandardCharsets.UTF_8)
+                : new PrintStream(new WriterStream(err), true, StandardCharsets.UTF_8);
+        ProgressListener listener = BuildFlags.renderer(quiet ? "plain" : progress, stream, !quiet && System.console() != null);
         Store store = Store.open(StoreHome.resolve());
-        BuildResult result = Engine.build(request, store, listener);
+        BuildResult result;
+        try {
+            result = Engine.build(request, store, listener);
+        } catch (RuntimeException e) {
+            if (quiet) {
+                err.print(held.toString(StandardCharsets.UTF_8));
+                err.flush();
+            }
+            throw e;
+        }
         stream.flush();
         if (iidFile != null) {
             Engine.writeIidFile(result, iidFile);
@@ -212,7 +232,8 @@ public final class BuildCommand implements Callable<Integer> {
         if (cacheReport != null) {
             Engine.writeCacheReport(result, cacheReport);
         }
-        if (!progress.equals("json")) {
+        boolean chatty = !quiet && !progress.equals("json");
+        if (chatty) {
             err.println("writing image " + result.configDigest() + " (manifest " + result.manifest().digest() + ")");
             for (String t : tags) {
                 err.println("naming to " + Reference.parse(t));
@@ -221,8 +242,12 @@ public final class BuildCommand implements Callable<Integer> {
         }
         // after the image is stored and named: a failed push leaves a good local image behind
         if (push) {
-            BuildPush.push(result, tags, store, registryClient,
-                    progress.equals("json") ? java.util.Optional.empty() : java.util.Optional.of(err));
+            BuildPush.push(result, tags, store, registryClient, chatty ? Optional.of(err) : Optional.empty());
+        }
+        if (quiet) {
+            PrintWriter out = spec.commandLine().getOut();
+            out.println(result.configDigest());
+            out.flush();
         }
         return 0;
     }

@@ -14,9 +14,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
-/** Parsing of strata build's flags that need more than picocli: --secret, --progress, --network, SOURCE_DATE_EPOCH. */
+/** Parsing of strata build's flags that need more than picocli: --secret, --label, --progress, --network, SOURCE_DATE_EPOCH. */
 final class BuildFlags {
     private BuildFlags() {
+    }
+
+    /** {@code --label KEY=VALUE} (a bare {@code KEY} is an empty value, as docker takes it); the last of a key wins. */
+    static Map<String, String> labels(List<String> specs) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String spec : specs) {
+            int eq = spec.indexOf('=');
+            String key = (eq < 0 ? spec : spec.substring(0, eq)).trim();
+            if (key.isEmpty()) {
+                throw StrataException.input("--label \"" + spec + "\" has no key; use --label KEY=VALUE");
+            }
+            out.put(key, eq < 0 ? "" : spec.substring(eq + 1));
+        }
+        return out;
     }
 
     /** {@code id=x,src=FILE} or {@code id=x,env=VAR} (also {@code source=}, {@code type=file|env}). */

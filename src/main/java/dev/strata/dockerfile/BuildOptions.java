@@ -6,13 +6,19 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What a build asks of the Dockerfile: {@code --build-arg}s, {@code --target}, and the build and
- * target platforms as {@code os/arch[/variant]}.
+ * What a build asks of the Dockerfile: {@code --build-arg}s, {@code --target}, the build and
+ * target platforms as {@code os/arch[/variant]}, and {@code --label}s for the final image (as
+ * BuildKit hands them to its Dockerfile frontend).
  */
 public record BuildOptions(Map<String, String> buildArgs, Optional<String> target, String buildPlatform,
-        String targetPlatform) {
+        String targetPlatform, Map<String, String> labels) {
     public BuildOptions {
         buildArgs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(buildArgs));
+        labels = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(labels));
+    }
+
+    public BuildOptions(Map<String, String> buildArgs, Optional<String> target, String buildPlatform, String targetPlatform) {
+        this(buildArgs, target, buildPlatform, targetPlatform, Map.of());
     }
 
     /** Build args and target; both platforms the host's. */
@@ -26,7 +32,12 @@ public record BuildOptions(Map<String, String> buildArgs, Optional<String> targe
     }
 
     public BuildOptions withTargetPlatform(String platform) {
-        return new BuildOptions(buildArgs, target, buildPlatform, platform);
+        return new BuildOptions(buildArgs, target, buildPlatform, platform, labels);
+    }
+
+    /** Labels set on the final image, over the Dockerfile's LABELs of the same name. */
+    public BuildOptions withLabels(Map<String, String> l) {
+        return new BuildOptions(buildArgs, target, buildPlatform, targetPlatform, l);
     }
 
     /** {@code linux/amd64} or {@code linux/arm64}... from the JVM's os.arch. */

@@ -44,6 +44,14 @@ public record ContainerConfig(
                 new TreeSet<>(), "", Optional.empty(), List.of(), List.of(), false);
     }
 
+    /** The same config with {@code extra} labels set over its own. */
+    public ContainerConfig withLabels(Map<String, String> extra) {
+        Map<String, String> all = new java.util.TreeMap<>(labels);
+        all.putAll(extra);
+        return new ContainerConfig(user, env, entrypoint, cmd, workingDir, all, exposedPorts, volumes, stopSignal,
+                healthcheck, shell, onBuild, argsEscaped);
+    }
+
     /** The value of an environment variable, if set. */
     public Optional<String> envValue(String name) {
         String prefix = name + "=";

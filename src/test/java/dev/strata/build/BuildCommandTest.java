@@ -139,4 +139,44 @@ class BuildCommandTest {
         assertThat(run.code()).as(run.out()).isEqualTo(4);
         assertThat(run.out()).contains("Dockerfile:2:1").contains("need root");
     }
+
+    @Test
+    void labelsGoOnTheImageOverTheDockerfilesAndNeverMissTheCache() throws Exception {
+        Path ctx = Files.createDirectories(dir.resolve("labels"));
+        Files.writeString(ctx.resolve("Dockerfile"), "FROM scratch\nLABEL a=1 b=2\nCOPY f /f\n");
+        Files.writeString(ctx.resolve("f"), "F");
+        Run first = strata("build", "--progress=plain", "-t", "cli/labels:1", "--label", "b=cli", "--label",
+                "org.opencontainers.image.revision=abc123", "--label", "empty", ctx.toString());
+        assertThat(first.code()).as(first.out()).isZero();
+        var config = new com.fasterxml.jackson.databind.ObjectMapper().readTree(strata("inspect", "cli/labels:1").out())
+                .path("config").path("config").path("Labels");
+        assertThat(config.path("a").asText()).isEqualTo("1");
+        assertThat(config.path("b").asText()).isEqualTo("cli");
+        assertThat(config.path("org.opencontainers.image.revision").asText()).isEqualTo("abc123");
+        assertThat(config.has("empty")).isTrue();
+        assertThat(config.path("empty").asText()).isEmpty();
+
+        Run other = strata("build", "--progress=plain", "-t", "cli/labels:2", "--label", "b=other", ctx.toString());
+        assertThat(other.code()).as(other.out()).isZero();
+        assertThat(other.out()).contains("#1 CACHED").doesNotContain("MISS");
+        Run bad = strata("build", "--label", "=x", ctx.toString());
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.out()).contains("--label \"=x\" has no key");
+    }
+
+    @Test
+    void quietPrintsOnlyTheImageIdAndTheProgressOnlyWhenTheBuildFails() throws Exception {
+        Path ctx = Files.createDirectories(dir.resolve("quiet"));
+        Files.writeString(ctx.resolve("Dockerfile"), "FROM scratch\nCOPY f /f\n");
+        Files.writeString(ctx.resolve("f"), "F");
+        Path iid = dir.resolve("quiet.iid");
+        Run ok = strata("build", "-q", "--iidfile", iid.toString(), ctx.toString());
+        assertThat(ok.code()).as(ok.out()).isZero();
+        assertThat(ok.out()).isEqualTo(Files.readString(iid) + "\n");
+
+        Files.writeString(ctx.resolve("Dockerfile"), "FROM scratch\nCOPY f /f\nCOPY missing /m\n");
+        Run failed = strata("build", "--quiet", ctx.toString());
+        assertThat(failed.code()).isNotZero();
+        assertThat(failed.out()).contains("COPY missing /m").contains("missing");
+    }
 }
