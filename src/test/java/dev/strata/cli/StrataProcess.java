@@ -52,12 +52,19 @@ final class StrataProcess {
         return p.await(120);
     }
 
+    /** Waits for the end; the log file (beside the store, so perhaps right in /tmp) goes once read. */
     Result await(int seconds) throws Exception {
         if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();
-            throw new AssertionError("strata did not end within " + seconds + " s: " + output());
+            throw new AssertionError("strata did not end within " + seconds + " s: " + takeOutput());
         }
-        return new Result(process.exitValue(), output());
+        return new Result(process.exitValue(), takeOutput());
+    }
+
+    private String takeOutput() throws IOException {
+        String out = output();
+        Files.deleteIfExists(log);
+        return out;
     }
 
     String output() throws IOException {
