@@ -34,6 +34,24 @@ final class BuildArgs {
         return out;
     }
 
+    /**
+     * {@code -f -}: the Dockerfile read from {@code in} into {@code strata-stdin-N/Dockerfile} under
+     * the temp dir (so errors name "stdin" and a line), removed when strata exits.
+     */
+    static Path stdinDockerfile(java.io.InputStream in) {
+        try {
+            Path dir = java.nio.file.Files.createTempDirectory("strata-stdin-");
+            Path f = dir.resolve("Dockerfile");
+            // deleted in the reverse order of registration: the file, then its dir
+            dir.toFile().deleteOnExit();
+            f.toFile().deleteOnExit();
+            java.nio.file.Files.write(f, in.readAllBytes());
+            return f;
+        } catch (java.io.IOException e) {
+            throw StrataException.environment("cannot keep the Dockerfile read from stdin in a temp file: " + e.getMessage(), e);
+        }
+    }
+
     /** {@code -f} as given, else {@code CONTEXT/Dockerfile}. */
     static Path dockerfile(Optional<Path> file, String context) {
         return file.orElseGet(() -> Path.of(context).resolve("Dockerfile").normalize());

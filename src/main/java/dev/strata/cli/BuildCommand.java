@@ -35,8 +35,11 @@ public final class BuildCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "Dockerfile (default: CONTEXT/Dockerfile)")
+    @Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "Dockerfile (default: CONTEXT/Dockerfile; - reads it from stdin)")
     Path file;
+
+    /** A Dockerfile given on stdin ({@code -f -}), kept in a temp file for the build's lifetime. */
+    private Path fromStdin;
 
     @Option(names = "--build-arg", paramLabel = "NAME[=VALUE]",
             description = "build argument (repeatable); NAME alone takes the value from the environment")
@@ -132,8 +135,14 @@ public final class BuildCommand implements Callable<Integer> {
         return runBuild();
     }
 
-    /** The Dockerfile this build reads: {@code -f}, else {@code CONTEXT/Dockerfile}. */
+    /** The Dockerfile this build reads: {@code -f}, else {@code CONTEXT/Dockerfile}; {@code -f -} is stdin. */
     Path dockerfilePath() {
+        if (file != null && file.toString().equals("-")) {
+            if (fromStdin == null) {
+                fromStdin = BuildArgs.stdinDockerfile(System.in);
+            }
+            return fromStdin;
+        }
         return BuildArgs.dockerfile(Optional.ofNullable(file), context);
     }
 

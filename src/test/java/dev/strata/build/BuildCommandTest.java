@@ -179,4 +179,36 @@ class BuildCommandTest {
         assertThat(failed.code()).isNotZero();
         assertThat(failed.out()).contains("COPY missing /m").contains("missing");
     }
+
+    @Test
+    void aDockerfileOnStdinIsBuiltAndItsErrorsNameStdinAndTheLine() throws Exception {
+        Path ctx = Files.createDirectories(dir.resolve("stdin"));
+        Files.writeString(ctx.resolve("f"), "F");
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), "dev.strata.cli.Main", "build", "--progress=plain", "-t", "cli/stdin:1",
+                "-f", "-", ctx.toString());
+        String tmpBefore = String.join(",", tempStdinDirs());
+        for (String[] c : new String[][] {{"FROM scratch\nCOPY f /from-stdin\n", "0"}, {"FROM scratch\nCOPY f\n", "2"}}) {
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+            pb.environment().put("STRATA_HOME", dir.resolve("home").toString());
+            Process p = pb.start();
+            try (var in = p.getOutputStream()) {
+                in.write(c[0].getBytes(StandardCharsets.UTF_8));
+            }
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor()).as(out).isEqualTo(Integer.parseInt(c[1]));
+            if (c[1].equals("0")) {
+                assertThat(out).contains("COPY f /from-stdin");
+            } else {
+                assertThat(out).contains("strata-stdin-").contains("Dockerfile:2");
+            }
+        }
+        assertThat(String.join(",", tempStdinDirs())).as("temp copies of stdin are removed").isEqualTo(tmpBefore);
+    }
+
+    private static List<String> tempStdinDirs() throws Exception {
+        try (var s = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("strata-stdin-")).sorted().toList();
+        }
+    }
 }
