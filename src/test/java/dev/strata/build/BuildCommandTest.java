@@ -140,11 +140,17 @@ class BuildCommandTest {
         assertThat(run.out()).contains("Dockerfile:2:1").contains("need root");
     }
 
+    /** A context directory with this Dockerfile and one file, f. */
+    private Path context(String name, String dockerfile) throws Exception {
+        Path ctx = Files.createDirectories(dir.resolve(name));
+        Files.writeString(ctx.resolve("Dockerfile"), dockerfile);
+        Files.writeString(ctx.resolve("f"), "F");
+        return ctx;
+    }
+
     @Test
     void labelsGoOnTheImageOverTheDockerfilesAndNeverMissTheCache() throws Exception {
-        Path ctx = Files.createDirectories(dir.resolve("labels"));
-        Files.writeString(ctx.resolve("Dockerfile"), "FROM scratch\nLABEL a=1 b=2\nCOPY f /f\n");
-        Files.writeString(ctx.resolve("f"), "F");
+        Path ctx = context("labels", "FROM scratch\nLABEL a=1 b=2\nCOPY f /f\n");
         Run first = strata("build", "--progress=plain", "-t", "cli/labels:1", "--label", "b=cli", "--label",
                 "org.opencontainers.image.revision=abc123", "--label", "empty", ctx.toString());
         assertThat(first.code()).as(first.out()).isZero();
@@ -166,9 +172,7 @@ class BuildCommandTest {
 
     @Test
     void quietPrintsOnlyTheImageIdAndTheProgressOnlyWhenTheBuildFails() throws Exception {
-        Path ctx = Files.createDirectories(dir.resolve("quiet"));
-        Files.writeString(ctx.resolve("Dockerfile"), "FROM scratch\nCOPY f /f\n");
-        Files.writeString(ctx.resolve("f"), "F");
+        Path ctx = context("quiet", "FROM scratch\nCOPY f /f\n");
         Path iid = dir.resolve("quiet.iid");
         Run ok = strata("build", "-q", "--iidfile", iid.toString(), ctx.toString());
         assertThat(ok.code()).as(ok.out()).isZero();
@@ -182,8 +186,7 @@ class BuildCommandTest {
 
     @Test
     void aDockerfileOnStdinIsBuiltAndItsErrorsNameStdinAndTheLine() throws Exception {
-        Path ctx = Files.createDirectories(dir.resolve("stdin"));
-        Files.writeString(ctx.resolve("f"), "F");
+        Path ctx = context("stdin", "FROM scratch\n");
         List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
                 System.getProperty("java.class.path"), "dev.strata.cli.Main", "build", "--progress=plain", "-t", "cli/stdin:1",
                 "-f", "-", ctx.toString());
