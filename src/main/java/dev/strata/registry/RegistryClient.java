@@ -170,7 +170,7 @@ public final class RegistryClient {
      * subject's referrers: by the registry, or in the tag-schema index when it has no referrers API.
      */
     public void putReferrer(Reference repo, byte[] manifest, String artifactType, Digest subject) {
-        ReferrerPush.push(this, repo, manifest, artifactType, subject);
+        Referrers.push(this, repo, manifest, artifactType, subject);
     }
 
     /** {@link #putManifest}, returning one header of the registry's answer. */
@@ -401,26 +401,7 @@ public final class RegistryClient {
      * answers 404) the {@code sha256-HEX} tag-schema index, else none.
      */
     public List<Descriptor> referrers(Reference repo, Digest subject) {
-        Transport t = transport(repo.registry());
-        HttpResponse<InputStream> resp = t.send(Call.get(t.url("/v2/" + repo.repository() + "/referrers/" + subject),
-                List.of(pullScope(repo)), Map.of("Accept", MediaType.OCI_INDEX)));
-        if (resp.statusCode() == 200) {
-            try (InputStream in = resp.body()) {
-                return Index.parse(in.readAllBytes(), MediaType.OCI_INDEX).manifests();
-            } catch (IOException e) {
-                throw StrataException.registry("cannot read the referrers of " + subject + " in " + repo.name(), e);
-            }
-        }
-        Transport.discard(resp);
-        if (resp.statusCode() != 404 && resp.statusCode() != 400 && resp.statusCode() != 405) {
-            throw Errors.of(resp, t, "list the referrers of " + subject + " in " + repo.name(), repo.name());
-        }
-        Reference fallback = repo.withTag(subject.algorithm() + "-" + subject.hex());
-        if (head(fallback).isEmpty()) {
-            return List.of();
-        }
-        RawManifest raw = manifest(fallback);
-        return raw.isIndex() ? raw.asIndex().manifests() : List.of();
+        return Referrers.list(this, repo, subject);
     }
 
     private static java.net.URI manifestUri(Transport t, Reference ref) {
