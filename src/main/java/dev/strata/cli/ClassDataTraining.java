@@ -1,5 +1,6 @@
 package dev.strata.cli;
 
+import dev.strata.exec.Tree;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -8,9 +9,7 @@ import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * The run bin/strata records a class-data-sharing archive from (once per jar and JDK): the commands
@@ -98,10 +97,8 @@ public final class ClassDataTraining {
     }
 
     private static void delete(Path root) {
-        try (Stream<Path> walk = Files.walk(root)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot remove the training's temp dir " + root, e);
+        if (!Tree.delete(root)) {
+            throw new UncheckedIOException(new IOException("cannot remove the training's temp dir " + root));
         }
     }
 }
