@@ -10,8 +10,8 @@ import dev.strata.oci.BlobSource;
 import dev.strata.oci.Descriptor;
 import dev.strata.oci.Digest;
 import dev.strata.oci.Layer;
-import dev.strata.oci.LazyLayer;
 import dev.strata.oci.Reference;
+import dev.strata.registry.RegistryClient;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -75,15 +75,13 @@ final class CacheExports {
             String what = cache.records().size() + " records, " + cache.layers().size() + " layers";
             List<Layer> mountable = java.util.stream.Stream.concat(layers.values().stream(), skeletonBlobs.values().stream())
                     .toList();
-            if (inline) {
-                boolean sent = RegistryCache.writeInline(s.request.registry().client(), spec.reference(), imageManifest, cache,
-                        bytes, mountCandidates(s, mountable));
-                s.events().notice("exported cache with " + spec.location() + " (" + what + ")"
-                        + (sent ? "" : ", unchanged") + ": " + cache.descriptor().digest());
-            } else if (spec.type() == CacheSpec.Type.REGISTRY) {
-                boolean sent = RegistryCache.write(s.request.registry().client(), spec.reference(), cache, bytes,
-                        mountCandidates(s, mountable));
-                s.events().notice("exported cache to " + spec.location() + " (" + what + ")"
+            if (spec.type() != CacheSpec.Type.LOCAL) {
+                RegistryClient client = s.request.registry().client();
+                List<Reference> mountFrom = mountCandidates(s, mountable);
+                boolean sent = inline
+                        ? RegistryCache.writeInline(client, spec.reference(), imageManifest, cache, bytes, mountFrom)
+                        : RegistryCache.write(client, spec.reference(), cache, bytes, mountFrom);
+                s.events().notice("exported cache " + (inline ? "with " : "to ") + spec.location() + " (" + what + ")"
                         + (sent ? "" : ", unchanged") + ": " + cache.descriptor().digest());
             } else {
                 DirCache.write(spec.directory(), cache, bytes);
@@ -108,11 +106,7 @@ final class CacheExports {
      */
     private static List<Reference> mountCandidates(BuildSession s, java.util.Collection<Layer> layers) {
         Set<Reference> out = new LinkedHashSet<>();
-        for (Layer l : layers) {
-            if (RegistryBlobs.isRemote(l)) {
-                out.addAll(((RegistryBlobs) ((LazyLayer) l).source()).repositories());
-            }
-        }
+        layers.forEach(l -> out.addAll(RegistryBlobs.repositoriesOf(l)));
         s.request.cache().from().stream().filter(c -> c.type() == CacheSpec.Type.REGISTRY)
                 .forEach(c -> out.add(c.reference()));
         return List.copyOf(out);

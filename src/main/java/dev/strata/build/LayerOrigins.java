@@ -45,8 +45,7 @@ public final class LayerOrigins {
         java.util.Set<Reference> out = new java.util.LinkedHashSet<>();
         byLayer(store, image).values().forEach(out::addAll);
         // layers still lazy in a build's image (e.g. hits of a registry cache) name their repositories themselves
-        image.layers().stream().filter(RegistryBlobs::isRemote)
-                .forEach(l -> out.addAll(((RegistryBlobs) ((LazyLayer) l).source()).repositories()));
+        image.layers().forEach(l -> out.addAll(RegistryBlobs.repositoriesOf(l)));
         return List.copyOf(out);
     }
 

@@ -57,6 +57,11 @@ final class RegistryBlobs implements BlobSource {
         return layer instanceof LazyLayer l && l.source() instanceof RegistryBlobs;
     }
 
+    /** The repositories a {@link #isRemote remote} layer may be read (or mounted) from; none for another layer. */
+    static List<Reference> repositoriesOf(Layer layer) {
+        return layer instanceof LazyLayer l && l.source() instanceof RegistryBlobs b ? b.repositories() : List.of();
+    }
+
     @Override
     public InputStream open(Descriptor d) throws IOException {
         fetch(d);

@@ -81,23 +81,16 @@ public record CacheManifest(byte[] manifest, byte[] config, List<CacheRecord> re
         return of(records, Map.of(), Optional.empty());
     }
 
-    /**
-     * The cache of {@code records} attached to an image ({@code --cache-to type=inline}): its manifest
-     * names the image as its OCI subject, so the registry lists it among the image's referrers and the
-     * image itself stays byte for byte what a build without a cache export makes.
-     */
-    public static CacheManifest of(List<CacheRecord> records, Optional<Descriptor> subject) {
-        return of(records, Map.of(), subject);
-    }
-
     /** The cache of {@code records} with the skeletons of layers (by diffID), see the three-argument form. */
     public static CacheManifest of(List<CacheRecord> records, Map<Digest, Descriptor> skeletons) {
         return of(records, skeletons, Optional.empty());
     }
 
     /**
-     * The cache of {@code records} with the skeletons of layers (by diffID), attached to {@code subject}
-     * if given; a skeleton-less cache is the same bytes as before skeletons existed, so its digest did not move.
+     * The cache of {@code records} with the skeletons of layers (by diffID); a skeleton-less cache is the
+     * same bytes as before skeletons existed, so its digest did not move. With a {@code subject} it is
+     * attached to that image ({@code --cache-to type=inline}): the registry lists it among the image's
+     * referrers and the image itself stays byte for byte what a build without a cache export makes.
      */
     public static CacheManifest of(List<CacheRecord> records, Map<Digest, Descriptor> skeletons, Optional<Descriptor> subject) {
         TreeMap<String, CacheRecord> byKey = new TreeMap<>();

@@ -99,8 +99,7 @@ public final class RegistryCache {
             // a registry keeps a manifest only with all its blobs: nothing more to check
             return false;
         }
-        client.inParallel(cache.blobs(), d -> client.pushBlob(ref, d, layers, mountFrom));
-        client.pushBlob(ref, CacheManifest.CONFIG_MEDIA_TYPE, cache.config());
+        pushBlobs(client, ref, cache, layers, mountFrom);
         // last: a registry never serves a manifest whose blobs are not there yet
         client.putManifest(ref, cache.manifest(), MediaType.OCI_MANIFEST);
         return true;
@@ -117,9 +116,15 @@ public final class RegistryCache {
                 && client.referrers(image, subject.digest()).stream().anyMatch(d -> d.digest().equals(digest))) {
             return false;
         }
-        client.inParallel(cache.blobs(), d -> client.pushBlob(image, d, layers, mountFrom));
-        client.pushBlob(image, CacheManifest.CONFIG_MEDIA_TYPE, cache.config());
+        pushBlobs(client, image, cache, layers, mountFrom);
         client.putReferrer(image, cache.manifest(), CacheManifest.CONFIG_MEDIA_TYPE, subject.digest());
         return true;
+    }
+
+    /** The cache's layers and skeletons (only those the repository lacks) and its config: all but the manifest. */
+    private static void pushBlobs(RegistryClient client, Reference repo, CacheManifest cache, BlobSource layers,
+            List<Reference> mountFrom) {
+        client.inParallel(cache.blobs(), d -> client.pushBlob(repo, d, layers, mountFrom));
+        client.pushBlob(repo, CacheManifest.CONFIG_MEDIA_TYPE, cache.config());
     }
 }

@@ -131,7 +131,7 @@ class CacheManifestTest {
     void aCacheAttachedToAnImageNamesItAsSubjectAndOnlyThatChangesItsBytes() {
         Descriptor image = new Descriptor(MediaType.OCI_MANIFEST, Digest.sha256(new byte[] {7}), 321);
         CacheManifest alone = CacheManifest.of(List.of());
-        CacheManifest attached = CacheManifest.of(List.of(), Optional.of(image));
+        CacheManifest attached = CacheManifest.of(List.of(), Map.of(), Optional.of(image));
         assertThat(new String(attached.manifest(), StandardCharsets.UTF_8))
                 .contains("\"subject\":{\"mediaType\":\"" + MediaType.OCI_MANIFEST + "\",\"digest\":\"" + image.digest());
         assertThat(attached.config()).isEqualTo(alone.config());
