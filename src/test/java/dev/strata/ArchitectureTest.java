@@ -34,11 +34,11 @@ class ArchitectureTest {
             Map.entry("context", Set.of("error", "oci")),
             Map.entry("cache", Set.of("error", "oci", "store", "registry")),
             Map.entry("exec", Set.of("error", "oci", "archive", "store")),
-            Map.entry("build", Set.of("error", "oci", "archive", "store", "registry", "dockerfile",
+            Map.entry("engine", Set.of("error", "oci", "archive", "store", "registry", "dockerfile",
                     "context", "cache", "exec", "progress")),
             Map.entry("progress", Set.of("error")),
             Map.entry("cli", Set.of("error", "oci", "archive", "store", "registry", "dockerfile",
-                    "context", "cache", "exec", "build", "progress")));
+                    "context", "cache", "exec", "engine", "progress")));
 
     private static final Pattern REF = Pattern.compile("\\bdev\\.strata\\.([a-z]+)\\b");
 

@@ -1,9 +1,9 @@
 package dev.strata.cli;
 
-import dev.strata.build.BuildRequest;
-import dev.strata.build.BuildResult;
-import dev.strata.build.Engine;
-import dev.strata.build.OutputSpec;
+import dev.strata.engine.BuildRequest;
+import dev.strata.engine.BuildResult;
+import dev.strata.engine.Engine;
+import dev.strata.engine.OutputSpec;
 import dev.strata.cache.CacheOptions;
 import dev.strata.cache.CacheSpec;
 import dev.strata.dockerfile.BuildOptions;
@@ -213,7 +213,7 @@ public final class BuildCommand implements Callable<Integer> {
             BuildPush.check(tags);
         }
         dev.strata.registry.RegistryClient registryClient = dev.strata.registry.RegistryClient.create(registryFlags.options());
-        request = request.withRegistry(new dev.strata.build.RegistryAccess(registryClient, pull));
+        request = request.withRegistry(new dev.strata.engine.RegistryAccess(registryClient, pull));
         PrintWriter err = spec.commandLine().getErr();
         // --quiet keeps the plain progress aside and shows it only if the build fails (a RUN's output)
         java.io.ByteArrayOutputStream held = new java.io.ByteArrayOutputStream();

@@ -1,7 +1,7 @@
 package dev.strata.cli;
 
-import dev.strata.build.BuildResult;
-import dev.strata.build.LayerOrigins;
+import dev.strata.engine.BuildResult;
+import dev.strata.engine.LayerOrigins;
 import dev.strata.error.StrataException;
 import dev.strata.oci.Image;
 import dev.strata.oci.Reference;

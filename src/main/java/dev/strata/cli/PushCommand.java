@@ -1,6 +1,6 @@
 package dev.strata.cli;
 
-import dev.strata.build.LayerOrigins;
+import dev.strata.engine.LayerOrigins;
 import dev.strata.error.StrataException;
 import dev.strata.oci.Descriptor;
 import dev.strata.oci.Image;

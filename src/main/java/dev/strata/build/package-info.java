@@ -1,2 +1,0 @@
-/** Planner, solver, one executor per instruction and the image exporter. */
-package dev.strata.build;

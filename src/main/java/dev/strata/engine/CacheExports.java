@@ -1,0 +1,114 @@
+package dev.strata.engine;
+
+import dev.strata.cache.CacheManifest;
+import dev.strata.cache.CacheRecord;
+import dev.strata.cache.CacheSpec;
+import dev.strata.cache.DirCache;
+import dev.strata.cache.RegistryCache;
+import dev.strata.dockerfile.BaseStage;
+import dev.strata.oci.BlobSource;
+import dev.strata.oci.Descriptor;
+import dev.strata.oci.Digest;
+import dev.strata.oci.Layer;
+import dev.strata.oci.Reference;
+import dev.strata.registry.RegistryClient;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@code --cache-to}: every step's record, hits included, with the stage it belongs to and its layer,
+ * written once the image is stored. mode=min keeps the steps whose layers are in the exported image
+ * (the target stage and the stages it is built FROM); mode=max keeps every stage's.
+ */
+final class CacheExports {
+    /** One step: its record, its layer, and the layers it ran on (whose skeletons the cache carries). */
+    private record Entry(int stage, CacheRecord record, Optional<Layer> layer, List<Layer> parent) {
+    }
+
+    private final List<Entry> entries = new ArrayList<>();
+
+    synchronized void add(int stage, CacheRecord record, Optional<Layer> layer, List<Layer> parent) {
+        entries.add(new Entry(stage, record, layer, List.copyOf(parent)));
+    }
+
+    /** Writes every {@code --cache-to} of the session's request. */
+    void write(BuildSession s, StageGraph graph, Descriptor imageManifest) {
+        Set<Integer> image = imageStages(graph);
+        List<Entry> all;
+        synchronized (this) {
+            all = List.copyOf(entries);
+        }
+        for (CacheSpec spec : s.request.cache().to()) {
+            List<Entry> chosen = all.stream().filter(e -> spec.mode() == CacheSpec.Mode.MAX || image.contains(e.stage()))
+                    .toList();
+            boolean inline = spec.type() == CacheSpec.Type.INLINE;
+            Map<Digest, Layer> layers = new HashMap<>();
+            chosen.forEach(e -> e.layer().ifPresent(l -> layers.putIfAbsent(l.descriptor().digest(), l)));
+            // every layer a chosen step ran on or made: the next runner's COPY may need to read it
+            Map<Digest, Layer> used = new java.util.TreeMap<>();
+            chosen.forEach(e -> {
+                e.parent().forEach(l -> used.putIfAbsent(l.diffId(), l));
+                e.layer().ifPresent(l -> used.putIfAbsent(l.diffId(), l));
+            });
+            Map<Digest, Layer> skeletonBlobs = new HashMap<>();
+            Map<Digest, dev.strata.oci.Descriptor> skeletons = new java.util.TreeMap<>();
+            used.keySet().forEach(diffId -> CacheSkeletons.find(s, diffId).ifPresent(sk -> {
+                skeletons.put(diffId, sk.descriptor());
+                skeletonBlobs.putIfAbsent(sk.descriptor().digest(), sk);
+            }));
+            CacheManifest cache = CacheManifest.of(chosen.stream().map(Entry::record).toList(), skeletons,
+                    inline ? Optional.of(imageManifest) : Optional.empty());
+            BlobSource bytes = d -> {
+                Layer l = layers.containsKey(d.digest()) ? layers.get(d.digest()) : skeletonBlobs.get(d.digest());
+                if (l == null) {
+                    throw new IOException("no step of this build made layer " + d.digest());
+                }
+                return l.open();
+            };
+            String what = cache.records().size() + " records, " + cache.layers().size() + " layers";
+            List<Layer> mountable = java.util.stream.Stream.concat(layers.values().stream(), skeletonBlobs.values().stream())
+                    .toList();
+            if (spec.type() != CacheSpec.Type.LOCAL) {
+                RegistryClient client = s.request.registry().client();
+                List<Reference> mountFrom = mountCandidates(s, mountable);
+                boolean sent = inline
+                        ? RegistryCache.writeInline(client, spec.reference(), imageManifest, cache, bytes, mountFrom)
+                        : RegistryCache.write(client, spec.reference(), cache, bytes, mountFrom);
+                s.events().notice("exported cache " + (inline ? "with " : "to ") + spec.location() + " (" + what + ")"
+                        + (sent ? "" : ", unchanged") + ": " + cache.descriptor().digest());
+            } else {
+                DirCache.write(spec.directory(), cache, bytes);
+                s.events().notice("exported cache to " + spec.location() + " (" + what + "): " + cache.descriptor().digest());
+            }
+        }
+    }
+
+    /** The target stage and the stages it is built FROM: the ones whose layers the image holds. */
+    static Set<Integer> imageStages(StageGraph graph) {
+        Set<Integer> out = new HashSet<>();
+        Optional<StageNode> n = Optional.of(graph.target());
+        while (n.isPresent() && out.add(n.get().index())) {
+            n = n.get().stage().base() instanceof BaseStage bs ? graph.stage(bs.index()) : Optional.empty();
+        }
+        return out;
+    }
+
+    /**
+     * Repositories that may already hold the layers: where lazy layers came from (imported caches,
+     * FROM images) and every registry {@code --cache-from}; the client mounts from those on the same registry.
+     */
+    private static List<Reference> mountCandidates(BuildSession s, java.util.Collection<Layer> layers) {
+        Set<Reference> out = new LinkedHashSet<>();
+        layers.forEach(l -> out.addAll(RegistryBlobs.repositoriesOf(l)));
+        s.request.cache().from().stream().filter(c -> c.type() == CacheSpec.Type.REGISTRY)
+                .forEach(c -> out.add(c.reference()));
+        return List.copyOf(out);
+    }
+}

@@ -1,0 +1,76 @@
+package dev.strata.engine;
+
+import dev.strata.oci.ContainerConfig;
+import dev.strata.oci.Healthcheck;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/** A mutable copy of a {@link ContainerConfig}, so config instructions can change one field at a time. */
+final class ConfigEditor {
+    String user;
+    final List<String> env;
+    Optional<List<String>> entrypoint;
+    Optional<List<String>> cmd;
+    String workingDir;
+    final Map<String, String> labels;
+    final TreeSet<String> exposedPorts;
+    final TreeSet<String> volumes;
+    String stopSignal;
+    Optional<Healthcheck> healthcheck;
+    List<String> shell;
+    final List<String> onBuild;
+    boolean argsEscaped;
+
+    ConfigEditor(ContainerConfig c) {
+        user = c.user();
+        env = new ArrayList<>(c.env());
+        entrypoint = c.entrypoint();
+        cmd = c.cmd();
+        workingDir = c.workingDir();
+        labels = new LinkedHashMap<>(c.labels());
+        exposedPorts = new TreeSet<>(c.exposedPorts());
+        volumes = new TreeSet<>(c.volumes());
+        stopSignal = c.stopSignal();
+        healthcheck = c.healthcheck();
+        shell = c.shell();
+        onBuild = new ArrayList<>(c.onBuild());
+        argsEscaped = c.argsEscaped();
+    }
+
+    /** Sets {@code name=value} where docker does: in place when the name is already set, else appended. */
+    void setEnv(String name, String value) {
+        String entry = name + "=" + value;
+        for (int i = 0; i < env.size(); i++) {
+            String e = env.get(i);
+            int eq = e.indexOf('=');
+            if ((eq < 0 ? e : e.substring(0, eq)).equals(name)) {
+                env.set(i, entry);
+                return;
+            }
+        }
+        env.add(entry);
+    }
+
+    ContainerConfig build() {
+        return new ContainerConfig(user, env, entrypoint, cmd, workingDir, labels, exposedPorts, volumes, stopSignal,
+                healthcheck, shell, onBuild, argsEscaped);
+    }
+
+    /** The environment as a map (later entries win), as the Dockerfile scope wants it. */
+    static Map<String, String> envMap(ContainerConfig c) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String e : c.env()) {
+            int eq = e.indexOf('=');
+            if (eq > 0) {
+                out.put(e.substring(0, eq), e.substring(eq + 1));
+            } else if (!e.isEmpty()) {
+                out.put(e, "");
+            }
+        }
+        return out;
+    }
+}

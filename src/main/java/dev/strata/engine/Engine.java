@@ -1,0 +1,86 @@
+package dev.strata.engine;
+
+import dev.strata.cache.CacheReport;
+import dev.strata.cache.CacheSink;
+import dev.strata.dockerfile.BuildPlan;
+import dev.strata.dockerfile.Dockerfile;
+import dev.strata.error.StrataException;
+import dev.strata.oci.Digest;
+import dev.strata.oci.Image;
+import dev.strata.progress.ProgressListener;
+import dev.strata.store.Store;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * {@code strata build} as a library call: plan the Dockerfile, solve the step graph against the
+ * local cache, store the image, tag it and write the outputs.
+ */
+public final class Engine {
+    private Engine() {
+    }
+
+    /** Builds {@code request} into {@code store}, reporting progress to {@code listener}. */
+    public static BuildResult build(BuildRequest request, Store store, ProgressListener listener) {
+        Instant start = Instant.now();
+        BuildPlan plan = Dockerfile.read(request.dockerfile()).resolve(request.options());
+        StageGraph graph = Planner.plan(plan);
+        try (BuildSession s = new BuildSession(request, plan, store, listener)) {
+            s.baseImages.resolveAll(graph);
+            plan.warnings().forEach(w -> s.events().notice("warning: " + w));
+            if (!plan.unusedBuildArgs().isEmpty()) {
+                s.events().notice("warning: build args not used by any ARG: " + String.join(", ", plan.unusedBuildArgs()));
+            }
+            StageResult result;
+            result = StageScheduler.solve(graph, s);
+            Image image = Exporter.store(s, result);
+            Exporter.outputs(s, image);
+            // sinks may batch (a registry cache is pushed once): every step's record goes out now
+            s.cacheSinks.forEach(CacheSink::flush);
+            s.cacheExports.write(s, graph, image.manifest().descriptor());
+            Duration elapsed = Duration.between(start, Instant.now());
+            BuildResult r = new BuildResult(image, image.manifest().descriptor(), image.manifest().config().digest(),
+                    s.reports(), elapsed);
+            s.events().summary(cacheReport(r));
+            s.events().finished(elapsed, Optional.of(r.manifest().digest().toString()));
+            return r;
+        }
+    }
+
+    /** What the build took from cache and why the rest missed, one entry per filesystem step. */
+    public static CacheReport cacheReport(BuildResult r) {
+        return new CacheReport(r.steps().stream().map(s -> new CacheReport.Entry(s.id(), s.instruction(), s.cached(),
+                s.source(), s.missReason(), s.layerDigest().map(Digest::parse))).toList());
+    }
+
+    /** Writes {@code --cache-report}: {@link #cacheReport} as JSON. */
+    public static void writeCacheReport(BuildResult r, Path file) {
+        write(file, cacheReport(r).toJson().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** Writes {@code --iidfile} (the image ID: the config digest, as docker prints it). */
+    public static void writeIidFile(BuildResult r, Path file) {
+        write(file, r.configDigest().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** Writes {@code --metadata-file}. */
+    public static void writeMetadataFile(BuildResult r, java.util.List<String> tags, Path file) {
+        write(file, Exporter.metadata(r, tags));
+    }
+
+    private static void write(Path file, byte[] bytes) {
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            Files.write(file, bytes);
+        } catch (IOException e) {
+            throw StrataException.environment("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package dev.strata.engine;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.strata.error.StrataException;
+import dev.strata.oci.Descriptor;
+import dev.strata.oci.Image;
+import dev.strata.oci.ImageConfig;
+import dev.strata.oci.Layer;
+import dev.strata.oci.LazyLayer;
+import dev.strata.oci.Manifest;
+import dev.strata.oci.MediaType;
+import dev.strata.oci.Reference;
+import dev.strata.store.ImageExport;
+import dev.strata.store.Store;
+import dev.strata.store.StoredImage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Writes the built image: config and OCI manifest into the store (layers from elsewhere copied in,
+ * verified), the {@code -t} tags, and the {@code --output} exports.
+ */
+final class Exporter {
+    private Exporter() {
+    }
+
+    /** Stores the image of {@code result}; returns it read back from the store. */
+    static Image store(BuildSession s, StageResult result) {
+        Store store = s.store;
+        ImageConfig cfg = result.config().withCreated(Optional.of(s.created()));
+        Map<String, String> labels = s.request.options().labels();
+        if (!labels.isEmpty()) {
+            // --label: on the image only, never in a cache key (a step cannot see labels)
+            cfg = cfg.withConfig(cfg.config().withLabels(labels));
+        }
+        Descriptor cfgDesc = store.putBlob(MediaType.OCI_CONFIG, cfg.toBytes());
+        List<Descriptor> layers = new ArrayList<>();
+        for (Layer l : result.layers()) {
+            Descriptor d = l.descriptor();
+            // a base layer still in its registry stays there unless an --output needs its bytes
+            boolean deferred = RegistryBlobs.isRemote(l) && s.request.outputs().isEmpty();
+            if (!store.hasBlob(d.digest()) && !deferred) {
+                try (InputStream in = l.open()) {
+                    store.putBlob(d.mediaType(), in, Optional.of(d.digest()));
+                } catch (IOException e) {
+                    throw StrataException.environment("cannot copy layer " + d.digest() + " into the store: "
+                            + e.getMessage(), e);
+                }
+            }
+            // an OCI manifest lists OCI layer types; docker's are the same bytes under another name
+            String mt = MediaType.layerCompression(d.mediaType()).map(MediaType::ociLayer).orElse(d.mediaType());
+            layers.add(new Descriptor(mt, d.digest(), d.size()));
+        }
+        Manifest m = Manifest.of(MediaType.OCI_MANIFEST, cfgDesc, layers, Map.of());
+        Descriptor md = store.putBlob(MediaType.OCI_MANIFEST, m.bytes());
+        for (String t : s.request.tags()) {
+            Reference ref = Reference.parse(t);
+            store.tag(ref.familiar(), ref.toString(), md);
+        }
+        if (s.request.tags().isEmpty()) {
+            // untagged images stay reachable (for --output, inspection) until pruned by name
+            store.setRef("builds", "last", md);
+        }
+        return keepRemote(store, store.image(md), result.layers());
+    }
+
+    /**
+     * The stored image with each layer the store lacks read from where the build found it (a FROM
+     * image's or an imported cache's repository), so that {@code --push} mounts it from there.
+     */
+    private static Image keepRemote(Store store, Image stored, List<Layer> built) {
+        List<Layer> layers = new ArrayList<>();
+        for (int i = 0; i < stored.layers().size(); i++) {
+            Layer l = stored.layers().get(i);
+            Layer b = built.get(i);
+            layers.add(!store.hasBlob(l.descriptor().digest()) && b instanceof LazyLayer lazy && RegistryBlobs.isRemote(b)
+                    ? new LazyLayer(l.descriptor(), l.diffId(), lazy.source()) : l);
+        }
+        return new StoredImage(stored.manifest(), stored.configBytes(), layers);
+    }
+
+    /** Writes every {@code --output}. */
+    static void outputs(BuildSession s, Image image) {
+        String tag = s.request.tags().isEmpty() ? "latest" : Reference.parse(s.request.tags().get(0)).tag().orElse("latest");
+        String repoTag = s.request.tags().isEmpty() ? "strata-build:latest" : Reference.parse(s.request.tags().get(0)).familiar();
+        for (OutputSpec o : s.request.outputs()) {
+            try {
+                if (o.type() == OutputSpec.Type.OCI && (Files.isDirectory(o.dest()) || o.dest().toString().endsWith("/"))) {
+                    ImageExport.writeOciLayout(image, s.store, o.dest(), tag);
+                } else {
+                    Path parent = o.dest().toAbsolutePath().getParent();
+                    if (parent != null) {
+                        Files.createDirectories(parent);
+                    }
+                    try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(o.dest()))) {
+                        if (o.type() == OutputSpec.Type.OCI) {
+                            ImageExport.writeOciArchive(image, s.store, out, tag);
+                        } else {
+                            ImageExport.writeDockerArchive(image, s.store, out, repoTag);
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                throw StrataException.environment("cannot write --output " + o.dest() + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** The {@code --metadata-file} JSON: digests and every step's timing and cache result. */
+    static byte[] metadata(BuildResult r, List<String> tags) {
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode n = json.createObjectNode();
+        n.put("containerimage.digest", r.manifest().digest().toString());
+        n.put("containerimage.config.digest", r.configDigest().toString());
+        n.put("image.name", String.join(",", tags));
+        n.put("strata.elapsed_seconds", r.elapsed().toMillis() / 1000.0);
+        ArrayNode steps = n.putArray("strata.steps");
+        for (StepReport s : r.steps()) {
+            ObjectNode o = steps.addObject();
+            o.put("id", s.id());
+            o.put("stage", s.stage());
+            o.put("instruction", s.instruction());
+            o.put("cached", s.cached());
+            o.put("seconds", s.elapsed().toMillis() / 1000.0);
+            s.missReason().ifPresent(m -> o.put("miss_reason", m));
+            s.layerDigest().ifPresent(d -> o.put("layer", d));
+        }
+        try {
+            return json.writerWithDefaultPrettyPrinter().writeValueAsBytes(n);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package dev.strata.engine;
+
+import dev.strata.error.StrataException;
+import dev.strata.oci.Descriptor;
+import dev.strata.oci.Digest;
+import dev.strata.oci.Image;
+import dev.strata.oci.ImageConfig;
+import dev.strata.oci.Layer;
+import dev.strata.oci.Manifest;
+import dev.strata.oci.Platform;
+import dev.strata.oci.Reference;
+import dev.strata.registry.RawManifest;
+import dev.strata.registry.RegistryClient;
+import dev.strata.store.Store;
+import dev.strata.store.StoredImage;
+import java.io.ByteArrayInputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * A {@code FROM} image from its registry. The manifest (the build platform's, from an index) and the
+ * config are fetched now and stored under the reference's tag, like a pull; the layers are not: they
+ * are {@link RegistryBlobs} layers, downloaded into the store only when a step opens them.
+ */
+final class RegistryBase {
+    private final Store store;
+    private final RegistryClient client;
+    private final ConcurrentMap<Digest, Object> fetching;
+
+    RegistryBase(Store store, RegistryClient client, ConcurrentMap<Digest, Object> fetching) {
+        this.store = store;
+        this.client = client;
+        this.fetching = fetching;
+    }
+
+    /**
+     * The image {@code ref} names in its registry for {@code platform}. {@code local} is the store's
+     * entry for it (with {@code --pull}): when the registry still has that digest nothing else is read.
+     */
+    Image resolve(Reference ref, Platform platform, Optional<Descriptor> local) {
+        if (local.isPresent()) {
+            Optional<Descriptor> remote = client.head(ref);
+            if (remote.isEmpty()) {
+                throw StrataException.registry(ref + " was not found on " + ref.registry()
+                        + " (404); check the repository name and tag");
+            }
+            if (remote.get().digest().equals(local.get().digest()) && !dev.strata.oci.MediaType.isIndex(remote.get().mediaType())) {
+                return image(ref, store.image(local.get()).manifest());
+            }
+        }
+        RawManifest top = client.manifest(ref);
+        Descriptor chosen = top.descriptor();
+        if (top.isIndex()) {
+            chosen = top.asIndex().select(platform, ref.toString());
+        }
+        if (!store.hasBlob(chosen.digest())) {
+            RawManifest raw = top.isIndex() ? client.manifest(ref.withDigest(chosen.digest())) : top;
+            store.putBlob(raw.mediaType(), new ByteArrayInputStream(raw.bytes()), Optional.of(raw.digest()));
+            chosen = raw.descriptor();
+        }
+        Manifest m;
+        try {
+            m = Manifest.parse(store.readBlob(chosen.digest()), chosen.mediaType());
+        } catch (StrataException e) {
+            throw StrataException.registry("cannot read the manifest of " + ref + " from " + ref.registry() + ": "
+                    + e.getMessage(), e);
+        }
+        return image(ref, m);
+    }
+
+    /** Stores the config if missing, tags the manifest as a pull would, and returns the image with lazy layers. */
+    private Image image(Reference ref, Manifest m) {
+        RegistryBlobs blobs = new RegistryBlobs(store, client, List.of(ref), fetching);
+        blobs.fetch(m.config());
+        byte[] cfg = store.readBlob(m.config().digest());
+        ImageConfig config = ImageConfig.parse(cfg);
+        if (config.diffIds().size() != m.layers().size()) {
+            throw StrataException.registry(ref + " has " + m.layers().size() + " layers but its config lists "
+                    + config.diffIds().size() + " diff_ids; the image is malformed");
+        }
+        // the tag keeps manifest and config from being pruned and names where the layers are
+        Reference named = ref.asTagged();
+        store.tagPulled(named.familiar(), named.toString(), m.descriptor());
+        List<Layer> layers = new ArrayList<>();
+        for (int i = 0; i < m.layers().size(); i++) {
+            layers.add(blobs.layer(m.layers().get(i), config.diffIds().get(i)));
+        }
+        return new StoredImage(m, cfg, layers);
+    }
+}

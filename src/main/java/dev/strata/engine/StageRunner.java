@@ -1,0 +1,269 @@
+package dev.strata.engine;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.strata.cache.CacheKey;
+import dev.strata.cache.CacheRecord;
+import dev.strata.cache.CacheSource;
+import dev.strata.cache.MissExplanation;
+import dev.strata.cache.ParentState;
+import dev.strata.cache.ParentSummary;
+import dev.strata.cache.StepInputs;
+import dev.strata.dockerfile.BaseImage;
+import dev.strata.dockerfile.BaseStage;
+import dev.strata.dockerfile.Dockerfile;
+import dev.strata.dockerfile.ExpandedStep;
+import dev.strata.dockerfile.Instruction;
+import dev.strata.dockerfile.InstructionText;
+import dev.strata.dockerfile.ResolvedStage;
+import dev.strata.dockerfile.StageScope;
+import dev.strata.error.StrataException;
+import dev.strata.oci.ContainerConfig;
+import dev.strata.oci.Digest;
+import dev.strata.oci.History;
+import dev.strata.oci.Image;
+import dev.strata.oci.ImageConfig;
+import dev.strata.oci.Layer;
+import dev.strata.oci.OciJson;
+import dev.strata.oci.Platform;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.IntFunction;
+
+/**
+ * Builds one stage, step by step: config instructions change the config; every filesystem step
+ * (RUN, COPY, ADD, WORKDIR) gets a cache key from its parent's layers and config, its expanded
+ * instruction and its inputs, and is reused from the cache or run, and its record added either way.
+ */
+final class StageRunner {
+    static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    private final BuildSession session;
+    private final StageNode node;
+    private final IntFunction<StageResult> stages;
+    /** The id of the latest step of this stage that ran instead of hitting, if the chain is broken. */
+    private Optional<Integer> lastMiss = Optional.empty();
+
+    private final IntFunction<Optional<Integer>> baseMisses;
+
+    /** baseMisses: the {@link #lastMiss()} of an already built stage, by index. */
+    StageRunner(BuildSession session, StageNode node, IntFunction<StageResult> stages,
+            IntFunction<Optional<Integer>> baseMisses) {
+        this.session = session;
+        this.node = node;
+        this.stages = stages;
+        this.baseMisses = baseMisses;
+    }
+
+    /** After {@link #run()}: the id of the step whose re-run the stage's result depends on, if any. */
+    Optional<Integer> lastMiss() {
+        return lastMiss;
+    }
+
+    StageResult run() {
+        ResolvedStage rs = node.stage();
+        Platform platform = Platform.parse(rs.platform());
+        ImageConfig config;
+        List<Layer> layers = new ArrayList<>();
+        Map<String, String> baseEnv;
+        int total = 1 + (int) node.steps().stream().filter(PlannedStep::filesystem).count();
+        if (rs.base() instanceof BaseStage bs) {
+            StageResult parent = stages.apply(bs.index());
+            lastMiss = baseMisses.apply(bs.index());
+            config = parent.config();
+            layers.addAll(parent.layers());
+            baseEnv = parent.env();
+        } else if (rs.base() instanceof BaseImage bi) {
+            int id = session.nextStepId();
+            String text = "FROM " + bi.reference();
+            session.events().started(id, node.displayName(), 1, total, text);
+            Image img = session.baseImages.resolve(bi.reference(), platform, rs.stage().from().node().position().toString());
+            session.events().cached(id, "local store");
+            config = ImageConfig.parse(img.configBytes());
+            layers.addAll(img.layers());
+            baseEnv = ConfigEditor.envMap(config.config());
+        } else {
+            // BuildKit's empty image carries the default PATH, so FROM scratch images have it too
+            ConfigEditor e = new ConfigEditor(ImageConfig.scratch(platform).config());
+            e.env.add("PATH=" + DEFAULT_PATH);
+            config = ImageConfig.scratch(platform).withConfig(e.build());
+            baseEnv = ConfigEditor.envMap(config.config());
+        }
+        List<Instruction> instructions = new ArrayList<>();
+        List<String> triggers = config.config().onBuild();
+        if (!triggers.isEmpty()) {
+            instructions.addAll(Dockerfile.parseTriggers(triggers, "base image ONBUILD",
+                    session.plan().dockerfile().escape()));
+            ConfigEditor e = new ConfigEditor(config.config());
+            e.onBuild.clear();
+            config = config.withConfig(e.build());
+            total += (int) instructions.stream().filter(i -> Planner.classify(i).filesystem()).count();
+        }
+        instructions.addAll(rs.stage().instructions());
+        StageScope scope = session.plan().scope(rs, baseEnv);
+        StageFlags flags = new StageFlags();
+        int index = 1;
+        for (Instruction ins : instructions) {
+            ExpandedStep step = scope.expand(ins);
+            PlannedStep planned = Planner.classify(step.expanded());
+            if (!planned.filesystem()) {
+                ConfigEditor e = new ConfigEditor(config.config());
+                Optional<String> author = ConfigSteps.apply(step.expanded(), e, flags, scope.shell());
+                config = config.withConfig(e.build());
+                if (author.isPresent()) {
+                    config = new ImageConfig(config.created(), author, config.platform(), config.config(),
+                            config.diffIds(), config.history());
+                }
+                if (CreatedBy.recorded(step)) {
+                    config = config.withHistory(history(CreatedBy.of(step, config.config()), true));
+                }
+            } else {
+                index++;
+                StepOutcome out = filesystemStep(step, planned, config, layers, scope, index, total);
+                if (out.layer().isPresent()) {
+                    layers.add(out.layer().get());
+                    config = out.config().withLayer(out.layer().get().diffId(), history(out.createdBy(), false));
+                } else {
+                    config = out.config().withHistory(history(out.createdBy(), true));
+                }
+            }
+            scope = step.next();
+        }
+        return new StageResult(config, layers, scope.env());
+    }
+
+    private History history(String createdBy, boolean empty) {
+        return new History(Optional.of(session.created()), createdBy, Optional.empty(),
+                Optional.of(CreatedBy.COMMENT), empty);
+    }
+
+    private StepOutcome filesystemStep(ExpandedStep step, PlannedStep planned, ImageConfig config, List<Layer> layers,
+            StageScope scope, int index, int total) {
+        int id = session.nextStepId();
+        String text = InstructionText.render(step.expanded());
+        Instant start = Instant.now();
+        session.events().started(id, node.displayName(), index, total, text);
+        StepContext ctx = new StepContext(session, step, config, List.copyOf(layers), scope, stages, id);
+        try {
+            SortedInputs inputs = StepExecutors.inputs(planned.kind(), ctx);
+            StepInputs key = new StepInputs(parentState(config, layers), text, inputs.map());
+            ParentSummary seen = parentSummary(config, layers);
+            ImageConfig after = StepExecutors.configAfter(planned.kind(), ctx);
+            Optional<Hit> hit = session.request.noCache() ? Optional.empty() : lookup(key.key());
+            if (hit.isPresent()) {
+                CacheRecord r = hit.get().record();
+                Optional<Layer> layer = r.layer().map(d -> session.cacheLayers.of(hit.get().from(), d, r.diffId().orElseThrow()));
+                // every sink gets every step, hits included: an exported cache never forgets reused steps;
+                // the hit keeps the record's time, so an all-hit rebuild exports the very same cache
+                record(new CacheRecord(key.key(), key, r.layer(), r.diffId(), r.created(), Optional.of(seen)), layer, layers);
+                session.events().cached(id, hit.get().source());
+                session.report(new StepReport(id, node.displayName(), text, true, Duration.between(start, Instant.now()),
+                        Optional.empty(), r.layer().map(d -> d.digest().toString()), Optional.of(hit.get().source())));
+                lastMiss = Optional.empty();
+                return new StepOutcome(after, layer, StepExecutors.createdBy(planned.kind(), ctx, layer.isPresent()));
+            }
+            MissExplanation why = session.request.noCache() ? MissExplanation.notLookedUp(key, "--no-cache")
+                    : explain(key, seen);
+            Optional<Layer> layer = StepExecutors.execute(planned.kind(), ctx);
+            record(new CacheRecord(key.key(), key, layer.map(Layer::descriptor), layer.map(Layer::diffId),
+                    session.createdInstant(), Optional.of(seen)), layer, layers);
+            Duration took = Duration.between(start, Instant.now());
+            session.events().done(id, took, Optional.of(why.reason()));
+            session.report(new StepReport(id, node.displayName(), text, false, took, Optional.of(why.reason()),
+                    layer.map(l -> l.descriptor().digest().toString()), Optional.empty()));
+            lastMiss = Optional.of(id);
+            return new StepOutcome(after, layer, StepExecutors.createdBy(planned.kind(), ctx, layer.isPresent()));
+        } catch (StrataException e) {
+            session.events().failed(id, e.getMessage());
+            throw e;
+        } catch (RuntimeException e) {
+            session.events().failed(id, String.valueOf(e.getMessage()));
+            throw e;
+        }
+    }
+
+    /** A record found for a key, and the name of the source it came from. */
+    private record Hit(CacheRecord record, CacheSource from) {
+        String source() {
+            return from.name();
+        }
+    }
+
+    /** The first source (in order: local, then the others) holding the key. */
+    private Optional<Hit> lookup(CacheKey key) {
+        for (CacheSource src : session.cacheSources) {
+            Optional<CacheRecord> r = src.lookup(key);
+            if (r.isPresent()) {
+                return Optional.of(new Hit(r.get(), src));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private void record(CacheRecord r, Optional<Layer> layer, List<Layer> parent) {
+        session.cacheSinks.forEach(s -> s.add(r));
+        session.cacheExports.add(node.index(), r, layer, parent);
+    }
+
+    /**
+     * Why {@code key} missed: compared with the nearest record of the same parent state and kind; with
+     * none, an earlier miss in this stage explains it (its result is a new parent state).
+     */
+    private MissExplanation explain(StepInputs key, ParentSummary seen) {
+        List<CacheRecord> candidates = new ArrayList<>();
+        for (CacheSource src : session.cacheSources) {
+            candidates.addAll(src.candidates(key.parentState(), key.kind()));
+        }
+        if (candidates.isEmpty() && lastMiss.isPresent()) {
+            return MissExplanation.parentMissed(key, lastMiss.get());
+        }
+        String names = String.join(", ", session.cacheSources.stream().map(CacheSource::name).toList());
+        if (candidates.isEmpty()) {
+            // a new parent without a missed step before: an ENV, USER, WORKDIR or base image changed
+            List<CacheRecord> same = new ArrayList<>();
+            session.cacheSources.forEach(src -> same.addAll(src.sameInstruction(key.instruction())));
+            return MissExplanation.parentChanged(key, seen, same, names);
+        }
+        return MissExplanation.explain(key, candidates, names);
+    }
+
+    /** What a step sees of its parent, field by field (the parts {@link #parentState} digests). */
+    static ParentSummary parentSummary(ImageConfig config, List<Layer> layers) {
+        ContainerConfig c = config.config();
+        return ParentSummary.of(layers.stream().map(Layer::diffId).toList(), c.env(), c.workingDir(), c.user(), c.shell());
+    }
+
+    /**
+     * Names the parent's result: its layers (diffIDs) and the config fields a step can observe (env,
+     * workdir, user, shell), never timestamps, history or fields only a container sees (labels, cmd),
+     * so a re-run yielding the same content lets later steps hit (early cutoff).
+     */
+    static String parentState(ImageConfig config, List<Layer> layers) {
+        ContainerConfig c = config.config();
+        ObjectNode o = OciJson.object();
+        ArrayNode env = o.putArray("Env");
+        c.env().forEach(env::add);
+        o.put("WorkingDir", c.workingDir());
+        o.put("User", c.user());
+        ArrayNode shell = o.putArray("Shell");
+        c.shell().forEach(shell::add);
+        return ParentState.of(layers.stream().map(Layer::diffId).toList(), OciJson.bytes(o));
+    }
+
+    /** The inputs of a step besides its parent, sorted by name. */
+    record SortedInputs(TreeMap<String, String> map) {
+        static SortedInputs of(Map<String, String> m) {
+            return new SortedInputs(new TreeMap<>(m));
+        }
+    }
+
+    /** sha256 of a value, so secrets-like build args never sit in a record in clear. */
+    static String hashed(String value) {
+        return Digest.sha256(value.getBytes(StandardCharsets.UTF_8)).toString();
+    }
+}

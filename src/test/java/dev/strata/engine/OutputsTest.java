@@ -1,0 +1,66 @@
+package dev.strata.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** --output type=oci (directory and archive) and type=docker, read back by skopeo and umoci. */
+class OutputsTest {
+    @TempDir
+    Path dir;
+
+    static String run(String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(String.join(" ", cmd) + ": " + out).isZero();
+        return out;
+    }
+
+    @Test
+    void ociLayoutOciArchiveAndDockerArchiveAreReadableByOtherTools() throws Exception {
+        BuildFixture f = new BuildFixture(dir).withBusybox()
+                .files("FROM test/busybox:latest\nRUN echo hi > /hi && rm /etc/group\nCOPY a.txt /a.txt\n", Map.of("a.txt", "A"));
+        Path layout = Files.createDirectories(dir.resolve("layout"));
+        Path ociTar = dir.resolve("image.oci.tar");
+        Path dockerTar = dir.resolve("image.docker.tar");
+        BuildResult r = f.build(BuildRequest.of(f.context).withTags(List.of("out/app:7")).withOutputs(List.of(
+                OutputSpec.parse("type=oci,dest=" + layout), OutputSpec.parse("type=oci,dest=" + ociTar),
+                OutputSpec.parse("type=docker,dest=" + dockerTar))));
+        String digest = r.manifest().digest().toString();
+        assertThat(run("skopeo", "inspect", "--raw", "oci:" + layout + ":7")).isEqualTo(new String(r.image().manifest().bytes(),
+                StandardCharsets.UTF_8));
+        assertThat(run("skopeo", "inspect", "oci-archive:" + ociTar + ":7")).contains(digest);
+        // found by the tag docker load would give it; the layers are the diffIDs (uncompressed tars)
+        assertThat(run("skopeo", "inspect", "docker-archive:" + dockerTar + ":out/app:7"))
+                .contains(r.image().layers().get(2).diffId().toString());
+        Path bundle = dir.resolve("bundle");
+        run("umoci", "unpack", "--image", layout + ":7", bundle.toString());
+        Map<String, String> umoci = BuildahOracleTest.tree(bundle.resolve("rootfs"));
+        Map<String, String> ours = BuildahOracleTest.tree(f.unpack(r.image(), "ours"));
+        assertThat(umoci).isEqualTo(ours);
+        assertThat(umoci).containsKey("hi").containsKey("a.txt").doesNotContainKey("etc/group");
+    }
+
+    @Test
+    void fromAnOciLayoutInAnotherStore() throws Exception {
+        BuildFixture a = new BuildFixture(dir.resolve("a")).files("FROM scratch\nCOPY a.txt /a.txt\nENV X=1\n",
+                Map.of("a.txt", "A"));
+        Path layout = Files.createDirectories(dir.resolve("layout"));
+        BuildResult base = a.build(BuildRequest.of(a.context).withTags(List.of("base:v1"))
+                .withOutputs(List.of(OutputSpec.parse("type=oci,dest=" + layout))));
+        BuildFixture b = new BuildFixture(dir.resolve("b")).files("FROM oci-layout://" + layout + ":v1\nCOPY b.txt /b.txt\n",
+                Map.of("b.txt", "B"));
+        BuildResult r = b.build();
+        assertThat(r.image().layers().get(0).diffId()).isEqualTo(base.image().layers().get(0).diffId());
+        assertThat(r.image().config().config().env()).contains("X=1");
+        Path root = b.unpack(r.image(), "b");
+        assertThat(BuildFixture.read(root.resolve("a.txt"))).isEqualTo("A");
+        assertThat(BuildFixture.read(root.resolve("b.txt"))).isEqualTo("B");
+    }
+}
