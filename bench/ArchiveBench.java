@@ -1,3 +1,4 @@
+import com.sun.management.OperatingSystemMXBean;
 import dev.strata.archive.Compression;
 import dev.strata.archive.LayerOptions;
 import dev.strata.archive.LayerWriter;
@@ -19,8 +20,7 @@ import java.util.Optional;
  * LABEL median_s best_s median_cpu_s out_bytes digest, where digest is the blob digest (strata) or "-".
  */
 public class ArchiveBench {
-    static final com.sun.management.OperatingSystemMXBean OS =
-            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    static final OperatingSystemMXBean OS = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
     record Run(double wall, double cpu, long bytes, String digest) {}
 
@@ -43,18 +43,28 @@ public class ArchiveBench {
             double[] wall = rs.stream().mapToDouble(Run::wall).sorted().toArray();
             double[] cpu = rs.stream().mapToDouble(Run::cpu).sorted().toArray();
             String label = c.startsWith("sh:") ? c.substring(3).split("=", 2)[0] : c;
-            System.out.printf("%s %.3f %.3f %.3f %d %s%n", label, wall[wall.length / 2], wall[0], cpu[cpu.length / 2],
-                    rs.get(0).bytes(), rs.get(0).digest());
+            System.out.printf(
+                    "%s %.3f %.3f %.3f %d %s%n",
+                    label,
+                    wall[wall.length / 2],
+                    wall[0],
+                    cpu[cpu.length / 2],
+                    rs.get(0).bytes(),
+                    rs.get(0).digest());
         }
     }
 
     static Run strata(Path tree, String config) {
         String[] c = config.split(":");
-        LayerOptions o = new LayerOptions(Compression.valueOf(c[0].toUpperCase()), Optional.empty(), Integer.parseInt(c[1]));
+        LayerOptions o =
+                new LayerOptions(Compression.valueOf(c[0].toUpperCase()), Optional.empty(), Integer.parseInt(c[1]));
         long c0 = OS.getProcessCpuTime();
         long t0 = System.nanoTime();
         WrittenLayer l = LayerWriter.writeTree(tree, o, OutputStream.nullOutputStream());
-        return new Run((System.nanoTime() - t0) / 1e9, (OS.getProcessCpuTime() - c0) / 1e9, l.descriptor().size(),
+        return new Run(
+                (System.nanoTime() - t0) / 1e9,
+                (OS.getProcessCpuTime() - c0) / 1e9,
+                l.descriptor().size(),
                 l.descriptor().digest().toString());
     }
 
@@ -62,13 +72,20 @@ public class ArchiveBench {
     static Run shell(String command) throws Exception {
         String script = "TIMEFORMAT='%U %S'; { time { " + command + " | wc -c; } ; } 2>&1";
         long t0 = System.nanoTime();
-        Process p = new ProcessBuilder("bash", "-c", script).redirectErrorStream(true).start();
-        String[] out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim().split("\\s+");
+        Process p = new ProcessBuilder("bash", "-c", script)
+                .redirectErrorStream(true)
+                .start();
+        String[] out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
+                .trim()
+                .split("\\s+");
         if (p.waitFor() != 0 || out.length < 3) {
             throw new IllegalStateException(command + " failed: " + String.join(" ", out));
         }
         double wall = (System.nanoTime() - t0) / 1e9;
-        return new Run(wall, Double.parseDouble(out[out.length - 2]) + Double.parseDouble(out[out.length - 1]),
-                Long.parseLong(out[out.length - 3]), "-");
+        return new Run(
+                wall,
+                Double.parseDouble(out[out.length - 2]) + Double.parseDouble(out[out.length - 1]),
+                Long.parseLong(out[out.length - 3]),
+                "-");
     }
 }

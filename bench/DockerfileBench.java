@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Optional;
 
 /** Times parse, resolve and expand of one Dockerfile in a warm JVM; prints a markdown table. */
 public class DockerfileBench {
@@ -31,23 +32,30 @@ public class DockerfileBench {
             total[i] = one[0] + one[1] + one[2];
         }
         Dockerfile df = Dockerfile.parse(text, "bench.Dockerfile");
-        System.out.printf("Input: generated Dockerfile, %d lines, %d stages, %d steps expanded (target = last stage, needs all).%n%n",
+        System.out.printf(
+                "Input: generated Dockerfile, %d lines, %d stages, %d steps expanded (target = last stage, needs all).%n%n",
                 lines, df.stages().size(), steps);
         System.out.println("| phase | median ms | p90 ms |");
         System.out.println("|---|---|---|");
-        String[] names = {"parse (lex + typed instructions + lint)", "resolve (global ARGs, bases, stage graph)", "expand every step (scopes, ARG/ENV)"};
+        String[] names = {
+            "parse (lex + typed instructions + lint)",
+            "resolve (global ARGs, bases, stage graph)",
+            "expand every step (scopes, ARG/ENV)"
+        };
         for (int k = 0; k < 3; k++) {
             System.out.printf("| %s | %.2f | %.2f |%n", names[k], ms(t[k], 50), ms(t[k], 90));
         }
         System.out.printf("| **total** | **%.2f** | %.2f |%n", ms(total, 50), ms(total, 90));
-        System.out.printf("%n%d timed runs after 30 warm-up runs in one JVM (java %s).%n", runs, System.getProperty("java.version"));
+        System.out.printf(
+                "%n%d timed runs after 30 warm-up runs in one JVM (java %s).%n",
+                runs, System.getProperty("java.version"));
     }
 
     static int once(String text, long[] out) {
         long a = System.nanoTime();
         Dockerfile df = Dockerfile.parse(text, "bench.Dockerfile");
         long b = System.nanoTime();
-        BuildPlan plan = df.resolve(BuildOptions.of(Map.of("VERSION", "2"), java.util.Optional.empty()));
+        BuildPlan plan = df.resolve(BuildOptions.of(Map.of("VERSION", "2"), Optional.empty()));
         long c = System.nanoTime();
         int steps = 0;
         for (ResolvedStage rs : plan.stages()) {

@@ -34,11 +34,34 @@ class ArchitectureTest {
             Map.entry("context", Set.of("error", "oci")),
             Map.entry("cache", Set.of("error", "oci", "store", "registry")),
             Map.entry("exec", Set.of("error", "oci", "archive", "store")),
-            Map.entry("engine", Set.of("error", "oci", "archive", "store", "registry", "dockerfile",
-                    "context", "cache", "exec", "progress")),
+            Map.entry(
+                    "engine",
+                    Set.of(
+                            "error",
+                            "oci",
+                            "archive",
+                            "store",
+                            "registry",
+                            "dockerfile",
+                            "context",
+                            "cache",
+                            "exec",
+                            "progress")),
             Map.entry("progress", Set.of("error")),
-            Map.entry("cli", Set.of("error", "oci", "archive", "store", "registry", "dockerfile",
-                    "context", "cache", "exec", "engine", "progress")));
+            Map.entry(
+                    "cli",
+                    Set.of(
+                            "error",
+                            "oci",
+                            "archive",
+                            "store",
+                            "registry",
+                            "dockerfile",
+                            "context",
+                            "cache",
+                            "exec",
+                            "engine",
+                            "progress")));
 
     private static final Pattern REF = Pattern.compile("\\bdev\\.strata\\.([a-z]+)\\b");
 
@@ -76,7 +99,9 @@ class ArchitectureTest {
     void everyPackageHasAPackageInfo() throws IOException {
         try (Stream<Path> dirs = Files.list(MAIN)) {
             for (Path dir : dirs.filter(Files::isDirectory).toList()) {
-                assertThat(dir.resolve("package-info.java")).as("package-info in " + dir).exists();
+                assertThat(dir.resolve("package-info.java"))
+                        .as("package-info in " + dir)
+                        .exists();
             }
         }
     }

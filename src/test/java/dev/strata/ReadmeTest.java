@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** README.md opens with exactly the two set-up commands, and .ci/run runs the second one. */
@@ -24,13 +26,14 @@ class ReadmeTest {
     @Test
     void ciRunsTheReadmeTestCommand() throws IOException {
         String ci = Files.readString(Path.of(".ci/run"));
-        assertThat(ci).contains("sed -n 's/^    \\$ \\(mvn .*\\)$/\\1/p' README.md").contains("eval \"$test_cmd\"");
+        assertThat(ci)
+                .contains("sed -n 's/^    \\$ \\(mvn .*\\)$/\\1/p' README.md")
+                .contains("eval \"$test_cmd\"");
     }
 
     @Test
     void everyDocumentTheReadmeNamesExists() throws IOException {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("`(docs/[\\w.-]+\\.md)`")
-                .matcher(Files.readString(Path.of("README.md")));
+        Matcher m = Pattern.compile("`(docs/[\\w.-]+\\.md)`").matcher(Files.readString(Path.of("README.md")));
         int named = 0;
         while (m.find()) {
             assertThat(Path.of(m.group(1))).as("README names " + m.group(1)).isRegularFile();

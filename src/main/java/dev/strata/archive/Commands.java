@@ -14,12 +14,14 @@ final class Commands {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             if (p.waitFor() != 0) {
-                throw StrataException.environment("extracting " + what + ": '" + String.join(" ", cmd)
-                        + "' failed: " + out + " (extraction of devices and whiteouts needs root)");
+                throw StrataException.environment("extracting " + what + ": '" + String.join(" ", cmd) + "' failed: "
+                        + out + " (extraction of devices and whiteouts needs root)");
             }
         } catch (IOException e) {
-            throw StrataException.environment("extracting " + what + ": cannot run " + cmd.get(0)
-                    + " (install coreutils/attr): " + e.getMessage(), e);
+            throw StrataException.environment(
+                    "extracting " + what + ": cannot run " + cmd.get(0) + " (install coreutils/attr): "
+                            + e.getMessage(),
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw StrataException.environment("interrupted while extracting " + what);

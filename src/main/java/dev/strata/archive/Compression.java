@@ -5,7 +5,9 @@ import dev.strata.oci.MediaType;
 
 /** How a layer blob is compressed; maps to and from OCI and Docker layer media types. */
 public enum Compression {
-    NONE, GZIP, ZSTD;
+    NONE,
+    GZIP,
+    ZSTD;
 
     /** The OCI layer media type for this compression. */
     public String ociLayerMediaType() {

@@ -17,9 +17,14 @@ import java.util.Optional;
  * @param content the host file whose bytes a FILE holds
  * @param link    a symlink's target, or the {@code name} of the FILE a HARDLINK shares
  */
-public record LayerEntry(String name, Type type, int mode, int uid, int gid, long mtime, Optional<Path> content,
-                         Optional<String> link) {
+public record LayerEntry(
+        String name, Type type, int mode, int uid, int gid, long mtime, Optional<Path> content, Optional<String> link) {
 
     /** The kinds of entries a caller can describe. */
-    public enum Type { FILE, DIRECTORY, SYMLINK, HARDLINK }
+    public enum Type {
+        FILE,
+        DIRECTORY,
+        SYMLINK,
+        HARDLINK
+    }
 }

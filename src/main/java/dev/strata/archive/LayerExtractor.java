@@ -4,8 +4,10 @@ import com.github.luben.zstd.ZstdInputStream;
 import dev.strata.error.StrataException;
 import dev.strata.oci.Digest;
 import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
@@ -39,8 +41,12 @@ public final class LayerExtractor {
      * {@code /usr/bin/x}, to the file in a lower layer's tree) and copied, as a layer unpacked on its
      * own cannot link across layers. Without a hit the link is refused as before.
      */
-    public static Digest extractDigesting(InputStream blob, Path target, WhiteoutMode mode, String what,
-                                          Function<String, Optional<Path>> lowerFiles) {
+    public static Digest extractDigesting(
+            InputStream blob,
+            Path target,
+            WhiteoutMode mode,
+            String what,
+            Function<String, Optional<Path>> lowerFiles) {
         return extractDigesting(blob, target, mode, what, lowerFiles, Optional.empty());
     }
 
@@ -48,8 +54,13 @@ public final class LayerExtractor {
      * Like {@link #extractDigesting(InputStream, Path, WhiteoutMode, String, Function)}, adding every
      * entry to {@code skeleton} as it is read (the caller finishes it once the diffID checks out).
      */
-    public static Digest extractDigesting(InputStream blob, Path target, WhiteoutMode mode, String what,
-                                          Function<String, Optional<Path>> lowerFiles, Optional<LayerSkeleton> skeleton) {
+    public static Digest extractDigesting(
+            InputStream blob,
+            Path target,
+            WhiteoutMode mode,
+            String what,
+            Function<String, Optional<Path>> lowerFiles,
+            Optional<LayerSkeleton> skeleton) {
         return readDigesting(blob, what, tar -> new TarApplier(target, mode, what, lowerFiles).apply(tar, skeleton));
     }
 
@@ -67,7 +78,7 @@ public final class LayerExtractor {
         try {
             TailCheck tail = new TailCheck(new DigestInputStream(decompress(blob), diff));
             reader.read(tail);
-            tail.transferTo(java.io.OutputStream.nullOutputStream()); // trailing padding is part of the diffID
+            tail.transferTo(OutputStream.nullOutputStream()); // trailing padding is part of the diffID
             if (!tail.endsLikeATar()) {
                 // commons-compress takes EOF at an entry boundary (or mid-header) as the end; a real
                 // tar ends with zero blocks, so this is a cut-off stream
@@ -77,14 +88,15 @@ public final class LayerExtractor {
         } catch (StrataException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
-            throw StrataException.input("layer " + what + " is corrupt or truncated (" + e.getMessage()
-                    + "); fetch it again or rebuild it", e);
+            throw StrataException.input(
+                    "layer " + what + " is corrupt or truncated (" + e.getMessage() + "); fetch it again or rebuild it",
+                    e);
         }
         return Digest.finish("sha256", diff);
     }
 
     /** Counts the bytes read and where the last non-zero byte was. */
-    private static final class TailCheck extends java.io.FilterInputStream {
+    private static final class TailCheck extends FilterInputStream {
         long total;
         long lastNonZeroEnd;
 
@@ -142,8 +154,11 @@ public final class LayerExtractor {
         if (magic.length >= 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b) {
             return new GZIPInputStream(in, 1 << 16);
         }
-        if (magic.length == 4 && (magic[0] & 0xff) == 0x28 && (magic[1] & 0xff) == 0xb5
-                && (magic[2] & 0xff) == 0x2f && (magic[3] & 0xff) == 0xfd) {
+        if (magic.length == 4
+                && (magic[0] & 0xff) == 0x28
+                && (magic[1] & 0xff) == 0xb5
+                && (magic[2] & 0xff) == 0x2f
+                && (magic[3] & 0xff) == 0xfd) {
             return new ZstdInputStream(in);
         }
         return in;

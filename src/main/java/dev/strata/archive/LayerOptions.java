@@ -16,6 +16,7 @@ public record LayerOptions(Compression compression, Optional<Instant> sourceDate
 
     /** GZIP, no epoch, one thread per processor. */
     public static LayerOptions defaults() {
-        return new LayerOptions(Compression.GZIP, Optional.empty(), Runtime.getRuntime().availableProcessors());
+        return new LayerOptions(
+                Compression.GZIP, Optional.empty(), Runtime.getRuntime().availableProcessors());
     }
 }

@@ -11,6 +11,7 @@ import java.nio.file.attribute.FileTime;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -75,7 +76,7 @@ public final class LayerSkeleton implements Closeable {
         t.setGroupId(e.getLongGroupId());
         t.setUserName("");
         t.setGroupName("");
-        t.setModTime(FileTime.from(Math.floorDiv(e.getModTime().getTime(), 1000L), java.util.concurrent.TimeUnit.SECONDS));
+        t.setModTime(FileTime.from(Math.floorDiv(e.getModTime().getTime(), 1000L), TimeUnit.SECONDS));
         if (e.isSymbolicLink() || e.isLink()) {
             t.setLinkName(e.getLinkName());
         }

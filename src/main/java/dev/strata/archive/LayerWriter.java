@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
@@ -41,7 +42,8 @@ public final class LayerWriter {
     }
 
     /** Like {@link #writeTree(Path, LayerOptions, OutputStream)}, writing the layer's skeleton in the same pass. */
-    public static WrittenLayer writeTree(Path root, LayerOptions options, OutputStream out, Optional<LayerSkeleton> skeleton) {
+    public static WrittenLayer writeTree(
+            Path root, LayerOptions options, OutputStream out, Optional<LayerSkeleton> skeleton) {
         return write(root, options, out, false, skeleton);
     }
 
@@ -51,8 +53,8 @@ public final class LayerWriter {
     }
 
     /** Like {@link #writeUpperdir(Path, LayerOptions, OutputStream)}, writing the layer's skeleton in the same pass. */
-    public static WrittenLayer writeUpperdir(Path upperdir, LayerOptions options, OutputStream out,
-            Optional<LayerSkeleton> skeleton) {
+    public static WrittenLayer writeUpperdir(
+            Path upperdir, LayerOptions options, OutputStream out, Optional<LayerSkeleton> skeleton) {
         return write(upperdir, options, out, true, skeleton);
     }
 
@@ -66,8 +68,8 @@ public final class LayerWriter {
     }
 
     /** Like {@link #writeEntries(List, LayerOptions, OutputStream)}, writing the layer's skeleton in the same pass. */
-    public static WrittenLayer writeEntries(List<LayerEntry> entries, LayerOptions options, OutputStream out,
-            Optional<LayerSkeleton> skeleton) {
+    public static WrittenLayer writeEntries(
+            List<LayerEntry> entries, LayerOptions options, OutputStream out, Optional<LayerSkeleton> skeleton) {
         try {
             return write(TreeScan.fromEntries(entries), options, out, skeleton);
         } catch (IOException e) {
@@ -84,8 +86,8 @@ public final class LayerWriter {
         }
     }
 
-    private static WrittenLayer write(Path root, LayerOptions options, OutputStream out, boolean upper,
-            Optional<LayerSkeleton> skeleton) {
+    private static WrittenLayer write(
+            Path root, LayerOptions options, OutputStream out, boolean upper, Optional<LayerSkeleton> skeleton) {
         try {
             return write(TreeScan.scan(root, upper), options, out, skeleton);
         } catch (IOException e) {
@@ -93,8 +95,9 @@ public final class LayerWriter {
         }
     }
 
-    private static WrittenLayer write(List<TreeEntry> entries, LayerOptions options, OutputStream out,
-            Optional<LayerSkeleton> skeleton) throws IOException {
+    private static WrittenLayer write(
+            List<TreeEntry> entries, LayerOptions options, OutputStream out, Optional<LayerSkeleton> skeleton)
+            throws IOException {
         {
             MessageDigest blobHash = Digest.newSha256();
             MessageDigest diffHash = Digest.newSha256();
@@ -110,7 +113,8 @@ public final class LayerWriter {
             }
             Digest blob = Digest.finish("sha256", blobHash);
             Digest diff = Digest.finish("sha256", diffHash);
-            return new WrittenLayer(new Descriptor(options.compression().ociLayerMediaType(), blob, counted.count), diff);
+            return new WrittenLayer(
+                    new Descriptor(options.compression().ociLayerMediaType(), blob, counted.count), diff);
         }
     }
 
@@ -129,8 +133,9 @@ public final class LayerWriter {
         };
     }
 
-    private static void writeEntries(TarArchiveOutputStream tar, List<TreeEntry> entries, Optional<Long> epoch,
-            Optional<LayerSkeleton> skeleton) throws IOException {
+    private static void writeEntries(
+            TarArchiveOutputStream tar, List<TreeEntry> entries, Optional<Long> epoch, Optional<LayerSkeleton> skeleton)
+            throws IOException {
         Map<String, String> firstByInode = new HashMap<>();
         byte[] buf = new byte[1 << 16];
         for (TreeEntry e : entries) {
@@ -143,7 +148,10 @@ public final class LayerWriter {
                 t = new TarArchiveEntry(e.name(), TarConstants.LF_DIR, true);
             } else if (type == 0120000) {
                 t = new TarArchiveEntry(e.name(), TarConstants.LF_SYMLINK, true);
-                t.setLinkName(e.symlink().isPresent() ? e.symlink().get() : Files.readSymbolicLink(e.path()).toString());
+                t.setLinkName(
+                        e.symlink().isPresent()
+                                ? e.symlink().get()
+                                : Files.readSymbolicLink(e.path()).toString());
             } else if (type == 0100000) {
                 String first = e.nlink() > 1 ? firstByInode.putIfAbsent(e.inodeKey(), e.name()) : null;
                 if (first != null) {
@@ -168,7 +176,7 @@ public final class LayerWriter {
             t.setUserName("");
             t.setGroupName("");
             long mtime = epoch.map(ep -> Math.min(ep, e.mtime())).orElse(e.mtime());
-            t.setModTime(FileTime.from(mtime, java.util.concurrent.TimeUnit.SECONDS));
+            t.setModTime(FileTime.from(mtime, TimeUnit.SECONDS));
             for (Map.Entry<String, byte[]> x : e.xattrs().entrySet()) {
                 // PAX values are UTF-8 strings in commons-compress; ISO-8859-1 keeps arbitrary bytes 1:1
                 t.addPaxHeader("SCHILY.xattr." + x.getKey(), new String(x.getValue(), StandardCharsets.ISO_8859_1));
@@ -231,5 +239,4 @@ public final class LayerWriter {
             count += len;
         }
     }
-
 }

@@ -13,7 +13,8 @@ final class Overlay {
     static void writeWhiteouts(List<Path> whiteouts, List<Path> opaqueDirs, String what) {
         // mknod takes one name at a time; a shell loop batches many into one process
         for (int i = 0; i < whiteouts.size(); i += BATCH) {
-            List<String> cmd = new ArrayList<>(List.of("sh", "-c", "for p; do mknod -m 0 \"$p\" c 0 0 || exit 1; done", "sh"));
+            List<String> cmd =
+                    new ArrayList<>(List.of("sh", "-c", "for p; do mknod -m 0 \"$p\" c 0 0 || exit 1; done", "sh"));
             whiteouts.subList(i, Math.min(whiteouts.size(), i + BATCH)).forEach(p -> cmd.add(p.toString()));
             Commands.run(cmd, what);
         }

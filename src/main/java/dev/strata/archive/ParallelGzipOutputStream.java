@@ -3,7 +3,10 @@ package dev.strata.archive;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -32,7 +35,8 @@ final class ParallelGzipOutputStream extends OutputStream {
     private long total;
     private boolean closed;
     /** One Deflater per compressing thread, reused block after block: init costs more than reset. */
-    private final java.util.List<Deflater> allDeflaters = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    private final List<Deflater> allDeflaters = Collections.synchronizedList(new ArrayList<>());
+
     private final ThreadLocal<Deflater> deflaters = ThreadLocal.withInitial(() -> {
         Deflater d = new Deflater(LEVEL, true);
         allDeflaters.add(d);
@@ -41,11 +45,13 @@ final class ParallelGzipOutputStream extends OutputStream {
 
     ParallelGzipOutputStream(OutputStream out, int threads) throws IOException {
         this.out = out;
-        this.pool = threads > 1 ? Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "strata-gzip");
-            t.setDaemon(true);
-            return t;
-        }) : null;
+        this.pool = threads > 1
+                ? Executors.newFixedThreadPool(threads, r -> {
+                    Thread t = new Thread(r, "strata-gzip");
+                    t.setDaemon(true);
+                    return t;
+                })
+                : null;
         // a deep queue, drained by half at a time: the writer thread then sleeps once per several
         // blocks, and the compressors still have work queued while it waits to be scheduled again
         // (on a busy machine that wait is longer than a block takes to compress)
@@ -156,8 +162,16 @@ final class ParallelGzipOutputStream extends OutputStream {
                 drainOne();
             }
             long c = crc.getValue();
-            out.write(new byte[] {(byte) c, (byte) (c >> 8), (byte) (c >> 16), (byte) (c >> 24),
-                    (byte) total, (byte) (total >> 8), (byte) (total >> 16), (byte) (total >> 24)});
+            out.write(new byte[] {
+                (byte) c,
+                (byte) (c >> 8),
+                (byte) (c >> 16),
+                (byte) (c >> 24),
+                (byte) total,
+                (byte) (total >> 8),
+                (byte) (total >> 16),
+                (byte) (total >> 24)
+            });
             out.close();
         } finally {
             if (pool != null) {

@@ -4,6 +4,7 @@ import dev.strata.error.StrataException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -11,8 +12,10 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -128,8 +131,8 @@ final class TarApplier {
     }
 
     private StrataException refuse(String name, String why) {
-        return StrataException.input("layer " + what + ": entry '" + name + "' " + why
-                + "; refusing to extract it outside " + target);
+        return StrataException.input(
+                "layer " + what + ": entry '" + name + "' " + why + "; refusing to extract it outside " + target);
     }
 
     private void entry(TarArchiveInputStream tar, TarArchiveEntry e, Path dest) throws IOException {
@@ -150,13 +153,21 @@ final class TarApplier {
                     // OCI lets a layer link to a file of a lower layer: this tree can only hold a copy of it
                     Optional<Path> lower = lowerFiles.apply("/" + target.relativize(src));
                     if (lower.isPresent() && !Files.isDirectory(lower.get(), NOFOLLOW)) {
-                        Commands.run(List.of("cp", "-a", "--no-dereference", lower.get().toString(), dest.toString()), what);
+                        Commands.run(
+                                List.of(
+                                        "cp",
+                                        "-a",
+                                        "--no-dereference",
+                                        lower.get().toString(),
+                                        dest.toString()),
+                                what);
                         created.add(dest);
                         return;
                     }
                 }
                 if (src == null || !Files.exists(src, NOFOLLOW) || Files.isDirectory(src, NOFOLLOW)) {
-                    throw refuse(e.getName(), "is a hardlink to '" + e.getLinkName() + "' which is not an earlier file");
+                    throw refuse(
+                            e.getName(), "is a hardlink to '" + e.getLinkName() + "' which is not an earlier file");
                 }
                 Files.createLink(dest, src);
                 created.add(dest);
@@ -166,7 +177,8 @@ final class TarApplier {
                 created.add(dest);
                 return;
             } else if (e.isFile()) {
-                try (OutputStream o = Files.newOutputStream(dest, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                try (OutputStream o =
+                        Files.newOutputStream(dest, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                     long n = tar.transferTo(o);
                     if (n != e.getSize()) {
                         throw new IOException("entry " + e.getName() + " is truncated");
@@ -188,19 +200,31 @@ final class TarApplier {
     private void special(TarArchiveEntry e, Path dest) {
         String type = e.isFIFO() ? "p" : e.isCharacterDevice() ? "c" : "b";
         String owner = ROOT ? e.getLongUserId() + ":" + e.getLongGroupId() : "";
-        java.time.Instant t = e.getModTime().toInstant();
-        String script = "set -e; if [ \"$1\" = p ]; then mkfifo -m 600 \"$2\"; else mknod -m 600 \"$2\" \"$1\" \"$3\" \"$4\"; fi;"
-                + " if [ -n \"$5\" ]; then chown -h \"$5\" \"$2\"; fi; chmod \"$6\" \"$2\"; touch -h -m -d \"$7\" \"$2\"";
-        Commands.run(List.of("sh", "-c", script, "sh", type, dest.toString(), Integer.toString(e.getDevMajor()),
-                Integer.toString(e.getDevMinor()), owner, Integer.toOctalString(e.getMode() & 07777),
-                String.format("@%d.%09d", t.getEpochSecond(), t.getNano())), what);
+        Instant t = e.getModTime().toInstant();
+        String script =
+                "set -e; if [ \"$1\" = p ]; then mkfifo -m 600 \"$2\"; else mknod -m 600 \"$2\" \"$1\" \"$3\" \"$4\"; fi;"
+                        + " if [ -n \"$5\" ]; then chown -h \"$5\" \"$2\"; fi; chmod \"$6\" \"$2\"; touch -h -m -d \"$7\" \"$2\"";
+        Commands.run(
+                List.of(
+                        "sh",
+                        "-c",
+                        script,
+                        "sh",
+                        type,
+                        dest.toString(),
+                        Integer.toString(e.getDevMajor()),
+                        Integer.toString(e.getDevMinor()),
+                        owner,
+                        Integer.toOctalString(e.getMode() & 07777),
+                        String.format("@%d.%09d", t.getEpochSecond(), t.getNano())),
+                what);
         setXattrs(e, dest);
     }
 
     private void setXattrs(TarArchiveEntry e, Path dest) {
         for (Map.Entry<String, String> x : e.getExtraPaxHeaders().entrySet()) {
             if (x.getKey().startsWith("SCHILY.xattr.") && !x.getKey().startsWith("SCHILY.xattr.trusted.overlay.")) {
-                Xattrs.set(dest, x.getKey().substring(13), x.getValue().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), what);
+                Xattrs.set(dest, x.getKey().substring(13), x.getValue().getBytes(StandardCharsets.ISO_8859_1), what);
             }
         }
     }
@@ -219,7 +243,7 @@ final class TarApplier {
             dirTimes.add(new Object[] {dest, t}); // set last: writing children changes a dir's mtime
         } else if (e.isSymbolicLink()) {
             // the link's own time (lutimes): setLastModifiedTime would follow it
-            Files.getFileAttributeView(dest, java.nio.file.attribute.BasicFileAttributeView.class, NOFOLLOW)
+            Files.getFileAttributeView(dest, BasicFileAttributeView.class, NOFOLLOW)
                     .setTimes(t, null, null);
         } else {
             Files.setLastModifiedTime(dest, t);

@@ -1,5 +1,6 @@
 package dev.strata.archive;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,8 +36,8 @@ final class TreeScan {
 
     /** Byte-wise order of the UTF-8 names, independent of locale and of a directory's order. */
     private static void sort(List<TreeEntry> out) {
-        out.sort((a, b) -> Arrays.compareUnsigned(a.name().getBytes(StandardCharsets.UTF_8),
-                b.name().getBytes(StandardCharsets.UTF_8)));
+        out.sort((a, b) -> Arrays.compareUnsigned(
+                a.name().getBytes(StandardCharsets.UTF_8), b.name().getBytes(StandardCharsets.UTF_8)));
     }
 
     /**
@@ -43,7 +45,7 @@ final class TreeScan {
      * one inode key (its FILE's name) so the writer links every later name to the first.
      */
     static List<TreeEntry> fromEntries(List<LayerEntry> entries) throws IOException {
-        Map<String, LayerEntry> byName = new java.util.LinkedHashMap<>();
+        Map<String, LayerEntry> byName = new LinkedHashMap<>();
         for (LayerEntry e : entries) {
             byName.put(e.name(), e);
         }
@@ -62,12 +64,25 @@ final class TreeScan {
                 default -> 0100000;
             };
             Path content = f.content().orElse(null);
-            long size = type == 0100000 ? Files.size(f.content().orElseThrow(
-                    () -> new IOException("the file entry " + f.name() + " has no content"))) : 0;
+            long size = type == 0100000
+                    ? Files.size(f.content()
+                            .orElseThrow(() -> new IOException("the file entry " + f.name() + " has no content")))
+                    : 0;
             long nlink = type == 0100000 ? 1 + links.getOrDefault(f.name(), 0) : 1;
-            out.add(new TreeEntry(e.name() + (type == 0040000 ? "/" : ""),
-                    content, type | (type == 0120000 ? 0777 : f.mode() & 07777), f.uid(), f.gid(), size, f.mtime(),
-                    nlink, "entry:" + f.name(), 0, 0, new TreeMap<>(), false,
+            out.add(new TreeEntry(
+                    e.name() + (type == 0040000 ? "/" : ""),
+                    content,
+                    type | (type == 0120000 ? 0777 : f.mode() & 07777),
+                    f.uid(),
+                    f.gid(),
+                    size,
+                    f.mtime(),
+                    nlink,
+                    "entry:" + f.name(),
+                    0,
+                    0,
+                    new TreeMap<>(),
+                    false,
                     type == 0120000 ? f.link() : Optional.empty()));
         }
         sort(out);
@@ -79,7 +94,9 @@ final class TreeScan {
         LayerEntry e = link;
         for (int hops = 0; e.type() == LayerEntry.Type.HARDLINK; hops++) {
             LayerEntry next = byName.get(e.link().orElse(""));
-            if (next == null || hops > byName.size() || next.type() == LayerEntry.Type.DIRECTORY
+            if (next == null
+                    || hops > byName.size()
+                    || next.type() == LayerEntry.Type.DIRECTORY
                     || next.type() == LayerEntry.Type.SYMLINK) {
                 throw new IOException("the hardlink " + link.name() + " does not lead to a file of the layer");
             }
@@ -88,8 +105,9 @@ final class TreeScan {
         return e;
     }
 
-    private static void walk(Path dir, String prefix, Map<String, SortedMap<String, byte[]>> xattrs, boolean upper,
-                             List<TreeEntry> out) throws IOException {
+    private static void walk(
+            Path dir, String prefix, Map<String, SortedMap<String, byte[]>> xattrs, boolean upper, List<TreeEntry> out)
+            throws IOException {
         List<Path> children = new ArrayList<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
             ds.forEach(children::add);
@@ -102,13 +120,26 @@ final class TreeScan {
             long rdev = (Long) a.get("rdev");
             long mtime = ((FileTime) a.get("lastModifiedTime")).toMillis() / 1000;
             if (upper && type == 0020000 && rdev == 0) {
-                out.add(new TreeEntry(prefix + ".wh." + fname, p, 0100644, 0, 0, 0, mtime, 1, "",
-                        0, 0, new TreeMap<>(), true, Optional.empty()));
+                out.add(new TreeEntry(
+                        prefix + ".wh." + fname,
+                        p,
+                        0100644,
+                        0,
+                        0,
+                        0,
+                        mtime,
+                        1,
+                        "",
+                        0,
+                        0,
+                        new TreeMap<>(),
+                        true,
+                        Optional.empty()));
                 continue;
             }
             SortedMap<String, byte[]> x = xattrs.getOrDefault(p.toString(), new TreeMap<>());
-            boolean opaque = upper && type == 0040000 && x.containsKey(OPAQUE)
-                    && Arrays.equals(x.get(OPAQUE), new byte[] {'y'});
+            boolean opaque =
+                    upper && type == 0040000 && x.containsKey(OPAQUE) && Arrays.equals(x.get(OPAQUE), new byte[] {'y'});
             SortedMap<String, byte[]> kept = new TreeMap<>();
             x.forEach((k, v) -> {
                 if (!k.startsWith("trusted.overlay.")) {
@@ -118,12 +149,37 @@ final class TreeScan {
             String name = prefix + fname + (type == 0040000 ? "/" : "");
             int major = (int) (((rdev >>> 8) & 0xfff) | ((rdev >>> 32) & ~0xfffL));
             int minor = (int) ((rdev & 0xff) | ((rdev >>> 12) & ~0xffL));
-            out.add(new TreeEntry(name, p, mode, (Integer) a.get("uid"), (Integer) a.get("gid"),
-                    type == 0100000 ? (Long) a.get("size") : 0, mtime, ((Number) a.get("nlink")).longValue(),
-                    a.get("dev") + ":" + a.get("ino"), major, minor, kept, false, Optional.empty()));
+            out.add(new TreeEntry(
+                    name,
+                    p,
+                    mode,
+                    (Integer) a.get("uid"),
+                    (Integer) a.get("gid"),
+                    type == 0100000 ? (Long) a.get("size") : 0,
+                    mtime,
+                    ((Number) a.get("nlink")).longValue(),
+                    a.get("dev") + ":" + a.get("ino"),
+                    major,
+                    minor,
+                    kept,
+                    false,
+                    Optional.empty()));
             if (opaque) {
-                out.add(new TreeEntry(name + ".wh..wh..opq", p, 0100644, 0, 0, 0, mtime, 1, "",
-                        0, 0, new TreeMap<>(), true, Optional.empty()));
+                out.add(new TreeEntry(
+                        name + ".wh..wh..opq",
+                        p,
+                        0100644,
+                        0,
+                        0,
+                        0,
+                        mtime,
+                        1,
+                        "",
+                        0,
+                        0,
+                        new TreeMap<>(),
+                        true,
+                        Optional.empty()));
             }
             if (type == 0040000) {
                 walk(p, name, xattrs, upper, out);
@@ -137,8 +193,18 @@ final class TreeScan {
      */
     static Map<String, SortedMap<String, byte[]>> readXattrs(Path root) throws IOException {
         Map<String, SortedMap<String, byte[]>> result = new HashMap<>();
-        ProcessBuilder pb = new ProcessBuilder("getfattr", "-R", "-P", "-h", "-d", "-m", "-", "-e", "hex",
-                "--absolute-names", root.toAbsolutePath().toString());
+        ProcessBuilder pb = new ProcessBuilder(
+                "getfattr",
+                "-R",
+                "-P",
+                "-h",
+                "-d",
+                "-m",
+                "-",
+                "-e",
+                "hex",
+                "--absolute-names",
+                root.toAbsolutePath().toString());
         pb.redirectError(ProcessBuilder.Redirect.DISCARD);
         Process proc;
         try {
@@ -179,10 +245,14 @@ final class TreeScan {
     /** getfattr writes odd bytes of names as \ooo octal escapes. */
     private static String unescape(String s) {
         byte[] raw = s.getBytes(StandardCharsets.ISO_8859_1);
-        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
         for (int i = 0; i < raw.length; i++) {
-            if (raw[i] == '\\' && i + 3 < raw.length + 0 && i + 3 <= raw.length - 1 + 1
-                    && isOct(raw, i + 1) && isOct(raw, i + 2) && isOct(raw, i + 3)) {
+            if (raw[i] == '\\'
+                    && i + 3 < raw.length + 0
+                    && i + 3 <= raw.length - 1 + 1
+                    && isOct(raw, i + 1)
+                    && isOct(raw, i + 2)
+                    && isOct(raw, i + 3)) {
                 b.write((raw[i + 1] - '0') * 64 + (raw[i + 2] - '0') * 8 + (raw[i + 3] - '0'));
                 i += 3;
             } else {

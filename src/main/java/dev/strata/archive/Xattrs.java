@@ -9,6 +9,15 @@ final class Xattrs {
     private Xattrs() {}
 
     static void set(Path p, String name, byte[] value, String what) {
-        Commands.run(List.of("setfattr", "-h", "-n", name, "-v", "0x" + HexFormat.of().formatHex(value), p.toString()), what);
+        Commands.run(
+                List.of(
+                        "setfattr",
+                        "-h",
+                        "-n",
+                        name,
+                        "-v",
+                        "0x" + HexFormat.of().formatHex(value),
+                        p.toString()),
+                what);
     }
 }

@@ -10,9 +10,14 @@ import dev.strata.oci.Manifest;
 import dev.strata.oci.MediaType;
 import dev.strata.oci.OciJson;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Optional;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -25,7 +30,11 @@ import java.util.TreeMap;
  * @param layers    the records' layer blobs
  * @param skeletons the skeleton blob of a layer, by the layer's diffID (layers below the records and their own)
  */
-public record CacheManifest(byte[] manifest, byte[] config, List<CacheRecord> records, List<Descriptor> layers,
+public record CacheManifest(
+        byte[] manifest,
+        byte[] config,
+        List<CacheRecord> records,
+        List<Descriptor> layers,
         Map<Digest, Descriptor> skeletons) {
     public static final String CONFIG_MEDIA_TYPE = "application/vnd.strata.cache.config.v1+json";
     /** Bumped when the config's encoding changes: an old reader then ignores the cache instead of misreading it. */
@@ -36,7 +45,7 @@ public record CacheManifest(byte[] manifest, byte[] config, List<CacheRecord> re
         config = config.clone();
         records = List.copyOf(records);
         layers = List.copyOf(layers);
-        skeletons = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(skeletons));
+        skeletons = Collections.unmodifiableSortedMap(new TreeMap<>(skeletons));
     }
 
     /** Every blob the manifest lists: the records' layers and the skeletons, sorted by digest. */
@@ -60,12 +69,12 @@ public record CacheManifest(byte[] manifest, byte[] config, List<CacheRecord> re
     /** Two caches are equal when their manifests are the same bytes (the manifest names the config by digest). */
     @Override
     public boolean equals(Object o) {
-        return o instanceof CacheManifest c && java.util.Arrays.equals(manifest, c.manifest);
+        return o instanceof CacheManifest c && Arrays.equals(manifest, c.manifest);
     }
 
     @Override
     public int hashCode() {
-        return java.util.Arrays.hashCode(manifest);
+        return Arrays.hashCode(manifest);
     }
 
     public Descriptor descriptor() {
@@ -92,7 +101,8 @@ public record CacheManifest(byte[] manifest, byte[] config, List<CacheRecord> re
      * attached to that image ({@code --cache-to type=inline}): the registry lists it among the image's
      * referrers and the image itself stays byte for byte what a build without a cache export makes.
      */
-    public static CacheManifest of(List<CacheRecord> records, Map<Digest, Descriptor> skeletons, Optional<Descriptor> subject) {
+    public static CacheManifest of(
+            List<CacheRecord> records, Map<Digest, Descriptor> skeletons, Optional<Descriptor> subject) {
         TreeMap<String, CacheRecord> byKey = new TreeMap<>();
         records.forEach(r -> byKey.putIfAbsent(r.key().toString(), r));
         ObjectNode cfg = OciJson.object();
@@ -101,7 +111,9 @@ public record CacheManifest(byte[] manifest, byte[] config, List<CacheRecord> re
         TreeMap<Digest, Descriptor> layers = new TreeMap<>();
         for (CacheRecord r : byKey.values()) {
             arr.add(OciJson.parse(r.toJson(), "cache record"));
-            r.layer().ifPresent(l -> layers.putIfAbsent(l.digest(), new Descriptor(l.mediaType(), l.digest(), l.size())));
+            r.layer()
+                    .ifPresent(
+                            l -> layers.putIfAbsent(l.digest(), new Descriptor(l.mediaType(), l.digest(), l.size())));
         }
         if (!skeletons.isEmpty()) {
             ObjectNode sk = cfg.putObject("skeletons");
@@ -118,16 +130,16 @@ public record CacheManifest(byte[] manifest, byte[] config, List<CacheRecord> re
         skeletons.values().forEach(d -> blobs.putIfAbsent(d.digest(), d));
         blobs.values().forEach(l -> ls.add(descriptorJson(l)));
         subject.ifPresent(d -> m.set("subject", descriptorJson(d)));
-        return new CacheManifest(OciJson.bytes(m), config, List.copyOf(byKey.values()), List.copyOf(layers.values()),
-                skeletons);
+        return new CacheManifest(
+                OciJson.bytes(m), config, List.copyOf(byKey.values()), List.copyOf(layers.values()), skeletons);
     }
 
     /** The config's descriptor, read from manifest bytes; an input error when they are not a strata cache. */
     public static Descriptor configOf(byte[] manifestBytes, String what) {
         Manifest m = Manifest.parse(manifestBytes, MediaType.OCI_MANIFEST);
         if (!CONFIG_MEDIA_TYPE.equals(m.config().mediaType())) {
-            throw StrataException.input(what + " is not a strata cache: its config is " + m.config().mediaType()
-                    + ", not " + CONFIG_MEDIA_TYPE);
+            throw StrataException.input(what + " is not a strata cache: its config is "
+                    + m.config().mediaType() + ", not " + CONFIG_MEDIA_TYPE);
         }
         return m.config();
     }
@@ -141,9 +153,10 @@ public record CacheManifest(byte[] manifest, byte[] config, List<CacheRecord> re
         }
         JsonNode o = OciJson.parse(config, what + " config");
         if (o.path("v").asInt() != FORMAT_VERSION) {
-            throw StrataException.input(what + " has cache format " + o.path("v") + "; this strata reads format " + FORMAT_VERSION);
+            throw StrataException.input(
+                    what + " has cache format " + o.path("v") + "; this strata reads format " + FORMAT_VERSION);
         }
-        java.util.Set<Digest> listed = new java.util.HashSet<>();
+        Set<Digest> listed = new HashSet<>();
         m.layers().forEach(l -> listed.add(l.digest()));
         List<CacheRecord> records = new ArrayList<>();
         for (JsonNode r : o.path("records")) {
@@ -154,9 +167,10 @@ public record CacheManifest(byte[] manifest, byte[] config, List<CacheRecord> re
                 throw StrataException.input(what + " holds an unreadable record: " + e.getMessage(), e);
             }
             // a hit's layer is read from where the cache lives, so it must be one the manifest keeps there
-            if (record.layer().isPresent() && !listed.contains(record.layer().get().digest())) {
-                throw StrataException.input(what + " has a record whose layer " + record.layer().get().digest()
-                        + " its manifest does not list; the cache is damaged");
+            if (record.layer().isPresent()
+                    && !listed.contains(record.layer().get().digest())) {
+                throw StrataException.input(what + " has a record whose layer "
+                        + record.layer().get().digest() + " its manifest does not list; the cache is damaged");
             }
             records.add(record);
         }
@@ -166,19 +180,27 @@ public record CacheManifest(byte[] manifest, byte[] config, List<CacheRecord> re
             JsonNode d = f.getValue();
             try {
                 Digest blob = Digest.parse(d.path("digest").asText());
-                if (listed.contains(blob) && MediaType.STRATA_LAYER_SKELETON.equals(d.path("mediaType").asText())) {
-                    skeletons.put(Digest.parse(f.getKey()), new Descriptor(MediaType.STRATA_LAYER_SKELETON, blob,
-                            d.path("size").asLong()));
+                if (listed.contains(blob)
+                        && MediaType.STRATA_LAYER_SKELETON.equals(
+                                d.path("mediaType").asText())) {
+                    skeletons.put(
+                            Digest.parse(f.getKey()),
+                            new Descriptor(
+                                    MediaType.STRATA_LAYER_SKELETON,
+                                    blob,
+                                    d.path("size").asLong()));
                 }
             } catch (RuntimeException e) {
-                throw StrataException.input(what + " holds an unreadable skeleton entry " + f.getKey() + ": "
-                        + e.getMessage(), e);
+                throw StrataException.input(
+                        what + " holds an unreadable skeleton entry " + f.getKey() + ": " + e.getMessage(), e);
             }
         });
-        java.util.Set<Digest> skeletonBlobs = new java.util.HashSet<>();
+        Set<Digest> skeletonBlobs = new HashSet<>();
         skeletons.values().forEach(d -> skeletonBlobs.add(d.digest()));
-        List<Descriptor> layers = m.layers().stream().filter(l -> !MediaType.STRATA_LAYER_SKELETON.equals(l.mediaType())
-                || !skeletonBlobs.contains(l.digest())).toList();
+        List<Descriptor> layers = m.layers().stream()
+                .filter(l ->
+                        !MediaType.STRATA_LAYER_SKELETON.equals(l.mediaType()) || !skeletonBlobs.contains(l.digest()))
+                .toList();
         return new CacheManifest(manifestBytes, config, records, layers, skeletons);
     }
 
@@ -192,7 +214,7 @@ public record CacheManifest(byte[] manifest, byte[] config, List<CacheRecord> re
 
     /** Records by key, for the sources that read a cache. */
     Map<CacheKey, CacheRecord> byKey() {
-        Map<CacheKey, CacheRecord> out = new java.util.LinkedHashMap<>();
+        Map<CacheKey, CacheRecord> out = new LinkedHashMap<>();
         records.forEach(r -> out.putIfAbsent(r.key(), r));
         return out;
     }

@@ -12,11 +12,17 @@ import java.util.Optional;
  * One cached step result: its inputs, the layer it produced (none for config-only steps) and what
  * it saw of its parent (to explain later misses; not part of the key).
  */
-public record CacheRecord(CacheKey key, StepInputs inputs, Optional<Descriptor> layer,
-                          Optional<Digest> diffId, Instant created, Optional<ParentSummary> parent) {
+public record CacheRecord(
+        CacheKey key,
+        StepInputs inputs,
+        Optional<Descriptor> layer,
+        Optional<Digest> diffId,
+        Instant created,
+        Optional<ParentSummary> parent) {
     public static final String MEDIA_TYPE = "application/vnd.strata.cache.record.v1+json";
 
-    public CacheRecord(CacheKey key, StepInputs inputs, Optional<Descriptor> layer, Optional<Digest> diffId, Instant created) {
+    public CacheRecord(
+            CacheKey key, StepInputs inputs, Optional<Descriptor> layer, Optional<Digest> diffId, Instant created) {
         this(key, inputs, layer, diffId, created, Optional.empty());
     }
 
@@ -39,12 +45,19 @@ public record CacheRecord(CacheKey key, StepInputs inputs, Optional<Descriptor> 
     public static CacheRecord parse(byte[] bytes) {
         JsonNode o = OciJson.parse(bytes, "cache record");
         Optional<Descriptor> layer = o.has("layer")
-                ? Optional.of(new Descriptor(o.get("layer").path("mediaType").asText(),
-                        Digest.parse(o.get("layer").path("digest").asText()), o.get("layer").path("size").asLong()))
+                ? Optional.of(new Descriptor(
+                        o.get("layer").path("mediaType").asText(),
+                        Digest.parse(o.get("layer").path("digest").asText()),
+                        o.get("layer").path("size").asLong()))
                 : Optional.empty();
-        Optional<Digest> diff = o.has("diffId") ? Optional.of(Digest.parse(o.get("diffId").asText())) : Optional.empty();
-        return new CacheRecord(new CacheKey(Digest.parse(o.path("key").asText())), StepInputs.fromJson(o.path("inputs")),
-                layer, diff, Instant.parse(o.path("created").asText()),
+        Optional<Digest> diff =
+                o.has("diffId") ? Optional.of(Digest.parse(o.get("diffId").asText())) : Optional.empty();
+        return new CacheRecord(
+                new CacheKey(Digest.parse(o.path("key").asText())),
+                StepInputs.fromJson(o.path("inputs")),
+                layer,
+                diff,
+                Instant.parse(o.path("created").asText()),
                 o.has("parent") ? Optional.of(ParentSummary.fromJson(o.get("parent"))) : Optional.empty());
     }
 }

@@ -15,8 +15,13 @@ public record CacheReport(List<Entry> steps) {
     }
 
     /** source: where a hit came from; reason: why a miss missed; layer: the step's layer, either way. */
-    public record Entry(int id, String instruction, boolean hit, Optional<String> source, Optional<String> reason,
-                        Optional<Digest> layer) {}
+    public record Entry(
+            int id,
+            String instruction,
+            boolean hit,
+            Optional<String> source,
+            Optional<String> reason,
+            Optional<Digest> layer) {}
 
     public long hits() {
         return steps.stream().filter(Entry::hit).count();
@@ -26,7 +31,12 @@ public record CacheReport(List<Entry> steps) {
     public String toText() {
         StringBuilder b = new StringBuilder();
         for (Entry e : steps) {
-            b.append('#').append(e.id()).append(' ').append(e.hit() ? "HIT " : "MISS").append(' ').append(e.instruction());
+            b.append('#')
+                    .append(e.id())
+                    .append(' ')
+                    .append(e.hit() ? "HIT " : "MISS")
+                    .append(' ')
+                    .append(e.instruction());
             if (e.hit()) {
                 e.source().ifPresent(s -> b.append(" (from ").append(s).append(')'));
             } else {

@@ -23,11 +23,16 @@ public record CacheSpec(Type type, String location, Mode mode) {
     }
 
     /** Which steps an export describes: the exported image's (min, BuildKit's default) or every stage's (max). */
-    public enum Mode { MIN, MAX }
+    public enum Mode {
+        MIN,
+        MAX
+    }
 
-    static final String FROM_FORMS = "type=registry,ref=REGISTRY/REPO:TAG, type=local,src=DIR or a bare REGISTRY/REPO:TAG";
-    static final String TO_FORMS = "type=registry,ref=REGISTRY/REPO:TAG[,mode=min|max], type=local,dest=DIR[,mode=min|max]"
-            + " or type=inline[,mode=min|max] (with --push)";
+    static final String FROM_FORMS =
+            "type=registry,ref=REGISTRY/REPO:TAG, type=local,src=DIR or a bare REGISTRY/REPO:TAG";
+    static final String TO_FORMS =
+            "type=registry,ref=REGISTRY/REPO:TAG[,mode=min|max], type=local,dest=DIR[,mode=min|max]"
+                    + " or type=inline[,mode=min|max] (with --push)";
 
     /** The registry reference of a registry cache. */
     public Reference reference() {
@@ -77,16 +82,18 @@ public record CacheSpec(Type type, String location, Mode mode) {
             if (eq <= 0) {
                 throw bad(flag, value, "'" + part + "' is not key=value", forms);
             }
-            kv.put(part.substring(0, eq).trim().toLowerCase(Locale.ROOT), part.substring(eq + 1).trim());
+            kv.put(
+                    part.substring(0, eq).trim().toLowerCase(Locale.ROOT),
+                    part.substring(eq + 1).trim());
         }
         String type = kv.getOrDefault("type", "");
         Set<String> allowed = switch (type) {
             case "registry" -> flag.equals("--cache-to") ? Set.of("type", "ref", "mode") : Set.of("type", "ref");
             case "local" -> flag.equals("--cache-to") ? Set.of("type", "dest", "mode") : Set.of("type", "src");
             // an inline cache is read back through the image: --cache-from IMAGE
-            case "inline" -> flag.equals("--cache-to") ? Set.of("type", "mode")
-                    : Set.of("type");
-            default -> throw bad(flag, value, type.isEmpty() ? "type= is missing" : "unknown type '" + type + "'", forms);
+            case "inline" -> flag.equals("--cache-to") ? Set.of("type", "mode") : Set.of("type");
+            default ->
+                throw bad(flag, value, type.isEmpty() ? "type= is missing" : "unknown type '" + type + "'", forms);
         };
         for (String k : kv.keySet()) {
             if (!allowed.contains(k)) {
@@ -100,7 +107,11 @@ public record CacheSpec(Type type, String location, Mode mode) {
         };
         if (type.equals("inline")) {
             if (flag.equals("--cache-from")) {
-                throw bad(flag, value, "an inline cache is read through its image: --cache-from REGISTRY/REPO:TAG", forms);
+                throw bad(
+                        flag,
+                        value,
+                        "an inline cache is read through its image: --cache-from REGISTRY/REPO:TAG",
+                        forms);
             }
             return new CacheSpec(Type.INLINE, "", mode);
         }
@@ -115,15 +126,18 @@ public record CacheSpec(Type type, String location, Mode mode) {
         if (dir == null || dir.isEmpty()) {
             throw bad(flag, value, dirKey + "= is missing", forms);
         }
-        return new CacheSpec(Type.LOCAL, Path.of(dir).toAbsolutePath().normalize().toString(), mode);
+        return new CacheSpec(
+                Type.LOCAL, Path.of(dir).toAbsolutePath().normalize().toString(), mode);
     }
 
     private static String reference(String flag, String value, String ref, String forms) {
         try {
             return Reference.parse(ref).toString();
         } catch (StrataException e) {
-            throw StrataException.input(flag + " \"" + value + "\": '" + ref + "' is not an image reference: "
-                    + e.getMessage() + "; use " + forms, e);
+            throw StrataException.input(
+                    flag + " \"" + value + "\": '" + ref + "' is not an image reference: " + e.getMessage() + "; use "
+                            + forms,
+                    e);
         }
     }
 

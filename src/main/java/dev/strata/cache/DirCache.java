@@ -6,6 +6,7 @@ import dev.strata.oci.Descriptor;
 import dev.strata.oci.Digest;
 import dev.strata.oci.Index;
 import dev.strata.oci.MediaType;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -32,8 +33,7 @@ public final class DirCache {
     static final String REF_NAME = "org.opencontainers.image.ref.name";
     static final String TAG = "strata-cache";
 
-    private DirCache() {
-    }
+    private DirCache() {}
 
     /** The cache in {@code spec}'s directory, or empty when it has no index.json; a damaged one throws. */
     public static Optional<ImportedCache> read(CacheSpec spec) {
@@ -44,10 +44,13 @@ public final class DirCache {
         }
         try {
             Index idx = Index.parse(Files.readAllBytes(index), MediaType.OCI_INDEX);
-            Descriptor m = idx.manifests().stream().filter(d -> TAG.equals(d.annotations().get(REF_NAME))).findFirst()
+            Descriptor m = idx.manifests().stream()
+                    .filter(d -> TAG.equals(d.annotations().get(REF_NAME)))
+                    .findFirst()
                     .orElseThrow(() -> StrataException.input(index + " names no manifest tagged " + TAG));
             byte[] manifest = readBlob(dir, m.digest());
-            byte[] config = readBlob(dir, CacheManifest.configOf(manifest, dir.toString()).digest());
+            byte[] config = readBlob(
+                    dir, CacheManifest.configOf(manifest, dir.toString()).digest());
             return Optional.of(new ImportedCache(spec, CacheManifest.parse(manifest, config, dir.toString())));
         } catch (IOException e) {
             throw StrataException.input("cannot read the cache in " + dir + ": " + e.getMessage(), e);
@@ -62,7 +65,8 @@ public final class DirCache {
     private static byte[] readBlob(Path dir, Digest d) throws IOException {
         byte[] b = Files.readAllBytes(blobPath(dir, d));
         if (!Digest.sha256(b).equals(d)) {
-            throw StrataException.input("blob " + d + " in " + dir + " does not match its digest; the cache is damaged");
+            throw StrataException.input(
+                    "blob " + d + " in " + dir + " does not match its digest; the cache is damaged");
         }
         return b;
     }
@@ -85,11 +89,13 @@ public final class DirCache {
                     }
                 }
             }
-            writeBlob(dir, cache.configDescriptor().digest(), new java.io.ByteArrayInputStream(cache.config()));
-            writeBlob(dir, cache.descriptor().digest(), new java.io.ByteArrayInputStream(cache.manifest()));
+            writeBlob(dir, cache.configDescriptor().digest(), new ByteArrayInputStream(cache.config()));
+            writeBlob(dir, cache.descriptor().digest(), new ByteArrayInputStream(cache.manifest()));
             Descriptor named = cache.descriptor().withAnnotations(Map.of(REF_NAME, TAG));
             // last: until this rename a reader sees the previous cache, whole
-            replace(dir.resolve("index.json"), Index.of(MediaType.OCI_INDEX, List.of(named), Map.of()).bytes());
+            replace(
+                    dir.resolve("index.json"),
+                    Index.of(MediaType.OCI_INDEX, List.of(named), Map.of()).bytes());
         } catch (IOException e) {
             throw StrataException.environment("cannot write the cache to " + dir + ": " + e.getMessage(), e);
         }

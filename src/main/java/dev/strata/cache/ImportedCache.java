@@ -49,17 +49,22 @@ public final class ImportedCache implements CacheSource {
 
     @Override
     public Optional<CacheRecord> lookup(CacheKey key) {
-        return Optional.ofNullable(records.get(key)).filter(r -> r.layer().isPresent() == r.diffId().isPresent());
+        return Optional.ofNullable(records.get(key))
+                .filter(r -> r.layer().isPresent() == r.diffId().isPresent());
     }
 
     @Override
     public List<CacheRecord> candidates(String parentState, String instructionKind) {
-        return records.values().stream().filter(r -> r.inputs().parentState().equals(parentState)
-                && r.inputs().kind().equals(instructionKind)).toList();
+        return records.values().stream()
+                .filter(r -> r.inputs().parentState().equals(parentState)
+                        && r.inputs().kind().equals(instructionKind))
+                .toList();
     }
 
     @Override
     public List<CacheRecord> sameInstruction(String instruction) {
-        return records.values().stream().filter(r -> r.inputs().instruction().equals(instruction)).toList();
+        return records.values().stream()
+                .filter(r -> r.inputs().instruction().equals(instruction))
+                .toList();
     }
 }

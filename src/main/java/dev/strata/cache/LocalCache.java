@@ -27,9 +27,11 @@ public final class LocalCache implements CacheSource, CacheSink {
 
     @Override
     public Optional<CacheRecord> lookup(CacheKey key) {
-        return store.ref("cache", key.digest().hex()).filter(d -> store.hasBlob(d.digest()))
+        return store.ref("cache", key.digest().hex())
+                .filter(d -> store.hasBlob(d.digest()))
                 .flatMap(d -> read(d.digest()))
-                .filter(r -> r.key().equals(key) && r.layer().isPresent() == r.diffId().isPresent())
+                .filter(r -> r.key().equals(key)
+                        && r.layer().isPresent() == r.diffId().isPresent())
                 .filter(r -> r.layer().map(l -> store.hasBlob(l.digest())).orElse(true));
     }
 
@@ -66,7 +68,8 @@ public final class LocalCache implements CacheSource, CacheSink {
         Descriptor blob = store.putBlob(CacheRecord.MEDIA_TYPE, record.toJson());
         String name = record.key().digest().hex();
         record.layer().ifPresent(l -> store.setRef("cache-layer", name, l));
-        store.setRef(indexNamespace(record.inputs().parentState(), record.inputs().kind()), name, blob);
+        store.setRef(
+                indexNamespace(record.inputs().parentState(), record.inputs().kind()), name, blob);
         store.setRef(instructionNamespace(record.inputs().instruction()), name, blob);
         store.setRef("cache", name, blob);
     }
@@ -77,7 +80,10 @@ public final class LocalCache implements CacheSource, CacheSink {
     }
 
     static String instructionNamespace(String instruction) {
-        return "cacheins-" + Digest.sha256(instruction.getBytes(StandardCharsets.UTF_8)).hex().substring(0, 32);
+        return "cacheins-"
+                + Digest.sha256(instruction.getBytes(StandardCharsets.UTF_8))
+                        .hex()
+                        .substring(0, 32);
     }
 
     static String indexNamespace(String parentState, String kind) {

@@ -29,10 +29,13 @@ public record MissExplanation(String instruction, String reason, List<String> ch
     public static MissExplanation explain(StepInputs wanted, List<CacheRecord> candidates, String sources) {
         String head = shorten(wanted.instruction());
         List<CacheRecord> same = candidates.stream()
-                .filter(c -> c.inputs().parentState().equals(wanted.parentState())).toList();
+                .filter(c -> c.inputs().parentState().equals(wanted.parentState()))
+                .toList();
         if (same.isEmpty()) {
             List<String> ch = candidates.isEmpty() ? List.of() : List.of("parent layers changed");
-            String why = candidates.isEmpty() ? "no earlier build of this step on this parent in " + sources : "parent layers changed";
+            String why = candidates.isEmpty()
+                    ? "no earlier build of this step on this parent in " + sources
+                    : "parent layers changed";
             return new MissExplanation(head, why, ch);
         }
         List<String> best = null;
@@ -52,8 +55,8 @@ public record MissExplanation(String instruction, String reason, List<String> ch
      * No record on this parent: compare what this step sees of its parent with what earlier runs of
      * the same instruction saw ({@code sameInstruction}), and name the nearest difference.
      */
-    public static MissExplanation parentChanged(StepInputs wanted, ParentSummary now, List<CacheRecord> sameInstruction,
-                                                String sources) {
+    public static MissExplanation parentChanged(
+            StepInputs wanted, ParentSummary now, List<CacheRecord> sameInstruction, String sources) {
         List<String> best = null;
         for (CacheRecord c : sameInstruction) {
             if (c.parent().isPresent()) {
@@ -110,12 +113,14 @@ public record MissExplanation(String instruction, String reason, List<String> ch
 
     /** "arg:X" -> "build arg X", "file:/p" -> "file /p", others verbatim. */
     static String describe(String input) {
-        Map<String, String> prefixes = Map.of("arg:", "build arg ", "file:", "file ", "mount:", "mount ", "env:", "env ",
-                "heredoc:", "heredoc ");
-        return prefixes.entrySet().stream().sorted(Map.Entry.comparingByKey(Comparator.reverseOrder()))
+        Map<String, String> prefixes = Map.of(
+                "arg:", "build arg ", "file:", "file ", "mount:", "mount ", "env:", "env ", "heredoc:", "heredoc ");
+        return prefixes.entrySet().stream()
+                .sorted(Map.Entry.comparingByKey(Comparator.reverseOrder()))
                 .filter(e -> input.startsWith(e.getKey()))
                 .map(e -> e.getValue() + input.substring(e.getKey().length()))
-                .findFirst().orElse(input);
+                .findFirst()
+                .orElse(input);
     }
 
     private static String shorten(String instruction) {

@@ -20,9 +20,12 @@ public record ParentSummary(SortedMap<String, String> fields) {
         fields = Collections.unmodifiableSortedMap(new TreeMap<>(fields));
     }
 
-    public static ParentSummary of(List<Digest> diffIds, List<String> env, String workdir, String user, List<String> shell) {
+    public static ParentSummary of(
+            List<Digest> diffIds, List<String> env, String workdir, String user, List<String> shell) {
         TreeMap<String, String> f = new TreeMap<>();
-        f.put("layers", hash(String.join("\n", diffIds.stream().map(Digest::toString).toList())));
+        f.put(
+                "layers",
+                hash(String.join("\n", diffIds.stream().map(Digest::toString).toList())));
         for (String e : env) {
             int eq = e.indexOf('=');
             f.put("env:" + (eq < 0 ? e : e.substring(0, eq)), hash(eq < 0 ? "" : e.substring(eq + 1)));
@@ -35,7 +38,9 @@ public record ParentSummary(SortedMap<String, String> fields) {
 
     /** The differences from {@code had}, in words: "env PATH changed", "user changed", "base layers changed". */
     public List<String> diff(ParentSummary had) {
-        return MissExplanation.changes(fields, had.fields,
+        return MissExplanation.changes(
+                fields,
+                had.fields,
                 n -> n.equals("layers") ? "parent layers" : n.startsWith("env:") ? "env " + n.substring(4) : n);
     }
 

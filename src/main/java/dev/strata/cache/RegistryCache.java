@@ -23,8 +23,7 @@ public final class RegistryCache {
     /** A config larger than this is not a cache strata wrote (a record is a few hundred bytes). */
     private static final long MAX_CONFIG = 64L << 20;
 
-    private RegistryCache() {
-    }
+    private RegistryCache() {}
 
     /**
      * The cache under {@code spec}'s reference, or empty when the registry has no such tag. Anything
@@ -92,8 +91,8 @@ public final class RegistryCache {
      * must be uploaded, {@code mountFrom} the repositories that may hold them already. Returns false when the
      * tag already named this exact cache (nothing was sent).
      */
-    public static boolean write(RegistryClient client, Reference ref, CacheManifest cache, BlobSource layers,
-            List<Reference> mountFrom) {
+    public static boolean write(
+            RegistryClient client, Reference ref, CacheManifest cache, BlobSource layers, List<Reference> mountFrom) {
         Optional<Descriptor> have = client.head(ref);
         if (have.isPresent() && have.get().digest().equals(cache.descriptor().digest())) {
             // a registry keeps a manifest only with all its blobs: nothing more to check
@@ -109,11 +108,17 @@ public final class RegistryCache {
      * Pushes {@code cache} (made with the image as its subject) into the image's repository as one of
      * the image's referrers. Returns false when the repository already holds this exact cache.
      */
-    public static boolean writeInline(RegistryClient client, Reference image, Descriptor subject, CacheManifest cache,
-            BlobSource layers, List<Reference> mountFrom) {
+    public static boolean writeInline(
+            RegistryClient client,
+            Reference image,
+            Descriptor subject,
+            CacheManifest cache,
+            BlobSource layers,
+            List<Reference> mountFrom) {
         Digest digest = cache.descriptor().digest();
         if (client.head(image.withDigest(digest)).isPresent()
-                && client.referrers(image, subject.digest()).stream().anyMatch(d -> d.digest().equals(digest))) {
+                && client.referrers(image, subject.digest()).stream()
+                        .anyMatch(d -> d.digest().equals(digest))) {
             return false;
         }
         pushBlobs(client, image, cache, layers, mountFrom);
@@ -122,8 +127,8 @@ public final class RegistryCache {
     }
 
     /** The cache's layers and skeletons (only those the repository lacks) and its config: all but the manifest. */
-    private static void pushBlobs(RegistryClient client, Reference repo, CacheManifest cache, BlobSource layers,
-            List<Reference> mountFrom) {
+    private static void pushBlobs(
+            RegistryClient client, Reference repo, CacheManifest cache, BlobSource layers, List<Reference> mountFrom) {
         client.inParallel(cache.blobs(), d -> client.pushBlob(repo, d, layers, mountFrom));
         client.pushBlob(repo, CacheManifest.CONFIG_MEDIA_TYPE, cache.config());
     }

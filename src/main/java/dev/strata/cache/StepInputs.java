@@ -1,9 +1,11 @@
 package dev.strata.cache;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strata.oci.Digest;
 import dev.strata.oci.OciJson;
 import java.util.Collections;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -28,7 +30,7 @@ public record StepInputs(String parentState, String instruction, SortedMap<Strin
     public String kind() {
         String t = instruction.strip();
         int sp = t.indexOf(' ');
-        return (sp < 0 ? t : t.substring(0, sp)).toUpperCase(java.util.Locale.ROOT);
+        return (sp < 0 ? t : t.substring(0, sp)).toUpperCase(Locale.ROOT);
     }
 
     /** sha256 of the canonical JSON: fixed field order, sorted inputs, no whitespace. */
@@ -50,9 +52,11 @@ public record StepInputs(String parentState, String instruction, SortedMap<Strin
         return o;
     }
 
-    static StepInputs fromJson(com.fasterxml.jackson.databind.JsonNode o) {
+    static StepInputs fromJson(JsonNode o) {
         TreeMap<String, String> in = new TreeMap<>();
-        o.path("inputs").fields().forEachRemaining(e -> in.put(e.getKey(), e.getValue().asText()));
+        o.path("inputs")
+                .fields()
+                .forEachRemaining(e -> in.put(e.getKey(), e.getValue().asText()));
         return new StepInputs(o.path("parent").asText(), o.path("instruction").asText(), in);
     }
 }

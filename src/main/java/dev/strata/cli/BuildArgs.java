@@ -1,6 +1,9 @@
 package dev.strata.cli;
 
 import dev.strata.error.StrataException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,8 +13,7 @@ import java.util.function.Function;
 
 /** Shared parsing of {@code --build-arg} and of where the Dockerfile is, as docker does it. */
 final class BuildArgs {
-    private BuildArgs() {
-    }
+    private BuildArgs() {}
 
     /**
      * {@code NAME=value}, or {@code NAME} alone to take the value from the environment (skipped, like
@@ -38,17 +40,18 @@ final class BuildArgs {
      * {@code -f -}: the Dockerfile read from {@code in} into {@code strata-stdin-N/Dockerfile} under
      * the temp dir (so errors name "stdin" and a line), removed when strata exits.
      */
-    static Path stdinDockerfile(java.io.InputStream in) {
+    static Path stdinDockerfile(InputStream in) {
         try {
-            Path dir = java.nio.file.Files.createTempDirectory("strata-stdin-");
+            Path dir = Files.createTempDirectory("strata-stdin-");
             Path f = dir.resolve("Dockerfile");
             // deleted in the reverse order of registration: the file, then its dir
             dir.toFile().deleteOnExit();
             f.toFile().deleteOnExit();
-            java.nio.file.Files.write(f, in.readAllBytes());
+            Files.write(f, in.readAllBytes());
             return f;
-        } catch (java.io.IOException e) {
-            throw StrataException.environment("cannot keep the Dockerfile read from stdin in a temp file: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw StrataException.environment(
+                    "cannot keep the Dockerfile read from stdin in a temp file: " + e.getMessage(), e);
         }
     }
 

@@ -1,21 +1,25 @@
 package dev.strata.cli;
 
+import dev.strata.cache.CacheOptions;
+import dev.strata.cache.CacheSpec;
+import dev.strata.dockerfile.BuildOptions;
+import dev.strata.dockerfile.BuildPlan;
+import dev.strata.dockerfile.Dockerfile;
 import dev.strata.engine.BuildRequest;
 import dev.strata.engine.BuildResult;
 import dev.strata.engine.Engine;
 import dev.strata.engine.OutputSpec;
-import dev.strata.cache.CacheOptions;
-import dev.strata.cache.CacheSpec;
-import dev.strata.dockerfile.BuildOptions;
+import dev.strata.engine.RegistryAccess;
+import dev.strata.error.StrataException;
+import dev.strata.exec.Isolation;
 import dev.strata.oci.Reference;
 import dev.strata.progress.ProgressListener;
+import dev.strata.registry.RegistryClient;
 import dev.strata.store.Store;
+import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import dev.strata.dockerfile.BuildPlan;
-import dev.strata.dockerfile.Dockerfile;
-import dev.strata.error.StrataException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,78 +34,116 @@ import picocli.CommandLine.Spec;
  * {@code strata build}: builds the Dockerfile into the local store ({@code --print} only shows the plan).
  * The options are package-private so the build engine's code in this package can read them.
  */
-@Command(name = "build", mixinStandardHelpOptions = true, description = "Build an image from a Dockerfile and a context directory.")
+@Command(
+        name = "build",
+        mixinStandardHelpOptions = true,
+        description = "Build an image from a Dockerfile and a context directory.")
 public final class BuildCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "Dockerfile (default: CONTEXT/Dockerfile; - reads it from stdin)")
+    @Option(
+            names = {"-f", "--file"},
+            paramLabel = "FILE",
+            description = "Dockerfile (default: CONTEXT/Dockerfile; - reads it from stdin)")
     Path file;
 
     /** A Dockerfile given on stdin ({@code -f -}), kept in a temp file for the build's lifetime. */
     private Path fromStdin;
 
-    @Option(names = "--build-arg", paramLabel = "NAME[=VALUE]",
+    @Option(
+            names = "--build-arg",
+            paramLabel = "NAME[=VALUE]",
             description = "build argument (repeatable); NAME alone takes the value from the environment")
     List<String> buildArgs = new ArrayList<>();
 
-    @Option(names = {"-q", "--quiet"}, description = "print only the image ID (on stdout); the progress only if the build fails")
+    @Option(
+            names = {"-q", "--quiet"},
+            description = "print only the image ID (on stdout); the progress only if the build fails")
     boolean quiet;
 
-    @Option(names = "--label", paramLabel = "KEY=VALUE",
+    @Option(
+            names = "--label",
+            paramLabel = "KEY=VALUE",
             description = "set a label on the image (repeatable; over the Dockerfile's LABEL of that key)")
     List<String> labels = new ArrayList<>();
 
     @Option(names = "--target", paramLabel = "STAGE", description = "build this stage (default: the last)")
     String target;
 
-    @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]", description = "target platform (default: the host's)")
+    @Option(
+            names = "--platform",
+            paramLabel = "OS/ARCH[/VARIANT]",
+            description = "target platform (default: the host's)")
     String platform;
 
-    @Option(names = "--print", paramLabel = "outline|plan",
+    @Option(
+            names = "--print",
+            paramLabel = "outline|plan",
             description = "print the stages (outline) or every expanded step (plan) and exit without building")
     String print;
 
     @Option(names = "--format", paramLabel = "text|json", description = "output format of --print (default: text)")
     String format = "text";
 
-    @Option(names = {"-t", "--tag"}, paramLabel = "NAME[:TAG]", description = "tag the image in the local store (repeatable)")
+    @Option(
+            names = {"-t", "--tag"},
+            paramLabel = "NAME[:TAG]",
+            description = "tag the image in the local store (repeatable)")
     List<String> tags = new ArrayList<>();
 
     @Option(names = "--progress", paramLabel = "auto|plain|tty|json", description = "progress output (default: auto)")
     String progress = "auto";
 
-    @Option(names = "--isolation", paramLabel = "crun|runc|chroot", description = "how RUN steps are isolated (default: probe crun, runc, chroot)")
+    @Option(
+            names = "--isolation",
+            paramLabel = "crun|runc|chroot",
+            description = "how RUN steps are isolated (default: probe crun, runc, chroot)")
     String isolation;
 
     @Option(names = "--network", paramLabel = "host|none", description = "network of RUN steps (default: host)")
     String network = "host";
 
-    @Option(names = "--secret", paramLabel = "id=ID,src=FILE|env=VAR", description = "secret for RUN --mount=type=secret (repeatable)")
+    @Option(
+            names = "--secret",
+            paramLabel = "id=ID,src=FILE|env=VAR",
+            description = "secret for RUN --mount=type=secret (repeatable)")
     List<String> secrets = new ArrayList<>();
 
     @Option(names = "--no-cache", description = "run every step; the cache is still updated")
     boolean noCache;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "type=oci|docker,dest=PATH", description = "also export the image (repeatable)")
+    @Option(
+            names = {"-o", "--output"},
+            paramLabel = "type=oci|docker,dest=PATH",
+            description = "also export the image (repeatable)")
     List<String> outputs = new ArrayList<>();
 
     @Option(names = "--iidfile", paramLabel = "FILE", description = "write the image ID (config digest) to FILE")
     Path iidFile;
 
-    @Option(names = "--metadata-file", paramLabel = "FILE", description = "write digests and per-step results as JSON to FILE")
+    @Option(
+            names = "--metadata-file",
+            paramLabel = "FILE",
+            description = "write digests and per-step results as JSON to FILE")
     Path metadataFile;
 
-    @Option(names = "--cache-report", paramLabel = "FILE",
+    @Option(
+            names = "--cache-report",
+            paramLabel = "FILE",
             description = "write what was taken from cache and why each other step missed as JSON to FILE")
     Path cacheReport;
 
-    @Option(names = "--cache-from", paramLabel = "type=registry,ref=REF|type=local,src=DIR|REF",
+    @Option(
+            names = "--cache-from",
+            paramLabel = "type=registry,ref=REF|type=local,src=DIR|REF",
             description = "also look step results up in this cache, after the local store (repeatable, in order);"
                     + " a missing or unreadable cache is a warning")
     List<String> cacheFrom = new ArrayList<>();
 
-    @Option(names = "--cache-to", paramLabel = "type=registry,ref=REF|type=local,dest=DIR|type=inline[,mode=min|max]",
+    @Option(
+            names = "--cache-to",
+            paramLabel = "type=registry,ref=REF|type=local,dest=DIR|type=inline[,mode=min|max]",
             description = "export every step's record (hits included) to this cache after the build (repeatable);"
                     + " mode=min (default): the image's steps, mode=max: every stage's; type=inline (with --push,"
                     + " or --build-arg BUILDKIT_INLINE_CACHE=1) attaches it to the pushed image, read back by"
@@ -111,13 +153,19 @@ public final class BuildCommand implements Callable<Integer> {
     @Option(names = "--push", description = "push the image to every -t reference after building it")
     boolean push;
 
-    @Option(names = "--pull", description = "look up every FROM image in its registry even when the local store has the tag")
+    @Option(
+            names = "--pull",
+            description = "look up every FROM image in its registry even when the local store has the tag")
     boolean pull;
 
     @picocli.CommandLine.Mixin
     RegistryFlags registryFlags = new RegistryFlags();
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "CONTEXT", description = "build context directory (default: .)")
+    @Parameters(
+            index = "0",
+            arity = "0..1",
+            paramLabel = "CONTEXT",
+            description = "build context directory (default: .)")
     String context = ".";
 
     @Override
@@ -152,7 +200,8 @@ public final class BuildCommand implements Callable<Integer> {
                 .withLabels(BuildFlags.labels(labels));
         if (platform != null) {
             if (platform.contains(",")) {
-                throw StrataException.input("--platform takes one platform (os/arch[/variant]), not \"" + platform + "\"");
+                throw StrataException.input(
+                        "--platform takes one platform (os/arch[/variant]), not \"" + platform + "\"");
             }
             options = options.withTargetPlatform(platform);
         }
@@ -178,8 +227,9 @@ public final class BuildCommand implements Callable<Integer> {
                 continue;
             }
             if (!push) {
-                throw StrataException.input("--cache-to " + value + ": an inline cache is stored beside the pushed image;"
-                        + " add --push and -t REGISTRY/REPO:TAG, or use type=registry,ref=REGISTRY/REPO:TAG");
+                throw StrataException.input(
+                        "--cache-to " + value + ": an inline cache is stored beside the pushed image;"
+                                + " add --push and -t REGISTRY/REPO:TAG, or use type=registry,ref=REGISTRY/REPO:TAG");
             }
             inline = true;
             tags.forEach(t -> to.add(spec.forImage(t)));
@@ -203,23 +253,26 @@ public final class BuildCommand implements Callable<Integer> {
                 .withIsolation(Optional.ofNullable(isolation))
                 .withNetwork(BuildFlags.network(network))
                 .withSecrets(BuildFlags.secrets(secrets, System::getenv))
-                .withSourceDateEpoch(BuildFlags.sourceDateEpoch(Optional.ofNullable(buildOptions().buildArgs()
-                        .get("SOURCE_DATE_EPOCH")).orElse(System.getenv("SOURCE_DATE_EPOCH"))));
-        Optional.ofNullable(isolation).ifPresent(dev.strata.exec.Isolation::parse); // unknown: exit 2 before any work
+                .withSourceDateEpoch(BuildFlags.sourceDateEpoch(
+                        Optional.ofNullable(buildOptions().buildArgs().get("SOURCE_DATE_EPOCH"))
+                                .orElse(System.getenv("SOURCE_DATE_EPOCH"))));
+        Optional.ofNullable(isolation).ifPresent(Isolation::parse); // unknown: exit 2 before any work
         for (String t : tags) {
             Reference.parse(t);
         }
         if (push) {
             BuildPush.check(tags);
         }
-        dev.strata.registry.RegistryClient registryClient = dev.strata.registry.RegistryClient.create(registryFlags.options());
-        request = request.withRegistry(new dev.strata.engine.RegistryAccess(registryClient, pull));
+        RegistryClient registryClient = RegistryClient.create(registryFlags.options());
+        request = request.withRegistry(new RegistryAccess(registryClient, pull));
         PrintWriter err = spec.commandLine().getErr();
         // --quiet keeps the plain progress aside and shows it only if the build fails (a RUN's output)
-        java.io.ByteArrayOutputStream held = new java.io.ByteArrayOutputStream();
-        PrintStream stream = quiet ? new PrintStream(held, true, StandardCharsets.UTF_8)
+        ByteArrayOutputStream held = new ByteArrayOutputStream();
+        PrintStream stream = quiet
+                ? new PrintStream(held, true, StandardCharsets.UTF_8)
                 : new PrintStream(new WriterStream(err), true, StandardCharsets.UTF_8);
-        ProgressListener listener = BuildFlags.renderer(quiet ? "plain" : progress, stream, !quiet && System.console() != null);
+        ProgressListener listener =
+                BuildFlags.renderer(quiet ? "plain" : progress, stream, !quiet && System.console() != null);
         Store store = Store.open(StoreHome.resolve());
         BuildResult result;
         try {
@@ -243,7 +296,8 @@ public final class BuildCommand implements Callable<Integer> {
         }
         boolean chatty = !quiet && !progress.equals("json");
         if (chatty) {
-            err.println("writing image " + result.configDigest() + " (manifest " + result.manifest().digest() + ")");
+            err.println("writing image " + result.configDigest() + " (manifest "
+                    + result.manifest().digest() + ")");
             for (String t : tags) {
                 err.println("naming to " + Reference.parse(t));
             }

@@ -16,8 +16,7 @@ import java.util.function.Function;
 
 /** Parsing of strata build's flags that need more than picocli: --secret, --label, --progress, --network, SOURCE_DATE_EPOCH. */
 final class BuildFlags {
-    private BuildFlags() {
-    }
+    private BuildFlags() {}
 
     /** {@code --label KEY=VALUE} (a bare {@code KEY} is an empty value, as docker takes it); the last of a key wins. */
     static Map<String, String> labels(List<String> specs) {
@@ -62,7 +61,8 @@ final class BuildFlags {
                 String var = env != null ? env : id;
                 String value = environment.apply(var);
                 if (value == null) {
-                    throw StrataException.input("--secret id=" + id + ": the environment variable " + var + " is not set");
+                    throw StrataException.input(
+                            "--secret id=" + id + ": the environment variable " + var + " is not set");
                 }
                 out.put(id, value.getBytes(StandardCharsets.UTF_8));
             }

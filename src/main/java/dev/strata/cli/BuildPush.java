@@ -17,8 +17,7 @@ import java.util.Optional;
  * mounted from the repository they came from (same registry) or fetched from it now.
  */
 final class BuildPush {
-    private BuildPush() {
-    }
+    private BuildPush() {}
 
     /** Fails early (before building) when {@code --push} has nowhere to go. */
     static void check(List<String> tags) {
@@ -28,13 +27,15 @@ final class BuildPush {
     }
 
     /** Pushes to each tag; {@code err} gets one "pushed REF@DIGEST" line per tag (none with json progress). */
-    static void push(BuildResult result, List<String> tags, Store store, RegistryClient client, Optional<PrintWriter> err) {
+    static void push(
+            BuildResult result, List<String> tags, Store store, RegistryClient client, Optional<PrintWriter> err) {
         Image image = LayerOrigins.complete(store, result.image(), client);
         List<Reference> mountFrom = LayerOrigins.of(store, image);
         for (String t : tags) {
             Reference ref = Reference.parse(t);
             client.push(image, ref, mountFrom);
-            err.ifPresent(w -> w.println("pushed " + ref + "@" + image.manifest().digest()));
+            err.ifPresent(
+                    w -> w.println("pushed " + ref + "@" + image.manifest().digest()));
         }
         err.ifPresent(PrintWriter::flush);
     }

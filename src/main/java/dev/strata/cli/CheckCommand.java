@@ -18,15 +18,22 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code strata check}: parses and lints a Dockerfile like {@code docker build --check}. */
-@Command(name = "check", mixinStandardHelpOptions = true, description = {
-    "Check a Dockerfile: syntax errors and lint warnings (like docker build --check).",
-    "Prints file:line:col: severity: message; exit 0 when it can build, 2 on errors",
-    "(or on warnings with '# check=error=true')."})
+@Command(
+        name = "check",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Check a Dockerfile: syntax errors and lint warnings (like docker build --check).",
+            "Prints file:line:col: severity: message; exit 0 when it can build, 2 on errors",
+            "(or on warnings with '# check=error=true')."
+        })
 public final class CheckCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "Dockerfile (default: CONTEXT/Dockerfile)")
+    @Option(
+            names = {"-f", "--file"},
+            paramLabel = "FILE",
+            description = "Dockerfile (default: CONTEXT/Dockerfile)")
     Path file;
 
     @Option(names = "--build-arg", paramLabel = "NAME[=VALUE]", description = "build argument (repeatable)")

@@ -34,20 +34,23 @@ public final class ClassDataTraining {
         List<String> failed = new ArrayList<>();
         try (TrainingRegistry registry = TrainingRegistry.start()) {
             Path context = Files.createDirectories(tmp.resolve("context"));
-            Files.writeString(context.resolve("Dockerfile"), String.join("\n",
-                    "# syntax=docker/dockerfile:1",
-                    "FROM scratch AS base",
-                    "ARG VERSION=1",
-                    "ENV APP_VERSION=$VERSION PATH=/bin",
-                    "COPY app.txt /app/",
-                    "WORKDIR /app",
-                    "FROM base",
-                    "COPY --from=base /app/app.txt /copy.txt",
-                    "LABEL org.opencontainers.image.title=training",
-                    "USER 1000",
-                    "EXPOSE 8080",
-                    "CMD [\"/app/app.txt\"]",
-                    ""));
+            Files.writeString(
+                    context.resolve("Dockerfile"),
+                    String.join(
+                            "\n",
+                            "# syntax=docker/dockerfile:1",
+                            "FROM scratch AS base",
+                            "ARG VERSION=1",
+                            "ENV APP_VERSION=$VERSION PATH=/bin",
+                            "COPY app.txt /app/",
+                            "WORKDIR /app",
+                            "FROM base",
+                            "COPY --from=base /app/app.txt /copy.txt",
+                            "LABEL org.opencontainers.image.title=training",
+                            "USER 1000",
+                            "EXPOSE 8080",
+                            "CMD [\"/app/app.txt\"]",
+                            ""));
             Files.writeString(context.resolve("app.txt"), "strata class-data training\n");
             Files.writeString(context.resolve(".dockerignore"), "*.log\n");
             String image = registry.host() + "/training/app:1";
@@ -55,25 +58,63 @@ public final class ClassDataTraining {
             Files.writeString(tmp.resolve("auth.json"), "{\"auths\":{}}");
             Path built = tmp.resolve("built");
             Path pulled = tmp.resolve("pulled");
-            run(failed, built, "build", "-t", image, "--push", "--authfile", auth, "--progress", "plain",
-                    "--cache-to", "type=inline", "--cache-to", "type=local,dest=" + tmp.resolve("cache"),
-                    "--cache-report", tmp.resolve("report.json").toString(),
-                    "--metadata-file", tmp.resolve("metadata.json").toString(), context.toString());
-            run(failed, tmp.resolve("cached"), "build", "-t", image, "--progress", "json", "--build-arg", "VERSION=1",
-                    "--cache-from", image, "--cache-from", "type=local,src=" + tmp.resolve("cache"), context.toString());
+            run(
+                    failed,
+                    built,
+                    "build",
+                    "-t",
+                    image,
+                    "--push",
+                    "--authfile",
+                    auth,
+                    "--progress",
+                    "plain",
+                    "--cache-to",
+                    "type=inline",
+                    "--cache-to",
+                    "type=local,dest=" + tmp.resolve("cache"),
+                    "--cache-report",
+                    tmp.resolve("report.json").toString(),
+                    "--metadata-file",
+                    tmp.resolve("metadata.json").toString(),
+                    context.toString());
+            run(
+                    failed,
+                    tmp.resolve("cached"),
+                    "build",
+                    "-t",
+                    image,
+                    "--progress",
+                    "json",
+                    "--build-arg",
+                    "VERSION=1",
+                    "--cache-from",
+                    image,
+                    "--cache-from",
+                    "type=local,src=" + tmp.resolve("cache"),
+                    context.toString());
             run(failed, built, "build", "--print", "plan", "--format", "json", context.toString());
             run(failed, built, "check", "-f", context.resolve("Dockerfile").toString());
             run(failed, built, "--version");
             run(failed, built, "images");
             run(failed, built, "inspect", image);
-            run(failed, built, "save", "--format", "docker", "-o", tmp.resolve("image.tar").toString(), image);
+            run(
+                    failed,
+                    built,
+                    "save",
+                    "--format",
+                    "docker",
+                    "-o",
+                    tmp.resolve("image.tar").toString(),
+                    image);
             run(failed, pulled, "pull", "--authfile", auth, image);
             run(failed, pulled, "push", "--authfile", auth, image, registry.host() + "/training/other:1");
             run(failed, pulled, "copy", "--authfile", auth, image, registry.host() + "/training/copy:1");
             run(failed, pulled, "tag", image, "training/tagged:1");
             run(failed, pulled, "rmi", "training/tagged:1");
             run(failed, pulled, "prune");
-            for (String command : Main.commandLine(quiet(), quiet()).getSubcommands().keySet()) {
+            for (String command :
+                    Main.commandLine(quiet(), quiet()).getSubcommands().keySet()) {
                 run(failed, built, command, "--help");
             }
         } finally {
@@ -88,7 +129,8 @@ public final class ClassDataTraining {
         StringWriter err = new StringWriter();
         int code = Main.run(args, quiet(), new PrintWriter(err, true));
         if (code != 0) {
-            failed.add("strata " + String.join(" ", args) + " exited " + code + ": " + err.toString().strip());
+            failed.add("strata " + String.join(" ", args) + " exited " + code + ": "
+                    + err.toString().strip());
         }
     }
 

@@ -13,7 +13,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code strata copy SRC DST}: registry to registry, manifests byte for byte, blobs mounted when possible. */
-@Command(name = "copy", mixinStandardHelpOptions = true, description = "Copy an image (or a whole multi-platform index) from one registry reference to another.")
+@Command(
+        name = "copy",
+        mixinStandardHelpOptions = true,
+        description = "Copy an image (or a whole multi-platform index) from one registry reference to another.")
 public final class CopyCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -21,7 +24,9 @@ public final class CopyCommand implements Runnable {
     @Mixin
     RegistryFlags flags = new RegistryFlags();
 
-    @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]",
+    @Option(
+            names = "--platform",
+            paramLabel = "OS/ARCH[/VARIANT]",
             description = "Copy only this platform's image of an index (default: the whole index).")
     Optional<String> platform = Optional.empty();
 

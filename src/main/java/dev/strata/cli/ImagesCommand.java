@@ -22,13 +22,16 @@ public final class ImagesCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @CommandLine.Option(names = "--format", defaultValue = "table", paramLabel = "table|json",
+    @CommandLine.Option(
+            names = "--format",
+            defaultValue = "table",
+            paramLabel = "table|json",
             description = "table (default) or json: one JSON object per image and line")
     String format;
 
     /** One listed image. */
-    private record Row(String name, String tag, String reference, String digest, String id, String created, long size) {
-    }
+    private record Row(
+            String name, String tag, String reference, String digest, String id, String created, long size) {}
 
     @Override
     public void run() {
@@ -51,11 +54,18 @@ public final class ImagesCommand implements Runnable {
             }
             if (format.equals("json")) {
                 var n = OciJson.object();
-                n.put("name", r.name()).put("tag", r.tag()).put("reference", r.reference()).put("digest", r.digest())
-                        .put("id", r.id()).put("created", r.created()).put("size", r.size());
+                n.put("name", r.name())
+                        .put("tag", r.tag())
+                        .put("reference", r.reference())
+                        .put("digest", r.digest())
+                        .put("id", r.id())
+                        .put("created", r.created())
+                        .put("size", r.size());
                 out.println(new String(OciJson.bytes(n), StandardCharsets.UTF_8));
             } else {
-                out.printf("%-30s %-15s %-14s %-22s %d%n", r.name(), r.tag(), r.id().substring(7, 19), r.created(), r.size());
+                out.printf(
+                        "%-30s %-15s %-14s %-22s %d%n",
+                        r.name(), r.tag(), r.id().substring(7, 19), r.created(), r.size());
             }
         }
         out.flush();
@@ -77,9 +87,13 @@ public final class ImagesCommand implements Runnable {
         for (var l : img.layers()) {
             size += l.descriptor().size();
         }
-        return new Row(colon > 0 ? ref.substring(0, colon) : ref, colon > 0 ? ref.substring(colon + 1) : "latest",
-                d.annotations().getOrDefault(Store.FULL_REF, ref), d.digest().toString(),
+        return new Row(
+                colon > 0 ? ref.substring(0, colon) : ref,
+                colon > 0 ? ref.substring(colon + 1) : "latest",
+                d.annotations().getOrDefault(Store.FULL_REF, ref),
+                d.digest().toString(),
                 img.manifest().config().digest().toString(),
-                OciJson.parse(img.configBytes(), "image config").path("created").asText(""), size);
+                OciJson.parse(img.configBytes(), "image config").path("created").asText(""),
+                size);
     }
 }

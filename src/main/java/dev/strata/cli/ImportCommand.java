@@ -1,5 +1,6 @@
 package dev.strata.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.strata.error.StrataException;
 import dev.strata.oci.ContainerConfig;
 import dev.strata.oci.Descriptor;
@@ -8,15 +9,20 @@ import dev.strata.oci.Platform;
 import dev.strata.oci.Reference;
 import dev.strata.store.ImageImport;
 import dev.strata.store.Store;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code strata import}: a root filesystem tarball becomes a one-layer image in the store. */
-@Command(name = "import", mixinStandardHelpOptions = true, description = "Import a root filesystem tarball (.tar, .tar.gz, .tar.zst) as a one-layer image.")
+@Command(
+        name = "import",
+        mixinStandardHelpOptions = true,
+        description = "Import a root filesystem tarball (.tar, .tar.gz, .tar.zst) as a one-layer image.")
 public final class ImportCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -24,13 +30,22 @@ public final class ImportCommand implements Runnable {
     @CommandLine.Parameters(index = "0", paramLabel = "ROOTFS.tar", description = "the tarball to import")
     Path tarball;
 
-    @CommandLine.Option(names = {"-t", "--tag"}, required = true, paramLabel = "NAME[:TAG]", description = "tag for the image")
+    @CommandLine.Option(
+            names = {"-t", "--tag"},
+            required = true,
+            paramLabel = "NAME[:TAG]",
+            description = "tag for the image")
     String tag;
 
-    @CommandLine.Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]", description = "platform recorded in the config (default: this machine)")
+    @CommandLine.Option(
+            names = "--platform",
+            paramLabel = "OS/ARCH[/VARIANT]",
+            description = "platform recorded in the config (default: this machine)")
     Optional<String> platform;
 
-    @CommandLine.Option(names = {"-c", "--change"}, paramLabel = "INSTRUCTION",
+    @CommandLine.Option(
+            names = {"-c", "--change"},
+            paramLabel = "INSTRUCTION",
             description = "config to set: CMD, ENTRYPOINT (JSON array or shell form), ENV K=V, WORKDIR, USER")
     List<String> changes = new ArrayList<>();
 
@@ -50,15 +65,39 @@ public final class ImportCommand implements Runnable {
 
     private static ContainerConfig apply(ContainerConfig c, String change) {
         String[] kv = change.trim().split("\\s+", 2);
-        String kw = kv[0].toUpperCase(java.util.Locale.ROOT);
+        String kw = kv[0].toUpperCase(Locale.ROOT);
         String arg = kv.length > 1 ? kv[1].trim() : "";
         return switch (kw) {
-            case "CMD" -> new ContainerConfig(c.user(), c.env(), c.entrypoint(), Optional.of(command(arg, change)),
-                    c.workingDir(), c.labels(), c.exposedPorts(), c.volumes(), c.stopSignal(), c.healthcheck(), c.shell(),
-                    c.onBuild(), c.argsEscaped());
-            case "ENTRYPOINT" -> new ContainerConfig(c.user(), c.env(), Optional.of(command(arg, change)), c.cmd(),
-                    c.workingDir(), c.labels(), c.exposedPorts(), c.volumes(), c.stopSignal(), c.healthcheck(), c.shell(),
-                    c.onBuild(), c.argsEscaped());
+            case "CMD" ->
+                new ContainerConfig(
+                        c.user(),
+                        c.env(),
+                        c.entrypoint(),
+                        Optional.of(command(arg, change)),
+                        c.workingDir(),
+                        c.labels(),
+                        c.exposedPorts(),
+                        c.volumes(),
+                        c.stopSignal(),
+                        c.healthcheck(),
+                        c.shell(),
+                        c.onBuild(),
+                        c.argsEscaped());
+            case "ENTRYPOINT" ->
+                new ContainerConfig(
+                        c.user(),
+                        c.env(),
+                        Optional.of(command(arg, change)),
+                        c.cmd(),
+                        c.workingDir(),
+                        c.labels(),
+                        c.exposedPorts(),
+                        c.volumes(),
+                        c.stopSignal(),
+                        c.healthcheck(),
+                        c.shell(),
+                        c.onBuild(),
+                        c.argsEscaped());
             case "ENV" -> {
                 if (!arg.contains("=")) {
                     throw StrataException.input("--change '" + change + "': write ENV NAME=VALUE");
@@ -67,25 +106,64 @@ public final class ImportCommand implements Runnable {
                 String key = arg.substring(0, arg.indexOf('=') + 1);
                 env.removeIf(e -> e.startsWith(key));
                 env.add(arg);
-                yield new ContainerConfig(c.user(), env, c.entrypoint(), c.cmd(), c.workingDir(), c.labels(),
-                        c.exposedPorts(), c.volumes(), c.stopSignal(), c.healthcheck(), c.shell(), c.onBuild(), c.argsEscaped());
+                yield new ContainerConfig(
+                        c.user(),
+                        env,
+                        c.entrypoint(),
+                        c.cmd(),
+                        c.workingDir(),
+                        c.labels(),
+                        c.exposedPorts(),
+                        c.volumes(),
+                        c.stopSignal(),
+                        c.healthcheck(),
+                        c.shell(),
+                        c.onBuild(),
+                        c.argsEscaped());
             }
-            case "WORKDIR" -> new ContainerConfig(c.user(), c.env(), c.entrypoint(), c.cmd(), arg, c.labels(),
-                    c.exposedPorts(), c.volumes(), c.stopSignal(), c.healthcheck(), c.shell(), c.onBuild(), c.argsEscaped());
-            case "USER" -> new ContainerConfig(arg, c.env(), c.entrypoint(), c.cmd(), c.workingDir(), c.labels(),
-                    c.exposedPorts(), c.volumes(), c.stopSignal(), c.healthcheck(), c.shell(), c.onBuild(), c.argsEscaped());
-            default -> throw StrataException.input("--change '" + change
-                    + "': only CMD, ENTRYPOINT, ENV, WORKDIR and USER can be set on import");
+            case "WORKDIR" ->
+                new ContainerConfig(
+                        c.user(),
+                        c.env(),
+                        c.entrypoint(),
+                        c.cmd(),
+                        arg,
+                        c.labels(),
+                        c.exposedPorts(),
+                        c.volumes(),
+                        c.stopSignal(),
+                        c.healthcheck(),
+                        c.shell(),
+                        c.onBuild(),
+                        c.argsEscaped());
+            case "USER" ->
+                new ContainerConfig(
+                        arg,
+                        c.env(),
+                        c.entrypoint(),
+                        c.cmd(),
+                        c.workingDir(),
+                        c.labels(),
+                        c.exposedPorts(),
+                        c.volumes(),
+                        c.stopSignal(),
+                        c.healthcheck(),
+                        c.shell(),
+                        c.onBuild(),
+                        c.argsEscaped());
+            default ->
+                throw StrataException.input(
+                        "--change '" + change + "': only CMD, ENTRYPOINT, ENV, WORKDIR and USER can be set on import");
         };
     }
 
     private static List<String> command(String arg, String change) {
         if (arg.startsWith("[")) {
             List<String> out = new ArrayList<>();
-            com.fasterxml.jackson.databind.JsonNode node;
+            JsonNode node;
             try {
                 node = OciJson.mapper().readTree(arg);
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 throw StrataException.input("--change '" + change + "': not valid JSON (" + e.getMessage() + ")");
             }
             if (!node.isArray()) {

@@ -1,5 +1,6 @@
 package dev.strata.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strata.oci.Descriptor;
@@ -11,7 +12,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code strata inspect}: an image of the store as JSON: manifest digest, config, layers and history. */
-@Command(name = "inspect", mixinStandardHelpOptions = true, description = "Show an image of the local store as JSON: config, layers (digests, sizes, diffIDs), history.")
+@Command(
+        name = "inspect",
+        mixinStandardHelpOptions = true,
+        description = "Show an image of the local store as JSON: config, layers (digests, sizes, diffIDs), history.")
 public final class InspectCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -45,8 +49,10 @@ public final class InspectCommand implements Runnable {
         out.set("history", config.path("history").isMissingNode() ? OciJson.array() : config.get("history"));
         out.set("config", config);
         try {
-            spec.commandLine().getOut().println(OciJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(out));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            spec.commandLine()
+                    .getOut()
+                    .println(OciJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(out));
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
         spec.commandLine().getOut().flush();

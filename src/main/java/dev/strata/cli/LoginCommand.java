@@ -21,7 +21,10 @@ import picocli.CommandLine.Parameters;
  * registry, then saves them (mode 0600). The password is read from stdin or the terminal, never
  * from an argument, and never printed.
  */
-@Command(name = "login", mixinStandardHelpOptions = true, description = "Log in to a registry and save the credentials.")
+@Command(
+        name = "login",
+        mixinStandardHelpOptions = true,
+        description = "Log in to a registry and save the credentials.")
 public final class LoginCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -29,7 +32,9 @@ public final class LoginCommand implements Runnable {
     @Mixin
     RegistryFlags flags = new RegistryFlags();
 
-    @Option(names = {"-u", "--username"}, paramLabel = "USER")
+    @Option(
+            names = {"-u", "--username"},
+            paramLabel = "USER")
     Optional<String> username = Optional.empty();
 
     @Option(names = "--password-stdin", description = "Read the password (or token) from standard input.")
@@ -44,9 +49,12 @@ public final class LoginCommand implements Runnable {
         Console console = System.console();
         String user = username.orElseGet(() -> {
             if (console == null) {
-                throw StrataException.input("strata login " + host + ": give the user name with -u USER (no terminal to ask on)");
+                throw StrataException.input(
+                        "strata login " + host + ": give the user name with -u USER (no terminal to ask on)");
             }
-            return Optional.ofNullable(console.readLine("Username: ")).orElse("").trim();
+            return Optional.ofNullable(console.readLine("Username: "))
+                    .orElse("")
+                    .trim();
         });
         String password;
         if (passwordStdin) {
@@ -59,7 +67,8 @@ public final class LoginCommand implements Runnable {
             char[] pw = console.readPassword("Password: ");
             password = pw == null ? "" : new String(pw);
         } else {
-            throw StrataException.input("strata login " + host + ": no terminal to ask for the password on; use --password-stdin");
+            throw StrataException.input(
+                    "strata login " + host + ": no terminal to ask for the password on; use --password-stdin");
         }
         if (user.isEmpty() || password.isEmpty()) {
             throw StrataException.input("strata login " + host + ": the user name and password must not be empty");

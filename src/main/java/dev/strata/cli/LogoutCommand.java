@@ -33,7 +33,10 @@ public final class LogoutCommand implements Runnable {
 
     /** host[:port] from what a user typed: a scheme and path are dropped; Docker Hub's aliases fold to docker.io. */
     static String host(Optional<String> given) {
-        String h = given.orElse(Reference.DOCKER_HUB).trim().toLowerCase(Locale.ROOT).replaceFirst("^[a-z]+://", "");
+        String h = given.orElse(Reference.DOCKER_HUB)
+                .trim()
+                .toLowerCase(Locale.ROOT)
+                .replaceFirst("^[a-z]+://", "");
         int slash = h.indexOf('/');
         if (slash >= 0) {
             h = h.substring(0, slash);

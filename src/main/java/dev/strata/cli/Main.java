@@ -3,6 +3,7 @@ package dev.strata.cli;
 import dev.strata.error.ExitCode;
 import dev.strata.error.StrataException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -53,7 +54,9 @@ public final class Main implements Runnable {
      */
     static void wakeHttpSelectors() {
         for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.isDaemon() && t.getName().startsWith("HttpClient-") && t.getName().endsWith("-SelectorManager")) {
+            if (t.isDaemon()
+                    && t.getName().startsWith("HttpClient-")
+                    && t.getName().endsWith("-SelectorManager")) {
                 t.interrupt();
             }
         }
@@ -90,7 +93,7 @@ public final class Main implements Runnable {
         if (ex instanceof CommandLine.ParameterException) {
             return ExitCode.INPUT.code();
         }
-        if (ex instanceof OutOfMemoryError || ex instanceof java.io.UncheckedIOException) {
+        if (ex instanceof OutOfMemoryError || ex instanceof UncheckedIOException) {
             return ExitCode.ENVIRONMENT.code();
         }
         return ExitCode.STEP_FAILED.code();

@@ -1,21 +1,28 @@
 package dev.strata.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.strata.dockerfile.AddInstruction;
 import dev.strata.dockerfile.BaseImage;
 import dev.strata.dockerfile.BaseStage;
 import dev.strata.dockerfile.BuildPlan;
+import dev.strata.dockerfile.CopyInstruction;
 import dev.strata.dockerfile.ExpandedStep;
+import dev.strata.dockerfile.Heredoc;
 import dev.strata.dockerfile.Instruction;
 import dev.strata.dockerfile.InstructionText;
 import dev.strata.dockerfile.ResolvedStage;
+import dev.strata.dockerfile.RunInstruction;
 import dev.strata.dockerfile.StageBase;
 import dev.strata.dockerfile.StageScope;
 import dev.strata.dockerfile.Warning;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -35,8 +42,8 @@ final class PlanPrinter {
             ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
             try {
                 out.println(json.writeValueAsString(toJson(json, steps)));
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw new java.io.UncheckedIOException(e);
+            } catch (JsonProcessingException e) {
+                throw new UncheckedIOException(e);
             }
         } else {
             text(steps, out);
@@ -61,10 +68,21 @@ final class PlanPrinter {
         Map<Integer, Map<String, String>> finalEnv = new HashMap<>();
         for (ResolvedStage rs : plan.stages()) {
             StringBuilder head = new StringBuilder("stage ").append(rs.stage().displayName());
-            head.append(": FROM ").append(base(rs.base(), plan)).append(" [").append(rs.platform()).append(']');
+            head.append(": FROM ")
+                    .append(base(rs.base(), plan))
+                    .append(" [")
+                    .append(rs.platform())
+                    .append(']');
             if (!rs.dependencies().isEmpty()) {
-                head.append(" needs ").append(String.join(", ", rs.dependencies().stream()
-                        .map(i -> plan.dockerfile().stages().get(i).displayName()).toList()));
+                head.append(" needs ")
+                        .append(String.join(
+                                ", ",
+                                rs.dependencies().stream()
+                                        .map(i -> plan.dockerfile()
+                                                .stages()
+                                                .get(i)
+                                                .displayName())
+                                        .toList()));
             }
             head.append("  (").append(rs.stage().from().node().position()).append(')');
             out.println(head);
@@ -90,15 +108,15 @@ final class PlanPrinter {
         return rs.base() instanceof BaseStage b ? finalEnv.getOrDefault(b.index(), Map.of()) : Map.of();
     }
 
-    private static java.util.List<dev.strata.dockerfile.Heredoc> heredocs(Instruction ins) {
-        if (ins instanceof dev.strata.dockerfile.RunInstruction r) {
+    private static List<Heredoc> heredocs(Instruction ins) {
+        if (ins instanceof RunInstruction r) {
             return r.heredocs();
-        } else if (ins instanceof dev.strata.dockerfile.CopyInstruction c) {
+        } else if (ins instanceof CopyInstruction c) {
             return c.heredocs();
-        } else if (ins instanceof dev.strata.dockerfile.AddInstruction a) {
+        } else if (ins instanceof AddInstruction a) {
             return a.heredocs();
         }
-        return java.util.List.of();
+        return List.of();
     }
 
     private ObjectNode toJson(ObjectMapper json, boolean steps) {
@@ -144,11 +162,14 @@ final class PlanPrinter {
                     step.args().forEach(args::put);
                     ObjectNode env = o.putObject("env");
                     step.env().forEach(env::put);
-                    java.util.List<dev.strata.dockerfile.Heredoc> heredocs = heredocs(step.expanded());
+                    List<Heredoc> heredocs = heredocs(step.expanded());
                     if (!heredocs.isEmpty()) {
                         ArrayNode hs = o.putArray("heredocs");
-                        for (dev.strata.dockerfile.Heredoc h : heredocs) {
-                            hs.addObject().put("name", h.name()).put("content", h.content()).put("expand", h.expand());
+                        for (Heredoc h : heredocs) {
+                            hs.addObject()
+                                    .put("name", h.name())
+                                    .put("content", h.content())
+                                    .put("expand", h.expand());
                         }
                     }
                 }

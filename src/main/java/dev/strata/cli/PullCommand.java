@@ -3,14 +3,21 @@ package dev.strata.cli;
 import dev.strata.error.ExitCode;
 import dev.strata.error.StrataException;
 import dev.strata.oci.Descriptor;
+import dev.strata.oci.Digest;
 import dev.strata.oci.Layer;
 import dev.strata.oci.Platform;
 import dev.strata.oci.Reference;
 import dev.strata.registry.RegistryClient;
 import dev.strata.registry.RemoteImage;
 import dev.strata.store.Store;
+import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,7 +28,10 @@ import picocli.CommandLine.Parameters;
  * {@code strata pull REF}: the image into the local store. Every blob is verified on the way in;
  * the manifest and the tag are written last, so an interrupted pull leaves no tag to a partial image.
  */
-@Command(name = "pull", mixinStandardHelpOptions = true, description = "Pull an image from a registry into the local store.")
+@Command(
+        name = "pull",
+        mixinStandardHelpOptions = true,
+        description = "Pull an image from a registry into the local store.")
 public final class PullCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -29,7 +39,9 @@ public final class PullCommand implements Runnable {
     @Mixin
     RegistryFlags flags = new RegistryFlags();
 
-    @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]",
+    @Option(
+            names = "--platform",
+            paramLabel = "OS/ARCH[/VARIANT]",
             description = "The platform to pick from a multi-platform image (default: this machine's).")
     Optional<String> platform = Optional.empty();
 
@@ -44,18 +56,25 @@ public final class PullCommand implements Runnable {
         RemoteImage image = client.image(ref, p);
         Store store = Store.open(StoreHome.resolve());
         // largest first: the biggest layer bounds the wall time, so it must not start last
-        java.util.Set<dev.strata.oci.Digest> seen = new java.util.HashSet<>();
-        java.util.List<Layer> bySize = new java.util.ArrayList<>(
-                image.layers().stream().filter(l -> seen.add(l.descriptor().digest())).toList());
-        bySize.sort(java.util.Comparator.comparingLong((Layer l) -> l.descriptor().size()).reversed());
+        Set<Digest> seen = new HashSet<>();
+        List<Layer> bySize = new ArrayList<>(image.layers().stream()
+                .filter(l -> seen.add(l.descriptor().digest()))
+                .toList());
+        bySize.sort(Comparator.comparingLong((Layer l) -> l.descriptor().size()).reversed());
         client.inParallel(bySize, layer -> fetch(client, image, store, layer));
-        store.putBlob(image.manifest().config().mediaType(),
-                new java.io.ByteArrayInputStream(image.configBytes()), Optional.of(image.manifest().config().digest()));
-        Descriptor manifest = store.putBlob(image.manifest().mediaType(),
-                new java.io.ByteArrayInputStream(image.manifest().bytes()), Optional.of(image.manifest().digest()));
+        store.putBlob(
+                image.manifest().config().mediaType(),
+                new ByteArrayInputStream(image.configBytes()),
+                Optional.of(image.manifest().config().digest()));
+        Descriptor manifest = store.putBlob(
+                image.manifest().mediaType(),
+                new ByteArrayInputStream(image.manifest().bytes()),
+                Optional.of(image.manifest().digest()));
         store.tagPulled(ref.asTagged().familiar(), ref.toString(), manifest);
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("Pulled %s (%s, %d layers)%n", ref.familiar(), manifest.digest(), image.layers().size());
+        out.printf(
+                "Pulled %s (%s, %d layers)%n",
+                ref.familiar(), manifest.digest(), image.layers().size());
         out.flush();
     }
 
@@ -72,8 +91,10 @@ public final class PullCommand implements Runnable {
                 throw e;
             }
             // the store found the bytes do not match the digest: the registry sent them, so exit 3
-            throw StrataException.registry("cannot pull layer " + d.digest() + " of " + image.reference() + " from "
-                    + image.reference().registry() + ": " + e.getMessage(), e);
+            throw StrataException.registry(
+                    "cannot pull layer " + d.digest() + " of " + image.reference() + " from "
+                            + image.reference().registry() + ": " + e.getMessage(),
+                    e);
         }
     }
 }

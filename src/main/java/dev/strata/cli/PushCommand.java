@@ -20,7 +20,10 @@ import picocli.CommandLine.Parameters;
  * are only HEADed; blobs a sibling repository holds (known from other tags' origins) are mounted, and
  * base layers a build never downloaded are mounted or fetched from their registry.
  */
-@Command(name = "push", mixinStandardHelpOptions = true, description = "Push an image from the local store to a registry.")
+@Command(
+        name = "push",
+        mixinStandardHelpOptions = true,
+        description = "Push an image from the local store to a registry.")
 public final class PushCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -39,9 +42,10 @@ public final class PushCommand implements Runnable {
         Reference ref = Reference.parse(reference);
         Reference dest = destination.map(Reference::parse).orElse(ref);
         Store store = Store.open(StoreHome.resolve());
-        Descriptor d = StoredImages.find(store, ref).orElseThrow(() -> StrataException.input("no image " + ref.familiar()
-                + " in the local store " + store.root() + "; build it with `strata build -t " + ref.familiar()
-                + "` or pull it first (see `strata images`)"));
+        Descriptor d = StoredImages.find(store, ref)
+                .orElseThrow(() -> StrataException.input("no image " + ref.familiar()
+                        + " in the local store " + store.root() + "; build it with `strata build -t " + ref.familiar()
+                        + "` or pull it first (see `strata images`)"));
         RegistryClient client = RegistryClient.create(flags.options());
         // layers of a base a build never needed may still be only in the base's registry
         Image image = LayerOrigins.complete(store, store.image(d), client);

@@ -4,6 +4,7 @@ import dev.strata.error.StrataException;
 import dev.strata.oci.Descriptor;
 import dev.strata.oci.Reference;
 import dev.strata.store.Store;
+import dev.strata.store.StoredImages;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,9 +16,13 @@ import picocli.CommandLine.Parameters;
  * {@code strata rmi REF...}: removes tags from the store. Blobs stay until `strata prune`, which keeps
  * what other tags and cache records still reach (a layer is often shared).
  */
-@Command(name = "rmi", mixinStandardHelpOptions = true,
-        description = {"Remove images (their tags) from the local store; NAME@DIGEST removes every tag of that image.",
-            "Run `strata prune` afterwards to free the blobs nothing else uses."})
+@Command(
+        name = "rmi",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Remove images (their tags) from the local store; NAME@DIGEST removes every tag of that image.",
+            "Run `strata prune` afterwards to free the blobs nothing else uses."
+        })
 public final class RmiCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -60,10 +65,14 @@ public final class RmiCommand implements Runnable {
             return List.of();
         }
         if (r.digest().isPresent()) {
-            return store.tags().stream().filter(t -> t.digest().equals(r.digest().get()))
-                    .map(t -> t.annotations().get(Store.REF_NAME)).toList();
+            return store.tags().stream()
+                    .filter(t -> t.digest().equals(r.digest().get()))
+                    .map(t -> t.annotations().get(Store.REF_NAME))
+                    .toList();
         }
-        return dev.strata.store.StoredImages.find(store, r).map(Descriptor::annotations)
-                .map(a -> List.of(a.get(Store.REF_NAME))).orElse(List.of());
+        return StoredImages.find(store, r)
+                .map(Descriptor::annotations)
+                .map(a -> List.of(a.get(Store.REF_NAME)))
+                .orElse(List.of());
     }
 }

@@ -7,6 +7,7 @@ import dev.strata.oci.Image;
 import dev.strata.registry.RegistryClient;
 import dev.strata.store.ImageExport;
 import dev.strata.store.Store;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -16,7 +17,11 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code strata save}: an image of the store as an oci-archive, a docker-archive or an OCI layout directory. */
-@Command(name = "save", mixinStandardHelpOptions = true, description = "Write an image of the local store to a file: oci-archive, docker-archive (docker load) or an OCI layout directory.")
+@Command(
+        name = "save",
+        mixinStandardHelpOptions = true,
+        description =
+                "Write an image of the local store to a file: oci-archive, docker-archive (docker load) or an OCI layout directory.")
 public final class SaveCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -27,11 +32,19 @@ public final class SaveCommand implements Runnable {
     @CommandLine.Parameters(index = "0", paramLabel = "REF", description = "the image, as tagged in the store")
     String ref;
 
-    @CommandLine.Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE", description = "where to write (a directory for oci-dir)")
+    @CommandLine.Option(
+            names = {"-o", "--output"},
+            required = true,
+            paramLabel = "FILE",
+            description = "where to write (a directory for oci-dir)")
     Path output;
 
-    @CommandLine.Option(names = "--format", defaultValue = "oci", paramLabel = "oci|docker|oci-dir",
-            description = "oci (oci-archive tar, default), docker (docker-archive for docker load), oci-dir (OCI layout directory)")
+    @CommandLine.Option(
+            names = "--format",
+            defaultValue = "oci",
+            paramLabel = "oci|docker|oci-dir",
+            description =
+                    "oci (oci-archive tar, default), docker (docker-archive for docker load), oci-dir (OCI layout directory)")
     String format;
 
     @Override
@@ -61,7 +74,7 @@ public final class SaveCommand implements Runnable {
         }
         Path tmp = abs.resolveSibling("." + abs.getFileName() + ".strata-tmp");
         try {
-            try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
                 if (format.equals("docker")) {
                     ImageExport.writeDockerArchive(image, store, out, name);
                 } else {
@@ -70,8 +83,10 @@ public final class SaveCommand implements Runnable {
             }
             Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw StrataException.environment("cannot write " + output + ": " + e.getMessage()
-                    + "; check the directory exists and has free space", e);
+            throw StrataException.environment(
+                    "cannot write " + output + ": " + e.getMessage()
+                            + "; check the directory exists and has free space",
+                    e);
         } finally {
             try {
                 Files.deleteIfExists(tmp);

@@ -7,8 +7,7 @@ final class StoreHome {
     /** Set only by {@link ClassDataTraining}, which runs commands on temp stores in one JVM and cannot set its environment. */
     static final String TRAINING_PROPERTY = "strata.training.home";
 
-    private StoreHome() {
-    }
+    private StoreHome() {}
 
     static Path resolve() {
         String training = System.getProperty(TRAINING_PROPERTY);

@@ -8,8 +8,7 @@ import dev.strata.store.StoredImages;
 
 /** How the CLI names images in the store: the familiar name:tag as the tag, the full reference beside it. */
 final class StoreRefs {
-    private StoreRefs() {
-    }
+    private StoreRefs() {}
 
     /** Parses a NAME[:TAG] given to -t; the tag defaults to latest. */
     static Reference tagged(String text) {
@@ -22,7 +21,8 @@ final class StoreRefs {
 
     /** The store tag of an image reference given on the command line: its exact tag name, else as FROM finds it. */
     static Descriptor find(Store store, String text) {
-        return store.resolve(text).or(() -> StoredImages.find(store, Reference.parse(text)))
+        return store.resolve(text)
+                .or(() -> StoredImages.find(store, Reference.parse(text)))
                 .orElseThrow(() -> StrataException.input("no image '" + text + "' in the store " + store.root()
                         + "; see `strata images`, or build, pull or import it first"));
     }

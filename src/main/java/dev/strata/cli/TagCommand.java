@@ -9,7 +9,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code strata tag SOURCE TARGET}: another name for an image of the store, as docker tag does. */
-@Command(name = "tag", mixinStandardHelpOptions = true,
+@Command(
+        name = "tag",
+        mixinStandardHelpOptions = true,
         description = "Give an image of the local store another name (NAME[:TAG]; the tag defaults to latest).")
 public final class TagCommand implements Runnable {
     @CommandLine.Spec

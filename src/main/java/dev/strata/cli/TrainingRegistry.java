@@ -110,7 +110,9 @@ final class TrainingRegistry implements AutoCloseable {
             return;
         }
         String query = ex.getRequestURI().getQuery();
-        String digest = query == null ? "" : query.replaceAll(".*digest=([^&]+).*", "$1").replace("%3A", ":");
+        String digest = query == null
+                ? ""
+                : query.replaceAll(".*digest=([^&]+).*", "$1").replace("%3A", ":");
         byte[] bytes = data.toByteArray();
         if (!digest.equals(sha256(bytes))) {
             reply(ex, 400, error("DIGEST_INVALID"), method);

@@ -30,8 +30,7 @@ import org.apache.commons.compress.compressors.zstandard.ZstdCompressorInputStre
  * entries are replaced, whiteout names are ordinary files, nothing may land outside the destination.
  */
 public final class Archives {
-    private Archives() {
-    }
+    private Archives() {}
 
     /** Whether the file is a tar archive, possibly compressed. */
     public static boolean isArchive(Path file) {
@@ -62,7 +61,10 @@ public final class Archives {
             if (m.length >= 6 && Arrays.equals(m, new byte[] {(byte) 0xfd, '7', 'z', 'X', 'Z', 0})) {
                 return new XZCompressorInputStream(raw, true);
             }
-            if (m.length >= 4 && (m[0] & 0xff) == 0x28 && (m[1] & 0xff) == 0xb5 && (m[2] & 0xff) == 0x2f
+            if (m.length >= 4
+                    && (m[0] & 0xff) == 0x28
+                    && (m[1] & 0xff) == 0xb5
+                    && (m[2] & 0xff) == 0x2f
                     && (m[3] & 0xff) == 0xfd) {
                 return new ZstdCompressorInputStream(raw);
             }
@@ -88,7 +90,8 @@ public final class Archives {
      */
     public static void extract(Path archive, Path destDir, Optional<Owner> owner, Optional<Long> clampNanos) {
         List<Object[]> dirTimes = new ArrayList<>();
-        try (InputStream in = open(archive); TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
+        try (InputStream in = open(archive);
+                TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
             Stager.mkdirs(destDir.getParent() == null ? destDir : destDir.getParent(), destDir);
             TarArchiveEntry e;
             while ((e = tar.getNextEntry()) != null) {
@@ -112,7 +115,8 @@ public final class Archives {
                 }
                 int uid = owner.map(Owner::uid).orElse((int) e.getLongUserId());
                 int gid = owner.map(Owner::gid).orElse((int) e.getLongGroupId());
-                long mtime = e.getLastModifiedTime() == null ? 0
+                long mtime = e.getLastModifiedTime() == null
+                        ? 0
                         : e.getLastModifiedTime().to(TimeUnit.NANOSECONDS);
                 if (clampNanos.isPresent()) {
                     mtime = Math.min(mtime, clampNanos.get());
@@ -158,8 +162,10 @@ public final class Archives {
                 Stager.setTime((Path) dirTimes.get(i)[0], (Long) dirTimes.get(i)[1]);
             }
         } catch (IOException ex) {
-            throw new StrataException(ExitCode.STEP_FAILED, "ADD: cannot extract " + archive + ": " + ex.getMessage()
-                    + "; check that the archive is complete", ex);
+            throw new StrataException(
+                    ExitCode.STEP_FAILED,
+                    "ADD: cannot extract " + archive + ": " + ex.getMessage() + "; check that the archive is complete",
+                    ex);
         }
     }
 

@@ -23,8 +23,8 @@ import java.util.concurrent.TimeUnit;
  * the directories leading to them appear.
  */
 public final class BuildContext {
-    private static final String ATTRS = "unix:mode,uid,gid,ino,size,lastModifiedTime,isDirectory,isSymbolicLink,"
-            + "isRegularFile";
+    private static final String ATTRS =
+            "unix:mode,uid,gid,ino,size,lastModifiedTime,isDirectory,isSymbolicLink," + "isRegularFile";
 
     private final Path root;
     private final DockerIgnore ignore;
@@ -121,8 +121,7 @@ public final class BuildContext {
             }
             throw StrataException.input("cannot read " + file + ": " + e.getMessage() + "; check its permissions", e);
         } catch (IOException e) {
-            throw StrataException.input("cannot read " + file + ": " + e.getMessage()
-                    + "; check its permissions", e);
+            throw StrataException.input("cannot read " + file + ": " + e.getMessage() + "; check its permissions", e);
         }
         FileType type;
         Optional<String> target = Optional.empty();
@@ -142,9 +141,17 @@ public final class BuildContext {
         }
         FileTime mtime = (FileTime) a.get("lastModifiedTime");
         long size = type == FileType.DIRECTORY ? 0 : (Long) a.get("size");
-        return Optional.of(new ContextEntry(rel, file, type, ((Integer) a.get("mode")) & 07777, size,
-                mtime.to(TimeUnit.NANOSECONDS), (Integer) a.get("uid"), (Integer) a.get("gid"),
-                (Long) a.get("ino"), target));
+        return Optional.of(new ContextEntry(
+                rel,
+                file,
+                type,
+                ((Integer) a.get("mode")) & 07777,
+                size,
+                mtime.to(TimeUnit.NANOSECONDS),
+                (Integer) a.get("uid"),
+                (Integer) a.get("gid"),
+                (Long) a.get("ino"),
+                target));
     }
 
     private void walkInto(String dir, boolean[] dirMatches, List<ContextEntry> out, List<ContextEntry> pending) {

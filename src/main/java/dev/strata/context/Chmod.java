@@ -15,8 +15,7 @@ public final class Chmod {
     private static final Pattern OCTAL = Pattern.compile("[0-7]{1,4}");
     private static final Pattern CLAUSE = Pattern.compile("([ugoa]*)([-+=])([rwxXst]*)");
 
-    private record Clause(int who, char op, String perms) {
-    }
+    private record Clause(int who, char op, String perms) {}
 
     private final String text;
     private final int octal;

@@ -19,8 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * digests themselves never include mtimes, absolute paths or host owners.
  */
 public final class ContentHasher {
-    private record Key(Path file, long size, long mtimeNanos, long inode) {
-    }
+    private record Key(Path file, long size, long mtimeNanos, long inode) {}
 
     private final ConcurrentHashMap<Key, Digest> cache = new ConcurrentHashMap<>();
 
@@ -44,7 +43,7 @@ public final class ContentHasher {
         MessageDigest md = Digest.newSha256();
         byte[] buf = new byte[64 * 1024];
         try (InputStream in = Files.newInputStream(file)) {
-            for (int n; (n = in.read(buf)) > 0;) {
+            for (int n; (n = in.read(buf)) > 0; ) {
                 md.update(buf, 0, n);
             }
         } catch (IOException e) {
@@ -74,8 +73,8 @@ public final class ContentHasher {
     /** Appends one length-prefixed record so no two different sets can collide by concatenation. */
     static void line(MessageDigest md, String path, FileType type, int mode, String target, String content) {
         StringBuilder b = new StringBuilder();
-        for (String field : new String[] {path, String.valueOf(type.code()), Integer.toOctalString(mode), target,
-                content}) {
+        for (String field :
+                new String[] {path, String.valueOf(type.code()), Integer.toOctalString(mode), target, content}) {
             b.append(field.length()).append(':').append(field).append(';');
         }
         md.update(b.append('\n').toString().getBytes(StandardCharsets.UTF_8));

@@ -17,6 +17,14 @@ import java.util.Optional;
  * @param inode    inode number, part of the content-digest cache key
  * @param linkTarget the target text of a symlink
  */
-public record ContextEntry(String path, Path file, FileType type, int mode, long size, long mtimeNanos,
-        int uid, int gid, long inode, Optional<String> linkTarget) {
-}
+public record ContextEntry(
+        String path,
+        Path file,
+        FileType type,
+        int mode,
+        long size,
+        long mtimeNanos,
+        int uid,
+        int gid,
+        long inode,
+        Optional<String> linkTarget) {}

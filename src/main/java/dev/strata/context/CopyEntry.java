@@ -16,8 +16,16 @@ import java.util.Optional;
  * @param implied a parent directory that the copy only needs to exist (an existing one keeps the
  *                image's metadata, which this entry then repeats)
  */
-public record CopyEntry(Kind kind, String dest, int mode, int uid, int gid, long mtimeNanos,
-        Optional<String> linkTarget, Optional<ContextEntry> origin, boolean implied) {
+public record CopyEntry(
+        Kind kind,
+        String dest,
+        int mode,
+        int uid,
+        int gid,
+        long mtimeNanos,
+        Optional<String> linkTarget,
+        Optional<ContextEntry> origin,
+        boolean implied) {
 
     /** The kinds of entries. */
     public enum Kind {

@@ -23,14 +23,20 @@ public record CopyPlan(List<CopyEntry> entries) {
         entries.parallelStream().flatMap(e -> e.origin().stream()).forEach(hasher::fileDigest);
         MessageDigest md = Digest.newSha256();
         for (CopyEntry e : entries) {
-            String content = e.origin().map(o -> hasher.fileDigest(o).toString()).orElse("");
+            String content =
+                    e.origin().map(o -> hasher.fileDigest(o).toString()).orElse("");
             FileType type = switch (e.kind()) {
                 case DIRECTORY -> FileType.DIRECTORY;
                 case SYMLINK -> FileType.SYMLINK;
                 default -> FileType.REGULAR;
             };
             String kind = e.kind() == CopyEntry.Kind.ARCHIVE ? "archive:" : "";
-            ContentHasher.line(md, kind + e.dest(), type, e.mode(), e.linkTarget().orElse(""),
+            ContentHasher.line(
+                    md,
+                    kind + e.dest(),
+                    type,
+                    e.mode(),
+                    e.linkTarget().orElse(""),
                     content + ";" + e.uid() + ":" + e.gid() + (e.implied() ? ";implied" : ""));
         }
         return Digest.finish("sha256", md);
@@ -38,6 +44,9 @@ public record CopyPlan(List<CopyEntry> entries) {
 
     /** The total bytes of copied regular files (archives counted compressed). */
     public long bytes() {
-        return entries.stream().flatMap(e -> e.origin().stream()).mapToLong(ContextEntry::size).sum();
+        return entries.stream()
+                .flatMap(e -> e.origin().stream())
+                .mapToLong(ContextEntry::size)
+                .sum();
     }
 }

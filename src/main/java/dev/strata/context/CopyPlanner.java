@@ -42,7 +42,8 @@ public final class CopyPlanner {
         this.chmod = req.chmod().map(Chmod::parse);
         this.excludes = DockerIgnore.ofPatterns(req.excludes(), req.instruction() + " --exclude");
         this.clamp = req.sourceDateEpoch().map(s -> s * 1_000_000_000L);
-        long created = req.createdAt().getEpochSecond() * 1_000_000_000L + req.createdAt().getNano();
+        long created = req.createdAt().getEpochSecond() * 1_000_000_000L
+                + req.createdAt().getNano();
         this.createdNanos = clamp.map(c -> Math.min(c, created)).orElse(created);
     }
 
@@ -64,8 +65,8 @@ public final class CopyPlanner {
      * it: they are part of the instruction text, which the key already holds. An ADD URL with
      * --checksum counts by its checksum; one without is downloaded into {@code scratchDir} and hashed.
      */
-    public static Digest sourceDigest(CopyRequest req, CopySource source, ContentHasher hasher,
-            Optional<Path> scratchDir) {
+    public static Digest sourceDigest(
+            CopyRequest req, CopySource source, ContentHasher hasher, Optional<Path> scratchDir) {
         List<String> local = new ArrayList<>();
         StringBuilder urls = new StringBuilder();
         for (String s : req.sources()) {
@@ -75,10 +76,21 @@ public final class CopyPlanner {
                 local.add(s);
             }
         }
-        CopyRequest bare = new CopyRequest(req.add(), local, "/", "/", Optional.empty(), Optional.empty(),
-                req.excludes(), req.parents(), Optional.empty(), req.keepGitDir(), Optional.empty(),
+        CopyRequest bare = new CopyRequest(
+                req.add(),
+                local,
+                "/",
+                "/",
+                Optional.empty(),
+                Optional.empty(),
+                req.excludes(),
+                req.parents(),
+                Optional.empty(),
+                req.keepGitDir(),
+                Optional.empty(),
                 Instant.EPOCH);
-        CopyPlan plan = local.isEmpty() ? new CopyPlan(List.of())
+        CopyPlan plan = local.isEmpty()
+                ? new CopyPlan(List.of())
                 : new CopyPlanner(bare, source, ImageView.empty(), scratchDir).run();
         MessageDigest md = Digest.newSha256();
         md.update(plan.digest(hasher).toString().getBytes(StandardCharsets.UTF_8));
@@ -99,8 +111,8 @@ public final class CopyPlanner {
             throw StrataException.input("When using " + req.instruction() + " with more than one source, the"
                     + " destination must be a directory and end with a '/': write '" + rawDest + "/'");
         }
-        String destAbs = rawDest.startsWith("/") ? GoPath.clean(rawDest)
-                : GoPath.join(GoPath.rooted(req.workdir()), rawDest);
+        String destAbs =
+                rawDest.startsWith("/") ? GoPath.clean(rawDest) : GoPath.join(GoPath.rooted(req.workdir()), rawDest);
         // the destination's directories are resolved through the image's symlinks, as inside a container
         destAbs = ScopedPath.resolve(this::lookup, destAbs, true);
         for (String raw : req.sources()) {
@@ -207,12 +219,29 @@ public final class CopyPlanner {
                             putFile(dest, c);
                         } else {
                             CopyEntry f = planned.get(first);
-                            put(new CopyEntry(CopyEntry.Kind.HARDLINK, dest, f.mode(), f.uid(), f.gid(),
-                                    f.mtimeNanos(), Optional.of(first), Optional.empty(), false));
+                            put(new CopyEntry(
+                                    CopyEntry.Kind.HARDLINK,
+                                    dest,
+                                    f.mode(),
+                                    f.uid(),
+                                    f.gid(),
+                                    f.mtimeNanos(),
+                                    Optional.of(first),
+                                    Optional.empty(),
+                                    false));
                         }
                     }
-                    case SYMLINK -> put(new CopyEntry(CopyEntry.Kind.SYMLINK, dest, 0777, uid(c), gid(c),
-                            mtime(c.mtimeNanos()), c.linkTarget(), Optional.empty(), false));
+                    case SYMLINK ->
+                        put(new CopyEntry(
+                                CopyEntry.Kind.SYMLINK,
+                                dest,
+                                0777,
+                                uid(c),
+                                gid(c),
+                                mtime(c.mtimeNanos()),
+                                c.linkTarget(),
+                                Optional.empty(),
+                                false));
                 }
             }
             return;
@@ -220,11 +249,27 @@ public final class CopyPlanner {
         if (req.add() && !req.parents() && Archives.isArchive(e.file())) {
             ensureParents(destAbs);
             if (lookup(destAbs).isEmpty()) {
-                put(new CopyEntry(CopyEntry.Kind.DIRECTORY, destAbs, 0755, owner().uid(), owner().gid(), createdNanos,
-                        Optional.empty(), Optional.empty(), true));
+                put(new CopyEntry(
+                        CopyEntry.Kind.DIRECTORY,
+                        destAbs,
+                        0755,
+                        owner().uid(),
+                        owner().gid(),
+                        createdNanos,
+                        Optional.empty(),
+                        Optional.empty(),
+                        true));
             }
-            put(new CopyEntry(CopyEntry.Kind.ARCHIVE, destAbs, 0, chown.map(Owner::uid).orElse(-1),
-                    chown.map(Owner::gid).orElse(-1), clamp.orElse(-1L), Optional.empty(), Optional.of(e), false));
+            put(new CopyEntry(
+                    CopyEntry.Kind.ARCHIVE,
+                    destAbs,
+                    0,
+                    chown.map(Owner::uid).orElse(-1),
+                    chown.map(Owner::gid).orElse(-1),
+                    clamp.orElse(-1L),
+                    Optional.empty(),
+                    Optional.of(e),
+                    false));
             return;
         }
         String target;
@@ -241,17 +286,26 @@ public final class CopyPlanner {
     }
 
     private void addUrl(String url, String destAbs, boolean destIsDir) {
-        Path dir = scratch.orElseThrow(() -> StrataException.environment("ADD " + url
-                + ": no download directory was given to the planner"));
+        Path dir = scratch.orElseThrow(
+                () -> StrataException.environment("ADD " + url + ": no download directory was given to the planner"));
         Optional<Digest> sum = req.checksum().map(Digest::parse);
         UrlFetcher.Download d = UrlFetcher.fetch(url, sum, dir);
         String target = destIsDir || isDir(destAbs) ? GoPath.join(destAbs, d.filename()) : destAbs;
         ensureParents(target);
-        ContextEntry file = BuildContext.read(d.file().getParent(), d.file().getFileName().toString())
+        ContextEntry file = BuildContext.read(
+                        d.file().getParent(), d.file().getFileName().toString())
                 .orElseThrow();
         int mode = chmod.map(c -> c.apply(0600, false)).orElse(0600);
-        put(new CopyEntry(CopyEntry.Kind.FILE, target, mode, owner().uid(), owner().gid(),
-                mtime(d.lastModifiedNanos().orElse(0L)), Optional.empty(), Optional.of(file), false));
+        put(new CopyEntry(
+                CopyEntry.Kind.FILE,
+                target,
+                mode,
+                owner().uid(),
+                owner().gid(),
+                mtime(d.lastModifiedNanos().orElse(0L)),
+                Optional.empty(),
+                Optional.of(file),
+                false));
     }
 
     /** With --parents, the directories between the pivot and the source keep the source's metadata. */
@@ -279,18 +333,34 @@ public final class CopyPlanner {
     private void putFile(String dest, ContextEntry c) {
         Optional<ContextEntry> existing = lookup(dest);
         if (existing.isPresent() && existing.get().type() == FileType.DIRECTORY) {
-            throw StrataException.stepFailed(req.instruction() + ": cannot replace the directory " + dest
-                    + " with a file");
+            throw StrataException.stepFailed(
+                    req.instruction() + ": cannot replace the directory " + dest + " with a file");
         }
         int mode = chmod.map(x -> x.apply(c.mode(), false)).orElse(c.mode());
-        put(new CopyEntry(CopyEntry.Kind.FILE, dest, mode, uid(c), gid(c), mtime(c.mtimeNanos()), Optional.empty(),
-                Optional.of(c), false));
+        put(new CopyEntry(
+                CopyEntry.Kind.FILE,
+                dest,
+                mode,
+                uid(c),
+                gid(c),
+                mtime(c.mtimeNanos()),
+                Optional.empty(),
+                Optional.of(c),
+                false));
     }
 
     private CopyEntry dirEntry(String dest, ContextEntry c, boolean implied) {
         int mode = chmod.map(x -> x.apply(c.mode(), true)).orElse(c.mode());
-        return new CopyEntry(CopyEntry.Kind.DIRECTORY, dest, mode, uid(c), gid(c), mtime(c.mtimeNanos()),
-                Optional.empty(), Optional.empty(), implied);
+        return new CopyEntry(
+                CopyEntry.Kind.DIRECTORY,
+                dest,
+                mode,
+                uid(c),
+                gid(c),
+                mtime(c.mtimeNanos()),
+                Optional.empty(),
+                Optional.empty(),
+                implied);
     }
 
     /** Makes sure every parent of {@code target} exists: kept from the image or created 0755. */
@@ -302,28 +372,45 @@ public final class CopyPlanner {
         for (String d : chain) {
             if (planned.containsKey(d)) {
                 if (planned.get(d).kind() != CopyEntry.Kind.DIRECTORY) {
-                    throw StrataException.stepFailed(req.instruction() + ": cannot create directory " + d
-                            + ": this copy put a file there");
+                    throw StrataException.stepFailed(
+                            req.instruction() + ": cannot create directory " + d + ": this copy put a file there");
                 }
                 continue;
             }
             Optional<ContextEntry> inImage = image.lstat(d);
             if (inImage.isEmpty()) {
-                put(new CopyEntry(CopyEntry.Kind.DIRECTORY, d, 0755, owner().uid(), owner().gid(), createdNanos,
-                        Optional.empty(), Optional.empty(), true));
+                put(new CopyEntry(
+                        CopyEntry.Kind.DIRECTORY,
+                        d,
+                        0755,
+                        owner().uid(),
+                        owner().gid(),
+                        createdNanos,
+                        Optional.empty(),
+                        Optional.empty(),
+                        true));
             } else if (inImage.get().type() == FileType.DIRECTORY) {
                 put(implied(d, inImage.get()));
             } else {
                 throw StrataException.stepFailed(req.instruction() + ": cannot create directory " + d
-                        + " because the image has a " + inImage.get().type().name().toLowerCase(Locale.ROOT)
+                        + " because the image has a "
+                        + inImage.get().type().name().toLowerCase(Locale.ROOT)
                         + " there");
             }
         }
     }
 
     private static CopyEntry implied(String dest, ContextEntry existing) {
-        return new CopyEntry(CopyEntry.Kind.DIRECTORY, dest, existing.mode(), existing.uid(), existing.gid(),
-                existing.mtimeNanos(), Optional.empty(), Optional.empty(), true);
+        return new CopyEntry(
+                CopyEntry.Kind.DIRECTORY,
+                dest,
+                existing.mode(),
+                existing.uid(),
+                existing.gid(),
+                existing.mtimeNanos(),
+                Optional.empty(),
+                Optional.empty(),
+                true);
     }
 
     private void put(CopyEntry e) {
@@ -339,8 +426,8 @@ public final class CopyPlanner {
                 case FILE, HARDLINK -> FileType.REGULAR;
                 case SYMLINK -> FileType.SYMLINK;
             };
-            return Optional.of(new ContextEntry(abs.substring(1), null, t, p.mode(), 0, p.mtimeNanos(), p.uid(),
-                    p.gid(), 0, p.linkTarget()));
+            return Optional.of(new ContextEntry(
+                    abs.substring(1), null, t, p.mode(), 0, p.mtimeNanos(), p.uid(), p.gid(), 0, p.linkTarget()));
         }
         return image.lstat(abs);
     }
@@ -377,10 +464,11 @@ public final class CopyPlanner {
     }
 
     private StrataException notFound(String raw, String rel) {
-        String hint = source.tree().excluded(rel) ? " (it is excluded by " + source.tree().ignore().source() + ")"
+        String hint = source.tree().excluded(rel)
+                ? " (it is excluded by " + source.tree().ignore().source() + ")"
                 : "";
-        return StrataException.input(req.instruction() + " " + raw + ": not found in the "
-                + source.description() + hint + "; source paths are relative to its root and cannot leave it");
+        return StrataException.input(req.instruction() + " " + raw + ": not found in the " + source.description() + hint
+                + "; source paths are relative to its root and cannot leave it");
     }
 
     private StrataException unsupportedGit(String what) {

@@ -21,9 +21,19 @@ import java.util.Optional;
  * @param sourceDateEpoch SOURCE_DATE_EPOCH in seconds, if set: every mtime is clamped to it
  * @param createdAt    mtime of directories the copy creates (when SOURCE_DATE_EPOCH is not set)
  */
-public record CopyRequest(boolean add, List<String> sources, String dest, String workdir, Optional<String> chown,
-        Optional<String> chmod, List<String> excludes, boolean parents, Optional<String> checksum,
-        boolean keepGitDir, Optional<Long> sourceDateEpoch, Instant createdAt) {
+public record CopyRequest(
+        boolean add,
+        List<String> sources,
+        String dest,
+        String workdir,
+        Optional<String> chown,
+        Optional<String> chmod,
+        List<String> excludes,
+        boolean parents,
+        Optional<String> checksum,
+        boolean keepGitDir,
+        Optional<Long> sourceDateEpoch,
+        Instant createdAt) {
 
     public CopyRequest {
         sources = List.copyOf(sources);
@@ -32,8 +42,19 @@ public record CopyRequest(boolean add, List<String> sources, String dest, String
 
     /** {@code COPY sources... dest} with WORKDIR "/" and no flags. */
     public static CopyRequest copy(String dest, String... sources) {
-        return new CopyRequest(false, List.of(sources), dest, "/", Optional.empty(), Optional.empty(), List.of(),
-                false, Optional.empty(), false, Optional.empty(), Instant.EPOCH);
+        return new CopyRequest(
+                false,
+                List.of(sources),
+                dest,
+                "/",
+                Optional.empty(),
+                Optional.empty(),
+                List.of(),
+                false,
+                Optional.empty(),
+                false,
+                Optional.empty(),
+                Instant.EPOCH);
     }
 
     /** {@code ADD sources... dest} with WORKDIR "/" and no flags. */
@@ -42,53 +63,141 @@ public record CopyRequest(boolean add, List<String> sources, String dest, String
     }
 
     public CopyRequest asAdd() {
-        return new CopyRequest(true, sources, dest, workdir, chown, chmod, excludes, parents, checksum, keepGitDir,
-                sourceDateEpoch, createdAt);
+        return new CopyRequest(
+                true,
+                sources,
+                dest,
+                workdir,
+                chown,
+                chmod,
+                excludes,
+                parents,
+                checksum,
+                keepGitDir,
+                sourceDateEpoch,
+                createdAt);
     }
 
     public CopyRequest withWorkdir(String w) {
-        return new CopyRequest(add, sources, dest, w, chown, chmod, excludes, parents, checksum, keepGitDir,
-                sourceDateEpoch, createdAt);
+        return new CopyRequest(
+                add,
+                sources,
+                dest,
+                w,
+                chown,
+                chmod,
+                excludes,
+                parents,
+                checksum,
+                keepGitDir,
+                sourceDateEpoch,
+                createdAt);
     }
 
     public CopyRequest withChown(String c) {
-        return new CopyRequest(add, sources, dest, workdir, Optional.of(c), chmod, excludes, parents, checksum,
-                keepGitDir, sourceDateEpoch, createdAt);
+        return new CopyRequest(
+                add,
+                sources,
+                dest,
+                workdir,
+                Optional.of(c),
+                chmod,
+                excludes,
+                parents,
+                checksum,
+                keepGitDir,
+                sourceDateEpoch,
+                createdAt);
     }
 
     public CopyRequest withChmod(String c) {
-        return new CopyRequest(add, sources, dest, workdir, chown, Optional.of(c), excludes, parents, checksum,
-                keepGitDir, sourceDateEpoch, createdAt);
+        return new CopyRequest(
+                add,
+                sources,
+                dest,
+                workdir,
+                chown,
+                Optional.of(c),
+                excludes,
+                parents,
+                checksum,
+                keepGitDir,
+                sourceDateEpoch,
+                createdAt);
     }
 
     public CopyRequest withExcludes(String... e) {
-        return new CopyRequest(add, sources, dest, workdir, chown, chmod, List.of(e), parents, checksum, keepGitDir,
-                sourceDateEpoch, createdAt);
+        return new CopyRequest(
+                add,
+                sources,
+                dest,
+                workdir,
+                chown,
+                chmod,
+                List.of(e),
+                parents,
+                checksum,
+                keepGitDir,
+                sourceDateEpoch,
+                createdAt);
     }
 
     public CopyRequest withParents(boolean p) {
-        return new CopyRequest(add, sources, dest, workdir, chown, chmod, excludes, p, checksum, keepGitDir,
-                sourceDateEpoch, createdAt);
+        return new CopyRequest(
+                add,
+                sources,
+                dest,
+                workdir,
+                chown,
+                chmod,
+                excludes,
+                p,
+                checksum,
+                keepGitDir,
+                sourceDateEpoch,
+                createdAt);
     }
 
     public CopyRequest withChecksum(String c) {
-        return new CopyRequest(add, sources, dest, workdir, chown, chmod, excludes, parents, Optional.of(c),
-                keepGitDir, sourceDateEpoch, createdAt);
+        return new CopyRequest(
+                add,
+                sources,
+                dest,
+                workdir,
+                chown,
+                chmod,
+                excludes,
+                parents,
+                Optional.of(c),
+                keepGitDir,
+                sourceDateEpoch,
+                createdAt);
     }
 
     public CopyRequest withKeepGitDir(boolean k) {
-        return new CopyRequest(add, sources, dest, workdir, chown, chmod, excludes, parents, checksum, k,
-                sourceDateEpoch, createdAt);
+        return new CopyRequest(
+                add, sources, dest, workdir, chown, chmod, excludes, parents, checksum, k, sourceDateEpoch, createdAt);
     }
 
     public CopyRequest withSourceDateEpoch(long seconds) {
-        return new CopyRequest(add, sources, dest, workdir, chown, chmod, excludes, parents, checksum, keepGitDir,
-                Optional.of(seconds), createdAt);
+        return new CopyRequest(
+                add,
+                sources,
+                dest,
+                workdir,
+                chown,
+                chmod,
+                excludes,
+                parents,
+                checksum,
+                keepGitDir,
+                Optional.of(seconds),
+                createdAt);
     }
 
     public CopyRequest withCreatedAt(Instant t) {
-        return new CopyRequest(add, sources, dest, workdir, chown, chmod, excludes, parents, checksum, keepGitDir,
-                sourceDateEpoch, t);
+        return new CopyRequest(
+                add, sources, dest, workdir, chown, chmod, excludes, parents, checksum, keepGitDir, sourceDateEpoch, t);
     }
 
     /** "COPY" or "ADD", for messages. */

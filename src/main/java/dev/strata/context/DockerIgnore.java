@@ -122,10 +122,14 @@ public final class DockerIgnore {
             return NONE;
         }
         try {
-            return parse(Files.readString(file.get(), StandardCharsets.UTF_8), file.get().toString());
+            return parse(
+                    Files.readString(file.get(), StandardCharsets.UTF_8),
+                    file.get().toString());
         } catch (IOException e) {
-            throw StrataException.input("cannot read " + file.get() + ": " + e.getMessage()
-                    + "; check that the ignore file is a readable UTF-8 text file", e);
+            throw StrataException.input(
+                    "cannot read " + file.get() + ": " + e.getMessage()
+                            + "; check that the ignore file is a readable UTF-8 text file",
+                    e);
         }
     }
 

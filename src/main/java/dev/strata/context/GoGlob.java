@@ -9,8 +9,7 @@ import java.util.Optional;
  * .dockerignore patterns both use it, so the accepted syntax is the same as docker's.
  */
 final class GoGlob {
-    private GoGlob() {
-    }
+    private GoGlob() {}
 
     /** Thrown for a malformed pattern (Go's ErrBadPattern); callers turn it into a user message. */
     static final class BadPattern extends Exception {
@@ -111,7 +110,7 @@ final class GoGlob {
                         return i;
                     }
                 }
-                default -> { }
+                default -> {}
             }
         }
         return i;

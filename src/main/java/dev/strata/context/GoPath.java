@@ -5,8 +5,7 @@ import java.util.Deque;
 
 /** Go's {@code path.Clean} on slash paths: docker cleans patterns and COPY paths exactly this way. */
 final class GoPath {
-    private GoPath() {
-    }
+    private GoPath() {}
 
     /** Lexical cleaning: drops empty and "." elements, resolves ".." lexically, keeps a leading "/". */
     static String clean(String p) {

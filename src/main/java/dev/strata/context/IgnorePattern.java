@@ -13,7 +13,12 @@ import java.util.regex.Pattern;
  * it to Go's regexp, where {@code \d} is a digit class).
  */
 public final class IgnorePattern {
-    private enum Kind { EXACT, PREFIX, SUFFIX, REGEX }
+    private enum Kind {
+        EXACT,
+        PREFIX,
+        SUFFIX,
+        REGEX
+    }
 
     private final String text;
     private final boolean exception;

@@ -12,8 +12,10 @@ public final class NoSourceFilesException extends StrataException {
     private final String pattern;
 
     public NoSourceFilesException(String pattern, String where) {
-        super(ExitCode.INPUT, "no source files were specified: the pattern '" + pattern + "' matches nothing"
-                + " in the " + where + "; check the name and the .dockerignore");
+        super(
+                ExitCode.INPUT,
+                "no source files were specified: the pattern '" + pattern + "' matches nothing" + " in the " + where
+                        + "; check the name and the .dockerignore");
         this.pattern = pattern;
     }
 

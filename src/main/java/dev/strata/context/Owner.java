@@ -22,8 +22,8 @@ public record Owner(int uid, int gid) {
             group = Optional.of(spec.substring(colon + 1));
         }
         if (user.isEmpty() || (group.isPresent() && group.get().isEmpty())) {
-            throw StrataException.input("invalid --chown value '" + spec + "': expected USER, USER:GROUP, UID or"
-                    + " UID:GID");
+            throw StrataException.input(
+                    "invalid --chown value '" + spec + "': expected USER, USER:GROUP, UID or" + " UID:GID");
         }
         int uid;
         int gid;
@@ -36,16 +36,18 @@ public record Owner(int uid, int gid) {
             gid = parseId(row[3], spec);
         }
         if (group.isPresent()) {
-            gid = numeric(group.get()) ? parseId(group.get(), spec)
+            gid = numeric(group.get())
+                    ? parseId(group.get(), spec)
                     : parseId(lookup(image, "/etc/group", group.get(), spec, "group")[2], spec);
         }
         return new Owner(uid, gid);
     }
 
     private static String[] lookup(ImageView image, String file, String name, String spec, String what) {
-        String text = image.readFile(file).orElseThrow(() -> StrataException.input("--chown=" + spec
-                + ": cannot look up " + what + " '" + name + "' because the image has no " + file
-                + "; use a numeric id instead"));
+        String text = image.readFile(file)
+                .orElseThrow(() -> StrataException.input("--chown=" + spec
+                        + ": cannot look up " + what + " '" + name + "' because the image has no " + file
+                        + "; use a numeric id instead"));
         for (String line : text.split("\n")) {
             String[] f = line.split(":", -1);
             if (f.length >= 3 && f[0].equals(name) && (!what.equals("user") || f.length >= 4)) {

@@ -13,8 +13,7 @@ import java.util.function.Function;
 final class ScopedPath {
     private static final int MAX_LINKS = 255;
 
-    private ScopedPath() {
-    }
+    private ScopedPath() {}
 
     /**
      * The cleaned absolute path {@code abs} refers to after following symlinks in its directories

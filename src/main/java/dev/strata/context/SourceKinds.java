@@ -4,8 +4,7 @@ import java.util.Locale;
 
 /** How docker tells URL and git sources from local paths in ADD/COPY. */
 final class SourceKinds {
-    private SourceKinds() {
-    }
+    private SourceKinds() {}
 
     static boolean isUrl(String s) {
         String l = s.toLowerCase(Locale.ROOT);

@@ -23,8 +23,7 @@ import java.util.Set;
  * cannot reach outside the staging directory. Owners need root (strata builds run as root).
  */
 public final class Stager {
-    private Stager() {
-    }
+    private Stager() {}
 
     /** Materialises {@code plan} under {@code stagingRoot} (created if missing). */
     public static void stage(CopyPlan plan, Path stagingRoot) {
@@ -64,7 +63,9 @@ public final class Stager {
                         // an archive may overwrite what came before it: write that first
                         flush(root, batch);
                         pendingLinks.clear();
-                        Archives.extract(e.origin().orElseThrow().file(), target,
+                        Archives.extract(
+                                e.origin().orElseThrow().file(),
+                                target,
                                 e.uid() < 0 ? Optional.empty() : Optional.of(new Owner(e.uid(), e.gid())),
                                 e.mtimeNanos() < 0 ? Optional.empty() : Optional.of(e.mtimeNanos()));
                     }
@@ -79,8 +80,10 @@ public final class Stager {
                 setTime((Path) times.get(i)[0], (Long) times.get(i)[1]);
             }
         } catch (IOException ex) {
-            throw StrataException.environment("cannot write the COPY staging directory " + root + ": "
-                    + ex.getMessage() + "; check free disk space", ex);
+            throw StrataException.environment(
+                    "cannot write the COPY staging directory " + root + ": " + ex.getMessage()
+                            + "; check free disk space",
+                    ex);
         }
     }
 
@@ -91,13 +94,15 @@ public final class Stager {
     /** Writes queued files and symlinks on all cores: their parents exist and no two share a path. */
     private static void flush(Path root, List<CopyEntry> batch) throws IOException {
         try {
-            batch.parallelStream().filter(e -> e.kind() != CopyEntry.Kind.HARDLINK).forEach(e -> {
-                try {
-                    write(target(root, e), e);
-                } catch (IOException ex) {
-                    throw new UncheckedIOException(ex);
-                }
-            });
+            batch.parallelStream()
+                    .filter(e -> e.kind() != CopyEntry.Kind.HARDLINK)
+                    .forEach(e -> {
+                        try {
+                            write(target(root, e), e);
+                        } catch (IOException ex) {
+                            throw new UncheckedIOException(ex);
+                        }
+                    });
         } catch (UncheckedIOException ex) {
             throw ex.getCause();
         }
@@ -105,8 +110,18 @@ public final class Stager {
         for (CopyEntry e : batch) {
             if (e.kind() == CopyEntry.Kind.HARDLINK) {
                 Path target = target(root, e);
-                Path existing = target(root, new CopyEntry(e.kind(), e.linkTarget().orElseThrow(), 0, 0, 0, 0,
-                        Optional.empty(), Optional.empty(), false));
+                Path existing = target(
+                        root,
+                        new CopyEntry(
+                                e.kind(),
+                                e.linkTarget().orElseThrow(),
+                                0,
+                                0,
+                                0,
+                                0,
+                                Optional.empty(),
+                                Optional.empty(),
+                                false));
                 checkNoSymlinkParents(root, existing);
                 if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
                     throw StrataException.stepFailed("cannot replace directory " + e.dest() + " with a hard link");
@@ -121,7 +136,7 @@ public final class Stager {
     private static void write(Path target, CopyEntry e) throws IOException {
         if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
             throw StrataException.stepFailed("cannot replace directory " + e.dest() + " with a "
-                        + (e.kind() == CopyEntry.Kind.FILE ? "file" : "symlink"));
+                    + (e.kind() == CopyEntry.Kind.FILE ? "file" : "symlink"));
         }
         Files.deleteIfExists(target);
         if (e.kind() == CopyEntry.Kind.FILE) {

@@ -25,11 +25,9 @@ final class UrlFetcher {
     private static final Pattern DISPOSITION = Pattern.compile("filename\\s*=\\s*\"?([^\";]+)\"?");
 
     /** A downloaded file: where it is, the name docker would give it, its Last-Modified time. */
-    record Download(Path file, String filename, Optional<Long> lastModifiedNanos) {
-    }
+    record Download(Path file, String filename, Optional<Long> lastModifiedNanos) {}
 
-    private UrlFetcher() {
-    }
+    private UrlFetcher() {}
 
     static Download fetch(String url, Optional<Digest> checksum, Path scratchDir) {
         URI uri;
@@ -38,8 +36,10 @@ final class UrlFetcher {
         } catch (IllegalArgumentException e) {
             throw StrataException.input("ADD: invalid URL '" + url + "': " + e.getMessage());
         }
-        HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
-                .connectTimeout(Duration.ofSeconds(30)).build();
+        HttpClient client = HttpClient.newBuilder()
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .connectTimeout(Duration.ofSeconds(30))
+                .build();
         HttpRequest req = HttpRequest.newBuilder(uri).GET().build();
         Path tmp = null;
         try {
@@ -47,13 +47,14 @@ final class UrlFetcher {
             tmp = Files.createTempFile(scratchDir, "add-", ".download");
             HttpResponse<InputStream> resp = client.send(req, HttpResponse.BodyHandlers.ofInputStream());
             MessageDigest md = checksum.map(Digest::newHasher).orElse(null);
-            try (InputStream in = resp.body(); OutputStream out = Files.newOutputStream(tmp)) {
+            try (InputStream in = resp.body();
+                    OutputStream out = Files.newOutputStream(tmp)) {
                 if (resp.statusCode() / 100 != 2) {
-                    throw StrataException.stepFailed("ADD " + url + ": the server answered HTTP " + resp.statusCode()
-                            + "; check the URL");
+                    throw StrataException.stepFailed(
+                            "ADD " + url + ": the server answered HTTP " + resp.statusCode() + "; check the URL");
                 }
                 byte[] buf = new byte[64 * 1024];
-                for (int n; (n = in.read(buf)) > 0;) {
+                for (int n; (n = in.read(buf)) > 0; ) {
                     out.write(buf, 0, n);
                     if (md != null) {
                         md.update(buf, 0, n);
@@ -71,8 +72,10 @@ final class UrlFetcher {
             return new Download(tmp, filename(uri, resp), lastModified(resp));
         } catch (IOException e) {
             deleteQuietly(tmp);
-            throw new StrataException(ExitCode.STEP_FAILED, "ADD " + url + ": download failed: " + e.getMessage()
-                    + "; check the URL and the network", e);
+            throw new StrataException(
+                    ExitCode.STEP_FAILED,
+                    "ADD " + url + ": download failed: " + e.getMessage() + "; check the URL and the network",
+                    e);
         } catch (InterruptedException e) {
             deleteQuietly(tmp);
             Thread.currentThread().interrupt();

@@ -2,6 +2,7 @@ package dev.strata.context;
 
 import dev.strata.error.StrataException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -17,8 +18,8 @@ record Wildcards(String base, List<String> matches) {
         while (first < parts.length && !GoGlob.hasMeta(parts[first])) {
             first++;
         }
-        String fixed = String.join("/", java.util.Arrays.copyOfRange(parts, 0, first));
-        String pattern = String.join("/", java.util.Arrays.copyOfRange(parts, first, parts.length));
+        String fixed = String.join("/", Arrays.copyOfRange(parts, 0, first));
+        String pattern = String.join("/", Arrays.copyOfRange(parts, first, parts.length));
         try {
             GoGlob.validate(pattern);
         } catch (GoGlob.BadPattern e) {
@@ -31,8 +32,8 @@ record Wildcards(String base, List<String> matches) {
         return new Wildcards(base, out);
     }
 
-    private static void walk(BuildContext tree, String dir, String relFromBase, int depthLeft, String pattern,
-            List<String> out) {
+    private static void walk(
+            BuildContext tree, String dir, String relFromBase, int depthLeft, String pattern, List<String> out) {
         if (depthLeft <= 0) {
             return;
         }

@@ -10,7 +10,10 @@ public record ArgInstruction(Node node, List<ArgDecl> args) implements Instructi
 
     @Override
     public ArgInstruction expand(Expander x) {
-        return new ArgInstruction(node, args.stream()
-                .map(a -> new ArgDecl(a.name(), x.word(node, a.defaultValue()))).toList());
+        return new ArgInstruction(
+                node,
+                args.stream()
+                        .map(a -> new ArgDecl(a.name(), x.word(node, a.defaultValue())))
+                        .toList());
     }
 }

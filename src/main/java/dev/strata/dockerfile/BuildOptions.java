@@ -1,5 +1,6 @@
 package dev.strata.dockerfile;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -10,14 +11,19 @@ import java.util.Optional;
  * target platforms as {@code os/arch[/variant]}, and {@code --label}s for the final image (as
  * BuildKit hands them to its Dockerfile frontend).
  */
-public record BuildOptions(Map<String, String> buildArgs, Optional<String> target, String buildPlatform,
-        String targetPlatform, Map<String, String> labels) {
+public record BuildOptions(
+        Map<String, String> buildArgs,
+        Optional<String> target,
+        String buildPlatform,
+        String targetPlatform,
+        Map<String, String> labels) {
     public BuildOptions {
-        buildArgs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(buildArgs));
-        labels = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(labels));
+        buildArgs = Collections.unmodifiableMap(new LinkedHashMap<>(buildArgs));
+        labels = Collections.unmodifiableMap(new LinkedHashMap<>(labels));
     }
 
-    public BuildOptions(Map<String, String> buildArgs, Optional<String> target, String buildPlatform, String targetPlatform) {
+    public BuildOptions(
+            Map<String, String> buildArgs, Optional<String> target, String buildPlatform, String targetPlatform) {
         this(buildArgs, target, buildPlatform, targetPlatform, Map.of());
     }
 

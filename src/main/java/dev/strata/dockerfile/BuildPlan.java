@@ -1,5 +1,8 @@
 package dev.strata.dockerfile;
 
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -9,13 +12,20 @@ import java.util.Optional;
  * (build args, defaults and platform ARGs) and every warning. Start each stage's walk with
  * {@link #scope(ResolvedStage, Map)}.
  */
-public record BuildPlan(Dockerfile dockerfile, BuildOptions options, Map<String, String> globalArgs,
-        List<ResolvedStage> stages, List<Warning> warnings, List<String> unusedBuildArgs) {
+public record BuildPlan(
+        Dockerfile dockerfile,
+        BuildOptions options,
+        Map<String, String> globalArgs,
+        List<ResolvedStage> stages,
+        List<Warning> warnings,
+        List<String> unusedBuildArgs) {
     public BuildPlan {
-        globalArgs = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(globalArgs));
+        globalArgs = Collections.unmodifiableMap(new LinkedHashMap<>(globalArgs));
         stages = List.copyOf(stages);
-        warnings = warnings.stream().sorted(java.util.Comparator.comparingInt((Warning w) -> w.position().line())
-                .thenComparingInt(w -> w.position().column())).toList();
+        warnings = warnings.stream()
+                .sorted(Comparator.comparingInt((Warning w) -> w.position().line())
+                        .thenComparingInt(w -> w.position().column()))
+                .toList();
         unusedBuildArgs = List.copyOf(unusedBuildArgs);
     }
 

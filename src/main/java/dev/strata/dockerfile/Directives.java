@@ -1,7 +1,9 @@
 package dev.strata.dockerfile;
 
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The parser directives at the top of a Dockerfile: {@code # syntax=}, {@code # escape=} (backslash
@@ -18,7 +20,7 @@ public record Directives(Optional<String> syntax, char escape, Optional<String> 
         for (String part : check.orElse("").split(";")) {
             String p = part.trim();
             if (p.regionMatches(true, 0, "skip=", 0, 5)) {
-                Set<String> out = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+                Set<String> out = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
                 for (String r : p.substring(5).split(",")) {
                     if (!r.isBlank()) {
                         out.add(r.trim());
@@ -33,7 +35,7 @@ public record Directives(Optional<String> syntax, char escape, Optional<String> 
     /** True with {@code check=error=true}: warnings fail the check/build. */
     public boolean checkErrors() {
         for (String part : check.orElse("").split(";")) {
-            String p = part.trim().toLowerCase(java.util.Locale.ROOT);
+            String p = part.trim().toLowerCase(Locale.ROOT);
             if (p.equals("error=true") || p.equals("error=1")) {
                 return true;
             }

@@ -1,5 +1,7 @@
 package dev.strata.dockerfile;
 
+import dev.strata.error.ExitCode;
+import dev.strata.error.StrataException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,8 +14,13 @@ import java.util.Optional;
  * A parsed Dockerfile: directives, the syntax nodes, the global ARGs (before the first FROM), the
  * typed stages and the lint warnings that need no build arguments. Entry point of this package.
  */
-public record Dockerfile(String file, Directives directives, List<Node> nodes, List<ArgInstruction> globalArgs,
-        List<Stage> stages, List<Warning> warnings) {
+public record Dockerfile(
+        String file,
+        Directives directives,
+        List<Node> nodes,
+        List<ArgInstruction> globalArgs,
+        List<Stage> stages,
+        List<Warning> warnings) {
     public Dockerfile {
         nodes = List.copyOf(nodes);
         globalArgs = List.copyOf(globalArgs);
@@ -25,8 +32,8 @@ public record Dockerfile(String file, Directives directives, List<Node> nodes, L
     public static Dockerfile parse(String text, String file) {
         SyntaxParser.Result syntax = new SyntaxParser(file, text).parse();
         if (syntax.nodes().isEmpty()) {
-            throw new DockerfileException(new Position(file, 1, 1),
-                    "the Dockerfile has no instructions: it needs at least a FROM line");
+            throw new DockerfileException(
+                    new Position(file, 1, 1), "the Dockerfile has no instructions: it needs at least a FROM line");
         }
         InstructionParser parser = new InstructionParser(syntax.directives().escape());
         List<ArgInstruction> global = new ArrayList<>();
@@ -43,8 +50,10 @@ public record Dockerfile(String file, Directives directives, List<Node> nodes, L
                 body = new ArrayList<>();
             } else if (from == null) {
                 if (!(ins instanceof ArgInstruction a)) {
-                    throw new DockerfileException(node.position(), node.instruction()
-                            + " comes before the first FROM: only ARG may (start a stage with FROM image)");
+                    throw new DockerfileException(
+                            node.position(),
+                            node.instruction()
+                                    + " comes before the first FROM: only ARG may (start a stage with FROM image)");
                 }
                 global.add(a);
             } else {
@@ -52,14 +61,20 @@ public record Dockerfile(String file, Directives directives, List<Node> nodes, L
             }
         }
         if (from == null) {
-            throw new DockerfileException(syntax.nodes().get(syntax.nodes().size() - 1).position(),
+            throw new DockerfileException(
+                    syntax.nodes().get(syntax.nodes().size() - 1).position(),
                     "the Dockerfile has no FROM: add FROM image to start a build stage");
         }
         stages.add(new Stage(stages.size(), from.stageName(), from, body));
         Dockerfile parsed = new Dockerfile(file, syntax.directives(), syntax.nodes(), global, stages, List.of());
         List<Warning> warnings = new ArrayList<>(syntax.warnings());
         warnings.addAll(Linter.staticChecks(parsed));
-        return new Dockerfile(file, syntax.directives(), syntax.nodes(), global, stages,
+        return new Dockerfile(
+                file,
+                syntax.directives(),
+                syntax.nodes(),
+                global,
+                stages,
                 Linter.filter(parsed.directives(), warnings));
     }
 
@@ -69,8 +84,10 @@ public record Dockerfile(String file, Directives directives, List<Node> nodes, L
         try {
             bytes = Files.readAllBytes(path);
         } catch (IOException e) {
-            throw new dev.strata.error.StrataException(dev.strata.error.ExitCode.INPUT,
-                    "cannot read Dockerfile " + path + ": " + e.getMessage() + " (use -f to name another file)", e);
+            throw new StrataException(
+                    ExitCode.INPUT,
+                    "cannot read Dockerfile " + path + ": " + e.getMessage() + " (use -f to name another file)",
+                    e);
         }
         return parse(new String(bytes, StandardCharsets.UTF_8), path.toString());
     }
@@ -85,7 +102,8 @@ public record Dockerfile(String file, Directives directives, List<Node> nodes, L
         text.append("# escape=").append(escape).append('\n');
         for (String t : triggers) {
             if (t.indexOf('\n') >= 0 || t.indexOf('\r') >= 0) {
-                throw new DockerfileException(new Position(origin, text.toString().split("\n", -1).length - 1, 1),
+                throw new DockerfileException(
+                        new Position(origin, text.toString().split("\n", -1).length - 1, 1),
                         "ONBUILD trigger spans lines; a trigger is one instruction on one line");
             }
             text.append(t).append('\n');
@@ -111,7 +129,9 @@ public record Dockerfile(String file, Directives directives, List<Node> nodes, L
 
     /** The stage with this name (case-insensitive). */
     public Optional<Stage> stage(String name) {
-        return stages.stream().filter(s -> s.name().map(n -> n.equalsIgnoreCase(name)).orElse(false)).findFirst();
+        return stages.stream()
+                .filter(s -> s.name().map(n -> n.equalsIgnoreCase(name)).orElse(false))
+                .findFirst();
     }
 
     /** Chooses, orders and bases the stages the build needs (see {@link BuildPlan}). */

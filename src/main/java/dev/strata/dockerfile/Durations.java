@@ -9,8 +9,7 @@ import java.util.regex.Pattern;
 final class Durations {
     private static final Pattern PART = Pattern.compile("([0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)(ns|us|µs|ms|s|m|h)");
 
-    private Durations() {
-    }
+    private Durations() {}
 
     static Optional<Duration> parse(String text) {
         if (text.equals("0")) {
@@ -24,14 +23,15 @@ final class Durations {
                 return Optional.empty();
             }
             double n = Double.parseDouble(m.group(1));
-            nanos += n * switch (m.group(2)) {
-                case "ns" -> 1d;
-                case "us", "µs" -> 1e3;
-                case "ms" -> 1e6;
-                case "s" -> 1e9;
-                case "m" -> 60e9;
-                default -> 3600e9;
-            };
+            nanos += n
+                    * switch (m.group(2)) {
+                        case "ns" -> 1d;
+                        case "us", "µs" -> 1e3;
+                        case "ms" -> 1e6;
+                        case "s" -> 1e9;
+                        case "m" -> 60e9;
+                        default -> 3600e9;
+                    };
             at = m.end();
         }
         return at == 0 ? Optional.empty() : Optional.of(Duration.ofNanos((long) nanos));

@@ -13,7 +13,11 @@ public record EnvInstruction(Node node, List<KeyValue> variables, boolean legacy
 
     @Override
     public EnvInstruction expand(Expander x) {
-        return new EnvInstruction(node, variables.stream()
-                .map(kv -> new KeyValue(x.word(node, kv.key()), x.word(node, kv.value()))).toList(), legacyForm);
+        return new EnvInstruction(
+                node,
+                variables.stream()
+                        .map(kv -> new KeyValue(x.word(node, kv.key()), x.word(node, kv.value())))
+                        .toList(),
+                legacyForm);
     }
 }

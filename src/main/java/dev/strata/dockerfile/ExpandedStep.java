@@ -7,8 +7,13 @@ import java.util.Map;
  * see ({@link #args}: name to value, for cache keys), the ENV before it, the environment a RUN gets
  * ({@link #runEnvironment}: ARGs overlaid by ENV, plus proxy build args), and the scope after it.
  */
-public record ExpandedStep(Instruction original, Instruction expanded, Map<String, String> args,
-        Map<String, String> env, Map<String, String> runEnvironment, StageScope next) {
+public record ExpandedStep(
+        Instruction original,
+        Instruction expanded,
+        Map<String, String> args,
+        Map<String, String> env,
+        Map<String, String> runEnvironment,
+        StageScope next) {
 
     public Position position() {
         return original.node().position();

@@ -2,6 +2,7 @@ package dev.strata.dockerfile;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -14,8 +15,15 @@ final class Flags {
         List<String> seen = new ArrayList<>();
         for (Flag f : node.flags()) {
             if (!allowed.contains(f.name())) {
-                String hint = allowed.isEmpty() ? node.instruction() + " takes no flags"
-                        : node.instruction() + " takes " + String.join(", ", allowed.stream().sorted().map(a -> "--" + a).toList());
+                String hint = allowed.isEmpty()
+                        ? node.instruction() + " takes no flags"
+                        : node.instruction() + " takes "
+                                + String.join(
+                                        ", ",
+                                        allowed.stream()
+                                                .sorted()
+                                                .map(a -> "--" + a)
+                                                .toList());
                 throw new DockerfileException(f.position(), "unknown flag --" + f.name() + " (" + hint + ")");
             }
             if (seen.contains(f.name()) && !repeatable.contains(f.name())) {
@@ -38,7 +46,8 @@ final class Flags {
         for (Flag f : node.flags()) {
             if (f.name().equals(name)) {
                 if (f.value().isEmpty()) {
-                    throw new DockerfileException(f.position(), "flag --" + name + " needs a value (--" + name + "=...)");
+                    throw new DockerfileException(
+                            f.position(), "flag --" + name + " needs a value (--" + name + "=...)");
                 }
                 out.add(f);
             }
@@ -56,11 +65,12 @@ final class Flags {
             return false;
         }
         String v = f.get().value().orElse("true");
-        return switch (v.toLowerCase(java.util.Locale.ROOT)) {
+        return switch (v.toLowerCase(Locale.ROOT)) {
             case "true", "1" -> true;
             case "false", "0" -> false;
-            default -> throw new DockerfileException(f.get().position(),
-                    "flag --" + name + " takes true or false, not \"" + v + "\"");
+            default ->
+                throw new DockerfileException(
+                        f.get().position(), "flag --" + name + " takes true or false, not \"" + v + "\"");
         };
     }
 

@@ -4,8 +4,7 @@ import java.util.regex.Pattern;
 
 /** The shell patterns of {@code ${V#p}}, {@code ${V%p}} and {@code ${V/p/r}}: {@code * ? [...]}. */
 final class Glob {
-    private Glob() {
-    }
+    private Glob() {}
 
     static Pattern compile(String glob) {
         StringBuilder re = new StringBuilder();
@@ -15,7 +14,9 @@ final class Glob {
                 re.append("(?s:.*)");
             } else if (c == '?') {
                 re.append("(?s:.)");
-            } else if (c == '[' && glob.indexOf(']', i + 2) > 0 && validBracket(glob.substring(i + 1, glob.indexOf(']', i + 2)))) {
+            } else if (c == '['
+                    && glob.indexOf(']', i + 2) > 0
+                    && validBracket(glob.substring(i + 1, glob.indexOf(']', i + 2)))) {
                 int end = glob.indexOf(']', i + 2);
                 String body = glob.substring(i + 1, end);
                 boolean neg = body.startsWith("!") || body.startsWith("^");

@@ -5,11 +5,25 @@ package dev.strata.dockerfile;
  * returns a copy with the words docker expands (ENV, ARG defaults, COPY/ADD paths and flags, ...)
  * replaced; shell text of RUN/CMD/ENTRYPOINT is never expanded here (the shell does that).
  */
-public sealed interface Instruction permits FromInstruction, RunInstruction, CmdInstruction,
-        EntrypointInstruction, ShellInstruction, LabelInstruction, ExposeInstruction, EnvInstruction,
-        AddInstruction, CopyInstruction, VolumeInstruction, UserInstruction, WorkdirInstruction,
-        ArgInstruction, OnbuildInstruction, StopSignalInstruction, HealthcheckInstruction,
-        MaintainerInstruction {
+public sealed interface Instruction
+        permits FromInstruction,
+                RunInstruction,
+                CmdInstruction,
+                EntrypointInstruction,
+                ShellInstruction,
+                LabelInstruction,
+                ExposeInstruction,
+                EnvInstruction,
+                AddInstruction,
+                CopyInstruction,
+                VolumeInstruction,
+                UserInstruction,
+                WorkdirInstruction,
+                ArgInstruction,
+                OnbuildInstruction,
+                StopSignalInstruction,
+                HealthcheckInstruction,
+                MaintainerInstruction {
 
     /** The syntax node: keyword, flags, source text and positions. */
     Node node();

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -41,15 +42,22 @@ final class InstructionParser {
             case "ADD" -> add(node);
             case "COPY" -> copy(node);
             case "VOLUME" -> volume(checked(node, NO_FLAGS));
-            case "USER" -> new UserInstruction(checked(node, NO_FLAGS), single(node, "USER", "a user (USER name[:group])"));
+            case "USER" ->
+                new UserInstruction(checked(node, NO_FLAGS), single(node, "USER", "a user (USER name[:group])"));
             case "WORKDIR" -> new WorkdirInstruction(checked(node, NO_FLAGS), single(node, "WORKDIR", "a path"));
             case "ARG" -> arg(checked(node, NO_FLAGS));
             case "ONBUILD" -> onbuild(checked(node, NO_FLAGS));
             case "STOPSIGNAL" -> stopSignal(checked(node, NO_FLAGS));
             case "HEALTHCHECK" -> healthcheck(node);
-            case "MAINTAINER" -> new MaintainerInstruction(checked(node, NO_FLAGS), single(node, "MAINTAINER", "a name"));
-            default -> throw new DockerfileException(node.position(), "unknown instruction: " + node.keyword()
-                    + (args.isEmpty() && node.keyword().contains("=") ? " (a variable assignment must follow ENV or ARG)" : ""));
+            case "MAINTAINER" ->
+                new MaintainerInstruction(checked(node, NO_FLAGS), single(node, "MAINTAINER", "a name"));
+            default ->
+                throw new DockerfileException(
+                        node.position(),
+                        "unknown instruction: " + node.keyword()
+                                + (args.isEmpty() && node.keyword().contains("=")
+                                        ? " (a variable assignment must follow ENV or ARG)"
+                                        : ""));
         };
     }
 
@@ -74,13 +82,16 @@ final class InstructionParser {
         if (w.size() == 3 && w.get(1).equalsIgnoreCase("AS")) {
             String name = w.get(2);
             if (!STAGE_NAME.matcher(name).matches()) {
-                throw new DockerfileException(node.positionAt(node.args().lastIndexOf(name)), "invalid stage name \""
-                        + name + "\": start with a letter and use only letters, digits, '-', '_' and '.'");
+                throw new DockerfileException(
+                        node.positionAt(node.args().lastIndexOf(name)),
+                        "invalid stage name \"" + name
+                                + "\": start with a letter and use only letters, digits, '-', '_' and '.'");
             }
-            return new FromInstruction(node, w.get(0), flags.value("platform"),
-                    Optional.of(name.toLowerCase(Locale.ROOT)));
+            return new FromInstruction(
+                    node, w.get(0), flags.value("platform"), Optional.of(name.toLowerCase(Locale.ROOT)));
         }
-        throw new DockerfileException(w.isEmpty() ? node.position() : node.argsPosition(),
+        throw new DockerfileException(
+                w.isEmpty() ? node.position() : node.argsPosition(),
                 "FROM needs an image and optionally a stage name: FROM [--platform=P] image [AS name]");
     }
 
@@ -92,13 +103,15 @@ final class InstructionParser {
         }
         Optional<String> network = flags.value("network");
         if (network.isPresent() && !Set.of("default", "none", "host").contains(network.get())) {
-            throw new DockerfileException(flags.position("network"), "--network must be default, none or host, not \""
-                    + network.get() + "\"");
+            throw new DockerfileException(
+                    flags.position("network"),
+                    "--network must be default, none or host, not \"" + network.get() + "\"");
         }
         Optional<String> security = flags.value("security");
         if (security.isPresent() && !Set.of("sandbox", "insecure").contains(security.get())) {
-            throw new DockerfileException(flags.position("security"), "--security must be sandbox or insecure, not \""
-                    + security.get() + "\"");
+            throw new DockerfileException(
+                    flags.position("security"),
+                    "--security must be sandbox or insecure, not \"" + security.get() + "\"");
         }
         return new RunInstruction(node, command(node, "RUN"), mounts, network, security, node.heredocs());
     }
@@ -114,8 +127,8 @@ final class InstructionParser {
     private static ShellInstruction shell(Node node) {
         Optional<List<String>> exec = Json.stringArray(node.args(), node, "SHELL");
         if (exec.isEmpty() || exec.get().isEmpty()) {
-            throw new DockerfileException(node.argsPosition(),
-                    "SHELL needs a JSON array of strings, like SHELL [\"/bin/sh\", \"-c\"]");
+            throw new DockerfileException(
+                    node.argsPosition(), "SHELL needs a JSON array of strings, like SHELL [\"/bin/sh\", \"-c\"]");
         }
         return new ShellInstruction(node, exec.get());
     }
@@ -130,8 +143,9 @@ final class InstructionParser {
         }
         if (w.get(0).indexOf('=') < 0) {
             if (w.size() == 1) {
-                throw new DockerfileException(node.argsPosition(), kw + " " + w.get(0)
-                        + " has no value: write " + kw + " " + w.get(0) + "=value");
+                throw new DockerfileException(
+                        node.argsPosition(),
+                        kw + " " + w.get(0) + " has no value: write " + kw + " " + w.get(0) + "=value");
             }
             String rest = args.substring(w.get(0).length()).strip();
             return new Pairs(List.of(new KeyValue(w.get(0), rest)), true);
@@ -143,8 +157,9 @@ final class InstructionParser {
             searchFrom = at + word.length();
             int eq = word.indexOf('=');
             if (eq < 0) {
-                throw new DockerfileException(node.positionAt(at), kw + " expects name=value pairs; \"" + word
-                        + "\" has no '=' (quote values with spaces)");
+                throw new DockerfileException(
+                        node.positionAt(at),
+                        kw + " expects name=value pairs; \"" + word + "\" has no '=' (quote values with spaces)");
             }
             if (eq == 0) {
                 throw new DockerfileException(node.positionAt(at), kw + " names can not be blank");
@@ -161,7 +176,7 @@ final class InstructionParser {
         }
         for (String p : w) {
             if (p.indexOf('$') < 0) {
-                checkPort(node, new ShellWords(escape).expand(p, java.util.Map.of(), node.argsPosition()));
+                checkPort(node, new ShellWords(escape).expand(p, Map.of(), node.argsPosition()));
             }
         }
         return new ExposeInstruction(node, w);
@@ -172,15 +187,19 @@ final class InstructionParser {
         int off = Math.max(0, node.args().indexOf(p));
         String bare = p.startsWith(":") ? p.substring(1) : p;
         if (!PORT.matcher(bare).matches()) {
-            throw new DockerfileException(node.positionAt(off), "invalid port \"" + p
-                    + "\": use a number or a range with an optional protocol, like 80/tcp or 8000-8010/udp");
+            throw new DockerfileException(
+                    node.positionAt(off),
+                    "invalid port \"" + p
+                            + "\": use a number or a range with an optional protocol, like 80/tcp or 8000-8010/udp");
         }
         int slash = bare.indexOf('/');
         if (slash > 0) {
             String proto = bare.substring(slash + 1).toLowerCase(Locale.ROOT);
             if (!Set.of("tcp", "udp", "sctp").contains(proto)) {
-                throw new DockerfileException(node.positionAt(off), "invalid protocol \"" + bare.substring(slash + 1)
-                        + "\" in port " + p + ": use tcp, udp or sctp");
+                throw new DockerfileException(
+                        node.positionAt(off),
+                        "invalid protocol \"" + bare.substring(slash + 1) + "\" in port " + p
+                                + ": use tcp, udp or sctp");
             }
         }
     }
@@ -199,16 +218,29 @@ final class InstructionParser {
     }
 
     private AddInstruction add(Node node) {
-        Flags f = new Flags(node, Set.of("chown", "chmod", "checksum", "keep-git-dir", "link", "exclude"), Set.of("exclude"));
+        Flags f = new Flags(
+                node, Set.of("chown", "chmod", "checksum", "keep-git-dir", "link", "exclude"), Set.of("exclude"));
         List<String> w = paths(node, "ADD");
         Optional<String> checksum = f.value("checksum");
-        if (checksum.isPresent() && checksum.get().indexOf('$') < 0
-                && !checksum.get().matches("(sha256:[0-9a-f]{64}|sha384:[0-9a-f]{96}|sha512:[0-9a-f]{128}|[0-9a-f]{40})")) {
-            throw new DockerfileException(f.position("checksum"), "--checksum must be a digest like sha256:<64 hex digits>, not \""
-                    + checksum.get() + "\"");
+        if (checksum.isPresent()
+                && checksum.get().indexOf('$') < 0
+                && !checksum.get()
+                        .matches("(sha256:[0-9a-f]{64}|sha384:[0-9a-f]{96}|sha512:[0-9a-f]{128}|[0-9a-f]{40})")) {
+            throw new DockerfileException(
+                    f.position("checksum"),
+                    "--checksum must be a digest like sha256:<64 hex digits>, not \"" + checksum.get() + "\"");
         }
-        return new AddInstruction(node, w.subList(0, w.size() - 1), w.get(w.size() - 1), f.value("chown"),
-                chmod(f), checksum, f.bool("keep-git-dir"), f.bool("link"), f.values("exclude"), node.heredocs());
+        return new AddInstruction(
+                node,
+                w.subList(0, w.size() - 1),
+                w.get(w.size() - 1),
+                f.value("chown"),
+                chmod(f),
+                checksum,
+                f.bool("keep-git-dir"),
+                f.bool("link"),
+                f.values("exclude"),
+                node.heredocs());
     }
 
     private CopyInstruction copy(Node node) {
@@ -218,16 +250,27 @@ final class InstructionParser {
         if (from.isPresent() && from.get().isEmpty()) {
             throw new DockerfileException(f.position("from"), "--from needs a stage name, stage index or image");
         }
-        return new CopyInstruction(node, w.subList(0, w.size() - 1), w.get(w.size() - 1), from, f.value("chown"),
-                chmod(f), f.bool("link"), f.bool("parents"), f.values("exclude"), node.heredocs());
+        return new CopyInstruction(
+                node,
+                w.subList(0, w.size() - 1),
+                w.get(w.size() - 1),
+                from,
+                f.value("chown"),
+                chmod(f),
+                f.bool("link"),
+                f.bool("parents"),
+                f.values("exclude"),
+                node.heredocs());
     }
 
     private static Optional<String> chmod(Flags f) {
         Optional<String> chmod = f.value("chmod");
-        if (chmod.isPresent() && chmod.get().indexOf('$') < 0
+        if (chmod.isPresent()
+                && chmod.get().indexOf('$') < 0
                 && !chmod.get().matches("[0-7]{3,4}|([ugoa]*[-+=][rwxXst]*)(,[ugoa]*[-+=][rwxXst]*)*")) {
-            throw new DockerfileException(f.position("chmod"), "--chmod must be an octal mode like 0755 or symbolic like u+x, not \""
-                    + chmod.get() + "\"");
+            throw new DockerfileException(
+                    f.position("chmod"),
+                    "--chmod must be an octal mode like 0755 or symbolic like u+x, not \"" + chmod.get() + "\"");
         }
         return chmod;
     }
@@ -251,8 +294,9 @@ final class InstructionParser {
             int eq = word.indexOf('=');
             String name = eq < 0 ? word : word.substring(0, eq);
             if (name.isEmpty() || !name.matches("[A-Za-z0-9_.-]+")) {
-                throw new DockerfileException(node.positionAt(node.args().indexOf(word)), "invalid ARG name \"" + name
-                        + "\": use letters, digits and '_'");
+                throw new DockerfileException(
+                        node.positionAt(node.args().indexOf(word)),
+                        "invalid ARG name \"" + name + "\": use letters, digits and '_'");
             }
             out.add(new ArgDecl(name, eq < 0 ? Optional.empty() : Optional.of(word.substring(eq + 1))));
         }
@@ -278,7 +322,8 @@ final class InstructionParser {
     private static StopSignalInstruction stopSignal(Node node) {
         String s = single(node, "STOPSIGNAL", "a signal (STOPSIGNAL SIGTERM)");
         if (s.indexOf('$') < 0 && !s.matches("(SIG)?[A-Z][A-Z0-9]*([+-][0-9]+)?|[0-9]+")) {
-            throw new DockerfileException(node.argsPosition(), "invalid signal \"" + s + "\": use a name like SIGTERM or a number");
+            throw new DockerfileException(
+                    node.argsPosition(), "invalid signal \"" + s + "\": use a name like SIGTERM or a number");
         }
         return new StopSignalInstruction(node, s);
     }
@@ -290,8 +335,14 @@ final class InstructionParser {
             if (!node.flags().isEmpty()) {
                 throw new DockerfileException(node.flags().get(0).position(), "HEALTHCHECK NONE takes no flags");
             }
-            return new HealthcheckInstruction(node, Optional.empty(), Optional.empty(), Optional.empty(),
-                    Optional.empty(), Optional.empty(), Optional.empty());
+            return new HealthcheckInstruction(
+                    node,
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty());
         }
         if (w.isEmpty() || !w.get(0).equalsIgnoreCase("CMD")) {
             throw new DockerfileException(node.argsPosition(), "HEALTHCHECK needs CMD command or NONE");
@@ -311,17 +362,26 @@ final class InstructionParser {
             } catch (NumberFormatException e) {
                 // reported below
             }
-            throw new DockerfileException(f.position("retries"), "--retries must be a whole number 0 or more, not \"" + r + "\"");
+            throw new DockerfileException(
+                    f.position("retries"), "--retries must be a whole number 0 or more, not \"" + r + "\"");
         });
-        return new HealthcheckInstruction(node, Optional.of(cmd), duration(f, "interval"), duration(f, "timeout"),
-                duration(f, "start-period"), duration(f, "start-interval"), retries);
+        return new HealthcheckInstruction(
+                node,
+                Optional.of(cmd),
+                duration(f, "interval"),
+                duration(f, "timeout"),
+                duration(f, "start-period"),
+                duration(f, "start-interval"),
+                retries);
     }
 
     private static Optional<Duration> duration(Flags f, String name) {
         return f.value(name).map(v -> {
             Optional<Duration> d = Durations.parse(v);
             if (d.isEmpty()) {
-                throw new DockerfileException(f.position(name), "--" + name + " must be a duration like 30s, 1m30s or 500ms, not \"" + v + "\"");
+                throw new DockerfileException(
+                        f.position(name),
+                        "--" + name + " must be a duration like 30s, 1m30s or 500ms, not \"" + v + "\"");
             }
             if (!d.get().isZero() && d.get().compareTo(Duration.ofMillis(1)) < 0) {
                 throw new DockerfileException(f.position(name), "--" + name + " cannot be less than 1ms");

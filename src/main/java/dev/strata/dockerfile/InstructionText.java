@@ -1,5 +1,6 @@
 package dev.strata.dockerfile;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -10,8 +11,7 @@ import java.util.stream.Collectors;
  * ({@code created_by}) and messages. Values with spaces or quotes are quoted JSON-style.
  */
 public final class InstructionText {
-    private InstructionText() {
-    }
+    private InstructionText() {}
 
     /** {@code KEYWORD --flag=v ... arguments}. */
     public static String render(Instruction ins) {
@@ -33,8 +33,10 @@ public final class InstructionText {
             opt(out, "platform", f.platform());
         } else if (ins instanceof RunInstruction r) {
             for (Mount m : r.mounts()) {
-                StringBuilder s = new StringBuilder("--mount=type=").append(m.type().text());
-                m.options().forEach((k, v) -> s.append(',').append(k).append('=').append(v));
+                StringBuilder s =
+                        new StringBuilder("--mount=type=").append(m.type().text());
+                m.options()
+                        .forEach((k, v) -> s.append(',').append(k).append('=').append(v));
                 out.add(s.toString());
             }
             opt(out, "network", r.network());
@@ -92,7 +94,9 @@ public final class InstructionText {
         } else if (ins instanceof WorkdirInstruction w) {
             return w.path();
         } else if (ins instanceof ArgInstruction a) {
-            return a.args().stream().map(d -> d.name() + d.defaultValue().map(v -> "=" + quote(v)).orElse(""))
+            return a.args().stream()
+                    .map(d ->
+                            d.name() + d.defaultValue().map(v -> "=" + quote(v)).orElse(""))
                     .collect(Collectors.joining(" "));
         } else if (ins instanceof OnbuildInstruction o) {
             return o.triggerText();
@@ -166,7 +170,7 @@ public final class InstructionText {
         }
     }
 
-    private static String d(java.time.Duration d) {
+    private static String d(Duration d) {
         long ms = d.toMillis();
         if (ms % 1000 != 0) {
             return ms + "ms";

@@ -33,8 +33,9 @@ final class Json {
         List<String> out = new ArrayList<>();
         for (Object v : values) {
             if (!(v instanceof String str)) {
-                throw new DockerfileException(node.argsPosition(), instruction
-                        + " exec form needs a JSON array of strings; " + v + " is not a string (quote it)");
+                throw new DockerfileException(
+                        node.argsPosition(),
+                        instruction + " exec form needs a JSON array of strings; " + v + " is not a string (quote it)");
             }
             out.add(str);
         }
@@ -103,7 +104,9 @@ final class Json {
             i++;
         }
         String lit = s.substring(start, i);
-        if (lit.equals("true") || lit.equals("false") || lit.equals("null")
+        if (lit.equals("true")
+                || lit.equals("false")
+                || lit.equals("null")
                 || lit.matches("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?")) {
             return new Literal(lit);
         }

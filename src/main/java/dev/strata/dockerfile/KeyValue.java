@@ -1,5 +1,4 @@
 package dev.strata.dockerfile;
 
 /** One {@code key=value} of ENV or LABEL. */
-public record KeyValue(String key, String value) {
-}
+public record KeyValue(String key, String value) {}

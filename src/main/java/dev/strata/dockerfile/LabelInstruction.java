@@ -10,7 +10,10 @@ public record LabelInstruction(Node node, List<KeyValue> labels) implements Inst
 
     @Override
     public LabelInstruction expand(Expander x) {
-        return new LabelInstruction(node, labels.stream()
-                .map(kv -> new KeyValue(x.word(node, kv.key()), x.word(node, kv.value()))).toList());
+        return new LabelInstruction(
+                node,
+                labels.stream()
+                        .map(kv -> new KeyValue(x.word(node, kv.key()), x.word(node, kv.value())))
+                        .toList());
     }
 }

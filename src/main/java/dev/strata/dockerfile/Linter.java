@@ -14,8 +14,7 @@ final class Linter {
     private static final Pattern SECRET = Pattern.compile(
             "(?i)(?:_|^)(?:apikey|auth|credential|credentials|key|password|pword|passwd|secret|token)(?:_|$)");
 
-    private Linter() {
-    }
+    private Linter() {}
 
     static List<Warning> filter(Directives directives, List<Warning> warnings) {
         Set<String> skip = directives.skippedChecks();
@@ -38,10 +37,15 @@ final class Linter {
             from.platform().ifPresent(p -> {
                 Position at = fn.flag("platform").map(Flag::position).orElse(fn.position());
                 if (p.equals("$TARGETPLATFORM") || p.equals("${TARGETPLATFORM}")) {
-                    out.add(new Warning("RedundantTargetPlatform", at, "Setting platform to predefined " + p
-                            + " in FROM is redundant as this is the default behavior"));
+                    out.add(new Warning(
+                            "RedundantTargetPlatform",
+                            at,
+                            "Setting platform to predefined " + p
+                                    + " in FROM is redundant as this is the default behavior"));
                 } else if (p.indexOf('$') < 0) {
-                    out.add(new Warning("FromPlatformFlagConstDisallowed", at,
+                    out.add(new Warning(
+                            "FromPlatformFlagConstDisallowed",
+                            at,
                             "FROM --platform flag should not use constant value \"" + p + "\""));
                 }
             });
@@ -56,16 +60,22 @@ final class Linter {
                 boolean fromUpper = fn.keyword().equals(fn.keyword().toUpperCase(Locale.ROOT));
                 boolean asUpper = asWord.equals(asWord.toUpperCase(Locale.ROOT));
                 if (fromUpper != asUpper) {
-                    out.add(new Warning("FromAsCasing", fn.positionAt(fn.args().lastIndexOf(" " + asWord + " ") + 1),
+                    out.add(new Warning(
+                            "FromAsCasing",
+                            fn.positionAt(fn.args().lastIndexOf(" " + asWord + " ") + 1),
                             "'" + asWord + "' and '" + fn.keyword() + "' keywords' casing do not match"));
                 }
                 String name = stage.name().get();
                 if (!names.add(name)) {
-                    out.add(new Warning("DuplicateStageName", at, "Duplicate stage name \"" + name
-                            + "\", stage names should be unique"));
+                    out.add(new Warning(
+                            "DuplicateStageName",
+                            at,
+                            "Duplicate stage name \"" + name + "\", stage names should be unique"));
                 }
                 if (name.equals("scratch") || name.equals("context")) {
-                    out.add(new Warning("ReservedStageName", at,
+                    out.add(new Warning(
+                            "ReservedStageName",
+                            at,
                             "Stage name should not use the same name as reserved stage \"" + name + "\""));
                 }
             }
@@ -86,10 +96,15 @@ final class Linter {
         }
         boolean upperMajority = upper >= lower;
         for (Node n : df.nodes()) {
-            String expected = upperMajority ? n.keyword().toUpperCase(Locale.ROOT) : n.keyword().toLowerCase(Locale.ROOT);
+            String expected = upperMajority
+                    ? n.keyword().toUpperCase(Locale.ROOT)
+                    : n.keyword().toLowerCase(Locale.ROOT);
             if (!n.keyword().equals(expected)) {
-                out.add(new Warning("ConsistentInstructionCasing", n.position(), "Command '" + n.keyword()
-                        + "' should match the case of the command majority (" + (upperMajority ? "uppercase" : "lowercase") + ")"));
+                out.add(new Warning(
+                        "ConsistentInstructionCasing",
+                        n.position(),
+                        "Command '" + n.keyword() + "' should match the case of the command majority ("
+                                + (upperMajority ? "uppercase" : "lowercase") + ")"));
             }
         }
     }
@@ -111,39 +126,54 @@ final class Linter {
             } else if (ins instanceof HealthcheckInstruction) {
                 once("HEALTHCHECK", ins, last, out);
             } else if (ins instanceof MaintainerInstruction) {
-                out.add(new Warning("MaintainerDeprecated", n.position(),
-                        "Maintainer instruction is deprecated in favor of using label (LABEL org.opencontainers.image.authors=...)"));
+                out.add(
+                        new Warning(
+                                "MaintainerDeprecated",
+                                n.position(),
+                                "Maintainer instruction is deprecated in favor of using label (LABEL org.opencontainers.image.authors=...)"));
             } else if (ins instanceof WorkdirInstruction w) {
                 String p = w.path().replace("\"", "").replace("'", "");
                 boolean abs = p.startsWith("/") || p.startsWith("$") || p.matches("(?i)[a-z]:.*") || p.startsWith("\\");
                 if (abs) {
                     absoluteWorkdir = true;
                 } else if (!absoluteWorkdir) {
-                    out.add(new Warning("WorkdirRelativePath", n.argsPosition(), "Relative workdir \"" + w.path()
-                            + "\" can have unexpected results if the base image changes"));
+                    out.add(new Warning(
+                            "WorkdirRelativePath",
+                            n.argsPosition(),
+                            "Relative workdir \"" + w.path()
+                                    + "\" can have unexpected results if the base image changes"));
                 }
             } else if (ins instanceof EnvInstruction e) {
                 if (e.legacyForm()) {
-                    out.add(new Warning("LegacyKeyValueFormat", n.position(),
+                    out.add(new Warning(
+                            "LegacyKeyValueFormat",
+                            n.position(),
                             "\"ENV key=value\" should be used instead of legacy \"ENV key value\" format"));
                 }
                 for (KeyValue kv : e.variables()) {
                     if (SECRET.matcher(kv.key()).find()) {
-                        out.add(new Warning("SecretsUsedInArgOrEnv", n.position(),
+                        out.add(new Warning(
+                                "SecretsUsedInArgOrEnv",
+                                n.position(),
                                 "Do not use ARG or ENV instructions for sensitive data (ENV \"" + kv.key() + "\")"));
                     }
                 }
             } else if (ins instanceof LabelInstruction && n.args().indexOf('=') < 0) {
-                out.add(new Warning("LegacyKeyValueFormat", n.position(),
+                out.add(new Warning(
+                        "LegacyKeyValueFormat",
+                        n.position(),
                         "\"LABEL key=value\" should be used instead of legacy \"LABEL key value\" format"));
             } else if (ins instanceof ArgInstruction a) {
                 secrets(a, out);
             } else if (ins instanceof ExposeInstruction x) {
                 for (String p : x.ports()) {
                     int slash = p.indexOf('/');
-                    if (slash > 0 && !p.substring(slash).equals(p.substring(slash).toLowerCase(Locale.ROOT))) {
-                        out.add(new Warning("ExposeProtoCasing", n.argsPosition(), "Defined protocol '" + p
-                                + "' in EXPOSE instruction should be lowercase"));
+                    if (slash > 0
+                            && !p.substring(slash).equals(p.substring(slash).toLowerCase(Locale.ROOT))) {
+                        out.add(new Warning(
+                                "ExposeProtoCasing",
+                                n.argsPosition(),
+                                "Defined protocol '" + p + "' in EXPOSE instruction should be lowercase"));
                     }
                 }
             }
@@ -153,7 +183,9 @@ final class Linter {
     private static void secrets(ArgInstruction a, List<Warning> out) {
         for (ArgDecl d : a.args()) {
             if (SECRET.matcher(d.name()).find()) {
-                out.add(new Warning("SecretsUsedInArgOrEnv", a.node().position(),
+                out.add(new Warning(
+                        "SecretsUsedInArgOrEnv",
+                        a.node().position(),
                         "Do not use ARG or ENV instructions for sensitive data (ARG \"" + d.name() + "\")"));
             }
         }
@@ -161,16 +193,23 @@ final class Linter {
 
     private static void jsonArgs(CommandForm c, Node n, boolean shellChanged, List<Warning> out) {
         if (c instanceof ShellForm && !shellChanged) {
-            out.add(new Warning("JSONArgsRecommended", n.position(), "JSON arguments recommended for " + n.instruction()
-                    + " to prevent unintended behavior related to OS signals"));
+            out.add(new Warning(
+                    "JSONArgsRecommended",
+                    n.position(),
+                    "JSON arguments recommended for " + n.instruction()
+                            + " to prevent unintended behavior related to OS signals"));
         }
     }
 
     private static void once(String kw, Instruction ins, Map<String, Instruction> last, List<Warning> out) {
         Instruction prev = last.put(kw, ins);
         if (prev != null) {
-            out.add(new Warning("MultipleInstructionsDisallowed", prev.node().position(), "Multiple " + kw
-                    + " instructions should not be used in the same stage because only the last one will be used"));
+            out.add(
+                    new Warning(
+                            "MultipleInstructionsDisallowed",
+                            prev.node().position(),
+                            "Multiple " + kw
+                                    + " instructions should not be used in the same stage because only the last one will be used"));
         }
     }
 }

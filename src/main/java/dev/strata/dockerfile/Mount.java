@@ -1,9 +1,15 @@
 package dev.strata.dockerfile;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * One {@code RUN --mount=...}: its type and options (aliases normalised: dst/destination to target,
@@ -18,7 +24,7 @@ public record Mount(MountType type, Map<String, String> options, Position positi
             MountType.SSH, Set.of("id", "target", "required", "mode", "uid", "gid"));
 
     public Mount {
-        options = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(options));
+        options = Collections.unmodifiableMap(new LinkedHashMap<>(options));
     }
 
     /** Parses the value of one {@code --mount} flag. */
@@ -27,7 +33,7 @@ public record Mount(MountType type, Map<String, String> options, Position positi
         Map<String, String> opts = new LinkedHashMap<>();
         for (String field : csv(spec, at)) {
             int eq = field.indexOf('=');
-            String key = (eq < 0 ? field : field.substring(0, eq)).trim().toLowerCase(java.util.Locale.ROOT);
+            String key = (eq < 0 ? field : field.substring(0, eq)).trim().toLowerCase(Locale.ROOT);
             String value = eq < 0 ? null : field.substring(eq + 1);
             key = switch (key) {
                 case "dst", "destination" -> "target";
@@ -46,8 +52,9 @@ public record Mount(MountType type, Map<String, String> options, Position positi
                     case "tmpfs" -> MountType.TMPFS;
                     case "secret" -> MountType.SECRET;
                     case "ssh" -> MountType.SSH;
-                    default -> throw new DockerfileException(at, "unsupported mount type \"" + value
-                            + "\": use bind, cache, tmpfs, secret or ssh");
+                    default ->
+                        throw new DockerfileException(
+                                at, "unsupported mount type \"" + value + "\": use bind, cache, tmpfs, secret or ssh");
                 };
                 continue;
             }
@@ -61,8 +68,12 @@ public record Mount(MountType type, Map<String, String> options, Position positi
         }
         for (String key : opts.keySet()) {
             if (!ALLOWED.get(type).contains(key)) {
-                throw new DockerfileException(at, "unexpected key '" + key + "' in --mount of type " + type.text()
-                        + " (it takes " + String.join(", ", ALLOWED.get(type).stream().sorted().toList()) + ")");
+                throw new DockerfileException(
+                        at,
+                        "unexpected key '" + key + "' in --mount of type " + type.text() + " (it takes "
+                                + String.join(
+                                        ", ",
+                                        ALLOWED.get(type).stream().sorted().toList()) + ")");
             }
         }
         Mount m = new Mount(type, opts, at);
@@ -83,12 +94,14 @@ public record Mount(MountType type, Map<String, String> options, Position positi
         for (String b : Set.of("rw", "ro", "required")) {
             String v = options.get(b);
             if (v != null && !v.equals("true") && !v.equals("false")) {
-                throw new DockerfileException(position, "--mount option " + b + " takes true or false, not \"" + v + "\"");
+                throw new DockerfileException(
+                        position, "--mount option " + b + " takes true or false, not \"" + v + "\"");
             }
         }
         String sharing = options.get("sharing");
         if (sharing != null && !Set.of("shared", "private", "locked").contains(sharing)) {
-            throw new DockerfileException(position, "--mount sharing must be shared, private or locked, not \"" + sharing + "\"");
+            throw new DockerfileException(
+                    position, "--mount sharing must be shared, private or locked, not \"" + sharing + "\"");
         }
         String mode = options.get("mode");
         if (mode != null && !mode.matches("[0-7]{1,4}")) {
@@ -102,7 +115,8 @@ public record Mount(MountType type, Map<String, String> options, Position positi
         }
         String size = options.get("size");
         if (size != null && parseSize(size) < 0) {
-            throw new DockerfileException(position, "--mount size must be bytes with an optional unit (64m, 1g), not \"" + size + "\"");
+            throw new DockerfileException(
+                    position, "--mount size must be bytes with an optional unit (64m, 1g), not \"" + size + "\"");
         }
         return this;
     }
@@ -180,17 +194,20 @@ public record Mount(MountType type, Map<String, String> options, Position positi
     }
 
     static long parseSize(String s) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)([0-9]+(?:\\.[0-9]+)?)\\s*([kmgtp]?)(i?b)?")
+        Matcher m = Pattern.compile("(?i)([0-9]+(?:\\.[0-9]+)?)\\s*([kmgtp]?)(i?b)?")
                 .matcher(s.trim());
         if (!m.matches()) {
             return -1;
         }
-        int shift = "kmgtp".indexOf(Character.toLowerCase(m.group(2).isEmpty() ? ' ' : m.group(2).charAt(0))) + 1;
+        int shift = "kmgtp"
+                        .indexOf(Character.toLowerCase(
+                                m.group(2).isEmpty() ? ' ' : m.group(2).charAt(0)))
+                + 1;
         return (long) (Double.parseDouble(m.group(1)) * Math.pow(1024, shift));
     }
 
-    private static java.util.List<String> csv(String spec, Position at) {
-        java.util.List<String> out = new java.util.ArrayList<>();
+    private static List<String> csv(String spec, Position at) {
+        List<String> out = new ArrayList<>();
         StringBuilder b = new StringBuilder();
         boolean quoted = false;
         for (int i = 0; i < spec.length(); i++) {

@@ -1,10 +1,16 @@
 package dev.strata.dockerfile;
 
+import java.util.Locale;
+
 /** The {@code type=} of {@code RUN --mount}. */
 public enum MountType {
-    BIND, CACHE, TMPFS, SECRET, SSH;
+    BIND,
+    CACHE,
+    TMPFS,
+    SECRET,
+    SSH;
 
     public String text() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 }

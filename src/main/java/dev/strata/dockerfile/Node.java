@@ -1,8 +1,10 @@
 package dev.strata.dockerfile;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One instruction as written: keyword, flags, the argument text after the flags (continuations
@@ -20,8 +22,16 @@ public final class Node {
     private final int[] lines;
     private final int[] columns;
 
-    Node(String keyword, List<Flag> flags, String args, List<Heredoc> heredocs, Position position,
-            int endLine, String source, int[] lines, int[] columns) {
+    Node(
+            String keyword,
+            List<Flag> flags,
+            String args,
+            List<Heredoc> heredocs,
+            Position position,
+            int endLine,
+            String source,
+            int[] lines,
+            int[] columns) {
         this.keyword = keyword;
         this.flags = List.copyOf(flags);
         this.args = args;
@@ -87,16 +97,23 @@ public final class Node {
     }
 
     /** The first flag with this name, if given. */
-    public java.util.Optional<Flag> flag(String name) {
+    public Optional<Flag> flag(String name) {
         return flags.stream().filter(f -> f.name().equals(name)).findFirst();
     }
 
     /** A copy with other flags/args (ONBUILD's trigger is a node inside a node). */
     Node sub(String newKeyword, List<Flag> newFlags, int argsOffset, Position keywordPosition) {
         int from = Math.min(argsOffset, args.length());
-        return new Node(newKeyword, newFlags, args.substring(from), heredocs, keywordPosition, endLine, source,
-                java.util.Arrays.copyOfRange(lines, Math.min(from, lines.length), lines.length),
-                java.util.Arrays.copyOfRange(columns, Math.min(from, columns.length), columns.length));
+        return new Node(
+                newKeyword,
+                newFlags,
+                args.substring(from),
+                heredocs,
+                keywordPosition,
+                endLine,
+                source,
+                Arrays.copyOfRange(lines, Math.min(from, lines.length), lines.length),
+                Arrays.copyOfRange(columns, Math.min(from, columns.length), columns.length));
     }
 
     /** The same node with line numbers moved by {@code delta} (triggers parsed after a directive line). */
@@ -105,18 +122,47 @@ public final class Node {
         for (int i = 0; i < ls.length; i++) {
             ls[i] += delta;
         }
-        List<Heredoc> hs = heredocs.stream().map(h -> new Heredoc(h.name(), h.content(), h.expand(), h.stripTabs(), h.fd(),
-                new Position(h.position().file(), h.position().line() + delta, h.position().column()))).toList();
-        List<Flag> fs = flags.stream().map(f -> new Flag(f.name(), f.value(),
-                new Position(f.position().file(), f.position().line() + delta, f.position().column()))).toList();
-        return new Node(keyword, fs, args, hs, new Position(position.file(), position.line() + delta, position.column()),
-                endLine + delta, source, ls, columns);
+        List<Heredoc> hs = heredocs.stream()
+                .map(h -> new Heredoc(
+                        h.name(),
+                        h.content(),
+                        h.expand(),
+                        h.stripTabs(),
+                        h.fd(),
+                        new Position(
+                                h.position().file(),
+                                h.position().line() + delta,
+                                h.position().column())))
+                .toList();
+        List<Flag> fs = flags.stream()
+                .map(f -> new Flag(
+                        f.name(),
+                        f.value(),
+                        new Position(
+                                f.position().file(),
+                                f.position().line() + delta,
+                                f.position().column())))
+                .toList();
+        return new Node(
+                keyword,
+                fs,
+                args,
+                hs,
+                new Position(position.file(), position.line() + delta, position.column()),
+                endLine + delta,
+                source,
+                ls,
+                columns);
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Node n && n.position.equals(position) && n.keyword.equals(keyword)
-                && n.args.equals(args) && n.flags.equals(flags) && n.heredocs.equals(heredocs);
+        return o instanceof Node n
+                && n.position.equals(position)
+                && n.keyword.equals(keyword)
+                && n.args.equals(args)
+                && n.flags.equals(flags)
+                && n.heredocs.equals(heredocs);
     }
 
     @Override

@@ -2,14 +2,21 @@ package dev.strata.dockerfile;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * {@code RUN [--mount=...] [--network=default|none|host] [--security=sandbox|insecure] command}.
  * The command (and heredoc bodies) stay as written: the shell expands them, with the ARGs and ENV in
  * scope as its environment. Mount options are expanded.
  */
-public record RunInstruction(Node node, CommandForm command, List<Mount> mounts, Optional<String> network,
-        Optional<String> security, List<Heredoc> heredocs) implements Instruction {
+public record RunInstruction(
+        Node node,
+        CommandForm command,
+        List<Mount> mounts,
+        Optional<String> network,
+        Optional<String> security,
+        List<Heredoc> heredocs)
+        implements Instruction {
     public RunInstruction {
         mounts = List.copyOf(mounts);
         heredocs = List.copyOf(heredocs);
@@ -20,8 +27,11 @@ public record RunInstruction(Node node, CommandForm command, List<Mount> mounts,
      * (a {@code #!} line picks the interpreter), as BuildKit does.
      */
     public boolean heredocIsScript() {
-        return heredocs.size() == 1 && command instanceof ShellForm s && s.text().strip().matches("<<-?['\"]?"
-                + java.util.regex.Pattern.quote(heredocs.get(0).name()) + "['\"]?");
+        return heredocs.size() == 1
+                && command instanceof ShellForm s
+                && s.text()
+                        .strip()
+                        .matches("<<-?['\"]?" + Pattern.quote(heredocs.get(0).name()) + "['\"]?");
     }
 
     /**
@@ -38,7 +48,7 @@ public record RunInstruction(Node node, CommandForm command, List<Mount> mounts,
 
     @Override
     public RunInstruction expand(Expander x) {
-        return new RunInstruction(node, command, mounts.stream().map(m -> m.expand(x, node)).toList(), network,
-                security, heredocs);
+        return new RunInstruction(
+                node, command, mounts.stream().map(m -> m.expand(x, node)).toList(), network, security, heredocs);
     }
 }

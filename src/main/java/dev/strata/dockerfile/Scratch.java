@@ -1,5 +1,4 @@
 package dev.strata.dockerfile;
 
 /** {@code FROM scratch}: an empty filesystem and config. */
-public record Scratch() implements StageBase {
-}
+public record Scratch() implements StageBase {}

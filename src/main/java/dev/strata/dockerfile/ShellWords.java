@@ -23,7 +23,7 @@ public final class ShellWords {
 
     /** Expands one word: quotes removed, variables replaced, never split. */
     public String expand(String word, Map<String, String> env, Position at) {
-        return new Lexer(word, env, at, false, name -> { }).one();
+        return new Lexer(word, env, at, false, name -> {}).one();
     }
 
     /**
@@ -36,7 +36,7 @@ public final class ShellWords {
 
     /** Like {@link #expandKnown(String, Map, Position)}; names in {@code unset} are known to have no value. */
     public String expandKnown(String word, Map<String, String> env, Set<String> unset, Position at) {
-        Lexer lexer = new Lexer(word, env, at, false, name -> { });
+        Lexer lexer = new Lexer(word, env, at, false, name -> {});
         lexer.keep = true;
         lexer.unset = unset;
         return lexer.one();
@@ -51,8 +51,9 @@ public final class ShellWords {
     }
 
     /** Heredoc expansion; names in {@code unset} are known to have no value. */
-    public String expandHeredoc(String body, Map<String, String> env, Set<String> unset, Position at, boolean keepUnknown) {
-        Lexer lexer = new Lexer(body, env, at, false, name -> { });
+    public String expandHeredoc(
+            String body, Map<String, String> env, Set<String> unset, Position at, boolean keepUnknown) {
+        Lexer lexer = new Lexer(body, env, at, false, name -> {});
         lexer.keep = keepUnknown;
         lexer.unset = unset;
         lexer.heredoc = true;
@@ -61,7 +62,7 @@ public final class ShellWords {
 
     /** Expands and splits into words at unquoted whitespace (also inside unquoted variable values). */
     public List<String> expandWords(String text, Map<String, String> env, Position at) {
-        return new Lexer(text, env, at, true, name -> { }).all();
+        return new Lexer(text, env, at, true, name -> {}).all();
     }
 
     /** The names of the variables a word refers to (for lint and for cache keys). */
@@ -138,8 +139,13 @@ public final class ShellWords {
                 if (stop1 != 0 && (c == stop1 || c == stop2)) {
                     break;
                 }
-                if (heredoc && (c == '\'' || c == '"' || (c == escape && i + 1 < s.length()
-                        && s.charAt(i + 1) != '$' && s.charAt(i + 1) != escape))) {
+                if (heredoc
+                        && (c == '\''
+                                || c == '"'
+                                || (c == escape
+                                        && i + 1 < s.length()
+                                        && s.charAt(i + 1) != '$'
+                                        && s.charAt(i + 1) != escape))) {
                     cur.append(c);
                     i++;
                 } else if (c == escape) {
@@ -295,7 +301,8 @@ public final class ShellWords {
                     return value.orElse("");
                 case ':': {
                     if (i >= s.length() || "-+?".indexOf(s.charAt(i)) < 0) {
-                        throw error("unsupported modifier (:" + (i < s.length() ? s.charAt(i) : "") + ") in substitution");
+                        throw error(
+                                "unsupported modifier (:" + (i < s.length() ? s.charAt(i) : "") + ") in substitution");
                     }
                     char op = s.charAt(i++);
                     boolean setAndNotEmpty = value.isPresent() && !value.get().isEmpty();
@@ -358,7 +365,9 @@ public final class ShellWords {
                 default:
                     if (!set && inactive == 0) {
                         String why = word.isEmpty()
-                                ? (colon && value.isPresent() ? "is not allowed to be empty" : "is not allowed to be unset")
+                                ? (colon && value.isPresent()
+                                        ? "is not allowed to be empty"
+                                        : "is not allowed to be unset")
                                 : word;
                         throw error(name + ": " + why);
                     }

@@ -1,5 +1,4 @@
 package dev.strata.dockerfile;
 
 /** What a stage starts from: an image reference, an earlier stage, or nothing ({@code scratch}). */
-public sealed interface StageBase permits BaseImage, BaseStage, Scratch {
-}
+public sealed interface StageBase permits BaseImage, BaseStage, Scratch {}

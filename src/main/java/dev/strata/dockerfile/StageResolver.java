@@ -37,20 +37,27 @@ final class StageResolver {
             for (String raw : from.platform().map(p -> List.of(from.image(), p)).orElse(List.of(from.image()))) {
                 for (String name : words.references(raw, from.node().argsPosition())) {
                     if (!declaredGlobal.contains(name) && !meta.containsKey(name)) {
-                        warnings.add(new Warning("UndefinedArgInFrom", from.node().position(), "FROM argument '" + name
-                                + "' is not declared (declare it with ARG before the first FROM)"));
+                        warnings.add(new Warning(
+                                "UndefinedArgInFrom",
+                                from.node().position(),
+                                "FROM argument '" + name
+                                        + "' is not declared (declare it with ARG before the first FROM)"));
                     }
                 }
             }
             FromInstruction f = from.expand(new Expander(df.escape(), meta));
             if (f.image().isBlank()) {
-                throw new DockerfileException(from.node().argsPosition(), "base name (" + from.image()
-                        + ") should not be blank: give the ARG a value (--build-arg or a default)");
+                throw new DockerfileException(
+                        from.node().argsPosition(),
+                        "base name (" + from.image()
+                                + ") should not be blank: give the ARG a value (--build-arg or a default)");
             }
             String image = f.image().toLowerCase(Locale.ROOT);
             StageBase base;
             Optional<Stage> earlier = df.stages().stream()
-                    .filter(s -> s.index() < stage.index() && s.name().map(image::equals).orElse(false)).findFirst();
+                    .filter(s -> s.index() < stage.index()
+                            && s.name().map(image::equals).orElse(false))
+                    .findFirst();
             if (earlier.isPresent()) {
                 base = new BaseStage(earlier.get().index());
             } else if (image.equals("scratch")) {
@@ -75,12 +82,20 @@ final class StageResolver {
                 ExpandedStep step = scope.expand(ins);
                 scope = step.next();
                 if (step.expanded() instanceof CopyInstruction c && c.from().isPresent()) {
-                    ref(c.from().get(), rs.index(), c.node().flag("from").map(Flag::position).orElse(c.node().position()))
-                            .ifPresent(to -> out.add(new Edge(to, c.node().flag("from").orElseThrow().position())));
+                    ref(
+                                    c.from().get(),
+                                    rs.index(),
+                                    c.node()
+                                            .flag("from")
+                                            .map(Flag::position)
+                                            .orElse(c.node().position()))
+                            .ifPresent(to -> out.add(new Edge(
+                                    to, c.node().flag("from").orElseThrow().position())));
                 } else if (step.expanded() instanceof RunInstruction r) {
                     for (Mount m : r.mounts()) {
                         if (m.from().isPresent()) {
-                            ref(m.from().get(), rs.index(), m.position()).ifPresent(to -> out.add(new Edge(to, m.position())));
+                            ref(m.from().get(), rs.index(), m.position())
+                                    .ifPresent(to -> out.add(new Edge(to, m.position())));
                         }
                     }
                 }
@@ -99,7 +114,9 @@ final class StageResolver {
         }
         List<String> unused = new ArrayList<>();
         for (String k : options.buildArgs().keySet()) {
-            if (!usedArgs.contains(k) && !StageScope.PROXY_ARGS.contains(k) && !k.startsWith("BUILDKIT_")
+            if (!usedArgs.contains(k)
+                    && !StageScope.PROXY_ARGS.contains(k)
+                    && !k.startsWith("BUILDKIT_")
                     && !options.platformArgs().containsKey(k)) {
                 unused.add(k);
             }
@@ -134,9 +151,15 @@ final class StageResolver {
             return df.stages().size() - 1;
         }
         String t = options.target().get();
-        return df.stage(t).map(Stage::index).orElseThrow(() -> StrataException.input("target stage \"" + t
-                + "\" is not in " + df.file() + " (named stages: "
-                + String.join(", ", df.stages().stream().flatMap(s -> s.name().stream()).toList()) + ")"));
+        return df.stage(t)
+                .map(Stage::index)
+                .orElseThrow(() -> StrataException.input("target stage \"" + t
+                        + "\" is not in " + df.file() + " (named stages: "
+                        + String.join(
+                                ", ",
+                                df.stages().stream()
+                                        .flatMap(s -> s.name().stream())
+                                        .toList()) + ")"));
     }
 
     /** A --from value: a stage index or name gives that stage; anything else is an image. */
@@ -149,21 +172,30 @@ final class StageResolver {
                 idx = Integer.MAX_VALUE;
             }
             if (idx >= current) {
-                throw new DockerfileException(at, "--from=" + value + " refers to "
-                        + (idx == current ? "the stage it is in" : idx < df.stages().size() ? "a later stage" : "no stage")
-                        + ": a stage index must name an earlier stage (0 to " + (current - 1) + ")");
+                throw new DockerfileException(
+                        at,
+                        "--from=" + value + " refers to "
+                                + (idx == current
+                                        ? "the stage it is in"
+                                        : idx < df.stages().size() ? "a later stage" : "no stage")
+                                + ": a stage index must name an earlier stage (0 to " + (current - 1) + ")");
             }
             return Optional.of(idx);
         }
         String name = value.toLowerCase(Locale.ROOT);
         Optional<Stage> s = df.stage(name);
         if (s.isPresent() && s.get().index() == current) {
-            throw new DockerfileException(at, "--from=" + value + " refers to the stage it is in (circular dependency)");
+            throw new DockerfileException(
+                    at, "--from=" + value + " refers to the stage it is in (circular dependency)");
         }
         return s.map(Stage::index);
     }
 
-    private void visit(int i, Map<Integer, List<Edge>> edges, Map<Integer, Integer> state, List<Integer> path,
+    private void visit(
+            int i,
+            Map<Integer, List<Edge>> edges,
+            Map<Integer, Integer> state,
+            List<Integer> path,
             List<Integer> order) {
         Integer st = state.get(i);
         if (st != null && st == 2) {
@@ -179,7 +211,8 @@ final class StageResolver {
                     names.add(df.stages().get(p).displayName());
                 }
                 names.add(df.stages().get(e.to()).displayName());
-                throw new DockerfileException(e.at(), "circular dependency between stages: " + String.join(" -> ", names));
+                throw new DockerfileException(
+                        e.at(), "circular dependency between stages: " + String.join(" -> ", names));
             }
             visit(e.to(), edges, state, path, order);
         }

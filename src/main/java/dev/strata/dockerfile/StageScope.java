@@ -14,8 +14,17 @@ import java.util.Set;
  * ARG of the same name), ENV winning over ARG. Immutable: {@link #expand} returns the next scope.
  */
 public final class StageScope {
-    static final Set<String> PROXY_ARGS = Set.of("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy",
-            "FTP_PROXY", "ftp_proxy", "NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy");
+    static final Set<String> PROXY_ARGS = Set.of(
+            "HTTP_PROXY",
+            "http_proxy",
+            "HTTPS_PROXY",
+            "https_proxy",
+            "FTP_PROXY",
+            "ftp_proxy",
+            "NO_PROXY",
+            "no_proxy",
+            "ALL_PROXY",
+            "all_proxy");
     private static final List<String> DEFAULT_SHELL = List.of("/bin/sh", "-c");
 
     private final BuildPlan plan;
@@ -25,8 +34,13 @@ public final class StageScope {
     private final List<String> shell;
     private final boolean partial;
 
-    private StageScope(BuildPlan plan, Map<String, String> env, Map<String, String> args, Set<String> declared,
-            List<String> shell, boolean partial) {
+    private StageScope(
+            BuildPlan plan,
+            Map<String, String> env,
+            Map<String, String> args,
+            Set<String> declared,
+            List<String> shell,
+            boolean partial) {
         this.plan = plan;
         this.env = Collections.unmodifiableMap(env);
         this.args = Collections.unmodifiableMap(args);
@@ -38,9 +52,10 @@ public final class StageScope {
     static StageScope start(BuildPlan plan, ResolvedStage stage, Map<String, String> baseEnv, boolean partial) {
         String escape = String.valueOf(plan.dockerfile().escape());
         List<String> shell = escape.equals("`") && stage.platform().startsWith("windows")
-                ? List.of("cmd", "/S", "/C") : DEFAULT_SHELL;
-        return new StageScope(plan, new LinkedHashMap<>(baseEnv), new LinkedHashMap<>(), new LinkedHashSet<>(),
-                shell, partial);
+                ? List.of("cmd", "/S", "/C")
+                : DEFAULT_SHELL;
+        return new StageScope(
+                plan, new LinkedHashMap<>(baseEnv), new LinkedHashMap<>(), new LinkedHashSet<>(), shell, partial);
     }
 
     /** ENV so far (base image's, then the stage's). */
@@ -109,7 +124,9 @@ public final class StageScope {
                 Map<String, String> vars = new LinkedHashMap<>(newArgs);
                 vars.putAll(newEnv);
                 char esc = plan.dockerfile().escape();
-                Expander x = partial ? Expander.partial(esc, vars, unsetArgs(newDeclared, newArgs)) : new Expander(esc, vars);
+                Expander x = partial
+                        ? Expander.partial(esc, vars, unsetArgs(newDeclared, newArgs))
+                        : new Expander(esc, vars);
                 ArgDecl e = new ArgDecl(d.name(), x.word(arg.node(), d.defaultValue()));
                 out.add(e);
                 newDeclared.add(d.name());

@@ -1,10 +1,13 @@
 package dev.strata.dockerfile;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
+import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -15,7 +18,7 @@ import java.util.regex.Pattern;
 final class SyntaxParser {
     private static final Pattern DIRECTIVE = Pattern.compile("^#\\s*([a-zA-Z][a-zA-Z0-9]*)\\s*=\\s*(.*?)\\s*$");
     private static final Pattern HEREDOC = Pattern.compile("^(\\d*)<<(-?)(.+)$");
-    private static final java.util.Set<String> HEREDOC_INSTRUCTIONS = java.util.Set.of("RUN", "COPY", "ADD");
+    private static final Set<String> HEREDOC_INSTRUCTIONS = Set.of("RUN", "COPY", "ADD");
 
     record Result(Directives directives, List<Node> nodes, List<Warning> warnings) {}
 
@@ -36,7 +39,7 @@ final class SyntaxParser {
         }
         // A final newline does not start another (empty) line.
         if (ls.length > 0 && ls[ls.length - 1].isEmpty()) {
-            ls = java.util.Arrays.copyOf(ls, ls.length - 1);
+            ls = Arrays.copyOf(ls, ls.length - 1);
         }
         this.lines = ls;
     }
@@ -85,8 +88,8 @@ final class SyntaxParser {
                         throw new DockerfileException(at, "only one escape parser directive can be used");
                     }
                     if (!value.equals("\\") && !value.equals("`")) {
-                        throw new DockerfileException(at, "invalid escape token '" + value
-                                + "': use a backslash (\\) or a backtick (`)");
+                        throw new DockerfileException(
+                                at, "invalid escape token '" + value + "': use a backslash (\\) or a backtick (`)");
                     }
                     esc = value.charAt(0);
                     escapeSeen = true;
@@ -146,7 +149,9 @@ final class SyntaxParser {
             }
         }
         if (emptyContinuationLine >= 0) {
-            warnings.add(new Warning("NoEmptyContinuation", pos(emptyContinuationLine, 0),
+            warnings.add(new Warning(
+                    "NoEmptyContinuation",
+                    pos(emptyContinuationLine, 0),
                     "Empty continuation line (empty continuation lines will become errors in a future release)"));
         }
         int kwEnd = 0;
@@ -184,16 +189,17 @@ final class SyntaxParser {
     }
 
     /** Reads leading {@code --name[=value]} words from {@code from}; returns where the arguments start. */
-    static int extractFlags(CharSequence text, int from, char escape, java.util.function.IntFunction<Position> at,
-            List<Flag> flags) {
+    static int extractFlags(CharSequence text, int from, char escape, IntFunction<Position> at, List<Flag> flags) {
         int a = from;
         while (a + 1 < text.length() && text.charAt(a) == '-' && text.charAt(a + 1) == '-') {
             int wEnd = wordEnd(text, a, escape);
             String word = unquote(text.subSequence(a + 2, wEnd).toString());
             Position fp = at.apply(a);
             int eq = word.indexOf('=');
-            flags.add(eq < 0 ? new Flag(word, Optional.empty(), fp)
-                    : new Flag(word.substring(0, eq), Optional.of(word.substring(eq + 1)), fp));
+            flags.add(
+                    eq < 0
+                            ? new Flag(word, Optional.empty(), fp)
+                            : new Flag(word.substring(0, eq), Optional.of(word.substring(eq + 1)), fp));
             a = wEnd;
             while (a < text.length() && Character.isWhitespace(text.charAt(a))) {
                 a++;
@@ -239,7 +245,8 @@ final class SyntaxParser {
                 if (name.isEmpty()) {
                     throw new DockerfileException(at, "heredoc has no delimiter word after <<");
                 }
-                OptionalInt fd = m.group(1).isEmpty() ? OptionalInt.empty()
+                OptionalInt fd = m.group(1).isEmpty()
+                        ? OptionalInt.empty()
                         : OptionalInt.of(Integer.parseInt(m.group(1).length() > 6 ? "999999" : m.group(1)));
                 boolean strip = !m.group(2).isEmpty();
                 out.add(new Heredoc(name, "", !quoted, strip, fd, at));
@@ -260,8 +267,10 @@ final class SyntaxParser {
                 body.append(cmp).append('\n');
             }
             if (!closed) {
-                throw new DockerfileException(h.position(), "unterminated heredoc <<" + h.name()
-                        + ": no line \"" + h.name() + "\" ends it before the end of the file");
+                throw new DockerfileException(
+                        h.position(),
+                        "unterminated heredoc <<" + h.name() + ": no line \"" + h.name()
+                                + "\" ends it before the end of the file");
             }
             bodies.add(h.withContent(body.toString()));
         }
@@ -322,7 +331,7 @@ final class SyntaxParser {
 
         void add(int v) {
             if (n == a.length) {
-                a = java.util.Arrays.copyOf(a, n * 2);
+                a = Arrays.copyOf(a, n * 2);
             }
             a[n++] = v;
         }
@@ -332,7 +341,7 @@ final class SyntaxParser {
         }
 
         int[] slice(int from, int to) {
-            return java.util.Arrays.copyOfRange(a, from, to);
+            return Arrays.copyOfRange(a, from, to);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.strata.engine;
 
+import dev.strata.dockerfile.BaseImage;
 import dev.strata.error.StrataException;
 import dev.strata.oci.Descriptor;
 import dev.strata.oci.Digest;
@@ -48,8 +49,11 @@ final class BaseImages {
     /** Resolves every image base of {@code graph} now, so a missing image or a refused login fails before any step runs. */
     void resolveAll(StageGraph graph) {
         for (StageNode n : graph.stages()) {
-            if (n.stage().base() instanceof dev.strata.dockerfile.BaseImage bi) {
-                resolve(bi.reference(), Platform.parse(n.stage().platform()), n.stage().stage().from().node().position().toString());
+            if (n.stage().base() instanceof BaseImage bi) {
+                resolve(
+                        bi.reference(),
+                        Platform.parse(n.stage().platform()),
+                        n.stage().stage().from().node().position().toString());
             }
         }
     }
@@ -77,12 +81,14 @@ final class BaseImages {
             return LayerOrigins.complete(store, here.get(), registry.client(), fetching);
         }
         try {
-            return new RegistryBase(store, registry.client(), fetching).resolve(ref, platform,
-                    here.isPresent() ? local : Optional.empty());
+            return new RegistryBase(store, registry.client(), fetching)
+                    .resolve(ref, platform, here.isPresent() ? local : Optional.empty());
         } catch (StrataException e) {
-            String hint = here.isPresent() ? "" : local.isPresent()
-                    ? "; the local store has " + ref.familiar() + " only for another platform than " + platform
-                    : "; or make it local first (`strata pull " + ref.familiar() + "`, `strata import`)";
+            String hint = here.isPresent()
+                    ? ""
+                    : local.isPresent()
+                            ? "; the local store has " + ref.familiar() + " only for another platform than " + platform
+                            : "; or make it local first (`strata pull " + ref.familiar() + "`, `strata import`)";
             throw new StrataException(e.exitCode(), where + ": FROM " + reference + ": " + e.getMessage() + hint, e);
         }
     }
@@ -93,7 +99,8 @@ final class BaseImages {
             Index index = Index.parse(store.readBlob(d.digest()), d.mediaType());
             return index.manifests().stream()
                     .filter(m -> m.platform().map(p -> p.matches(platform)).orElse(false) && store.hasBlob(m.digest()))
-                    .findFirst().map(store::image);
+                    .findFirst()
+                    .map(store::image);
         }
         Image img = store.image(d);
         return img.config().platform().matches(platform) ? Optional.of(img) : Optional.empty();

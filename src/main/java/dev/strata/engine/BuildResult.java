@@ -7,8 +7,8 @@ import java.time.Duration;
 import java.util.List;
 
 /** A finished build: the image (in the local store), its manifest descriptor and config digest, and each step's report. */
-public record BuildResult(Image image, Descriptor manifest, Digest configDigest, List<StepReport> steps,
-        Duration elapsed) {
+public record BuildResult(
+        Image image, Descriptor manifest, Digest configDigest, List<StepReport> steps, Duration elapsed) {
     public BuildResult {
         steps = List.copyOf(steps);
     }

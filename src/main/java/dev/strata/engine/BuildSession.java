@@ -9,14 +9,21 @@ import dev.strata.cache.CacheSource;
 import dev.strata.cache.LocalCache;
 import dev.strata.context.BuildContext;
 import dev.strata.context.ContentHasher;
+import dev.strata.dockerfile.BuildPlan;
 import dev.strata.error.StrataException;
+import dev.strata.exec.Isolation;
 import dev.strata.exec.RootfsView;
+import dev.strata.exec.RunExecutor;
+import dev.strata.exec.RunExecutors;
 import dev.strata.exec.Tree;
 import dev.strata.oci.Layer;
 import dev.strata.progress.ProgressListener;
 import dev.strata.store.Skeletons;
 import dev.strata.store.Snapshots;
 import dev.strata.store.Store;
+import dev.strata.store.TempNames;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -24,25 +31,31 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 
 /** What every stage of one build shares: the store, cache, context, scratch space, runtime and events. */
 final class BuildSession implements AutoCloseable {
     final BuildRequest request;
-    private final dev.strata.dockerfile.BuildPlan plan;
+    private final BuildPlan plan;
     final Store store;
     /** Where step results are looked up, in order, and where every step's record is written. */
     final List<CacheSource> cacheSources;
+
     final List<CacheSink> cacheSinks;
     /** The layers of cache hits: from the store, or lazily from an imported cache. */
     final CacheLayers cacheLayers;
     /** What {@code --cache-to} writes once the image is stored. */
     final CacheExports cacheExports = new CacheExports();
+
     final Snapshots snapshots;
     final ContentHasher hasher = new ContentHasher();
     final BuildContext context;
@@ -51,12 +64,13 @@ final class BuildSession implements AutoCloseable {
     private final StepEvents events;
     private final AtomicInteger ids = new AtomicInteger();
     private final List<StepReport> reports = new ArrayList<>();
-    private dev.strata.exec.RunExecutor executor;
+    private RunExecutor executor;
     /** Overlay mounts open right now (COPY views); a Ctrl-C unmounts them. */
-    final java.util.Set<Path> mounts = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    final Set<Path> mounts = ConcurrentHashMap.newKeySet();
+
     private final Thread onInterrupt = new Thread(this::cleanUp, "strata-build-cleanup");
 
-    BuildSession(BuildRequest request, dev.strata.dockerfile.BuildPlan plan, Store store, ProgressListener listener) {
+    BuildSession(BuildRequest request, BuildPlan plan, Store store, ProgressListener listener) {
         this.request = request;
         this.plan = plan;
         this.store = store;
@@ -73,10 +87,10 @@ final class BuildSession implements AutoCloseable {
         try {
             Files.createDirectories(store.root().resolve("tmp"));
             // the pid in the name lets prune remove a killed build's scratch dir at once (TempNames)
-            this.scratch = Files.createTempDirectory(store.root().resolve("tmp"), dev.strata.store.TempNames.prefix("build"));
+            this.scratch = Files.createTempDirectory(store.root().resolve("tmp"), TempNames.prefix("build"));
         } catch (IOException e) {
-            throw StrataException.environment("cannot create a scratch directory under " + store.root() + "/tmp: "
-                    + e.getMessage(), e);
+            throw StrataException.environment(
+                    "cannot create a scratch directory under " + store.root() + "/tmp: " + e.getMessage(), e);
         }
         Runtime.getRuntime().addShutdownHook(onInterrupt);
     }
@@ -86,7 +100,7 @@ final class BuildSession implements AutoCloseable {
         return MergedRootfs.open(lowerDirs(layers), scratch, mounts);
     }
 
-    dev.strata.dockerfile.BuildPlan plan() {
+    BuildPlan plan() {
         return plan;
     }
 
@@ -97,7 +111,7 @@ final class BuildSession implements AutoCloseable {
 
     /** {@link #createdInstant()} as the config's RFC 3339 text. */
     String created() {
-        return java.time.format.DateTimeFormatter.ISO_INSTANT.format(request.sourceDateEpoch());
+        return DateTimeFormatter.ISO_INSTANT.format(request.sourceDateEpoch());
     }
 
     int nextStepId() {
@@ -115,7 +129,7 @@ final class BuildSession implements AutoCloseable {
 
     synchronized List<StepReport> reports() {
         List<StepReport> out = new ArrayList<>(reports);
-        out.sort(java.util.Comparator.comparingInt(StepReport::id));
+        out.sort(Comparator.comparingInt(StepReport::id));
         return out;
     }
 
@@ -123,9 +137,9 @@ final class BuildSession implements AutoCloseable {
      * The RUN executor, probed on the first RUN (builds without RUN need no root or runtime):
      * crun, else runc, else chroot isolation; {@code --isolation} forces one.
      */
-    synchronized dev.strata.exec.RunExecutor executor() {
+    synchronized RunExecutor executor() {
         if (executor == null) {
-            executor = dev.strata.exec.RunExecutors.probe(request.isolation().map(dev.strata.exec.Isolation::parse));
+            executor = RunExecutors.probe(request.isolation().map(Isolation::parse));
         }
         return executor;
     }
@@ -147,14 +161,17 @@ final class BuildSession implements AutoCloseable {
         Path tmp = scratch.resolve("layer-" + UUID.randomUUID());
         try {
             WrittenLayer w;
-            java.io.ByteArrayOutputStream skeletonBytes = new java.io.ByteArrayOutputStream();
+            ByteArrayOutputStream skeletonBytes = new ByteArrayOutputStream();
             LayerSkeleton skeleton = LayerSkeleton.writingTo(skeletonBytes);
-            try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
                 w = writer.apply(out, Optional.of(skeleton));
             }
             skeleton.finish();
             try (InputStream in = Files.newInputStream(tmp)) {
-                store.putBlob(w.descriptor().mediaType(), in, Optional.of(w.descriptor().digest()));
+                store.putBlob(
+                        w.descriptor().mediaType(),
+                        in,
+                        Optional.of(w.descriptor().digest()));
             }
             new Skeletons(store).put(w.diffId(), skeletonBytes.toByteArray());
             return store.blobSource().layer(w.descriptor(), w.diffId());
@@ -171,7 +188,10 @@ final class BuildSession implements AutoCloseable {
 
     /** How this build writes layers: gzip, mtimes clamped to {@link #createdInstant()} (reproducible). */
     LayerOptions layerOptions() {
-        return new LayerOptions(Compression.GZIP, Optional.of(createdInstant()), Runtime.getRuntime().availableProcessors());
+        return new LayerOptions(
+                Compression.GZIP,
+                Optional.of(createdInstant()),
+                Runtime.getRuntime().availableProcessors());
     }
 
     /** Unpacked directories of {@code layers}, base first (made once per layer, shared by builds). */

@@ -14,6 +14,7 @@ import dev.strata.oci.Reference;
 import dev.strata.registry.RegistryClient;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -21,6 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
  * {@code --cache-to}: every step's record, hits included, with the stage it belongs to and its layer,
@@ -29,8 +32,7 @@ import java.util.Set;
  */
 final class CacheExports {
     /** One step: its record, its layer, and the layers it ran on (whose skeletons the cache carries). */
-    private record Entry(int stage, CacheRecord record, Optional<Layer> layer, List<Layer> parent) {
-    }
+    private record Entry(int stage, CacheRecord record, Optional<Layer> layer, List<Layer> parent) {}
 
     private final List<Entry> entries = new ArrayList<>();
 
@@ -46,24 +48,29 @@ final class CacheExports {
             all = List.copyOf(entries);
         }
         for (CacheSpec spec : s.request.cache().to()) {
-            List<Entry> chosen = all.stream().filter(e -> spec.mode() == CacheSpec.Mode.MAX || image.contains(e.stage()))
+            List<Entry> chosen = all.stream()
+                    .filter(e -> spec.mode() == CacheSpec.Mode.MAX || image.contains(e.stage()))
                     .toList();
             boolean inline = spec.type() == CacheSpec.Type.INLINE;
             Map<Digest, Layer> layers = new HashMap<>();
-            chosen.forEach(e -> e.layer().ifPresent(l -> layers.putIfAbsent(l.descriptor().digest(), l)));
+            chosen.forEach(e ->
+                    e.layer().ifPresent(l -> layers.putIfAbsent(l.descriptor().digest(), l)));
             // every layer a chosen step ran on or made: the next runner's COPY may need to read it
-            Map<Digest, Layer> used = new java.util.TreeMap<>();
+            Map<Digest, Layer> used = new TreeMap<>();
             chosen.forEach(e -> {
                 e.parent().forEach(l -> used.putIfAbsent(l.diffId(), l));
                 e.layer().ifPresent(l -> used.putIfAbsent(l.diffId(), l));
             });
             Map<Digest, Layer> skeletonBlobs = new HashMap<>();
-            Map<Digest, dev.strata.oci.Descriptor> skeletons = new java.util.TreeMap<>();
-            used.keySet().forEach(diffId -> CacheSkeletons.find(s, diffId).ifPresent(sk -> {
-                skeletons.put(diffId, sk.descriptor());
-                skeletonBlobs.putIfAbsent(sk.descriptor().digest(), sk);
-            }));
-            CacheManifest cache = CacheManifest.of(chosen.stream().map(Entry::record).toList(), skeletons,
+            Map<Digest, Descriptor> skeletons = new TreeMap<>();
+            used.keySet()
+                    .forEach(diffId -> CacheSkeletons.find(s, diffId).ifPresent(sk -> {
+                        skeletons.put(diffId, sk.descriptor());
+                        skeletonBlobs.putIfAbsent(sk.descriptor().digest(), sk);
+                    }));
+            CacheManifest cache = CacheManifest.of(
+                    chosen.stream().map(Entry::record).toList(),
+                    skeletons,
                     inline ? Optional.of(imageManifest) : Optional.empty());
             BlobSource bytes = d -> {
                 Layer l = layers.containsKey(d.digest()) ? layers.get(d.digest()) : skeletonBlobs.get(d.digest());
@@ -73,7 +80,7 @@ final class CacheExports {
                 return l.open();
             };
             String what = cache.records().size() + " records, " + cache.layers().size() + " layers";
-            List<Layer> mountable = java.util.stream.Stream.concat(layers.values().stream(), skeletonBlobs.values().stream())
+            List<Layer> mountable = Stream.concat(layers.values().stream(), skeletonBlobs.values().stream())
                     .toList();
             if (spec.type() != CacheSpec.Type.LOCAL) {
                 RegistryClient client = s.request.registry().client();
@@ -81,11 +88,15 @@ final class CacheExports {
                 boolean sent = inline
                         ? RegistryCache.writeInline(client, spec.reference(), imageManifest, cache, bytes, mountFrom)
                         : RegistryCache.write(client, spec.reference(), cache, bytes, mountFrom);
-                s.events().notice("exported cache " + (inline ? "with " : "to ") + spec.location() + " (" + what + ")"
-                        + (sent ? "" : ", unchanged") + ": " + cache.descriptor().digest());
+                s.events()
+                        .notice("exported cache " + (inline ? "with " : "to ") + spec.location() + " (" + what + ")"
+                                + (sent ? "" : ", unchanged") + ": "
+                                + cache.descriptor().digest());
             } else {
                 DirCache.write(spec.directory(), cache, bytes);
-                s.events().notice("exported cache to " + spec.location() + " (" + what + "): " + cache.descriptor().digest());
+                s.events()
+                        .notice("exported cache to " + spec.location() + " (" + what + "): "
+                                + cache.descriptor().digest());
             }
         }
     }
@@ -104,10 +115,11 @@ final class CacheExports {
      * Repositories that may already hold the layers: where lazy layers came from (imported caches,
      * FROM images) and every registry {@code --cache-from}; the client mounts from those on the same registry.
      */
-    private static List<Reference> mountCandidates(BuildSession s, java.util.Collection<Layer> layers) {
+    private static List<Reference> mountCandidates(BuildSession s, Collection<Layer> layers) {
         Set<Reference> out = new LinkedHashSet<>();
         layers.forEach(l -> out.addAll(RegistryBlobs.repositoriesOf(l)));
-        s.request.cache().from().stream().filter(c -> c.type() == CacheSpec.Type.REGISTRY)
+        s.request.cache().from().stream()
+                .filter(c -> c.type() == CacheSpec.Type.REGISTRY)
                 .forEach(c -> out.add(c.reference()));
         return List.copyOf(out);
     }

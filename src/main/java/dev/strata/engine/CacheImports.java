@@ -17,8 +17,7 @@ import java.util.Optional;
  * does: a first CI job has no cache yet, and a damaged cache must not stop a build that can run.
  */
 final class CacheImports {
-    private CacheImports() {
-    }
+    private CacheImports() {}
 
     static List<CacheSource> open(BuildRequest request, StepEvents events, Store store) {
         List<CacheSource> out = new ArrayList<>();
@@ -29,13 +28,18 @@ final class CacheImports {
         for (CacheSpec spec : request.cache().from()) {
             try {
                 Optional<ImportedCache> c = spec.type() == CacheSpec.Type.REGISTRY
-                        ? RegistryCache.read(request.registry().client(), spec) : DirCache.read(spec);
+                        ? RegistryCache.read(request.registry().client(), spec)
+                        : DirCache.read(spec);
                 if (c.isEmpty()) {
                     events.notice("warning: cache " + spec.location() + " not found; building without it");
                 } else {
-                    events.notice("importing cache " + spec.location() + ": " + c.get().size() + " records");
+                    events.notice("importing cache " + spec.location() + ": "
+                            + c.get().size() + " records");
                     out.add(c.get());
-                    c.get().repository().ifPresent(r -> LayerOrigins.rememberCache(store, r, c.get().manifest().manifest()));
+                    c.get()
+                            .repository()
+                            .ifPresent(r -> LayerOrigins.rememberCache(
+                                    store, r, c.get().manifest().manifest()));
                 }
             } catch (StrataException e) {
                 events.notice("warning: cache " + spec.location() + " cannot be read (" + e.getMessage()

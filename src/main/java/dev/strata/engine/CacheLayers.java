@@ -38,7 +38,11 @@ final class CacheLayers {
             return store.blobSource().layer(d, diffId);
         }
         if (imported.repository().isPresent()) {
-            return new LazyLayer(d, diffId, new RegistryBlobs(store, client, List.of(imported.repository().get()), fetching));
+            return new LazyLayer(
+                    d,
+                    diffId,
+                    new RegistryBlobs(
+                            store, client, List.of(imported.repository().get()), fetching));
         }
         BlobSource dir = DirCache.blobs(imported.directory().orElseThrow());
         return new LazyLayer(d, diffId, desc -> {

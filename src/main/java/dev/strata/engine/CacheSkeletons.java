@@ -14,8 +14,7 @@ import java.util.Optional;
  * registry on the same host mounts it, another gets it downloaded once, like a cached layer).
  */
 final class CacheSkeletons {
-    private CacheSkeletons() {
-    }
+    private CacheSkeletons() {}
 
     /** The skeleton blob of the layer with {@code diffId} as a readable layer-like blob, if one is known. */
     static Optional<Layer> find(BuildSession s, Digest diffId) {

@@ -56,8 +56,20 @@ final class ConfigEditor {
     }
 
     ContainerConfig build() {
-        return new ContainerConfig(user, env, entrypoint, cmd, workingDir, labels, exposedPorts, volumes, stopSignal,
-                healthcheck, shell, onBuild, argsEscaped);
+        return new ContainerConfig(
+                user,
+                env,
+                entrypoint,
+                cmd,
+                workingDir,
+                labels,
+                exposedPorts,
+                volumes,
+                stopSignal,
+                healthcheck,
+                shell,
+                onBuild,
+                argsEscaped);
     }
 
     /** The environment as a map (later entries win), as the Dockerfile scope wants it. */

@@ -1,18 +1,22 @@
 package dev.strata.engine;
 
+import dev.strata.dockerfile.AddInstruction;
 import dev.strata.dockerfile.ArgInstruction;
 import dev.strata.dockerfile.CmdInstruction;
 import dev.strata.dockerfile.CommandForm;
+import dev.strata.dockerfile.CopyInstruction;
 import dev.strata.dockerfile.EntrypointInstruction;
 import dev.strata.dockerfile.EnvInstruction;
 import dev.strata.dockerfile.ExecForm;
 import dev.strata.dockerfile.ExposeInstruction;
+import dev.strata.dockerfile.FromInstruction;
 import dev.strata.dockerfile.HealthcheckInstruction;
 import dev.strata.dockerfile.Instruction;
 import dev.strata.dockerfile.KeyValue;
 import dev.strata.dockerfile.LabelInstruction;
 import dev.strata.dockerfile.MaintainerInstruction;
 import dev.strata.dockerfile.OnbuildInstruction;
+import dev.strata.dockerfile.RunInstruction;
 import dev.strata.dockerfile.ShellForm;
 import dev.strata.dockerfile.ShellInstruction;
 import dev.strata.dockerfile.StopSignalInstruction;
@@ -32,14 +36,15 @@ import java.util.Optional;
  * them. WORKDIR is here for its config part; creating the directory is a filesystem step.
  */
 final class ConfigSteps {
-    private ConfigSteps() {
-    }
+    private ConfigSteps() {}
 
     /** True for instructions that never add a layer. */
     static boolean configOnly(Instruction ins) {
-        return !(ins instanceof dev.strata.dockerfile.RunInstruction || ins instanceof dev.strata.dockerfile.CopyInstruction
-                || ins instanceof dev.strata.dockerfile.AddInstruction || ins instanceof WorkdirInstruction
-                || ins instanceof dev.strata.dockerfile.FromInstruction);
+        return !(ins instanceof RunInstruction
+                || ins instanceof CopyInstruction
+                || ins instanceof AddInstruction
+                || ins instanceof WorkdirInstruction
+                || ins instanceof FromInstruction);
     }
 
     /**
@@ -67,7 +72,8 @@ final class ConfigSteps {
         } else if (ins instanceof VolumeInstruction v) {
             for (String p : v.paths()) {
                 if (p.isBlank()) {
-                    throw StrataException.input(ins.node().position() + ": VOLUME specified can not be an empty string");
+                    throw StrataException.input(
+                            ins.node().position() + ": VOLUME specified can not be an empty string");
                 }
                 c.volumes.add(p);
             }
@@ -162,8 +168,13 @@ final class ConfigSteps {
             test.add("CMD-SHELL");
             test.add(((ShellForm) form).text());
         }
-        return new Healthcheck(test, nanos(h.interval()), nanos(h.timeout()), nanos(h.startPeriod()),
-                nanos(h.startInterval()), h.retries().orElse(0));
+        return new Healthcheck(
+                test,
+                nanos(h.interval()),
+                nanos(h.timeout()),
+                nanos(h.startPeriod()),
+                nanos(h.startInterval()),
+                h.retries().orElse(0));
     }
 
     private static long nanos(Optional<Duration> d) {

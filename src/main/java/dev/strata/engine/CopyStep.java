@@ -25,18 +25,20 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
 
 /** COPY and ADD: the context planner's plan becomes the layer (through a staging tree for ADD archives). */
 final class CopyStep {
-    private CopyStep() {
-    }
+    private CopyStep() {}
 
     /** Where a COPY --from (or a RUN --mount from=) reads: a stage's layers or an image's, and their state. */
-    record FromSource(String name, List<Layer> layers, String state) {
-    }
+    record FromSource(String name, List<Layer> layers, String state) {}
 
     static void inputs(StepContext ctx, Map<String, String> m) {
         CopyRequest req = request(ctx);
@@ -45,15 +47,28 @@ final class CopyStep {
             if (from.isPresent()) {
                 BuildSession s = ctx.session();
                 try (MergedRootfs merged = s.merged(from.get().layers())) {
-                    CopySource src = merged.root().map(r -> CopySource.rootfs(r, from.get().name()))
-                            .orElseThrow(() -> missing(ctx, "the stage " + from.get().name() + " is empty"));
-                    m.put("file:" + req.dest(), wrap(ctx, () -> CopyPlanner.sourceDigest(req, src, s.hasher,
-                            Optional.empty()).toString()));
+                    CopySource src = merged.root()
+                            .map(r -> CopySource.rootfs(r, from.get().name()))
+                            .orElseThrow(
+                                    () -> missing(ctx, "the stage " + from.get().name() + " is empty"));
+                    m.put(
+                            "file:" + req.dest(),
+                            wrap(
+                                    ctx,
+                                    () -> CopyPlanner.sourceDigest(req, src, s.hasher, Optional.empty())
+                                            .toString()));
                 }
             } else {
-                m.put("file:" + req.dest(), wrap(ctx, () -> CopyPlanner.sourceDigest(req,
-                        CopySource.context(ctx.session().context), ctx.session().hasher,
-                        Optional.of(ctx.session().tempDir("fetch-"))).toString()));
+                m.put(
+                        "file:" + req.dest(),
+                        wrap(
+                                ctx,
+                                () -> CopyPlanner.sourceDigest(
+                                                req,
+                                                CopySource.context(ctx.session().context),
+                                                ctx.session().hasher,
+                                                Optional.of(ctx.session().tempDir("fetch-")))
+                                        .toString()));
             }
         }
         for (Heredoc h : heredocs(ctx)) {
@@ -75,8 +90,10 @@ final class CopyStep {
                     // the source stays mounted until the layer is written: the plan points at its files
                     MergedRootfs src = s.merged(from.get().layers());
                     open.add(src);
-                    CopySource cs = src.root().map(r -> CopySource.rootfs(r, from.get().name()))
-                            .orElseThrow(() -> missing(ctx, "the stage " + from.get().name() + " is empty"));
+                    CopySource cs = src.root()
+                            .map(r -> CopySource.rootfs(r, from.get().name()))
+                            .orElseThrow(
+                                    () -> missing(ctx, "the stage " + from.get().name() + " is empty"));
                     plans.add(plan(ctx, req, cs, view));
                 } else {
                     plans.add(plan(ctx, req, CopySource.context(s.context), view));
@@ -92,13 +109,25 @@ final class CopyStep {
                     try {
                         Files.writeString(f, h.content(), StandardCharsets.UTF_8);
                     } catch (IOException e) {
-                        throw StrataException.environment("cannot write the heredoc " + h.name() + ": " + e.getMessage(), e);
+                        throw StrataException.environment(
+                                "cannot write the heredoc " + h.name() + ": " + e.getMessage(), e);
                     }
                     StepExecutors.setMode(f, 0644);
                     names.add(h.name());
                 }
-                CopyRequest hreq = new CopyRequest(req.add(), names, req.dest(), req.workdir(), req.chown(), req.chmod(),
-                        List.of(), false, Optional.empty(), false, req.sourceDateEpoch(), req.createdAt());
+                CopyRequest hreq = new CopyRequest(
+                        req.add(),
+                        names,
+                        req.dest(),
+                        req.workdir(),
+                        req.chown(),
+                        req.chmod(),
+                        List.of(),
+                        false,
+                        Optional.empty(),
+                        false,
+                        req.sourceDateEpoch(),
+                        req.createdAt());
                 plans.add(plan(ctx, hreq, CopySource.context(BuildContext.open(dir, DockerIgnore.none())), view));
             }
             return Optional.of(storePlans(ctx, plans));
@@ -137,12 +166,13 @@ final class CopyStep {
     /** The plans' entries for the layer writer; refuses writing through a symlink the plans create. */
     private static List<LayerEntry> layerEntries(List<List<CopyEntry>> plans) {
         List<LayerEntry> out = new ArrayList<>();
-        java.util.Set<String> symlinks = new java.util.HashSet<>();
+        Set<String> symlinks = new HashSet<>();
         for (CopyEntry e : plans.stream().flatMap(List::stream).toList()) {
             if (e.dest().equals("/")) {
                 continue; // the root's metadata is never part of a layer
             }
-            for (String d = e.dest().substring(0, e.dest().lastIndexOf('/')); !d.isEmpty();
+            for (String d = e.dest().substring(0, e.dest().lastIndexOf('/'));
+                    !d.isEmpty();
                     d = d.substring(0, d.lastIndexOf('/'))) {
                 if (symlinks.contains(d)) {
                     throw StrataException.stepFailed("refusing to write " + e.dest() + " through the symlink " + d
@@ -160,9 +190,17 @@ final class CopyStep {
                 symlinks.add(e.dest());
             }
             Optional<String> link = type == LayerEntry.Type.HARDLINK
-                    ? e.linkTarget().map(t -> t.replaceFirst("^/+", "")) : e.linkTarget();
-            out.add(new LayerEntry(e.dest().substring(1), type, e.mode(), e.uid(), e.gid(),
-                    Math.floorDiv(e.mtimeNanos(), 1_000_000_000L), e.origin().map(o -> o.file()), link));
+                    ? e.linkTarget().map(t -> t.replaceFirst("^/+", ""))
+                    : e.linkTarget();
+            out.add(new LayerEntry(
+                    e.dest().substring(1),
+                    type,
+                    e.mode(),
+                    e.uid(),
+                    e.gid(),
+                    Math.floorDiv(e.mtimeNanos(), 1_000_000_000L),
+                    e.origin().map(o -> o.file()),
+                    link));
         }
         return out;
     }
@@ -175,14 +213,15 @@ final class CopyStep {
     private static List<CopyEntry> plan(StepContext ctx, CopyRequest req, CopySource src, ImageView view) {
         List<List<CopyEntry>> out = new ArrayList<>();
         wrap(ctx, () -> {
-            out.add(CopyPlanner.plan(req, src, view, ctx.session().tempDir("fetch-")).entries());
+            out.add(CopyPlanner.plan(req, src, view, ctx.session().tempDir("fetch-"))
+                    .entries());
             return "";
         });
         return out.get(0);
     }
 
     /** Adds the Dockerfile line to context errors (missing sources, bad --chown, ...). */
-    private static <T> T wrap(StepContext ctx, java.util.function.Supplier<T> body) {
+    private static <T> T wrap(StepContext ctx, Supplier<T> body) {
         try {
             return body.get();
         } catch (NoSourceFilesException e) {
@@ -191,8 +230,10 @@ final class CopyStep {
             if (e.getMessage().startsWith(ctx.step().position().file())) {
                 throw e;
             }
-            throw new StrataException(e.exitCode(), ctx.step().position() + ": "
-                    + ctx.step().expanded().keyword() + " failed: " + e.getMessage(), e);
+            throw new StrataException(
+                    e.exitCode(),
+                    ctx.step().position() + ": " + ctx.step().expanded().keyword() + " failed: " + e.getMessage(),
+                    e);
         }
     }
 
@@ -202,19 +243,43 @@ final class CopyStep {
 
     static CopyRequest request(StepContext ctx) {
         BuildSession s = ctx.session();
-        String workdir = ctx.config().config().workingDir().isEmpty() ? "/" : ctx.config().config().workingDir();
+        String workdir = ctx.config().config().workingDir().isEmpty()
+                ? "/"
+                : ctx.config().config().workingDir();
         if (ctx.step().expanded() instanceof CopyInstruction c) {
-            return new CopyRequest(false, c.sources(), c.destination(), workdir, c.chown(), c.chmod(), c.excludes(),
-                    c.parents(), Optional.empty(), false, Optional.of(s.createdInstant().getEpochSecond()),
+            return new CopyRequest(
+                    false,
+                    c.sources(),
+                    c.destination(),
+                    workdir,
+                    c.chown(),
+                    c.chmod(),
+                    c.excludes(),
+                    c.parents(),
+                    Optional.empty(),
+                    false,
+                    Optional.of(s.createdInstant().getEpochSecond()),
                     s.createdInstant());
         }
         AddInstruction a = (AddInstruction) ctx.step().expanded();
-        return new CopyRequest(true, a.sources(), a.destination(), workdir, a.chown(), a.chmod(), a.excludes(), false,
-                a.checksum(), a.keepGitDir(), Optional.of(s.createdInstant().getEpochSecond()), s.createdInstant());
+        return new CopyRequest(
+                true,
+                a.sources(),
+                a.destination(),
+                workdir,
+                a.chown(),
+                a.chmod(),
+                a.excludes(),
+                false,
+                a.checksum(),
+                a.keepGitDir(),
+                Optional.of(s.createdInstant().getEpochSecond()),
+                s.createdInstant());
     }
 
     private static List<Heredoc> heredocs(StepContext ctx) {
-        return ctx.step().expanded() instanceof CopyInstruction c ? c.heredocs()
+        return ctx.step().expanded() instanceof CopyInstruction c
+                ? c.heredocs()
                 : ((AddInstruction) ctx.step().expanded()).heredocs();
     }
 
@@ -227,7 +292,7 @@ final class CopyStep {
 
     /** A stage by name or index (built first if needed), else an image. */
     static FromSource resolveFrom(StepContext ctx, String from) {
-        Optional<Stage> named = ctx.session().plan().dockerfile().stage(from.toLowerCase(java.util.Locale.ROOT));
+        Optional<Stage> named = ctx.session().plan().dockerfile().stage(from.toLowerCase(Locale.ROOT));
         int index = -1;
         if (named.isPresent()) {
             index = named.get().index();
@@ -238,7 +303,10 @@ final class CopyStep {
             StageResult r = ctx.stages().apply(index);
             return new FromSource("stage " + from, r.layers(), StageRunner.parentState(r.config(), r.layers()));
         }
-        Image img = ctx.session().baseImages.resolve(from, ctx.config().platform(), ctx.step().position().toString());
-        return new FromSource("image " + from, img.layers(), img.manifest().digest().toString());
+        Image img = ctx.session()
+                .baseImages
+                .resolve(from, ctx.config().platform(), ctx.step().position().toString());
+        return new FromSource(
+                "image " + from, img.layers(), img.manifest().digest().toString());
     }
 }

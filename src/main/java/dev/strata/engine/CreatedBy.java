@@ -40,8 +40,7 @@ final class CreatedBy {
     static final String COMMENT = "buildkit.dockerfile.v0";
     private static final String SUFFIX = " # buildkit";
 
-    private CreatedBy() {
-    }
+    private CreatedBy() {}
 
     /** For any step but RUN; {@code after} is the container config once the step applied. */
     static String of(ExpandedStep step, ContainerConfig after) {
@@ -74,8 +73,10 @@ final class CreatedBy {
         } else if (ins instanceof ArgInstruction a) {
             // the value the ARG took: --build-arg, else its default, else the global ARG's
             Map<String, String> values = step.next().args();
-            return "ARG " + a.args().stream().map(d -> d.name()
-                    + (values.containsKey(d.name()) ? "=" + values.get(d.name()) : "")).collect(Collectors.joining(" "));
+            return "ARG "
+                    + a.args().stream()
+                            .map(d -> d.name() + (values.containsKey(d.name()) ? "=" + values.get(d.name()) : ""))
+                            .collect(Collectors.joining(" "));
         } else if (ins instanceof CopyInstruction c) {
             return "COPY" + copyFlags(c.parents(), c.chown(), c.chmod())
                     + paths(c.heredocs(), c.sources(), c.destination()) + SUFFIX;
@@ -90,7 +91,8 @@ final class CreatedBy {
     static String run(ExpandedStep step, List<String> argv) {
         StringBuilder b = new StringBuilder("RUN ");
         Map<String, String> args = step.args();
-        long visible = args.keySet().stream().filter(k -> !step.env().containsKey(k)).count();
+        long visible =
+                args.keySet().stream().filter(k -> !step.env().containsKey(k)).count();
         if (visible > 0) {
             b.append('|').append(visible);
             args.forEach((k, v) -> {
@@ -110,7 +112,8 @@ final class CreatedBy {
 
     /** The only COPY/ADD flags BuildKit writes into history (not --from, --link, --exclude). */
     private static String copyFlags(boolean parents, Optional<String> chown, Optional<String> chmod) {
-        return (parents ? " --parents" : "") + chown.map(c -> " --chown=" + c).orElse("")
+        return (parents ? " --parents" : "")
+                + chown.map(c -> " --chown=" + c).orElse("")
                 + chmod.map(c -> " --chmod=" + c).orElse("");
     }
 
@@ -142,7 +145,8 @@ final class CreatedBy {
 
     /** Go's {@code %q} of a *HealthConfig: {@code &{["CMD-SHELL" "x"] "5s" "3s" "0s" "0s" '\x02'}}. */
     static String healthcheck(Healthcheck h) {
-        return "&{" + goQuoted(h.test()) + " \"" + goDuration(h.intervalNanos()) + "\" \"" + goDuration(h.timeoutNanos())
+        return "&{" + goQuoted(h.test()) + " \"" + goDuration(h.intervalNanos()) + "\" \""
+                + goDuration(h.timeoutNanos())
                 + "\" \"" + goDuration(h.startPeriodNanos()) + "\" \"" + goDuration(h.startIntervalNanos()) + "\" "
                 + goRune(h.retries()) + "}";
     }

@@ -10,10 +10,12 @@ import dev.strata.oci.Image;
 import dev.strata.progress.ProgressListener;
 import dev.strata.store.Store;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -21,8 +23,7 @@ import java.util.Optional;
  * local cache, store the image, tag it and write the outputs.
  */
 public final class Engine {
-    private Engine() {
-    }
+    private Engine() {}
 
     /** Builds {@code request} into {@code store}, reporting progress to {@code listener}. */
     public static BuildResult build(BuildRequest request, Store store, ProgressListener listener) {
@@ -33,7 +34,9 @@ public final class Engine {
             s.baseImages.resolveAll(graph);
             plan.warnings().forEach(w -> s.events().notice("warning: " + w));
             if (!plan.unusedBuildArgs().isEmpty()) {
-                s.events().notice("warning: build args not used by any ARG: " + String.join(", ", plan.unusedBuildArgs()));
+                s.events()
+                        .notice("warning: build args not used by any ARG: "
+                                + String.join(", ", plan.unusedBuildArgs()));
             }
             StageResult result;
             result = StageScheduler.solve(graph, s);
@@ -43,8 +46,12 @@ public final class Engine {
             s.cacheSinks.forEach(CacheSink::flush);
             s.cacheExports.write(s, graph, image.manifest().descriptor());
             Duration elapsed = Duration.between(start, Instant.now());
-            BuildResult r = new BuildResult(image, image.manifest().descriptor(), image.manifest().config().digest(),
-                    s.reports(), elapsed);
+            BuildResult r = new BuildResult(
+                    image,
+                    image.manifest().descriptor(),
+                    image.manifest().config().digest(),
+                    s.reports(),
+                    elapsed);
             s.events().summary(cacheReport(r));
             s.events().finished(elapsed, Optional.of(r.manifest().digest().toString()));
             return r;
@@ -53,22 +60,29 @@ public final class Engine {
 
     /** What the build took from cache and why the rest missed, one entry per filesystem step. */
     public static CacheReport cacheReport(BuildResult r) {
-        return new CacheReport(r.steps().stream().map(s -> new CacheReport.Entry(s.id(), s.instruction(), s.cached(),
-                s.source(), s.missReason(), s.layerDigest().map(Digest::parse))).toList());
+        return new CacheReport(r.steps().stream()
+                .map(s -> new CacheReport.Entry(
+                        s.id(),
+                        s.instruction(),
+                        s.cached(),
+                        s.source(),
+                        s.missReason(),
+                        s.layerDigest().map(Digest::parse)))
+                .toList());
     }
 
     /** Writes {@code --cache-report}: {@link #cacheReport} as JSON. */
     public static void writeCacheReport(BuildResult r, Path file) {
-        write(file, cacheReport(r).toJson().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        write(file, cacheReport(r).toJson().getBytes(StandardCharsets.UTF_8));
     }
 
     /** Writes {@code --iidfile} (the image ID: the config digest, as docker prints it). */
     public static void writeIidFile(BuildResult r, Path file) {
-        write(file, r.configDigest().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        write(file, r.configDigest().toString().getBytes(StandardCharsets.UTF_8));
     }
 
     /** Writes {@code --metadata-file}. */
-    public static void writeMetadataFile(BuildResult r, java.util.List<String> tags, Path file) {
+    public static void writeMetadataFile(BuildResult r, List<String> tags, Path file) {
         write(file, Exporter.metadata(r, tags));
     }
 

@@ -15,6 +15,7 @@ import dev.strata.oci.Reference;
 import dev.strata.store.ImageExport;
 import dev.strata.store.Store;
 import dev.strata.store.StoredImage;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -30,8 +31,7 @@ import java.util.Optional;
  * verified), the {@code -t} tags, and the {@code --output} exports.
  */
 final class Exporter {
-    private Exporter() {
-    }
+    private Exporter() {}
 
     /** Stores the image of {@code result}; returns it read back from the store. */
     static Image store(BuildSession s, StageResult result) {
@@ -52,12 +52,14 @@ final class Exporter {
                 try (InputStream in = l.open()) {
                     store.putBlob(d.mediaType(), in, Optional.of(d.digest()));
                 } catch (IOException e) {
-                    throw StrataException.environment("cannot copy layer " + d.digest() + " into the store: "
-                            + e.getMessage(), e);
+                    throw StrataException.environment(
+                            "cannot copy layer " + d.digest() + " into the store: " + e.getMessage(), e);
                 }
             }
             // an OCI manifest lists OCI layer types; docker's are the same bytes under another name
-            String mt = MediaType.layerCompression(d.mediaType()).map(MediaType::ociLayer).orElse(d.mediaType());
+            String mt = MediaType.layerCompression(d.mediaType())
+                    .map(MediaType::ociLayer)
+                    .orElse(d.mediaType());
             layers.add(new Descriptor(mt, d.digest(), d.size()));
         }
         Manifest m = Manifest.of(MediaType.OCI_MANIFEST, cfgDesc, layers, Map.of());
@@ -82,26 +84,33 @@ final class Exporter {
         for (int i = 0; i < stored.layers().size(); i++) {
             Layer l = stored.layers().get(i);
             Layer b = built.get(i);
-            layers.add(!store.hasBlob(l.descriptor().digest()) && b instanceof LazyLayer lazy && RegistryBlobs.isRemote(b)
-                    ? new LazyLayer(l.descriptor(), l.diffId(), lazy.source()) : l);
+            layers.add(
+                    !store.hasBlob(l.descriptor().digest()) && b instanceof LazyLayer lazy && RegistryBlobs.isRemote(b)
+                            ? new LazyLayer(l.descriptor(), l.diffId(), lazy.source())
+                            : l);
         }
         return new StoredImage(stored.manifest(), stored.configBytes(), layers);
     }
 
     /** Writes every {@code --output}. */
     static void outputs(BuildSession s, Image image) {
-        String tag = s.request.tags().isEmpty() ? "latest" : Reference.parse(s.request.tags().get(0)).tag().orElse("latest");
-        String repoTag = s.request.tags().isEmpty() ? "strata-build:latest" : Reference.parse(s.request.tags().get(0)).familiar();
+        String tag = s.request.tags().isEmpty()
+                ? "latest"
+                : Reference.parse(s.request.tags().get(0)).tag().orElse("latest");
+        String repoTag = s.request.tags().isEmpty()
+                ? "strata-build:latest"
+                : Reference.parse(s.request.tags().get(0)).familiar();
         for (OutputSpec o : s.request.outputs()) {
             try {
-                if (o.type() == OutputSpec.Type.OCI && (Files.isDirectory(o.dest()) || o.dest().toString().endsWith("/"))) {
+                if (o.type() == OutputSpec.Type.OCI
+                        && (Files.isDirectory(o.dest()) || o.dest().toString().endsWith("/"))) {
                     ImageExport.writeOciLayout(image, s.store, o.dest(), tag);
                 } else {
                     Path parent = o.dest().toAbsolutePath().getParent();
                     if (parent != null) {
                         Files.createDirectories(parent);
                     }
-                    try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(o.dest()))) {
+                    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(o.dest()))) {
                         if (o.type() == OutputSpec.Type.OCI) {
                             ImageExport.writeOciArchive(image, s.store, out, tag);
                         } else {

@@ -14,11 +14,14 @@ import dev.strata.store.Store;
 import dev.strata.store.StoredImage;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
-import java.util.Optional;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -32,17 +35,17 @@ import java.util.concurrent.ConcurrentMap;
 public final class LayerOrigins {
     /** refs/cache-origins/HEX(reference): the manifest of a registry cache a build read. */
     private static final String CACHE_ORIGINS = "cache-origins";
+
     private static final int MAX_REF_NAME = 250;
 
-    private LayerOrigins() {
-    }
+    private LayerOrigins() {}
 
     /**
      * The registry repositories of the store's tags whose manifests list a layer of {@code image},
      * bases first: the candidates for fetching a missing layer or mounting it on push.
      */
     public static List<Reference> of(Store store, Image image) {
-        java.util.Set<Reference> out = new java.util.LinkedHashSet<>();
+        Set<Reference> out = new LinkedHashSet<>();
         byLayer(store, image).values().forEach(out::addAll);
         // layers still lazy in a build's image (e.g. hits of a registry cache) name their repositories themselves
         image.layers().forEach(l -> out.addAll(RegistryBlobs.repositoriesOf(l)));
@@ -101,8 +104,10 @@ public final class LayerOrigins {
         for (Descriptor t : store.tags()) {
             String full = t.annotations().get(Store.FULL_REF);
             // only pulled tags: an imported or built image's reference names no repository holding its layers
-            if (full == null || !"registry".equals(t.annotations().get(Store.ORIGIN))
-                    || !MediaType.isManifest(t.mediaType()) || !store.hasBlob(t.digest())) {
+            if (full == null
+                    || !"registry".equals(t.annotations().get(Store.ORIGIN))
+                    || !MediaType.isManifest(t.mediaType())
+                    || !store.hasBlob(t.digest())) {
                 continue;
             }
             Reference ref;
@@ -117,10 +122,12 @@ public final class LayerOrigins {
             Optional<Descriptor> d = store.ref(CACHE_ORIGINS, name).filter(r -> store.hasBlob(r.digest()));
             if (d.isPresent()) {
                 Reference ref = Reference.parse(new String(HexFormat.of().parseHex(name), StandardCharsets.UTF_8));
-                tagged.add(Map.entry(ref, Manifest.parse(store.readBlob(d.get().digest()), d.get().mediaType())));
+                tagged.add(Map.entry(
+                        ref,
+                        Manifest.parse(store.readBlob(d.get().digest()), d.get().mediaType())));
             }
         }
-        tagged.sort(java.util.Comparator.comparingInt(e -> e.getValue().layers().size()));
+        tagged.sort(Comparator.comparingInt(e -> e.getValue().layers().size()));
         for (Map.Entry<Reference, Manifest> e : tagged) {
             for (Descriptor l : e.getValue().layers()) {
                 List<Reference> refs = out.get(l.digest());

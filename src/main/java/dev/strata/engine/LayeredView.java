@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,8 +30,11 @@ final class LayeredView implements ImageView {
 
     @Override
     public Optional<ContextEntry> lstat(String absPath) {
-        String rel = String.join("/", java.util.Arrays.stream(absPath.split("/"))
-                .filter(c -> !c.isEmpty() && !c.equals(".")).toList());
+        String rel = String.join(
+                "/",
+                Arrays.stream(absPath.split("/"))
+                        .filter(c -> !c.isEmpty() && !c.equals("."))
+                        .toList());
         return view.lookup(absPath).flatMap(p -> entry(rel, p));
     }
 
@@ -41,8 +45,8 @@ final class LayeredView implements ImageView {
 
     private static Optional<ContextEntry> entry(String rel, Path p) {
         try {
-            Map<String, Object> a = Files.readAttributes(p, "unix:mode,uid,gid,ino,size,lastModifiedTime",
-                    LinkOption.NOFOLLOW_LINKS);
+            Map<String, Object> a =
+                    Files.readAttributes(p, "unix:mode,uid,gid,ino,size,lastModifiedTime", LinkOption.NOFOLLOW_LINKS);
             int mode = (Integer) a.get("mode");
             FileType type = switch (mode & 0170000) {
                 case 0040000 -> FileType.DIRECTORY;
@@ -54,11 +58,21 @@ final class LayeredView implements ImageView {
                 return Optional.empty();
             }
             FileTime t = (FileTime) a.get("lastModifiedTime");
-            long nanos = t.toInstant().getEpochSecond() * 1_000_000_000L + t.toInstant().getNano();
-            return Optional.of(new ContextEntry(rel, p, type, mode & 07777,
-                    type == FileType.REGULAR ? (Long) a.get("size") : 0, nanos, (Integer) a.get("uid"),
-                    (Integer) a.get("gid"), (Long) a.get("ino"),
-                    type == FileType.SYMLINK ? Optional.of(Files.readSymbolicLink(p).toString()) : Optional.empty()));
+            long nanos = t.toInstant().getEpochSecond() * 1_000_000_000L
+                    + t.toInstant().getNano();
+            return Optional.of(new ContextEntry(
+                    rel,
+                    p,
+                    type,
+                    mode & 07777,
+                    type == FileType.REGULAR ? (Long) a.get("size") : 0,
+                    nanos,
+                    (Integer) a.get("uid"),
+                    (Integer) a.get("gid"),
+                    (Long) a.get("ino"),
+                    type == FileType.SYMLINK
+                            ? Optional.of(Files.readSymbolicLink(p).toString())
+                            : Optional.empty()));
         } catch (IOException e) {
             return Optional.empty();
         }

@@ -1,6 +1,7 @@
 package dev.strata.engine;
 
 import dev.strata.error.StrataException;
+import dev.strata.store.TempNames;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -8,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The merged filesystem of some unpacked layers, readable as one directory: nothing for none, the
@@ -17,9 +19,9 @@ import java.util.Optional;
 final class MergedRootfs implements AutoCloseable {
     private final Optional<Path> root;
     private final Optional<Path> mountPoint;
-    private final java.util.Set<Path> active;
+    private final Set<Path> active;
 
-    private MergedRootfs(Optional<Path> root, Optional<Path> mountPoint, java.util.Set<Path> active) {
+    private MergedRootfs(Optional<Path> root, Optional<Path> mountPoint, Set<Path> active) {
         this.root = root;
         this.mountPoint = mountPoint;
         this.active = active;
@@ -30,7 +32,7 @@ final class MergedRootfs implements AutoCloseable {
      * {@code lowerDirs} base first; {@code scratch} is a directory for the mount point; the mount is
      * kept in {@code active} while open, so an interrupted build can still unmount it.
      */
-    static MergedRootfs open(List<Path> lowerDirs, Path scratch, java.util.Set<Path> active) {
+    static MergedRootfs open(List<Path> lowerDirs, Path scratch, Set<Path> active) {
         if (lowerDirs.isEmpty()) {
             return new MergedRootfs(Optional.empty(), Optional.empty(), active);
         }
@@ -39,19 +41,23 @@ final class MergedRootfs implements AutoCloseable {
         }
         try {
             // the pid in the name lets prune unmount it should strata be killed with it mounted
-            Path mnt = Files.createTempDirectory(scratch, dev.strata.store.TempNames.prefix("merged"));
+            Path mnt = Files.createTempDirectory(scratch, TempNames.prefix("merged"));
             // overlay lists the top layer first; relative names keep the option string short
             Path base = lowerDirs.get(0).getParent();
             List<String> names = new ArrayList<>();
             for (int i = lowerDirs.size() - 1; i >= 0; i--) {
                 Path l = lowerDirs.get(i);
-                names.add(l.getParent().equals(base) ? l.getFileName().toString() : l.toAbsolutePath().toString());
+                names.add(
+                        l.getParent().equals(base)
+                                ? l.getFileName().toString()
+                                : l.toAbsolutePath().toString());
             }
             String opts = "ro,lowerdir=" + String.join(":", names) + ",redirect_dir=off,metacopy=off,index=off";
             run(base, List.of("mount", "-t", "overlay", "overlay", "-o", opts, mnt.toString()), "mount the layers");
             return new MergedRootfs(Optional.of(mnt), Optional.of(mnt), active);
         } catch (IOException e) {
-            throw StrataException.environment("cannot create a mount point under " + scratch + ": " + e.getMessage(), e);
+            throw StrataException.environment(
+                    "cannot create a mount point under " + scratch + ": " + e.getMessage(), e);
         }
     }
 
@@ -90,11 +96,15 @@ final class MergedRootfs implements AutoCloseable {
 
     private static void run(Path cwd, List<String> cmd, String what) {
         try {
-            Process p = new ProcessBuilder(cmd).directory(cwd.toFile()).redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(cmd)
+                    .directory(cwd.toFile())
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             if (p.waitFor() != 0) {
-                throw StrataException.environment("cannot " + what + " (" + String.join(" ", cmd.subList(0, Math.min(3, cmd.size())))
-                        + "...): " + out + "; strata needs root and overlayfs for multi-layer COPY");
+                throw StrataException.environment("cannot " + what + " ("
+                        + String.join(" ", cmd.subList(0, Math.min(3, cmd.size()))) + "...): " + out
+                        + "; strata needs root and overlayfs for multi-layer COPY");
             }
         } catch (IOException e) {
             throw StrataException.environment("cannot " + what + ": " + e.getMessage(), e);

@@ -11,7 +11,10 @@ import java.util.Map;
  */
 public record OutputSpec(Type type, Path dest) {
     /** The export formats. */
-    public enum Type { OCI, DOCKER }
+    public enum Type {
+        OCI,
+        DOCKER
+    }
 
     /** Parses {@code type=oci,dest=out} (a bare path means an OCI layout directory). */
     public static OutputSpec parse(String spec) {
@@ -34,8 +37,9 @@ public record OutputSpec(Type type, Path dest) {
         Type t = switch (type) {
             case "oci" -> Type.OCI;
             case "docker" -> Type.DOCKER;
-            default -> throw StrataException.input("--output type=" + type
-                    + " is not supported: use type=oci,dest=DIR|FILE or type=docker,dest=FILE");
+            default ->
+                throw StrataException.input("--output type=" + type
+                        + " is not supported: use type=oci,dest=DIR|FILE or type=docker,dest=FILE");
         };
         return new OutputSpec(t, Path.of(dest));
     }

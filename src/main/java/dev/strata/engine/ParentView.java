@@ -10,6 +10,7 @@ import dev.strata.oci.Layer;
 import dev.strata.store.Skeletons;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,8 +25,7 @@ import java.util.Optional;
  * image. A layer without a known skeleton is fetched and its skeleton made from it (the old cost).
  */
 final class ParentView {
-    private ParentView() {
-    }
+    private ParentView() {}
 
     static ImageView of(BuildSession s, List<Layer> layers) {
         if (layers.isEmpty()) {
@@ -37,7 +37,8 @@ final class ParentView {
         Skeletons skeletons = new Skeletons(s.store);
         List<Path> dirs = new ArrayList<>();
         for (Layer l : layers) {
-            Descriptor skeleton = skeletons.find(l.diffId())
+            Descriptor skeleton = skeletons
+                    .find(l.diffId())
                     .or(() -> remote(s, l) ? imported(s, skeletons, l) : Optional.empty())
                     .orElseGet(() -> skeletons.ofLayer(l));
             dirs.add(unpack(s, skeleton, l, List.copyOf(dirs)));
@@ -58,10 +59,11 @@ final class ParentView {
         }
         try (InputStream in = blob.get().open()) {
             // opening it fetched the blob into the store (or found it there)
-            in.transferTo(java.io.OutputStream.nullOutputStream());
+            in.transferTo(OutputStream.nullOutputStream());
         } catch (IOException | StrataException e) {
-            s.events().notice("warning: cannot fetch the skeleton of layer " + l.descriptor().digest() + " ("
-                    + e.getMessage() + "); fetching the layer instead");
+            s.events()
+                    .notice("warning: cannot fetch the skeleton of layer "
+                            + l.descriptor().digest() + " (" + e.getMessage() + "); fetching the layer instead");
             return Optional.empty();
         }
         skeletons.remember(l.diffId(), blob.get().descriptor());
@@ -73,11 +75,16 @@ final class ParentView {
         Path dir = s.tempDir("skeleton-");
         try (InputStream in = s.store.openBlob(skeleton.digest())) {
             // a hardlink to a lower layer's file is copied from the skeletons below (an empty file)
-            LayerExtractor.extractDigesting(in, dir, WhiteoutMode.OVERLAY, "skeleton " + skeleton.digest() + " of layer "
-                    + l.descriptor().digest(), path -> RootfsView.of(below).lookup(path));
+            LayerExtractor.extractDigesting(
+                    in,
+                    dir,
+                    WhiteoutMode.OVERLAY,
+                    "skeleton " + skeleton.digest() + " of layer "
+                            + l.descriptor().digest(),
+                    path -> RootfsView.of(below).lookup(path));
         } catch (IOException e) {
-            throw StrataException.environment("cannot read skeleton " + skeleton.digest() + " in " + s.store.root()
-                    + ": " + e.getMessage(), e);
+            throw StrataException.environment(
+                    "cannot read skeleton " + skeleton.digest() + " in " + s.store.root() + ": " + e.getMessage(), e);
         }
         return dir;
     }

@@ -16,8 +16,7 @@ import java.util.List;
  * graph: one node per stage, each step classified and its outside inputs named.
  */
 public final class Planner {
-    private Planner() {
-    }
+    private Planner() {}
 
     public static StageGraph plan(BuildPlan plan) {
         List<StageNode> nodes = new ArrayList<>();
@@ -41,7 +40,9 @@ public final class Planner {
             return new PlannedStep(ins, PlannedStep.Kind.RUN, inputs);
         }
         if (ins instanceof CopyInstruction c) {
-            return new PlannedStep(ins, PlannedStep.Kind.COPY,
+            return new PlannedStep(
+                    ins,
+                    PlannedStep.Kind.COPY,
                     List.of(c.from().map(f -> "from:" + f).orElse("context")));
         }
         if (ins instanceof AddInstruction) {

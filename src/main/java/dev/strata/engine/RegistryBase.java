@@ -7,6 +7,7 @@ import dev.strata.oci.Image;
 import dev.strata.oci.ImageConfig;
 import dev.strata.oci.Layer;
 import dev.strata.oci.Manifest;
+import dev.strata.oci.MediaType;
 import dev.strata.oci.Platform;
 import dev.strata.oci.Reference;
 import dev.strata.registry.RawManifest;
@@ -43,10 +44,11 @@ final class RegistryBase {
         if (local.isPresent()) {
             Optional<Descriptor> remote = client.head(ref);
             if (remote.isEmpty()) {
-                throw StrataException.registry(ref + " was not found on " + ref.registry()
-                        + " (404); check the repository name and tag");
+                throw StrataException.registry(
+                        ref + " was not found on " + ref.registry() + " (404); check the repository name and tag");
             }
-            if (remote.get().digest().equals(local.get().digest()) && !dev.strata.oci.MediaType.isIndex(remote.get().mediaType())) {
+            if (remote.get().digest().equals(local.get().digest())
+                    && !MediaType.isIndex(remote.get().mediaType())) {
                 return image(ref, store.image(local.get()).manifest());
             }
         }
@@ -64,8 +66,8 @@ final class RegistryBase {
         try {
             m = Manifest.parse(store.readBlob(chosen.digest()), chosen.mediaType());
         } catch (StrataException e) {
-            throw StrataException.registry("cannot read the manifest of " + ref + " from " + ref.registry() + ": "
-                    + e.getMessage(), e);
+            throw StrataException.registry(
+                    "cannot read the manifest of " + ref + " from " + ref.registry() + ": " + e.getMessage(), e);
         }
         return image(ref, m);
     }

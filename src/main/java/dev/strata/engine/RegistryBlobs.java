@@ -5,14 +5,14 @@ import dev.strata.error.StrataException;
 import dev.strata.oci.BlobSource;
 import dev.strata.oci.Descriptor;
 import dev.strata.oci.Digest;
+import dev.strata.oci.Layer;
+import dev.strata.oci.LazyLayer;
 import dev.strata.oci.Reference;
 import dev.strata.registry.RegistryClient;
 import dev.strata.store.Store;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
-import dev.strata.oci.Layer;
-import dev.strata.oci.LazyLayer;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -33,7 +33,8 @@ final class RegistryBlobs implements BlobSource {
      * @param repositories where the blobs may be, tried in order (the first that serves one wins)
      * @param fetching     shared by every source of one build, so two stages fetch a blob once
      */
-    RegistryBlobs(Store store, RegistryClient client, List<Reference> repositories, ConcurrentMap<Digest, Object> fetching) {
+    RegistryBlobs(
+            Store store, RegistryClient client, List<Reference> repositories, ConcurrentMap<Digest, Object> fetching) {
         if (repositories.isEmpty()) {
             throw new IllegalArgumentException("no repository to fetch from");
         }
@@ -92,15 +93,19 @@ final class RegistryBlobs implements BlobSource {
         try (InputStream in = client.openBlobForVerifyingSink(repository, d)) {
             store.putBlob(d.mediaType(), in, Optional.of(d.digest()));
         } catch (IOException e) {
-            throw StrataException.registry("cannot fetch layer " + d.digest() + " of " + repository.name()
-                    + " from " + repository.registry() + ": " + e.getMessage(), e);
+            throw StrataException.registry(
+                    "cannot fetch layer " + d.digest() + " of " + repository.name() + " from " + repository.registry()
+                            + ": " + e.getMessage(),
+                    e);
         } catch (StrataException e) {
             if (e.exitCode() != ExitCode.INPUT) {
                 throw e;
             }
             // the store found the bytes do not match the digest: the registry sent them
-            throw StrataException.registry("cannot fetch layer " + d.digest() + " of " + repository.name()
-                    + " from " + repository.registry() + ": " + e.getMessage(), e);
+            throw StrataException.registry(
+                    "cannot fetch layer " + d.digest() + " of " + repository.name() + " from " + repository.registry()
+                            + ": " + e.getMessage(),
+                    e);
         }
     }
 }

@@ -1,11 +1,14 @@
 package dev.strata.engine;
 
+import dev.strata.archive.LayerWriter;
 import dev.strata.context.CopyPlanner;
 import dev.strata.context.CopyRequest;
 import dev.strata.context.CopySource;
 import dev.strata.dockerfile.ExecForm;
 import dev.strata.dockerfile.Heredoc;
+import dev.strata.dockerfile.InstructionText;
 import dev.strata.dockerfile.Mount;
+import dev.strata.dockerfile.MountType;
 import dev.strata.dockerfile.RunInstruction;
 import dev.strata.error.StrataException;
 import dev.strata.exec.NetworkMode;
@@ -14,14 +17,19 @@ import dev.strata.exec.RunMount;
 import dev.strata.exec.RunRequest;
 import dev.strata.exec.RunResult;
 import dev.strata.oci.Layer;
+import dev.strata.oci.Platform;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * RUN: the parent's layers as overlay lowerdirs, the command in the runtime, the upperdir as the
@@ -31,8 +39,7 @@ final class RunStep {
     /** Where BuildKit mounts a heredoc script; a RUN of one heredoc executes it from there. */
     private static final String PIPES = "/dev/pipes";
 
-    private RunStep() {
-    }
+    private RunStep() {}
 
     static List<String> argv(StepContext ctx) {
         RunInstruction r = run(ctx);
@@ -52,7 +59,7 @@ final class RunStep {
         RunInstruction r = run(ctx);
         // ARGs reach a RUN only as its environment; other steps see them through their expanded text
         ctx.step().args().forEach((k, v) -> m.put("arg:" + k, StageRunner.hashed(v)));
-        m.put("network", network(ctx).name().toLowerCase(java.util.Locale.ROOT));
+        m.put("network", network(ctx).name().toLowerCase(Locale.ROOT));
         m.put("shell", String.join(" ", ctx.scope().shell()));
         m.put("user", ctx.config().config().user());
         m.put("workdir", workdir(ctx));
@@ -81,11 +88,12 @@ final class RunStep {
             throw new StrataException(e.exitCode(), ctx.step().position() + ": " + e.getMessage(), e);
         }
         RunInstruction r = run(ctx);
-        dev.strata.oci.Platform host = dev.strata.oci.Platform.host();
+        Platform host = Platform.host();
         if (!ctx.config().platform().architecture().equals(host.architecture())) {
-            throw StrataException.environment(ctx.step().position() + ": RUN for " + ctx.config().platform()
-                    + " cannot run on this " + host + " machine (strata does not emulate other CPUs);"
-                    + " build for " + host + " or move the RUN to a stage with --platform=$BUILDPLATFORM");
+            throw StrataException.environment(
+                    ctx.step().position() + ": RUN for " + ctx.config().platform()
+                            + " cannot run on this " + host + " machine (strata does not emulate other CPUs);"
+                            + " build for " + host + " or move the RUN to a stage with --platform=$BUILDPLATFORM");
         }
         RunRequest.Builder req = RunRequest.builder(argv(ctx), s.scratch)
                 .env(env(ctx, r))
@@ -127,18 +135,19 @@ final class RunStep {
         try {
             result = executor.run(request);
         } catch (StrataException e) {
-            throw new StrataException(e.exitCode(), ctx.step().position() + ": RUN " + summary(ctx) + ": "
-                    + e.getMessage(), e);
+            throw new StrataException(
+                    e.exitCode(), ctx.step().position() + ": RUN " + summary(ctx) + ": " + e.getMessage(), e);
         }
         try (result) {
             if (result.exitCode() != 0) {
                 throw StrataException.stepFailed(ctx.step().position() + ": RUN " + summary(ctx)
                         + " failed: the command exited with code " + result.exitCode());
             }
-            if (dev.strata.archive.LayerWriter.isEmptyTree(result.upperDir())) {
+            if (LayerWriter.isEmptyTree(result.upperDir())) {
                 return Optional.empty();
             }
-            return Optional.of(s.storeLayer((out, skeleton) -> dev.strata.archive.LayerWriter.writeUpperdir(result.upperDir(), s.layerOptions(), out, skeleton)));
+            return Optional.of(s.storeLayer(
+                    (out, skeleton) -> LayerWriter.writeUpperdir(result.upperDir(), s.layerOptions(), out, skeleton)));
         }
     }
 
@@ -148,7 +157,7 @@ final class RunStep {
     }
 
     private static String summary(StepContext ctx) {
-        String text = dev.strata.dockerfile.InstructionText.arguments(ctx.step().expanded());
+        String text = InstructionText.arguments(ctx.step().expanded());
         return text.length() > 80 ? text.substring(0, 77) + "..." : text;
     }
 
@@ -163,34 +172,42 @@ final class RunStep {
                 if (mt.from().isPresent()) {
                     seeded = Optional.of(seededCache(s, id, mt, source(ctx, mt, views, where), where));
                 }
-                RunMount.Sharing sharing = RunMount.Sharing.valueOf(mt.sharing().toUpperCase(java.util.Locale.ROOT));
-                return Optional.of(new RunMount.Cache(target, id, sharing, mt.uid(), mt.gid(), mt.mode(),
-                        mt.readOnly(), seeded));
+                RunMount.Sharing sharing = RunMount.Sharing.valueOf(mt.sharing().toUpperCase(Locale.ROOT));
+                return Optional.of(
+                        new RunMount.Cache(target, id, sharing, mt.uid(), mt.gid(), mt.mode(), mt.readOnly(), seeded));
             }
             case SECRET -> {
                 if (mt.env().isPresent() && mt.target().isEmpty()) {
                     return Optional.empty(); // only an environment variable (see env)
                 }
                 String id = secretId(mt);
-                Optional<byte[]> content = Optional.ofNullable(s.request.secrets().get(id));
+                Optional<byte[]> content =
+                        Optional.ofNullable(s.request.secrets().get(id));
                 if (content.isEmpty() && mt.required()) {
                     throw StrataException.input(where + ": secret " + id + " is required but not given;"
                             + " pass --secret id=" + id + ",src=FILE");
                 }
-                return Optional.of(new RunMount.Secret(mt.target().orElse("/run/secrets/" + id), id, content,
-                        mt.required(), mt.mode(), mt.uid(), mt.gid()));
+                return Optional.of(new RunMount.Secret(
+                        mt.target().orElse("/run/secrets/" + id),
+                        id,
+                        content,
+                        mt.required(),
+                        mt.mode(),
+                        mt.uid(),
+                        mt.gid()));
             }
             case TMPFS -> {
-                return Optional.of(new RunMount.Tmpfs(mt.target().orElseThrow(),
-                        mt.size().map(java.util.OptionalLong::of).orElse(java.util.OptionalLong.empty())));
+                return Optional.of(new RunMount.Tmpfs(
+                        mt.target().orElseThrow(),
+                        mt.size().map(OptionalLong::of).orElse(OptionalLong.empty())));
             }
             case BIND -> {
-                return Optional.of(new RunMount.Bind(mt.target().orElseThrow(), source(ctx, mt, views, where),
-                        !mt.readOnly()));
+                return Optional.of(
+                        new RunMount.Bind(mt.target().orElseThrow(), source(ctx, mt, views, where), !mt.readOnly()));
             }
             default -> {
-                return Optional.of(new RunMount.Ssh(mt.target().orElse("/run/buildkit/ssh_agent.0"),
-                        mt.id().orElse("default")));
+                return Optional.of(new RunMount.Ssh(
+                        mt.target().orElse("/run/buildkit/ssh_agent.0"), mt.id().orElse("default")));
             }
         }
     }
@@ -205,10 +222,12 @@ final class RunStep {
             MergedRootfs view = ctx.session().merged(from.layers());
             views.add(view);
             in = mt.from().get();
-            root = view.root().orElseThrow(() -> StrataException.input(where + ",from=" + mt.from().get()
-                    + ": that stage is empty"));
+            root = view.root()
+                    .orElseThrow(() ->
+                            StrataException.input(where + ",from=" + mt.from().get() + ": that stage is empty"));
         }
-        Path src = root.resolve(ConfigSteps.clean("/" + mt.source().orElse("/")).substring(1)).normalize();
+        Path src = root.resolve(ConfigSteps.clean("/" + mt.source().orElse("/")).substring(1))
+                .normalize();
         if (!src.startsWith(root) || !Files.exists(src)) {
             throw StrataException.input(where + ": source " + mt.source().orElse("/") + " is not in " + in);
         }
@@ -221,19 +240,22 @@ final class RunStep {
      */
     private static Path seededCache(BuildSession s, String id, Mount mt, Path src, String where) {
         if (!Files.isDirectory(src)) {
-            throw StrataException.input(where + ": source " + mt.source().orElse("/") + " in " + mt.from().get()
-                    + " is not a directory");
+            throw StrataException.input(where + ": source " + mt.source().orElse("/") + " in "
+                    + mt.from().get() + " is not a directory");
         }
         Path root = cacheRoot(s);
-        Path dir = root.resolve("seeded-" + StageRunner.hashed(id + "\0" + mt.from().get() + "\0"
-                + mt.source().orElse("/")).substring(7, 39));
+        Path dir = root.resolve("seeded-"
+                + StageRunner.hashed(
+                                id + "\0" + mt.from().get() + "\0" + mt.source().orElse("/"))
+                        .substring(7, 39));
         if (Files.isDirectory(dir)) {
             return dir;
         }
         try {
             Files.createDirectories(root);
             Path tmp = Files.createTempDirectory(root, ".seeding-");
-            Process p = new ProcessBuilder("cp", "-a", "--", src + "/.", tmp.toString()).redirectErrorStream(true)
+            Process p = new ProcessBuilder("cp", "-a", "--", src + "/.", tmp.toString())
+                    .redirectErrorStream(true)
                     .start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             if (p.waitFor() != 0) {
@@ -242,13 +264,14 @@ final class RunStep {
             }
             try {
                 // renamed into place so a concurrent step never sees it half-copied
-                Files.move(tmp, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException raced) {
                 BuildSession.deleteTree(tmp);
             }
             return dir;
         } catch (IOException e) {
-            throw StrataException.environment(where + ": cannot seed the cache under " + root + ": " + e.getMessage(), e);
+            throw StrataException.environment(
+                    where + ": cannot seed the cache under " + root + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw StrataException.stepFailed(where + ": interrupted while seeding the cache");
@@ -258,13 +281,15 @@ final class RunStep {
     private static String bindDigest(StepContext ctx, Mount mt) {
         if (mt.from().isPresent()) {
             // the source stage's content (its layers and config) names what the mount shows
-            return "from=" + CopyStep.resolveFrom(ctx, mt.from().get()).state() + ":" + mt.source().orElse("/")
-                    + (mt.readOnly() ? "" : ",rw");
+            return "from=" + CopyStep.resolveFrom(ctx, mt.from().get()).state() + ":"
+                    + mt.source().orElse("/") + (mt.readOnly() ? "" : ",rw");
         }
         String source = mt.source().orElse(".");
         CopyRequest req = CopyRequest.copy("/", source.isEmpty() || source.equals("/") ? "." : source);
-        return CopyPlanner.sourceDigest(req, CopySource.context(ctx.session().context), ctx.session().hasher,
-                Optional.empty()).toString() + (mt.readOnly() ? "" : ",rw");
+        return CopyPlanner.sourceDigest(
+                                req, CopySource.context(ctx.session().context), ctx.session().hasher, Optional.empty())
+                        .toString()
+                + (mt.readOnly() ? "" : ",rw");
     }
 
     private static String secretId(Mount mt) {
@@ -276,9 +301,9 @@ final class RunStep {
 
     /** The step's environment as K=V, {@code type=secret,env=VAR} secrets last (never in the key or history). */
     private static List<String> env(StepContext ctx, RunInstruction r) {
-        java.util.Map<String, String> env = new java.util.LinkedHashMap<>(ctx.step().runEnvironment());
+        Map<String, String> env = new LinkedHashMap<>(ctx.step().runEnvironment());
         for (Mount mt : r.mounts()) {
-            if (mt.type() == dev.strata.dockerfile.MountType.SECRET && mt.env().isPresent()) {
+            if (mt.type() == MountType.SECRET && mt.env().isPresent()) {
                 byte[] content = ctx.session().request.secrets().get(secretId(mt));
                 if (content != null) {
                     env.put(mt.env().get(), new String(content, StandardCharsets.UTF_8));
@@ -305,8 +330,9 @@ final class RunStep {
         return switch (n) {
             case "none" -> NetworkMode.NONE;
             case "host", "default" -> NetworkMode.HOST;
-            default -> throw StrataException.input(ctx.step().position() + ": --network=" + n
-                    + " is not supported: use default, host or none");
+            default ->
+                throw StrataException.input(
+                        ctx.step().position() + ": --network=" + n + " is not supported: use default, host or none");
         };
     }
 

@@ -52,7 +52,10 @@ final class StageRunner {
     private final IntFunction<Optional<Integer>> baseMisses;
 
     /** baseMisses: the {@link #lastMiss()} of an already built stage, by index. */
-    StageRunner(BuildSession session, StageNode node, IntFunction<StageResult> stages,
+    StageRunner(
+            BuildSession session,
+            StageNode node,
+            IntFunction<StageResult> stages,
             IntFunction<Optional<Integer>> baseMisses) {
         this.session = session;
         this.node = node;
@@ -71,7 +74,8 @@ final class StageRunner {
         ImageConfig config;
         List<Layer> layers = new ArrayList<>();
         Map<String, String> baseEnv;
-        int total = 1 + (int) node.steps().stream().filter(PlannedStep::filesystem).count();
+        int total =
+                1 + (int) node.steps().stream().filter(PlannedStep::filesystem).count();
         if (rs.base() instanceof BaseStage bs) {
             StageResult parent = stages.apply(bs.index());
             lastMiss = baseMisses.apply(bs.index());
@@ -82,7 +86,10 @@ final class StageRunner {
             int id = session.nextStepId();
             String text = "FROM " + bi.reference();
             session.events().started(id, node.displayName(), 1, total, text);
-            Image img = session.baseImages.resolve(bi.reference(), platform, rs.stage().from().node().position().toString());
+            Image img = session.baseImages.resolve(
+                    bi.reference(),
+                    platform,
+                    rs.stage().from().node().position().toString());
             session.events().cached(id, "local store");
             config = ImageConfig.parse(img.configBytes());
             layers.addAll(img.layers());
@@ -97,12 +104,14 @@ final class StageRunner {
         List<Instruction> instructions = new ArrayList<>();
         List<String> triggers = config.config().onBuild();
         if (!triggers.isEmpty()) {
-            instructions.addAll(Dockerfile.parseTriggers(triggers, "base image ONBUILD",
-                    session.plan().dockerfile().escape()));
+            instructions.addAll(Dockerfile.parseTriggers(
+                    triggers, "base image ONBUILD", session.plan().dockerfile().escape()));
             ConfigEditor e = new ConfigEditor(config.config());
             e.onBuild.clear();
             config = config.withConfig(e.build());
-            total += (int) instructions.stream().filter(i -> Planner.classify(i).filesystem()).count();
+            total += (int) instructions.stream()
+                    .filter(i -> Planner.classify(i).filesystem())
+                    .count();
         }
         instructions.addAll(rs.stage().instructions());
         StageScope scope = session.plan().scope(rs, baseEnv);
@@ -116,8 +125,13 @@ final class StageRunner {
                 Optional<String> author = ConfigSteps.apply(step.expanded(), e, flags, scope.shell());
                 config = config.withConfig(e.build());
                 if (author.isPresent()) {
-                    config = new ImageConfig(config.created(), author, config.platform(), config.config(),
-                            config.diffIds(), config.history());
+                    config = new ImageConfig(
+                            config.created(),
+                            author,
+                            config.platform(),
+                            config.config(),
+                            config.diffIds(),
+                            config.history());
                 }
                 if (CreatedBy.recorded(step)) {
                     config = config.withHistory(history(CreatedBy.of(step, config.config()), true));
@@ -138,12 +152,18 @@ final class StageRunner {
     }
 
     private History history(String createdBy, boolean empty) {
-        return new History(Optional.of(session.created()), createdBy, Optional.empty(),
-                Optional.of(CreatedBy.COMMENT), empty);
+        return new History(
+                Optional.of(session.created()), createdBy, Optional.empty(), Optional.of(CreatedBy.COMMENT), empty);
     }
 
-    private StepOutcome filesystemStep(ExpandedStep step, PlannedStep planned, ImageConfig config, List<Layer> layers,
-            StageScope scope, int index, int total) {
+    private StepOutcome filesystemStep(
+            ExpandedStep step,
+            PlannedStep planned,
+            ImageConfig config,
+            List<Layer> layers,
+            StageScope scope,
+            int index,
+            int total) {
         int id = session.nextStepId();
         String text = InstructionText.render(step.expanded());
         Instant start = Instant.now();
@@ -157,25 +177,52 @@ final class StageRunner {
             Optional<Hit> hit = session.request.noCache() ? Optional.empty() : lookup(key.key());
             if (hit.isPresent()) {
                 CacheRecord r = hit.get().record();
-                Optional<Layer> layer = r.layer().map(d -> session.cacheLayers.of(hit.get().from(), d, r.diffId().orElseThrow()));
+                Optional<Layer> layer = r.layer()
+                        .map(d -> session.cacheLayers.of(
+                                hit.get().from(), d, r.diffId().orElseThrow()));
                 // every sink gets every step, hits included: an exported cache never forgets reused steps;
                 // the hit keeps the record's time, so an all-hit rebuild exports the very same cache
-                record(new CacheRecord(key.key(), key, r.layer(), r.diffId(), r.created(), Optional.of(seen)), layer, layers);
+                record(
+                        new CacheRecord(key.key(), key, r.layer(), r.diffId(), r.created(), Optional.of(seen)),
+                        layer,
+                        layers);
                 session.events().cached(id, hit.get().source());
-                session.report(new StepReport(id, node.displayName(), text, true, Duration.between(start, Instant.now()),
-                        Optional.empty(), r.layer().map(d -> d.digest().toString()), Optional.of(hit.get().source())));
+                session.report(new StepReport(
+                        id,
+                        node.displayName(),
+                        text,
+                        true,
+                        Duration.between(start, Instant.now()),
+                        Optional.empty(),
+                        r.layer().map(d -> d.digest().toString()),
+                        Optional.of(hit.get().source())));
                 lastMiss = Optional.empty();
                 return new StepOutcome(after, layer, StepExecutors.createdBy(planned.kind(), ctx, layer.isPresent()));
             }
-            MissExplanation why = session.request.noCache() ? MissExplanation.notLookedUp(key, "--no-cache")
-                    : explain(key, seen);
+            MissExplanation why =
+                    session.request.noCache() ? MissExplanation.notLookedUp(key, "--no-cache") : explain(key, seen);
             Optional<Layer> layer = StepExecutors.execute(planned.kind(), ctx);
-            record(new CacheRecord(key.key(), key, layer.map(Layer::descriptor), layer.map(Layer::diffId),
-                    session.createdInstant(), Optional.of(seen)), layer, layers);
+            record(
+                    new CacheRecord(
+                            key.key(),
+                            key,
+                            layer.map(Layer::descriptor),
+                            layer.map(Layer::diffId),
+                            session.createdInstant(),
+                            Optional.of(seen)),
+                    layer,
+                    layers);
             Duration took = Duration.between(start, Instant.now());
             session.events().done(id, took, Optional.of(why.reason()));
-            session.report(new StepReport(id, node.displayName(), text, false, took, Optional.of(why.reason()),
-                    layer.map(l -> l.descriptor().digest().toString()), Optional.empty()));
+            session.report(new StepReport(
+                    id,
+                    node.displayName(),
+                    text,
+                    false,
+                    took,
+                    Optional.of(why.reason()),
+                    layer.map(l -> l.descriptor().digest().toString()),
+                    Optional.empty()));
             lastMiss = Optional.of(id);
             return new StepOutcome(after, layer, StepExecutors.createdBy(planned.kind(), ctx, layer.isPresent()));
         } catch (StrataException e) {
@@ -222,7 +269,8 @@ final class StageRunner {
         if (candidates.isEmpty() && lastMiss.isPresent()) {
             return MissExplanation.parentMissed(key, lastMiss.get());
         }
-        String names = String.join(", ", session.cacheSources.stream().map(CacheSource::name).toList());
+        String names = String.join(
+                ", ", session.cacheSources.stream().map(CacheSource::name).toList());
         if (candidates.isEmpty()) {
             // a new parent without a missed step before: an ENV, USER, WORKDIR or base image changed
             List<CacheRecord> same = new ArrayList<>();
@@ -235,7 +283,8 @@ final class StageRunner {
     /** What a step sees of its parent, field by field (the parts {@link #parentState} digests). */
     static ParentSummary parentSummary(ImageConfig config, List<Layer> layers) {
         ContainerConfig c = config.config();
-        return ParentSummary.of(layers.stream().map(Layer::diffId).toList(), c.env(), c.workingDir(), c.user(), c.shell());
+        return ParentSummary.of(
+                layers.stream().map(Layer::diffId).toList(), c.env(), c.workingDir(), c.user(), c.shell());
     }
 
     /**

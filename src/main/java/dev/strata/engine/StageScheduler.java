@@ -4,6 +4,7 @@ import dev.strata.error.StrataException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -17,8 +18,7 @@ import java.util.concurrent.Executors;
  * and a stage used several times is built once.
  */
 final class StageScheduler {
-    private StageScheduler() {
-    }
+    private StageScheduler() {}
 
     static StageResult solve(StageGraph graph, BuildSession session) {
         int threads = Math.max(1, Math.min(2, graph.stages().size()));
@@ -33,15 +33,23 @@ final class StageScheduler {
         List<CompletableFuture<StageResult>> all = new ArrayList<>();
         try {
             for (StageNode n : graph.stages()) {
-                CompletableFuture<?>[] deps = n.dependencies().stream().map(futures::get)
-                        .filter(java.util.Objects::nonNull).toArray(CompletableFuture[]::new);
-                CompletableFuture<StageResult> f = CompletableFuture.allOf(deps).thenApplyAsync(v -> {
-                    StageRunner runner = new StageRunner(session, n, i -> stage(futures, i, n),
-                            i -> lastMisses.getOrDefault(i, Optional.empty()));
-                    StageResult result = runner.run();
-                    lastMisses.put(n.index(), runner.lastMiss());
-                    return result;
-                }, pool);
+                CompletableFuture<?>[] deps = n.dependencies().stream()
+                        .map(futures::get)
+                        .filter(Objects::nonNull)
+                        .toArray(CompletableFuture[]::new);
+                CompletableFuture<StageResult> f = CompletableFuture.allOf(deps)
+                        .thenApplyAsync(
+                                v -> {
+                                    StageRunner runner = new StageRunner(
+                                            session,
+                                            n,
+                                            i -> stage(futures, i, n),
+                                            i -> lastMisses.getOrDefault(i, Optional.empty()));
+                                    StageResult result = runner.run();
+                                    lastMisses.put(n.index(), runner.lastMiss());
+                                    return result;
+                                },
+                                pool);
                 futures.put(n.index(), f);
                 all.add(f);
             }
@@ -49,7 +57,9 @@ final class StageScheduler {
                 return futures.get(graph.target().index()).join();
             } catch (CompletionException e) {
                 // let the other stages finish (or fail) before the scratch space goes away
-                CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).handle((v, t) -> null).join();
+                CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
+                        .handle((v, t) -> null)
+                        .join();
                 throw unwrap(e);
             }
         } finally {

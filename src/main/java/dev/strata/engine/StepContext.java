@@ -8,6 +8,11 @@ import java.util.List;
 import java.util.function.IntFunction;
 
 /** What a filesystem step's executor sees: the build, the step, the parent's config and layers, the scope. */
-record StepContext(BuildSession session, ExpandedStep step, ImageConfig config, List<Layer> layers, StageScope scope,
-        IntFunction<StageResult> stages, int id) {
-}
+record StepContext(
+        BuildSession session,
+        ExpandedStep step,
+        ImageConfig config,
+        List<Layer> layers,
+        StageScope scope,
+        IntFunction<StageResult> stages,
+        int id) {}

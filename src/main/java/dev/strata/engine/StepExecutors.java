@@ -9,18 +9,20 @@ import dev.strata.context.DockerIgnore;
 import dev.strata.context.FileType;
 import dev.strata.context.ImageView;
 import dev.strata.dockerfile.WorkdirInstruction;
+import dev.strata.error.StrataException;
 import dev.strata.oci.ImageConfig;
 import dev.strata.oci.Layer;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /** One executor per kind of filesystem step: its inputs for the key, its config effect, running it. */
 final class StepExecutors {
-    private StepExecutors() {
-    }
+    private StepExecutors() {}
 
     static StageRunner.SortedInputs inputs(PlannedStep.Kind kind, StepContext ctx) {
         Map<String, String> m = new LinkedHashMap<>();
@@ -45,7 +47,8 @@ final class StepExecutors {
     }
 
     static String createdBy(PlannedStep.Kind kind, StepContext ctx, boolean layer) {
-        return kind == PlannedStep.Kind.RUN ? CreatedBy.run(ctx.step(), RunStep.argv(ctx))
+        return kind == PlannedStep.Kind.RUN
+                ? CreatedBy.run(ctx.step(), RunStep.argv(ctx))
                 : CreatedBy.of(ctx.step(), configAfter(kind, ctx).config());
     }
 
@@ -60,14 +63,16 @@ final class StepExecutors {
 
     static void setMode(Path p, int mode) {
         try {
-            java.nio.file.Files.setAttribute(p, "unix:mode", mode);
-        } catch (java.io.IOException e) {
-            throw dev.strata.error.StrataException.environment("cannot chmod " + p + ": " + e.getMessage(), e);
+            Files.setAttribute(p, "unix:mode", mode);
+        } catch (IOException e) {
+            throw StrataException.environment("cannot chmod " + p + ": " + e.getMessage(), e);
         }
     }
 
     private static String workdirPath(StepContext ctx) {
-        return ConfigSteps.workdir(ctx.config().config().workingDir(), ((WorkdirInstruction) ctx.step().expanded()).path());
+        return ConfigSteps.workdir(
+                ctx.config().config().workingDir(),
+                ((WorkdirInstruction) ctx.step().expanded()).path());
     }
 
     /** Docker creates a missing WORKDIR (with its parents) in its own layer; an existing one adds nothing. */
@@ -76,21 +81,24 @@ final class StepExecutors {
         BuildSession s = ctx.session();
         {
             ImageView view = ParentView.of(s, ctx.layers());
-            if (path.equals("/") || view.lstat(path).map(e -> e.type() == FileType.DIRECTORY).orElse(false)) {
+            if (path.equals("/")
+                    || view.lstat(path).map(e -> e.type() == FileType.DIRECTORY).orElse(false)) {
                 return Optional.empty();
             }
             Path empty = s.tempDir("workdir-src-");
             // the created directory takes its source directory's mode: docker's 0755
             setMode(empty, 0755);
 
-            CopyRequest req = CopyRequest.copy(path + "/", ".").withSourceDateEpoch(s.createdInstant().getEpochSecond())
+            CopyRequest req = CopyRequest.copy(path + "/", ".")
+                    .withSourceDateEpoch(s.createdInstant().getEpochSecond())
                     .withCreatedAt(s.createdInstant());
             // BuildKit makes the directories as the stage's USER
             String user = ctx.config().config().user();
             if (!user.isEmpty()) {
                 req = req.withChown(user);
             }
-            CopyPlan plan = CopyPlanner.plan(req, CopySource.context(BuildContext.open(empty, DockerIgnore.none())), view);
+            CopyPlan plan =
+                    CopyPlanner.plan(req, CopySource.context(BuildContext.open(empty, DockerIgnore.none())), view);
             Layer layer = CopyStep.storePlans(ctx, List.of(plan.entries()));
             BuildSession.deleteTree(empty);
             return Optional.of(layer);

@@ -8,8 +8,7 @@ import java.util.Set;
 
 /** Removes a container's cgroup dirs that a killed runtime left behind. */
 final class Cgroups {
-    private Cgroups() {
-    }
+    private Cgroups() {}
 
     /** The cgroup dirs named {@code id} below this process's cgroups, in every hierarchy. */
     static Set<Path> of(String id) {

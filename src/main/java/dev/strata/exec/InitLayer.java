@@ -68,7 +68,8 @@ final class InitLayer {
         List<Map.Entry<Path, FileTime>> entries = new ArrayList<>(mtimes.entrySet());
         for (int i = entries.size() - 1; i >= 0; i--) {
             try {
-                Files.setLastModifiedTime(entries.get(i).getKey(), entries.get(i).getValue());
+                Files.setLastModifiedTime(
+                        entries.get(i).getKey(), entries.get(i).getValue());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -76,8 +77,8 @@ final class InitLayer {
     }
 
     private void copyAttributes(Path from, Path to) throws IOException {
-        Map<String, Object> a = Files.readAttributes(from, "unix:mode,uid,gid,lastModifiedTime",
-                LinkOption.NOFOLLOW_LINKS);
+        Map<String, Object> a =
+                Files.readAttributes(from, "unix:mode,uid,gid,lastModifiedTime", LinkOption.NOFOLLOW_LINKS);
         Files.setAttribute(to, "unix:uid", a.get("uid"));
         Files.setAttribute(to, "unix:gid", a.get("gid"));
         Files.setAttribute(to, "unix:mode", ((Integer) a.get("mode")) & 07777);

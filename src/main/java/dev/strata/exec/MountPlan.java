@@ -26,8 +26,7 @@ import java.util.OptionalLong;
 final class MountPlan implements AutoCloseable {
 
     /** One mount as the runtime (or the chroot script) performs it. */
-    record Planned(String destination, boolean tmpfs, Path source, boolean readonly, OptionalLong size) {
-    }
+    record Planned(String destination, boolean tmpfs, Path source, boolean readonly, OptionalLong size) {}
 
     /** A secret file written into the step's secret tmpfs at {@code name}. */
     record SecretFile(String name, byte[] content, int uid, int gid, int mode) {
@@ -69,12 +68,16 @@ final class MountPlan implements AutoCloseable {
             }
             String name = "s" + secrets.size();
             secrets.add(new SecretFile(name, s.content().get(), s.uid(), s.gid(), s.mode()));
-            mounts.add(new Planned(init.stub(s.target(), false), false,
-                    step.resolve("secrets").resolve(name), true, OptionalLong.empty()));
+            mounts.add(new Planned(
+                    init.stub(s.target(), false),
+                    false,
+                    step.resolve("secrets").resolve(name),
+                    true,
+                    OptionalLong.empty()));
         } else if (m instanceof RunMount.Bind b) {
             if (!Files.exists(b.source())) {
-                throw StrataException.input("RUN --mount=type=bind,target=" + b.target() + ": source "
-                        + b.source() + " does not exist");
+                throw StrataException.input(
+                        "RUN --mount=type=bind,target=" + b.target() + ": source " + b.source() + " does not exist");
             }
             boolean dir = Files.isDirectory(b.source());
             Path source = b.source().toAbsolutePath();
@@ -98,8 +101,9 @@ final class MountPlan implements AutoCloseable {
             root = c.hostDir().get().toAbsolutePath().getParent();
             name = c.hostDir().get().getFileName().toString();
         } else {
-            root = request.cacheRoot().orElseThrow(() -> new IllegalArgumentException(
-                    "type=cache mounts need RunRequest.cacheRoot")).toAbsolutePath();
+            root = request.cacheRoot()
+                    .orElseThrow(() -> new IllegalArgumentException("type=cache mounts need RunRequest.cacheRoot"))
+                    .toAbsolutePath();
             name = cacheName(c.id());
         }
         try {
@@ -128,8 +132,8 @@ final class MountPlan implements AutoCloseable {
                 default -> throw new IllegalStateException(c.sharing().toString());
             }
         } catch (IOException e) {
-            throw StrataException.environment("cannot prepare cache mount " + c.id() + " under " + root + ": "
-                    + e.getMessage(), e);
+            throw StrataException.environment(
+                    "cannot prepare cache mount " + c.id() + " under " + root + ": " + e.getMessage(), e);
         }
     }
 
@@ -189,7 +193,8 @@ final class MountPlan implements AutoCloseable {
         try {
             byte[] h = MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
             String safe = id.replaceAll("[^A-Za-z0-9._-]", "_");
-            return (safe.length() > 40 ? safe.substring(0, 40) : safe) + "-" + HexFormat.of().formatHex(h, 0, 6);
+            return (safe.length() > 40 ? safe.substring(0, 40) : safe) + "-"
+                    + HexFormat.of().formatHex(h, 0, 6);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

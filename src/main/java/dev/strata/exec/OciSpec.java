@@ -1,33 +1,63 @@
 package dev.strata.exec;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
 /** The OCI runtime spec (config.json) of one RUN step, shaped like docker's defaults. */
 final class OciSpec {
     /** Docker's default capability set. */
-    static final List<String> CAPABILITIES = List.of("CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID",
-            "CAP_FOWNER", "CAP_MKNOD", "CAP_NET_RAW", "CAP_SETGID", "CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP",
-            "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE");
-    private static final List<String> MASKED = List.of("/proc/asound", "/proc/acpi", "/proc/kcore", "/proc/keys",
-            "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi",
-            "/sys/firmware");
-    private static final List<String> READONLY = List.of("/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys",
-            "/proc/sysrq-trigger");
+    static final List<String> CAPABILITIES = List.of(
+            "CAP_CHOWN",
+            "CAP_DAC_OVERRIDE",
+            "CAP_FSETID",
+            "CAP_FOWNER",
+            "CAP_MKNOD",
+            "CAP_NET_RAW",
+            "CAP_SETGID",
+            "CAP_SETUID",
+            "CAP_SETFCAP",
+            "CAP_SETPCAP",
+            "CAP_NET_BIND_SERVICE",
+            "CAP_SYS_CHROOT",
+            "CAP_KILL",
+            "CAP_AUDIT_WRITE");
 
-    private OciSpec() {
-    }
+    private static final List<String> MASKED = List.of(
+            "/proc/asound",
+            "/proc/acpi",
+            "/proc/kcore",
+            "/proc/keys",
+            "/proc/latency_stats",
+            "/proc/timer_list",
+            "/proc/timer_stats",
+            "/proc/sched_debug",
+            "/proc/scsi",
+            "/sys/firmware");
+    private static final List<String> READONLY =
+            List.of("/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger");
+
+    private OciSpec() {}
 
     /**
      * The spec as JSON bytes.
      *
      * @param etc the destinations (symlinks resolved) and host files of /etc/hosts, resolv.conf, hostname
      */
-    static byte[] json(RunRequest request, List<String> env, String cwd, ResolvedUser user, Path rootfs,
-                       String cgroupsPath, List<String[]> etc, List<MountPlan.Planned> extra) {
+    static byte[] json(
+            RunRequest request,
+            List<String> env,
+            String cwd,
+            ResolvedUser user,
+            Path rootfs,
+            String cgroupsPath,
+            List<String[]> etc,
+            List<MountPlan.Planned> extra) {
         ObjectMapper om = new ObjectMapper();
         ObjectNode spec = om.createObjectNode();
         spec.put("ociVersion", "1.0.2");
@@ -61,7 +91,11 @@ final class OciSpec {
         ArrayNode mounts = spec.putArray("mounts");
         mount(mounts, "/proc", "proc", "proc", List.of("nosuid", "noexec", "nodev"));
         mount(mounts, "/dev", "tmpfs", "tmpfs", List.of("nosuid", "strictatime", "mode=755", "size=65536k"));
-        mount(mounts, "/dev/pts", "devpts", "devpts",
+        mount(
+                mounts,
+                "/dev/pts",
+                "devpts",
+                "devpts",
                 List.of("nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"));
         mount(mounts, "/dev/shm", "tmpfs", "shm", List.of("nosuid", "noexec", "nodev", "mode=1777", "size=65536k"));
         mount(mounts, "/dev/mqueue", "mqueue", "mqueue", List.of("nosuid", "noexec", "nodev"));
@@ -72,10 +106,15 @@ final class OciSpec {
         for (MountPlan.Planned p : extra) {
             if (p.tmpfs()) {
                 List<String> opts = p.size().isPresent()
-                        ? List.of("nosuid", "nodev", "size=" + p.size().getAsLong()) : List.of("nosuid", "nodev");
+                        ? List.of("nosuid", "nodev", "size=" + p.size().getAsLong())
+                        : List.of("nosuid", "nodev");
                 mount(mounts, p.destination(), "tmpfs", "tmpfs", opts);
             } else {
-                mount(mounts, p.destination(), "bind", p.source().toString(),
+                mount(
+                        mounts,
+                        p.destination(),
+                        "bind",
+                        p.source().toString(),
                         List.of("rbind", p.readonly() ? "ro" : "rw"));
             }
         }
@@ -93,7 +132,7 @@ final class OciSpec {
         strings(linux.putArray("readonlyPaths"), READONLY);
         try {
             return om.writerWithDefaultPrettyPrinter().writeValueAsBytes(spec);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -105,13 +144,14 @@ final class OciSpec {
     static long openFilesLimit() {
         long want = 1048576;
         try {
-            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/limits"))) {
+            for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
                 if (line.startsWith("Max open files")) {
-                    String[] f = line.substring("Max open files".length()).trim().split("\\s+");
+                    String[] f =
+                            line.substring("Max open files".length()).trim().split("\\s+");
                     return f[1].equals("unlimited") ? want : Math.min(want, Long.parseLong(f[1]));
                 }
             }
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             return want;
         }
         return want;

@@ -14,6 +14,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * Runs a step on overlayfs inside a private mount namespace ({@code unshare -m}), in crun, runc or
@@ -31,7 +34,7 @@ final class OverlayExecutor implements RunExecutor {
     private final boolean maskUnified;
     private final SecureRandom random = new SecureRandom();
     /** Opaque-dir answers for the lower dirs, which are immutable snapshots (see RootfsView). */
-    private final java.util.Map<Path, Boolean> opaque = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Path, Boolean> opaque = new ConcurrentHashMap<>();
 
     /**
      * @param runtime     the crun or runc binary (ignored for chroot)
@@ -58,15 +61,17 @@ final class OverlayExecutor implements RunExecutor {
             Files.createDirectories(request.workRoot());
             step = Files.createTempDirectory(request.workRoot().toAbsolutePath(), "strata-run-");
         } catch (IOException e) {
-            throw StrataException.environment("cannot create a scratch dir under " + request.workRoot() + ": "
-                    + e.getMessage(), e);
+            throw StrataException.environment(
+                    "cannot create a scratch dir under " + request.workRoot() + ": " + e.getMessage(), e);
         }
         Running running = new Running(id, step);
         // Ctrl-C or a kill: the run thread may never reach its finally, so the hook cleans up itself
-        Thread hook = new Thread(() -> {
-            running.abort();
-            Tree.delete(step);
-        }, "strata-run-cleanup-" + id);
+        Thread hook = new Thread(
+                () -> {
+                    running.abort();
+                    Tree.delete(step);
+                },
+                "strata-run-cleanup-" + id);
         try {
             Runtime.getRuntime().addShutdownHook(hook);
         } catch (IllegalStateException shuttingDown) {
@@ -107,7 +112,8 @@ final class OverlayExecutor implements RunExecutor {
             Files.createDirectory(step.resolve(d));
         }
         for (int i = 0; i < request.lowerDirs().size(); i++) {
-            Files.createSymbolicLink(step.resolve("l/" + i), request.lowerDirs().get(i).toAbsolutePath());
+            Files.createSymbolicLink(
+                    step.resolve("l/" + i), request.lowerDirs().get(i).toAbsolutePath());
         }
         RootfsView view = RootfsView.of(request.lowerDirs(), opaque);
         ResolvedUser user = ResolvedUser.resolve(request.user(), view);
@@ -118,10 +124,12 @@ final class OverlayExecutor implements RunExecutor {
         Path bundle = step.resolve("bundle");
         List<String[]> etc = new ArrayList<>();
         etc.add(new String[] {init.stub("/etc/hosts", false), write(bundle.resolve("hosts"), hosts(request))});
-        etc.add(new String[] {init.stub("/etc/resolv.conf", false), write(bundle.resolve("resolv.conf"),
-                resolvConf(request))});
-        etc.add(new String[] {init.stub("/etc/hostname", false), write(bundle.resolve("hostname"),
-                request.hostname() + "\n")});
+        etc.add(new String[] {
+            init.stub("/etc/resolv.conf", false), write(bundle.resolve("resolv.conf"), resolvConf(request))
+        });
+        etc.add(new String[] {
+            init.stub("/etc/hostname", false), write(bundle.resolve("hostname"), request.hostname() + "\n")
+        });
         String cwd = init.stub(request.workingDir(), true);
         MountPlan plan = MountPlan.prepare(request, step, init);
         try {
@@ -130,11 +138,28 @@ final class OverlayExecutor implements RunExecutor {
             // the environment may hold secrets (RUN --mount=type=secret,env=): the runtime's spec, or for
             // chroot a sh line setting the arguments of env -i, goes through stdin to the step's tmpfs
             // like the secret files, never to a disk
-            plan.secrets.add(isolation == Isolation.CHROOT
-                    ? new MountPlan.SecretFile("env", ("set -- " + Shell.quoteAll(env) + "\n")
-                            .getBytes(java.nio.charset.StandardCharsets.UTF_8), 0, 0, 0600)
-                    : new MountPlan.SecretFile("config.json", OciSpec.json(request, env, cwd, user,
-                            step.resolve("merged"), running.id, etc, plan.mounts), 0, 0, 0600));
+            plan.secrets.add(
+                    isolation == Isolation.CHROOT
+                            ? new MountPlan.SecretFile(
+                                    "env",
+                                    ("set -- " + Shell.quoteAll(env) + "\n").getBytes(StandardCharsets.UTF_8),
+                                    0,
+                                    0,
+                                    0600)
+                            : new MountPlan.SecretFile(
+                                    "config.json",
+                                    OciSpec.json(
+                                            request,
+                                            env,
+                                            cwd,
+                                            user,
+                                            step.resolve("merged"),
+                                            running.id,
+                                            etc,
+                                            plan.mounts),
+                                    0,
+                                    0,
+                                    0600));
             SetupScript script = new SetupScript(request.lowerDirs().size(), plan.secrets);
             String command;
             List<String> launcher = new ArrayList<>(List.of(unshare.toString(), "-m", "--propagation", "private"));
@@ -157,13 +182,17 @@ final class OverlayExecutor implements RunExecutor {
                 if (maskUnified) {
                     script.add("mount -t tmpfs none /sys/fs/cgroup/unified");
                 }
-                command = Shell.quoteAll(List.of(runtime.toString(), "run", "--bundle",
-                        step.resolve("secrets").toString(), running.id));
+                command = Shell.quoteAll(List.of(
+                        runtime.toString(),
+                        "run",
+                        "--bundle",
+                        step.resolve("secrets").toString(),
+                        running.id));
             }
             Files.writeString(bundle.resolve("run.sh"), script.finish(command));
             launcher.addAll(List.of("/bin/sh", "bundle/run.sh"));
-            running.start(new ProcessBuilder(launcher).directory(step.toFile()).redirectErrorStream(true),
-                    plan.secrets);
+            running.start(
+                    new ProcessBuilder(launcher).directory(step.toFile()).redirectErrorStream(true), plan.secrets);
             return plan;
         } catch (IOException | RuntimeException e) {
             plan.close();
@@ -183,8 +212,8 @@ final class OverlayExecutor implements RunExecutor {
     }
 
     private static String hosts(RunRequest request) {
-        return "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t"
-                + request.hostname() + "\n";
+        return "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t" + request.hostname()
+                + "\n";
     }
 
     private static String resolvConf(RunRequest request) {
@@ -251,13 +280,13 @@ final class OverlayExecutor implements RunExecutor {
             }
         }
 
-        int await(java.util.function.Consumer<String> output) throws IOException {
+        int await(Consumer<String> output) throws IOException {
             Process p;
             synchronized (this) {
                 p = process;
             }
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
-                    StandardCharsets.UTF_8))) {
+            try (BufferedReader r =
+                    new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = r.readLine()) != null) {
                     output.accept(line);
@@ -306,7 +335,10 @@ final class OverlayExecutor implements RunExecutor {
             }
             try {
                 new ProcessBuilder(unshare.toString(), "-m", "--propagation", "private", "/bin/sh", "-c", line)
-                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+                        .redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .start()
+                        .waitFor();
             } catch (IOException e) {
                 // nothing more can be done; the id is unique so it cannot clash later
             } catch (InterruptedException e) {

@@ -7,6 +7,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
@@ -41,7 +42,7 @@ public final class RootfsView {
      */
     static RootfsView of(List<Path> lowerDirs, Map<Path, Boolean> opaqueCache) {
         List<Path> top = new ArrayList<>(lowerDirs);
-        java.util.Collections.reverse(top);
+        Collections.reverse(top);
         return new RootfsView(List.copyOf(top), opaqueCache);
     }
 
@@ -159,7 +160,9 @@ public final class RootfsView {
         Boolean known = opaqueCache.get(dir);
         if (known == null) {
             known = Files.exists(dir.resolve(".wh..wh..opq"))
-                    || Xattrs.get(dir, "trusted.overlay.opaque").map("y"::equals).orElse(false);
+                    || Xattrs.get(dir, "trusted.overlay.opaque")
+                            .map("y"::equals)
+                            .orElse(false);
             opaqueCache.put(dir, known);
         }
         return known;

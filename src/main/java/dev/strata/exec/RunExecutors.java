@@ -6,8 +6,7 @@ import java.util.Optional;
 
 /** Chooses how RUN steps are isolated on this machine. */
 public final class RunExecutors {
-    private RunExecutors() {
-    }
+    private RunExecutors() {}
 
     /**
      * Probes crun, then runc, then chroot isolation (or only the one {@code requested}).
@@ -29,18 +28,21 @@ public final class RunExecutors {
             throw StrataException.environment("overlayfs is not available in this kernel: load it with "
                     + "'modprobe overlay' (RUN steps run on overlayfs)");
         }
-        Path unshare = env.executable("unshare").orElseThrow(() -> StrataException.environment(
-                "unshare not found on PATH: install util-linux (apt-get install util-linux)"));
-        env.executable("mount").orElseThrow(() -> StrataException.environment(
-                "mount not found on PATH: install mount (apt-get install mount)"));
+        Path unshare = env.executable("unshare")
+                .orElseThrow(() -> StrataException.environment(
+                        "unshare not found on PATH: install util-linux (apt-get install util-linux)"));
+        if (env.executable("mount").isEmpty()) {
+            throw StrataException.environment("mount not found on PATH: install mount (apt-get install mount)");
+        }
         if (requested.isPresent()) {
             Isolation i = requested.get();
             if (i == Isolation.CHROOT) {
                 return new OverlayExecutor(i, unshare, unshare, false);
             }
-            Path runtime = env.executable(i.flag()).orElseThrow(() -> StrataException.environment(
-                    "--isolation=" + i.flag() + ": " + i.flag() + " not found on PATH: install it (apt-get install "
-                            + i.flag() + ") or choose another with --isolation=crun|runc|chroot"));
+            Path runtime = env.executable(i.flag())
+                    .orElseThrow(() -> StrataException.environment("--isolation=" + i.flag() + ": " + i.flag()
+                            + " not found on PATH: install it (apt-get install " + i.flag()
+                            + ") or choose another with --isolation=crun|runc|chroot"));
             return new OverlayExecutor(i, runtime, unshare, i == Isolation.CRUN && env.hybridCgroups());
         }
         Optional<Path> crun = env.executable("crun");

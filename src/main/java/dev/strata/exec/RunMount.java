@@ -29,8 +29,16 @@ public sealed interface RunMount {
      * {@code hostDir} when given, else under the executor's cache root. {@code uid}, {@code gid}
      * and {@code mode} apply when the directory is first created (BuildKit: 0, 0, 0755).
      */
-    record Cache(String target, String id, Sharing sharing, int uid, int gid, int mode, boolean readonly,
-                 Optional<Path> hostDir) implements RunMount {
+    record Cache(
+            String target,
+            String id,
+            Sharing sharing,
+            int uid,
+            int gid,
+            int mode,
+            boolean readonly,
+            Optional<Path> hostDir)
+            implements RunMount {
         /** A shared, writable cache owned by root with mode 0755 under the cache root. */
         public static Cache of(String target, String id) {
             return new Cache(target, id, Sharing.SHARED, 0, 0, 0755, false, Optional.empty());
@@ -41,8 +49,8 @@ public sealed interface RunMount {
      * {@code type=secret}: {@code content} mounted read-only as a file; it never reaches the layer
      * nor any log. An absent content is an error when {@code required}, else the mount is skipped.
      */
-    record Secret(String target, String id, Optional<byte[]> content, boolean required, int mode, int uid,
-                  int gid) implements RunMount {
+    record Secret(String target, String id, Optional<byte[]> content, boolean required, int mode, int uid, int gid)
+            implements RunMount {
         /** BuildKit's defaults: mode 0400, root-owned, not required. */
         public static Secret of(String id, byte[] content) {
             return new Secret("/run/secrets/" + id, id, Optional.of(content), false, 0400, 0, 0);
@@ -59,14 +67,11 @@ public sealed interface RunMount {
      * {@code type=bind}: a host directory (context or a stage's rootfs). Read-only unless
      * {@code readwrite}; writes to a read-write bind are discarded after the step, as in BuildKit.
      */
-    record Bind(String target, Path source, boolean readwrite) implements RunMount {
-    }
+    record Bind(String target, Path source, boolean readwrite) implements RunMount {}
 
     /** {@code type=tmpfs}: an empty tmpfs, {@code size} bytes at most when given. */
-    record Tmpfs(String target, OptionalLong size) implements RunMount {
-    }
+    record Tmpfs(String target, OptionalLong size) implements RunMount {}
 
     /** {@code type=ssh}: not supported yet; running a step with it is an input error saying so. */
-    record Ssh(String target, String id) implements RunMount {
-    }
+    record Ssh(String target, String id) implements RunMount {}
 }

@@ -27,9 +27,18 @@ import java.util.function.Consumer;
  *                   not be on overlayfs
  * @param cacheRoot  where {@code type=cache} directories live unless a mount names its own
  */
-public record RunRequest(List<String> argv, List<String> env, String workingDir, String user, String hostname,
-                         List<Path> lowerDirs, NetworkMode network, List<RunMount> mounts,
-                         Consumer<String> output, Path workRoot, Optional<Path> cacheRoot) {
+public record RunRequest(
+        List<String> argv,
+        List<String> env,
+        String workingDir,
+        String user,
+        String hostname,
+        List<Path> lowerDirs,
+        NetworkMode network,
+        List<RunMount> mounts,
+        Consumer<String> output,
+        Path workRoot,
+        Optional<Path> cacheRoot) {
 
     public RunRequest {
         argv = List.copyOf(argv);
@@ -72,7 +81,7 @@ public record RunRequest(List<String> argv, List<String> env, String workingDir,
         private List<Path> lowerDirs = List.of();
         private NetworkMode network = NetworkMode.HOST;
         private final List<RunMount> mounts = new ArrayList<>();
-        private Consumer<String> output = line -> { };
+        private Consumer<String> output = line -> {};
         private Optional<Path> cacheRoot = Optional.empty();
 
         private Builder(List<String> argv, Path workRoot) {
@@ -126,8 +135,8 @@ public record RunRequest(List<String> argv, List<String> env, String workingDir,
         }
 
         public RunRequest build() {
-            return new RunRequest(argv, env, workingDir, user, hostname, lowerDirs, network, mounts, output,
-                    workRoot, cacheRoot);
+            return new RunRequest(
+                    argv, env, workingDir, user, hostname, lowerDirs, network, mounts, output, workRoot, cacheRoot);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.strata.exec;
 
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -48,12 +49,13 @@ final class SetupScript {
     }
 
     /** Lines that mount what a runtime would, for chroot isolation. */
-    static List<String> chrootMounts(List<String[]> etc, List<MountPlan.Planned> extra, boolean loopbackOnly,
-                                     String hostname) {
+    static List<String> chrootMounts(
+            List<String[]> etc, List<MountPlan.Planned> extra, boolean loopbackOnly, String hostname) {
         List<String> l = new ArrayList<>();
         l.add("mount -t proc -o nosuid,noexec,nodev proc merged/proc");
         l.add("mount -t tmpfs -o nosuid,mode=755,size=65536k tmpfs merged/dev");
-        l.add("for d in null zero full random urandom tty; do : > merged/dev/$d; mount --bind /dev/$d merged/dev/$d; done");
+        l.add(
+                "for d in null zero full random urandom tty; do : > merged/dev/$d; mount --bind /dev/$d merged/dev/$d; done");
         l.add("mkdir merged/dev/pts merged/dev/shm");
         l.add("mount -t devpts -o nosuid,noexec,newinstance,ptmxmode=0666,mode=0620 devpts merged/dev/pts");
         l.add("ln -s pts/ptmx merged/dev/ptmx; ln -s /proc/self/fd merged/dev/fd");
@@ -67,12 +69,12 @@ final class SetupScript {
         for (MountPlan.Planned p : extra) {
             String dst = Shell.quote("merged" + p.destination());
             // a target under /dev lost its init-layer stub to the /dev tmpfs: make it there (runtimes do too)
-            boolean dir = p.tmpfs() || java.nio.file.Files.isDirectory(p.source());
-            l.add("[ -e " + dst + " ] || { mkdir -p \"$(dirname " + dst + ")\" && "
-                    + (dir ? "mkdir " : ": > ") + dst + "; }");
+            boolean dir = p.tmpfs() || Files.isDirectory(p.source());
+            l.add("[ -e " + dst + " ] || { mkdir -p \"$(dirname " + dst + ")\" && " + (dir ? "mkdir " : ": > ") + dst
+                    + "; }");
             if (p.tmpfs()) {
-                l.add("mount -t tmpfs -o nosuid,nodev" + (p.size().isPresent() ? ",size=" + p.size().getAsLong() : "")
-                        + " tmpfs " + dst);
+                l.add("mount -t tmpfs -o nosuid,nodev"
+                        + (p.size().isPresent() ? ",size=" + p.size().getAsLong() : "") + " tmpfs " + dst);
             } else {
                 bind(l, p.source().toString(), p.destination(), p.readonly());
             }

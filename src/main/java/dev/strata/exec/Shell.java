@@ -5,8 +5,7 @@ import java.util.stream.Collectors;
 
 /** Quoting for the small sh scripts that set up a step's mount namespace. */
 final class Shell {
-    private Shell() {
-    }
+    private Shell() {}
 
     /** {@code s} as one single-quoted sh word. */
     static String quote(String s) {

@@ -13,7 +13,8 @@ final class SystemProbe implements EnvironmentProbe {
 
     /** Searches $PATH and the usual bin and sbin dirs. */
     SystemProbe() {
-        List<String> dirs = new ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "").split(":")));
+        List<String> dirs =
+                new ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "").split(":")));
         dirs.addAll(List.of("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"));
         this.searchPath = List.copyOf(dirs);
     }
@@ -58,8 +59,11 @@ final class SystemProbe implements EnvironmentProbe {
         }
         // the module may simply not be loaded yet
         try {
-            new ProcessBuilder("modprobe", "overlay").redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+            new ProcessBuilder("modprobe", "overlay")
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start()
+                    .waitFor();
         } catch (IOException e) {
             return false;
         } catch (InterruptedException e) {

@@ -14,8 +14,7 @@ import java.nio.file.attribute.BasicFileAttributes;
  * the engine uses it for its scratch directories too.
  */
 public final class Tree {
-    private Tree() {
-    }
+    private Tree() {}
 
     /** Deletes {@code root} and everything below it; best effort, returns whether it is gone. */
     public static boolean delete(Path root) {

@@ -7,13 +7,13 @@ import java.util.Optional;
 
 /** trusted.* extended attributes, which Java's UserDefinedFileAttributeView cannot reach. */
 final class Xattrs {
-    private Xattrs() {
-    }
+    private Xattrs() {}
 
     static Optional<String> get(Path file, String name) {
         try {
             Process p = new ProcessBuilder("getfattr", "-h", "--only-values", "-n", name, file.toString())
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             byte[] out = p.getInputStream().readAllBytes();
             if (p.waitFor() != 0) {
                 return Optional.empty();

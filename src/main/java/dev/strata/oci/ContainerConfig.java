@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedSet;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -40,16 +41,40 @@ public record ContainerConfig(
 
     /** The config of {@code FROM scratch}: nothing set. */
     public static ContainerConfig empty() {
-        return new ContainerConfig("", List.of(), Optional.empty(), Optional.empty(), "", Map.of(), new TreeSet<>(),
-                new TreeSet<>(), "", Optional.empty(), List.of(), List.of(), false);
+        return new ContainerConfig(
+                "",
+                List.of(),
+                Optional.empty(),
+                Optional.empty(),
+                "",
+                Map.of(),
+                new TreeSet<>(),
+                new TreeSet<>(),
+                "",
+                Optional.empty(),
+                List.of(),
+                List.of(),
+                false);
     }
 
     /** The same config with {@code extra} labels set over its own. */
     public ContainerConfig withLabels(Map<String, String> extra) {
-        Map<String, String> all = new java.util.TreeMap<>(labels);
+        Map<String, String> all = new TreeMap<>(labels);
         all.putAll(extra);
-        return new ContainerConfig(user, env, entrypoint, cmd, workingDir, all, exposedPorts, volumes, stopSignal,
-                healthcheck, shell, onBuild, argsEscaped);
+        return new ContainerConfig(
+                user,
+                env,
+                entrypoint,
+                cmd,
+                workingDir,
+                all,
+                exposedPorts,
+                volumes,
+                stopSignal,
+                healthcheck,
+                shell,
+                onBuild,
+                argsEscaped);
     }
 
     /** The value of an environment variable, if set. */
@@ -68,11 +93,21 @@ public record ContainerConfig(
             return empty();
         }
         return new ContainerConfig(
-                text(n, "User"), OciJson.strings(n.get("Env")), optList(n, "Entrypoint"), optList(n, "Cmd"),
-                text(n, "WorkingDir"), OciJson.stringMap(n.get("Labels")), keys(n.get("ExposedPorts")),
-                keys(n.get("Volumes")), text(n, "StopSignal"),
-                n.hasNonNull("Healthcheck") ? Optional.of(Healthcheck.fromJson(n.get("Healthcheck"))) : Optional.empty(),
-                OciJson.strings(n.get("Shell")), OciJson.strings(n.get("OnBuild")), n.path("ArgsEscaped").asBoolean());
+                text(n, "User"),
+                OciJson.strings(n.get("Env")),
+                optList(n, "Entrypoint"),
+                optList(n, "Cmd"),
+                text(n, "WorkingDir"),
+                OciJson.stringMap(n.get("Labels")),
+                keys(n.get("ExposedPorts")),
+                keys(n.get("Volumes")),
+                text(n, "StopSignal"),
+                n.hasNonNull("Healthcheck")
+                        ? Optional.of(Healthcheck.fromJson(n.get("Healthcheck")))
+                        : Optional.empty(),
+                OciJson.strings(n.get("Shell")),
+                OciJson.strings(n.get("OnBuild")),
+                n.path("ArgsEscaped").asBoolean());
     }
 
     ObjectNode toJson() {

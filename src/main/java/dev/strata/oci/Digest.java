@@ -17,12 +17,13 @@ public record Digest(String algorithm, String hex) implements Comparable<Digest>
         int expected = switch (algorithm) {
             case "sha256" -> 64;
             case "sha512" -> 128;
-            default -> throw StrataException.input("unsupported digest algorithm '" + algorithm
-                    + "': strata verifies sha256 and sha512 digests only");
+            default ->
+                throw StrataException.input("unsupported digest algorithm '" + algorithm
+                        + "': strata verifies sha256 and sha512 digests only");
         };
         if (hex.length() != expected || !HEX.matcher(hex).matches()) {
-            throw StrataException.input("invalid " + algorithm + " digest '" + hex + "': expected "
-                    + expected + " lowercase hex characters");
+            throw StrataException.input("invalid " + algorithm + " digest '" + hex + "': expected " + expected
+                    + " lowercase hex characters");
         }
     }
 

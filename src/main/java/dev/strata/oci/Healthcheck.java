@@ -9,16 +9,26 @@ import java.util.List;
  * {@code ["CMD", args…]} or {@code ["CMD-SHELL", command]}; durations are nanoseconds, 0 meaning
  * "inherit the default".
  */
-public record Healthcheck(List<String> test, long intervalNanos, long timeoutNanos, long startPeriodNanos,
-        long startIntervalNanos, int retries) {
+public record Healthcheck(
+        List<String> test,
+        long intervalNanos,
+        long timeoutNanos,
+        long startPeriodNanos,
+        long startIntervalNanos,
+        int retries) {
 
     public Healthcheck {
         test = List.copyOf(test);
     }
 
     static Healthcheck fromJson(JsonNode n) {
-        return new Healthcheck(OciJson.strings(n.get("Test")), n.path("Interval").asLong(), n.path("Timeout").asLong(),
-                n.path("StartPeriod").asLong(), n.path("StartInterval").asLong(), n.path("Retries").asInt());
+        return new Healthcheck(
+                OciJson.strings(n.get("Test")),
+                n.path("Interval").asLong(),
+                n.path("Timeout").asLong(),
+                n.path("StartPeriod").asLong(),
+                n.path("StartInterval").asLong(),
+                n.path("Retries").asInt());
     }
 
     ObjectNode toJson() {

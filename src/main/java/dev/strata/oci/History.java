@@ -5,7 +5,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Optional;
 
 /** One history entry of an image config; {@code emptyLayer} marks steps that added no layer. */
-public record History(Optional<String> created, String createdBy, Optional<String> author, Optional<String> comment,
+public record History(
+        Optional<String> created,
+        String createdBy,
+        Optional<String> author,
+        Optional<String> comment,
         boolean emptyLayer) {
 
     public static History of(String createdBy, boolean emptyLayer) {
@@ -13,8 +17,12 @@ public record History(Optional<String> created, String createdBy, Optional<Strin
     }
 
     static History fromJson(JsonNode n) {
-        return new History(OciJson.optText(n, "created"), Optional.ofNullable(OciJson.text(n, "created_by")).orElse(""),
-                OciJson.optText(n, "author"), OciJson.optText(n, "comment"), n.path("empty_layer").asBoolean(false));
+        return new History(
+                OciJson.optText(n, "created"),
+                Optional.ofNullable(OciJson.text(n, "created_by")).orElse(""),
+                OciJson.optText(n, "author"),
+                OciJson.optText(n, "comment"),
+                n.path("empty_layer").asBoolean(false));
     }
 
     ObjectNode toJson() {

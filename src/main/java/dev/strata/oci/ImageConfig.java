@@ -28,7 +28,8 @@ public record ImageConfig(
 
     /** The config of {@code FROM scratch} on a platform. */
     public static ImageConfig scratch(Platform platform) {
-        return new ImageConfig(Optional.empty(), Optional.empty(), platform, ContainerConfig.empty(), List.of(), List.of());
+        return new ImageConfig(
+                Optional.empty(), Optional.empty(), platform, ContainerConfig.empty(), List.of(), List.of());
     }
 
     public static ImageConfig parse(byte[] bytes) {
@@ -46,8 +47,13 @@ public record ImageConfig(
         if (n.has("history")) {
             n.get("history").forEach(h -> history.add(History.fromJson(h)));
         }
-        return new ImageConfig(OciJson.optText(n, "created"), OciJson.optText(n, "author"), Platform.fromJson(n),
-                ContainerConfig.fromJson(n.get("config")), diffIds, history);
+        return new ImageConfig(
+                OciJson.optText(n, "created"),
+                OciJson.optText(n, "author"),
+                Platform.fromJson(n),
+                ContainerConfig.fromJson(n.get("config")),
+                diffIds,
+                history);
     }
 
     /** Canonical bytes: fixed field order, no whitespace. */

@@ -29,8 +29,8 @@ public record Manifest(
     }
 
     /** Writes a new manifest of the given media type; its bytes are canonical for these values. */
-    public static Manifest of(String mediaType, Descriptor config, List<Descriptor> layers,
-            Map<String, String> annotations) {
+    public static Manifest of(
+            String mediaType, Descriptor config, List<Descriptor> layers, Map<String, String> annotations) {
         if (!MediaType.isManifest(mediaType)) {
             throw new IllegalArgumentException("not a manifest media type: " + mediaType);
         }
@@ -64,7 +64,8 @@ public record Manifest(
         }
         JsonNode schema = node.get("schemaVersion");
         if (schema == null || schema.asInt() != 2) {
-            throw StrataException.input("unsupported manifest schemaVersion " + schema + ": only schema 2 is supported");
+            throw StrataException.input(
+                    "unsupported manifest schemaVersion " + schema + ": only schema 2 is supported");
         }
         List<Descriptor> layers = new ArrayList<>();
         JsonNode arr = node.get("layers");
@@ -74,7 +75,11 @@ public record Manifest(
             }
         }
         JsonNode subject = node.get("subject");
-        return new Manifest(bytes, type, Descriptor.fromJson(node.get("config"), "manifest config"), layers,
+        return new Manifest(
+                bytes,
+                type,
+                Descriptor.fromJson(node.get("config"), "manifest config"),
+                layers,
                 OciJson.stringMap(node.get("annotations")),
                 subject == null ? Optional.empty() : Optional.of(Descriptor.fromJson(subject, "manifest subject")));
     }

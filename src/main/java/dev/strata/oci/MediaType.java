@@ -25,7 +25,11 @@ public final class MediaType {
     public static final String DOCKER_LAYER = "application/vnd.docker.image.rootfs.diff.tar";
 
     /** How a layer blob's bytes are compressed. */
-    public enum Compression { NONE, GZIP, ZSTD }
+    public enum Compression {
+        NONE,
+        GZIP,
+        ZSTD
+    }
 
     private MediaType() {}
 
@@ -53,7 +57,7 @@ public final class MediaType {
         return switch (mediaType) {
             case OCI_LAYER, OCI_LAYER_NONDIST, DOCKER_LAYER -> Optional.of(Compression.NONE);
             case OCI_LAYER_GZIP, OCI_LAYER_NONDIST_GZIP, DOCKER_LAYER_GZIP, DOCKER_LAYER_FOREIGN ->
-                    Optional.of(Compression.GZIP);
+                Optional.of(Compression.GZIP);
             case OCI_LAYER_ZSTD, DOCKER_LAYER_ZSTD -> Optional.of(Compression.ZSTD);
             default -> Optional.empty();
         };

@@ -103,7 +103,6 @@ public final class OciJson {
         new TreeMap<>(values).forEach(obj::put);
     }
 
-
     static String errorText(IOException e) {
         return e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage();
     }

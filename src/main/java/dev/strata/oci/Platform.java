@@ -22,7 +22,8 @@ public record Platform(String os, String architecture, String variant) {
     public static Platform parse(String text) {
         String[] parts = text.split("/", -1);
         if (parts.length < 2 || parts.length > 3 || parts[0].isEmpty() || parts[1].isEmpty()) {
-            throw StrataException.input("invalid platform '" + text + "': expected OS/ARCH[/VARIANT], e.g. linux/amd64");
+            throw StrataException.input(
+                    "invalid platform '" + text + "': expected OS/ARCH[/VARIANT], e.g. linux/amd64");
         }
         return new Platform(parts[0], parts[1], parts.length == 3 ? parts[2] : "");
     }
@@ -63,7 +64,8 @@ public record Platform(String os, String architecture, String variant) {
     }
 
     static Platform fromJson(JsonNode node) {
-        return new Platform(OciJson.text(node, "os"), OciJson.text(node, "architecture"), OciJson.text(node, "variant"));
+        return new Platform(
+                OciJson.text(node, "os"), OciJson.text(node, "architecture"), OciJson.text(node, "variant"));
     }
 
     void writeTo(ObjectNode node) {

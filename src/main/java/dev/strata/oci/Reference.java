@@ -1,6 +1,7 @@
 package dev.strata.oci;
 
 import dev.strata.error.StrataException;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -56,18 +57,22 @@ public record Reference(String registry, String repository, Optional<String> tag
             throw StrataException.input("invalid reference '" + text + "': the repository name is empty");
         }
         if (rest.length() > MAX_NAME) {
-            throw StrataException.input("invalid reference '" + text + "': the repository name is longer than "
-                    + MAX_NAME + " characters");
+            throw StrataException.input(
+                    "invalid reference '" + text + "': the repository name is longer than " + MAX_NAME + " characters");
         }
         String registry = DOCKER_HUB;
         String path = rest;
         int slash = rest.indexOf('/');
         if (slash >= 0) {
             String first = rest.substring(0, slash);
-            if (first.contains(".") || first.contains(":") || first.equals("localhost") || first.startsWith("[")
-                    || !first.equals(first.toLowerCase(java.util.Locale.ROOT))) {
+            if (first.contains(".")
+                    || first.contains(":")
+                    || first.equals("localhost")
+                    || first.startsWith("[")
+                    || !first.equals(first.toLowerCase(Locale.ROOT))) {
                 if (!DOMAIN.matcher(first).matches()) {
-                    throw StrataException.input("invalid reference '" + text + "': '" + first + "' is not a valid registry host[:port]");
+                    throw StrataException.input(
+                            "invalid reference '" + text + "': '" + first + "' is not a valid registry host[:port]");
                 }
                 registry = first.equals("index.docker.io") ? DOCKER_HUB : first;
                 path = rest.substring(slash + 1);
@@ -75,7 +80,7 @@ public record Reference(String registry, String repository, Optional<String> tag
         }
         for (String component : path.split("/", -1)) {
             if (!PATH_COMPONENT.matcher(component).matches()) {
-                String why = !component.equals(component.toLowerCase(java.util.Locale.ROOT))
+                String why = !component.equals(component.toLowerCase(Locale.ROOT))
                         ? "repository names must be lowercase"
                         : "each path component must be lowercase letters and digits, separated by '.', '_', '__' or '-'";
                 throw StrataException.input("invalid reference '" + text + "': '" + component + "': " + why);
@@ -116,13 +121,17 @@ public record Reference(String registry, String repository, Optional<String> tag
     public String familiar() {
         String n = name();
         if (registry.equals(DOCKER_HUB)) {
-            n = repository.startsWith("library/") && repository.indexOf('/', 8) < 0 ? repository.substring(8) : repository;
+            n = repository.startsWith("library/") && repository.indexOf('/', 8) < 0
+                    ? repository.substring(8)
+                    : repository;
         }
         return n + tag.map(t -> ":" + t).orElse("") + digest.map(d -> "@" + d).orElse("");
     }
 
     @Override
     public String toString() {
-        return name() + tag.map(t -> ":" + t).orElse("") + digest.map(d -> "@" + d).orElse("");
+        return name()
+                + tag.map(t -> ":" + t).orElse("")
+                + digest.map(d -> "@" + d).orElse("");
     }
 }

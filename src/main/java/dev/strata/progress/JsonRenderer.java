@@ -1,8 +1,8 @@
 package dev.strata.progress;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintStream;
 import java.time.Clock;
 
@@ -35,7 +35,10 @@ public final class JsonRenderer implements ProgressListener {
         ObjectNode o = mapper.createObjectNode();
         if (event instanceof StepStarted s) {
             o.put("type", "step.started").put("id", s.id()).put("time", s.at().toString());
-            o.put("stage", s.stage()).put("index", s.index()).put("total", s.total()).put("instruction", s.instruction());
+            o.put("stage", s.stage())
+                    .put("index", s.index())
+                    .put("total", s.total())
+                    .put("instruction", s.instruction());
             return o;
         }
         if (event instanceof StepLog l) {
@@ -43,7 +46,9 @@ public final class JsonRenderer implements ProgressListener {
         } else if (event instanceof StepCached c) {
             o.put("type", "step.cached").put("id", c.id()).put("source", c.source());
         } else if (event instanceof StepDone d) {
-            o.put("type", "step.done").put("id", d.id()).put("elapsedMs", d.elapsed().toMillis());
+            o.put("type", "step.done")
+                    .put("id", d.id())
+                    .put("elapsedMs", d.elapsed().toMillis());
             d.missReason().ifPresent(r -> o.put("miss", r));
         } else if (event instanceof StepFailed f) {
             o.put("type", "step.failed").put("id", f.id()).put("error", f.error());

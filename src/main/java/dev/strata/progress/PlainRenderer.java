@@ -41,14 +41,15 @@ public final class PlainRenderer implements ProgressListener {
         } else if (event instanceof StepCached c) {
             return "#" + c.id() + " CACHED";
         } else if (event instanceof StepDone d) {
-            return d.missReason().map(r -> "#" + d.id() + " MISS: " + r + "\n").orElse("")
-                    + "#" + d.id() + " DONE " + oneDecimal(d.elapsed());
+            return d.missReason().map(r -> "#" + d.id() + " MISS: " + r + "\n").orElse("") + "#" + d.id() + " DONE "
+                    + oneDecimal(d.elapsed());
         } else if (event instanceof StepFailed f) {
             return "#" + f.id() + " ERROR: " + f.error();
         } else if (event instanceof CacheSummary c) {
             return c.text().stripTrailing();
         } else if (event instanceof BuildDone b) {
-            return "DONE " + oneDecimal(b.elapsed()) + b.imageDigest().map(d -> " " + d).orElse("");
+            return "DONE " + oneDecimal(b.elapsed())
+                    + b.imageDigest().map(d -> " " + d).orElse("");
         }
         return ((Notice) event).text();
     }

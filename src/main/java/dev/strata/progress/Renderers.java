@@ -15,8 +15,8 @@ public final class Renderers {
             // tty asked for explicitly is honoured (a log viewer that understands ANSI, `script`)
             case "tty" -> new TtyRenderer(out);
             case "auto" -> isTty ? new TtyRenderer(out) : new PlainRenderer(out);
-            default -> throw StrataException.input("unknown progress mode '" + mode
-                    + "': use plain, tty, json or auto");
+            default ->
+                throw StrataException.input("unknown progress mode '" + mode + "': use plain, tty, json or auto");
         };
     }
 }

@@ -27,8 +27,12 @@ public final class TtyRenderer implements ProgressListener {
     public synchronized void on(BuildEvent event) {
         erase();
         if (event instanceof StepStarted s) {
-            running.put(s.id(), new Running("#" + s.id() + " [" + s.stage() + " " + s.index() + "/" + s.total() + "] "
-                    + s.instruction(), new ArrayDeque<>()));
+            running.put(
+                    s.id(),
+                    new Running(
+                            "#" + s.id() + " [" + s.stage() + " " + s.index() + "/" + s.total() + "] "
+                                    + s.instruction(),
+                            new ArrayDeque<>()));
         } else if (event instanceof StepLog l) {
             Running r = running.get(l.id());
             if (r != null) {
@@ -40,12 +44,15 @@ public final class TtyRenderer implements ProgressListener {
         } else if (event instanceof StepCached c) {
             finish(c.id(), "#" + c.id() + " CACHED");
         } else if (event instanceof StepDone d) {
-            finish(d.id(), d.missReason().map(m -> "#" + d.id() + " MISS: " + m + "\n").orElse("")
-                    + "#" + d.id() + " DONE " + PlainRenderer.oneDecimal(d.elapsed()));
+            finish(
+                    d.id(),
+                    d.missReason().map(m -> "#" + d.id() + " MISS: " + m + "\n").orElse("") + "#" + d.id() + " DONE "
+                            + PlainRenderer.oneDecimal(d.elapsed()));
         } else if (event instanceof StepFailed f) {
             finish(f.id(), "#" + f.id() + " ERROR: " + f.error());
         } else if (event instanceof BuildDone b) {
-            out.println("DONE " + PlainRenderer.oneDecimal(b.elapsed()) + b.imageDigest().map(x -> " " + x).orElse(""));
+            out.println("DONE " + PlainRenderer.oneDecimal(b.elapsed())
+                    + b.imageDigest().map(x -> " " + x).orElse(""));
         } else if (event instanceof Notice n) {
             out.println(n.text());
         } else if (event instanceof CacheSummary c) {
@@ -79,5 +86,4 @@ public final class TtyRenderer implements ProgressListener {
         lines.forEach(out::println);
         drawnLines = lines.size();
     }
-
 }

@@ -38,7 +38,8 @@ final class Authenticator {
     private volatile Challenge challenge;
     private volatile String refreshToken;
 
-    Authenticator(String registry, Supplier<Optional<Credential>> credential, Supplier<HttpClient> client, Duration timeout) {
+    Authenticator(
+            String registry, Supplier<Optional<Credential>> credential, Supplier<HttpClient> client, Duration timeout) {
         this.registry = registry;
         this.credential = credential;
         this.client = client;
@@ -71,15 +72,18 @@ final class Authenticator {
      */
     boolean onUnauthorized(HttpHeaders headers, List<String> scopes) {
         List<Challenge> all = Challenge.parseAll(headers.allValues("WWW-Authenticate"));
-        Optional<Challenge> bearer = all.stream().filter(c -> c.scheme().equals("bearer")).findFirst();
-        Optional<Challenge> basic = all.stream().filter(c -> c.scheme().equals("basic")).findFirst();
+        Optional<Challenge> bearer =
+                all.stream().filter(c -> c.scheme().equals("bearer")).findFirst();
+        Optional<Challenge> basic =
+                all.stream().filter(c -> c.scheme().equals("basic")).findFirst();
         tokens.remove(key(scopes));
         if (bearer.isPresent() && bearer.get().param("realm").isPresent()) {
             challenge = bearer.get();
             fetch(challenge, scopes, true);
             return true;
         }
-        if (basic.isPresent() && credential.get().filter(c -> !c.isIdentityToken()).isPresent()) {
+        if (basic.isPresent()
+                && credential.get().filter(c -> !c.isIdentityToken()).isPresent()) {
             challenge = basic.get();
             return true;
         }
@@ -95,8 +99,11 @@ final class Authenticator {
         String realm = c.param("realm").orElseThrow();
         Optional<String> service = c.param("service");
         Optional<Credential> cred = credential.get();
-        String refresh = refreshToken != null ? refreshToken
-                : cred.filter(Credential::isIdentityToken).map(Credential::secret).orElse(null);
+        String refresh = refreshToken != null
+                ? refreshToken
+                : cred.filter(Credential::isIdentityToken)
+                        .map(Credential::secret)
+                        .orElse(null);
         HttpRequest request;
         URI realmUri;
         try {
@@ -111,9 +118,11 @@ final class Authenticator {
             if (!all.isEmpty()) {
                 form.append("&scope=").append(enc(String.join(" ", all)));
             }
-            request = HttpRequest.newBuilder(realmUri).timeout(timeout)
+            request = HttpRequest.newBuilder(realmUri)
+                    .timeout(timeout)
                     .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString(form.toString())).build();
+                    .POST(HttpRequest.BodyPublishers.ofString(form.toString()))
+                    .build();
         } else {
             StringBuilder q = new StringBuilder();
             service.ifPresent(s -> q.append("&service=").append(enc(s)));
@@ -133,8 +142,9 @@ final class Authenticator {
                 body = in.readNBytes(1 << 20);
             }
         } catch (IOException e) {
-            throw StrataException.registry("cannot reach the token service " + realmUri.getHost()
-                    + " of " + registry + ": " + e.getMessage(), e);
+            throw StrataException.registry(
+                    "cannot reach the token service " + realmUri.getHost() + " of " + registry + ": " + e.getMessage(),
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw StrataException.registry("interrupted while getting a token from " + registry);
@@ -154,7 +164,8 @@ final class Authenticator {
             value = json.path("access_token").asText("");
         }
         if (value.isEmpty()) {
-            throw StrataException.registry(registry + "'s token service sent no token (neither 'token' nor 'access_token')");
+            throw StrataException.registry(
+                    registry + "'s token service sent no token (neither 'token' nor 'access_token')");
         }
         if (json.hasNonNull("refresh_token")) {
             refreshToken = json.get("refresh_token").asText();

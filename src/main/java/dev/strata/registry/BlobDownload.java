@@ -45,14 +45,15 @@ final class BlobDownload {
     }
 
     void run() {
-        for (int resumes = 0;; resumes++) {
+        for (int resumes = 0; ; resumes++) {
             long from = position;
             Map<String, String> range = from == 0 ? Map.of() : Map.of("Range", "bytes=" + from + "-");
             String why;
             HttpResponse<InputStream> resp = t.send(Call.get(uri, scopes, range), this::subscriber);
             int status = resp.statusCode();
             if (status != 200 && status != 206) {
-                throw Errors.of(resp, t, "read blob " + d.digest() + " from " + where, "blob " + d.digest() + " of " + where);
+                throw Errors.of(
+                        resp, t, "read blob " + d.digest() + " from " + where, "blob " + d.digest() + " of " + where);
             }
             try {
                 current.drain();
@@ -77,8 +78,11 @@ final class BlobDownload {
             return current;
         }
         if (info.statusCode() == 206) {
-            Matcher m = info.headers().firstValue("Content-Range").map(BlobStream.CONTENT_RANGE::matcher)
-                    .filter(Matcher::matches).orElse(null);
+            Matcher m = info.headers()
+                    .firstValue("Content-Range")
+                    .map(BlobStream.CONTENT_RANGE::matcher)
+                    .filter(Matcher::matches)
+                    .orElse(null);
             long start = m == null ? -1 : Long.parseLong(m.group(1));
             if (start < 0 || start > position) {
                 throw StrataException.registry(t.registry() + " answered a resume of blob " + d.digest() + " (" + where
@@ -101,7 +105,8 @@ final class BlobDownload {
         private static final int AHEAD = 4;
         private static final Object END = new Object();
         private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
-        private final CompletableFuture<InputStream> headers = CompletableFuture.completedFuture(InputStream.nullInputStream());
+        private final CompletableFuture<InputStream> headers =
+                CompletableFuture.completedFuture(InputStream.nullInputStream());
         private long offset;
         private volatile Flow.Subscription subscription;
 
@@ -174,15 +179,16 @@ final class BlobDownload {
             offset += skip;
             long n = b.remaining();
             if (position + n > d.size()) {
-                throw StrataException.registry("blob " + d.digest() + " from " + where + " is longer than its " + d.size()
-                        + " bytes; " + t.registry() + " sent a wrong blob");
+                throw StrataException.registry("blob " + d.digest() + " from " + where + " is longer than its "
+                        + d.size() + " bytes; " + t.registry() + " sent a wrong blob");
             }
             try {
                 while (b.hasRemaining()) {
                     out.write(b);
                 }
             } catch (IOException e) {
-                throw StrataException.environment("cannot write blob " + d.digest() + " of " + where + ": " + e.getMessage(), e);
+                throw StrataException.environment(
+                        "cannot write blob " + d.digest() + " of " + where + ": " + e.getMessage(), e);
             }
             position += n;
             offset += n;

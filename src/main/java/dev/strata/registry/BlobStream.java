@@ -11,6 +11,8 @@ import java.security.MessageDigest;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -38,7 +40,7 @@ final class BlobStream extends InputStream {
     private boolean reading;
     private long readSince;
     private boolean stalled;
-    private java.util.concurrent.ScheduledFuture<?> watchdog;
+    private ScheduledFuture<?> watchdog;
     private long position;
     private int resumes;
     private boolean verified;
@@ -54,13 +56,15 @@ final class BlobStream extends InputStream {
         this.hasher = descriptor.digest().newHasher();
         this.body = open();
         long period = Math.max(50, transport.timeout().toMillis() / 4);
-        this.watchdog = transport.scheduler().scheduleAtFixedRate(this::checkStall, period, period,
-                java.util.concurrent.TimeUnit.MILLISECONDS);
+        this.watchdog =
+                transport.scheduler().scheduleAtFixedRate(this::checkStall, period, period, TimeUnit.MILLISECONDS);
     }
 
     private void checkStall() {
         synchronized (watch) {
-            if (reading && !stalled && System.nanoTime() - readSince > transport.timeout().toNanos()) {
+            if (reading
+                    && !stalled
+                    && System.nanoTime() - readSince > transport.timeout().toNanos()) {
                 stalled = true;
                 closeQuietly();
             }
@@ -91,7 +95,8 @@ final class BlobStream extends InputStream {
         int status = resp.statusCode();
         if (status == 206 && position > 0) {
             Optional<String> range = resp.headers().firstValue("Content-Range");
-            Matcher m = range.map(CONTENT_RANGE::matcher).filter(Matcher::matches).orElse(null);
+            Matcher m =
+                    range.map(CONTENT_RANGE::matcher).filter(Matcher::matches).orElse(null);
             if (m == null || Long.parseLong(m.group(1)) != position) {
                 Transport.discard(resp);
                 throw StrataException.registry(transport.registry() + " answered a resume of blob "
@@ -118,7 +123,10 @@ final class BlobStream extends InputStream {
             }
             return in;
         }
-        throw Errors.of(resp, transport, "read blob " + descriptor.digest() + " from " + where,
+        throw Errors.of(
+                resp,
+                transport,
+                "read blob " + descriptor.digest() + " from " + where,
                 "blob " + descriptor.digest() + " of " + where);
     }
 
@@ -154,8 +162,9 @@ final class BlobStream extends InputStream {
             if (n > 0) {
                 position += n;
                 if (position > descriptor.size()) {
-                    throw StrataException.registry("blob " + descriptor.digest() + " from " + where + " is longer than its "
-                            + descriptor.size() + " bytes; " + transport.registry() + " sent a wrong blob");
+                    throw StrataException.registry(
+                            "blob " + descriptor.digest() + " from " + where + " is longer than its "
+                                    + descriptor.size() + " bytes; " + transport.registry() + " sent a wrong blob");
                 }
                 if (hash) {
                     hasher.update(b, off, n);
@@ -199,8 +208,9 @@ final class BlobStream extends InputStream {
         }
         Digest actual = Digest.finish(descriptor.digest().algorithm(), hasher);
         if (!actual.equals(descriptor.digest())) {
-            throw StrataException.registry("blob " + descriptor.digest() + " from " + where + " does not match its digest (got "
-                    + actual + "); " + transport.registry() + " sent corrupt data, nothing was kept");
+            throw StrataException.registry(
+                    "blob " + descriptor.digest() + " from " + where + " does not match its digest (got " + actual
+                            + "); " + transport.registry() + " sent corrupt data, nothing was kept");
         }
         verified = true;
     }

@@ -11,6 +11,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,10 +37,13 @@ final class BlobUploader {
 
     /** Mounts {@code d} from {@code from} into {@code repo}; true if mounted, else the 202 session is used to upload. */
     void mountOrUpload(Reference repo, Reference from, Descriptor d, Opener opener) {
-        URI uri = t.url("/v2/" + repo.repository() + "/blobs/uploads/?mount=" + enc(d.digest().toString())
-                + "&from=" + enc(from.repository()));
-        HttpResponse<InputStream> resp = t.send(Call.send("POST", uri,
-                List.of(RegistryClient.pushScope(repo), RegistryClient.pullScope(from)), Map.of(),
+        URI uri = t.url("/v2/" + repo.repository() + "/blobs/uploads/?mount="
+                + enc(d.digest().toString()) + "&from=" + enc(from.repository()));
+        HttpResponse<InputStream> resp = t.send(Call.send(
+                "POST",
+                uri,
+                List.of(RegistryClient.pushScope(repo), RegistryClient.pullScope(from)),
+                Map.of(),
                 HttpRequest.BodyPublishers::noBody));
         if (resp.statusCode() == 201) {
             Transport.discard(resp);
@@ -55,8 +59,8 @@ final class BlobUploader {
 
     void upload(Reference repo, Descriptor d, Opener opener) {
         URI uri = t.url("/v2/" + repo.repository() + "/blobs/uploads/");
-        HttpResponse<InputStream> resp = t.send(Call.send("POST", uri, List.of(RegistryClient.pushScope(repo)),
-                Map.of(), HttpRequest.BodyPublishers::noBody));
+        HttpResponse<InputStream> resp = t.send(Call.send(
+                "POST", uri, List.of(RegistryClient.pushScope(repo)), Map.of(), HttpRequest.BodyPublishers::noBody));
         if (resp.statusCode() != 202) {
             throw Errors.of(resp, t, "push blob " + d.digest() + " to " + repo.name(), repo.name());
         }
@@ -68,7 +72,10 @@ final class BlobUploader {
         List<String> scopes = List.of(RegistryClient.pushScope(repo));
         String what = "push blob " + d.digest() + " to " + repo.name();
         if (d.size() <= chunkSize) {
-            HttpResponse<InputStream> put = t.send(Call.send("PUT", withDigest(session, d), scopes,
+            HttpResponse<InputStream> put = t.send(Call.send(
+                    "PUT",
+                    withDigest(session, d),
+                    scopes,
                     Map.of("Content-Type", "application/octet-stream"),
                     () -> HttpRequest.BodyPublishers.fromPublisher(
                             HttpRequest.BodyPublishers.ofInputStream(() -> reopen(opener)), d.size())));
@@ -85,11 +92,17 @@ final class BlobUploader {
                     throw StrataException.registry("cannot " + what + ": its source ended at byte " + offset + " of "
                             + d.size() + "; the local copy is damaged");
                 }
-                byte[] chunk = n == buf.length ? buf : java.util.Arrays.copyOf(buf, n);
+                byte[] chunk = n == buf.length ? buf : Arrays.copyOf(buf, n);
                 long start = offset;
-                HttpResponse<InputStream> patch = t.send(Call.send("PATCH", location, scopes,
-                        Map.of("Content-Type", "application/octet-stream",
-                                "Content-Range", start + "-" + (start + n - 1)),
+                HttpResponse<InputStream> patch = t.send(Call.send(
+                        "PATCH",
+                        location,
+                        scopes,
+                        Map.of(
+                                "Content-Type",
+                                "application/octet-stream",
+                                "Content-Range",
+                                start + "-" + (start + n - 1)),
                         () -> HttpRequest.BodyPublishers.ofByteArray(chunk, 0, chunk.length)));
                 if (patch.statusCode() != 202) {
                     throw Errors.of(patch, t, what, repo.name());
@@ -99,10 +112,15 @@ final class BlobUploader {
                 offset += n;
             }
         } catch (IOException e) {
-            throw StrataException.environment("cannot " + what + ": reading the local blob failed: " + e.getMessage(), e);
+            throw StrataException.environment(
+                    "cannot " + what + ": reading the local blob failed: " + e.getMessage(), e);
         }
-        HttpResponse<InputStream> put = t.send(Call.send("PUT", withDigest(location, d), scopes,
-                Map.of("Content-Type", "application/octet-stream"), HttpRequest.BodyPublishers::noBody));
+        HttpResponse<InputStream> put = t.send(Call.send(
+                "PUT",
+                withDigest(location, d),
+                scopes,
+                Map.of("Content-Type", "application/octet-stream"),
+                HttpRequest.BodyPublishers::noBody));
         finish(put, d, what, repo);
     }
 
@@ -127,14 +145,17 @@ final class BlobUploader {
     }
 
     private URI location(HttpResponse<InputStream> resp, Reference repo) {
-        String loc = resp.headers().firstValue("Location").orElseThrow(() -> StrataException.registry(
-                t.registry() + " opened an upload to " + repo.name() + " without a Location header; it is not a conforming registry"));
+        String loc = resp.headers()
+                .firstValue("Location")
+                .orElseThrow(() -> StrataException.registry(t.registry() + " opened an upload to " + repo.name()
+                        + " without a Location header; it is not a conforming registry"));
         return resp.request().uri().resolve(loc);
     }
 
     private static URI withDigest(URI session, Descriptor d) {
         String s = session.toString();
-        return URI.create(s + (s.contains("?") ? "&" : "?") + "digest=" + enc(d.digest().toString()));
+        return URI.create(
+                s + (s.contains("?") ? "&" : "?") + "digest=" + enc(d.digest().toString()));
     }
 
     private static String enc(String s) {

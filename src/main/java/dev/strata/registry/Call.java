@@ -12,8 +12,13 @@ import java.util.function.Supplier;
  *
  * @param scopes the token scopes this request needs, e.g. {@code repository:a/b:pull,push}
  */
-record Call(String method, URI uri, Map<String, String> headers, Supplier<HttpRequest.BodyPublisher> body,
-        List<String> scopes, boolean hasBody) {
+record Call(
+        String method,
+        URI uri,
+        Map<String, String> headers,
+        Supplier<HttpRequest.BodyPublisher> body,
+        List<String> scopes,
+        boolean hasBody) {
 
     Call {
         headers = Map.copyOf(headers);
@@ -28,7 +33,11 @@ record Call(String method, URI uri, Map<String, String> headers, Supplier<HttpRe
         return new Call("HEAD", uri, headers, HttpRequest.BodyPublishers::noBody, scopes, false);
     }
 
-    static Call send(String method, URI uri, List<String> scopes, Map<String, String> headers,
+    static Call send(
+            String method,
+            URI uri,
+            List<String> scopes,
+            Map<String, String> headers,
             Supplier<HttpRequest.BodyPublisher> body) {
         return new Call(method, uri, headers, body, scopes, true);
     }

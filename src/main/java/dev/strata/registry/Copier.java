@@ -54,8 +54,10 @@ final class Copier {
             return;
         }
         Manifest m = raw.asManifest();
-        Optional<Reference> from = src.registry().equals(dst.registry()) && !src.repository().equals(dst.repository())
-                ? Optional.of(src) : Optional.empty();
+        Optional<Reference> from =
+                src.registry().equals(dst.registry()) && !src.repository().equals(dst.repository())
+                        ? Optional.of(src)
+                        : Optional.empty();
         List<Descriptor> blobs = new ArrayList<>(m.layers());
         blobs.add(0, m.config());
         BlobSource source = client.blobSource(src);

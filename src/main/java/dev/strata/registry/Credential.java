@@ -18,7 +18,8 @@ public record Credential(String username, String secret) {
 
     /** The value of an {@code Authorization: Basic} header. */
     String basicHeader() {
-        return "Basic " + Base64.getEncoder().encodeToString((username + ":" + secret).getBytes(StandardCharsets.UTF_8));
+        return "Basic "
+                + Base64.getEncoder().encodeToString((username + ":" + secret).getBytes(StandardCharsets.UTF_8));
     }
 
     @Override

@@ -75,7 +75,8 @@ public final class CredentialStore {
                     return c;
                 }
             }
-            if (root.hasNonNull("credsStore") && !root.get("credsStore").asText().isBlank()) {
+            if (root.hasNonNull("credsStore")
+                    && !root.get("credsStore").asText().isBlank()) {
                 return get(root.get("credsStore").asText(), host);
             }
         }
@@ -92,7 +93,8 @@ public final class CredentialStore {
         Path file = writeTarget();
         ObjectNode root = Files.isRegularFile(file) ? (ObjectNode) read(file) : OciJson.object();
         ObjectNode auths = root.has("auths") && root.get("auths").isObject()
-                ? (ObjectNode) root.get("auths") : root.putObject("auths");
+                ? (ObjectNode) root.get("auths")
+                : root.putObject("auths");
         String host = normalise(registry);
         Optional<String> helper = helperFor(root, host);
         if (helper.isPresent()) {
@@ -112,8 +114,11 @@ public final class CredentialStore {
         if (credential.isIdentityToken()) {
             entry.put("identitytoken", credential.secret());
         } else {
-            entry.put("auth", Base64.getEncoder().encodeToString(
-                    (credential.username() + ":" + credential.secret()).getBytes(StandardCharsets.UTF_8)));
+            entry.put(
+                    "auth",
+                    Base64.getEncoder()
+                            .encodeToString((credential.username() + ":" + credential.secret())
+                                    .getBytes(StandardCharsets.UTF_8)));
         }
         write(file, OciJson.bytes(root));
         return file.toString();
@@ -133,7 +138,8 @@ public final class CredentialStore {
         boolean erased = false;
         Optional<String> helper = helperFor(root, host);
         if (helper.isPresent()) {
-            erased = runHelper(helper.get(), host, "erase", serverUrl(host).getBytes(StandardCharsets.UTF_8)).isPresent();
+            erased = runHelper(helper.get(), host, "erase", serverUrl(host).getBytes(StandardCharsets.UTF_8))
+                    .isPresent();
         }
         if (root.get("auths") instanceof ObjectNode auths && removeKey(auths, host)) {
             write(file, OciJson.bytes(root));
@@ -144,7 +150,8 @@ public final class CredentialStore {
 
     /** The helper a config names for a host: its {@code credHelpers} entry, else {@code credsStore}. */
     private static Optional<String> helperFor(JsonNode root, String host) {
-        Optional<String> own = findKey(root.path("credHelpers"), host).map(JsonNode::asText).filter(n -> !n.isBlank());
+        Optional<String> own =
+                findKey(root.path("credHelpers"), host).map(JsonNode::asText).filter(n -> !n.isBlank());
         if (own.isPresent()) {
             return own;
         }
@@ -179,7 +186,7 @@ public final class CredentialStore {
         if (!obj.isObject()) {
             return Optional.empty();
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = obj.fields(); it.hasNext();) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = obj.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             if (normalise(e.getKey()).equals(host)) {
                 return Optional.of(e.getValue());
@@ -240,17 +247,23 @@ public final class CredentialStore {
      */
     private Optional<byte[]> runHelper(String name, String host, String action, byte[] input) {
         String program = "docker-credential-" + name;
-        Path exe = options.helperPath().stream().map(d -> d.resolve(program)).filter(Files::isExecutable)
-                .findFirst().orElseThrow(() -> StrataException.environment("credential helper " + program
-                        + " (configured for " + host + ") is not on PATH; install it or remove it from the docker config"));
+        Path exe = options.helperPath().stream()
+                .map(d -> d.resolve(program))
+                .filter(Files::isExecutable)
+                .findFirst()
+                .orElseThrow(() -> StrataException.environment("credential helper " + program + " (configured for "
+                        + host + ") is not on PATH; install it or remove it from the docker config"));
         try {
-            Process p = new ProcessBuilder(exe.toString(), action).redirectErrorStream(false).start();
+            Process p = new ProcessBuilder(exe.toString(), action)
+                    .redirectErrorStream(false)
+                    .start();
             try (OutputStream in = p.getOutputStream()) {
                 in.write(input);
             }
             byte[] out;
             byte[] err;
-            try (InputStream o = p.getInputStream(); InputStream e = p.getErrorStream()) {
+            try (InputStream o = p.getInputStream();
+                    InputStream e = p.getErrorStream()) {
                 out = o.readAllBytes();
                 err = e.readAllBytes();
             }
@@ -263,8 +276,8 @@ public final class CredentialStore {
                 if (!action.equals("store") && why.toLowerCase(Locale.ROOT).contains("credentials not found")) {
                     return Optional.empty();
                 }
-                throw StrataException.registry(program + " " + action + " failed for " + host + " (exit " + p.exitValue()
-                        + "); check the helper's setup");
+                throw StrataException.registry(program + " " + action + " failed for " + host + " (exit "
+                        + p.exitValue() + "); check the helper's setup");
             }
             return Optional.of(out);
         } catch (IOException e) {
@@ -288,7 +301,8 @@ public final class CredentialStore {
         Path tmp = dir.resolve("." + file.getFileName() + "." + UUID.randomUUID());
         try {
             if (!Files.isDirectory(dir)) {
-                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                Files.createDirectories(
+                        dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             }
             // created 0600 from the start: the secret is never readable by others, not even briefly
             Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));

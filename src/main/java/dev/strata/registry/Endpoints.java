@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
@@ -76,7 +77,7 @@ final class Endpoints {
             b.version(HttpClient.Version.HTTP_1_1);
             // TLS only for a redirect to HTTPS storage: made then, not at start-up (empty parameters
             // keep the default protocols and ciphers, which the client would otherwise ask for now)
-            b.sslContext(new LazySslContext()).sslParameters(new javax.net.ssl.SSLParameters());
+            b.sslContext(new LazySslContext()).sslParameters(new SSLParameters());
         } else {
             b.version(HttpClient.Version.HTTP_2);
             List<X509Certificate> cas = loadCas(caDir(options, registry));
@@ -94,13 +95,16 @@ final class Endpoints {
         }
         try (Stream<Path> files = Files.list(dir)) {
             CertificateFactory cf = CertificateFactory.getInstance("X.509");
-            for (Path p : files.filter(f -> f.getFileName().toString().endsWith(".crt")).sorted().toList()) {
+            for (Path p : files.filter(f -> f.getFileName().toString().endsWith(".crt"))
+                    .sorted()
+                    .toList()) {
                 try (InputStream in = Files.newInputStream(p)) {
                     for (Certificate c : cf.generateCertificates(in)) {
                         out.add((X509Certificate) c);
                     }
                 } catch (CertificateException e) {
-                    throw StrataException.input("the CA certificate " + p + " is not a PEM X.509 certificate: " + e.getMessage());
+                    throw StrataException.input(
+                            "the CA certificate " + p + " is not a PEM X.509 certificate: " + e.getMessage());
                 }
             }
         } catch (IOException | CertificateException e) {

@@ -22,16 +22,21 @@ final class Errors {
         String detail = detail(resp);
         String registry = t.registry();
         return switch (status) {
-            case 401 -> StrataException.registry("cannot " + what + ": " + registry
-                    + (t.auth().hasCredential() ? " refused the saved credentials" : " requires authentication")
-                    + " (401 Unauthorized" + detail + "); run `strata login " + registry + "`");
-            case 403 -> StrataException.registry("cannot " + what + ": " + registry
-                    + " denied access (403 Forbidden" + detail + "); check that your account may do this, or run `strata login "
-                    + registry + "` as another user");
-            case 404 -> StrataException.registry("cannot " + what + ": " + subject + " was not found on "
-                    + registry + " (404" + detail + "); check the repository name and tag");
-            default -> StrataException.registry("cannot " + what + ": " + registry + " answered " + status
-                    + detail + (status >= 500 || status == 429 ? "; it kept failing after retries, try again later" : ""));
+            case 401 ->
+                StrataException.registry("cannot " + what + ": " + registry
+                        + (t.auth().hasCredential() ? " refused the saved credentials" : " requires authentication")
+                        + " (401 Unauthorized" + detail + "); run `strata login " + registry + "`");
+            case 403 ->
+                StrataException.registry("cannot " + what + ": " + registry
+                        + " denied access (403 Forbidden" + detail
+                        + "); check that your account may do this, or run `strata login "
+                        + registry + "` as another user");
+            case 404 ->
+                StrataException.registry("cannot " + what + ": " + subject + " was not found on " + registry + " (404"
+                        + detail + "); check the repository name and tag");
+            default ->
+                StrataException.registry("cannot " + what + ": " + registry + " answered " + status + detail
+                        + (status >= 500 || status == 429 ? "; it kept failing after retries, try again later" : ""));
         };
     }
 

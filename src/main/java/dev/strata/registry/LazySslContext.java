@@ -22,8 +22,7 @@ import javax.net.ssl.TrustManager;
 final class LazySslContext extends SSLContext {
 
     LazySslContext() {
-        super(new Spi(), new Provider("strata-lazy-tls", "1", "the default TLS context, made on first use") {
-        }, "TLS");
+        super(new Spi(), new Provider("strata-lazy-tls", "1", "the default TLS context, made on first use") {}, "TLS");
     }
 
     private static final class Spi extends SSLContextSpi {

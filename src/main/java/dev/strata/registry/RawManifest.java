@@ -28,7 +28,8 @@ public record RawManifest(byte[] bytes, String mediaType, Digest digest) {
         var node = OciJson.parse(bytes, "manifest");
         String type = node.path("mediaType").asText("");
         if (type.isEmpty()) {
-            type = node.has("manifests") ? MediaType.OCI_INDEX
+            type = node.has("manifests")
+                    ? MediaType.OCI_INDEX
                     : MediaType.isIndex(declared) || MediaType.isManifest(declared) ? declared : MediaType.OCI_MANIFEST;
         }
         return new RawManifest(bytes, type, Digest.sha256(bytes));

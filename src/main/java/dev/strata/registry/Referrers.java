@@ -26,14 +26,15 @@ import java.util.Optional;
  * Two writers adding to that index at once can lose one entry: the fallback scheme has no lock.
  */
 final class Referrers {
-    private Referrers() {
-    }
+    private Referrers() {}
 
     /** The referrers API, else (a registry without it answers 404) the tag-schema index, else none. */
     static List<Descriptor> list(RegistryClient client, Reference repo, Digest subject) {
         Transport t = client.transport(repo.registry());
-        HttpResponse<InputStream> resp = t.send(Call.get(t.url("/v2/" + repo.repository() + "/referrers/" + subject),
-                List.of(RegistryClient.pullScope(repo)), Map.of("Accept", MediaType.OCI_INDEX)));
+        HttpResponse<InputStream> resp = t.send(Call.get(
+                t.url("/v2/" + repo.repository() + "/referrers/" + subject),
+                List.of(RegistryClient.pullScope(repo)),
+                Map.of("Accept", MediaType.OCI_INDEX)));
         if (resp.statusCode() == 200) {
             try (InputStream in = resp.body()) {
                 return Index.parse(in.readAllBytes(), MediaType.OCI_INDEX).manifests();
@@ -61,7 +62,8 @@ final class Referrers {
     static void push(RegistryClient client, Reference repo, byte[] manifest, String artifactType, Digest subject) {
         Digest digest = Digest.sha256(manifest);
         Reference byDigest = repo.withDigest(digest);
-        Optional<String> subjectHeader = client.putManifestWithHeader(byDigest, manifest, MediaType.OCI_MANIFEST, "OCI-Subject");
+        Optional<String> subjectHeader =
+                client.putManifestWithHeader(byDigest, manifest, MediaType.OCI_MANIFEST, "OCI-Subject");
         if (subjectHeader.isPresent()) {
             return;
         }
@@ -71,8 +73,8 @@ final class Referrers {
             RawManifest raw = client.manifest(fallback);
             JsonNode existing = OciJson.parse(raw.bytes(), "referrers index " + fallback);
             if (!raw.isIndex() || !existing.isObject()) {
-                throw StrataException.registry(fallback + " is not a referrers index (it is "
-                        + raw.mediaType() + "); another tool uses that tag, so strata will not overwrite it");
+                throw StrataException.registry(fallback + " is not a referrers index (it is " + raw.mediaType()
+                        + "); another tool uses that tag, so strata will not overwrite it");
             }
             index = (ObjectNode) existing;
         } else {
@@ -81,7 +83,8 @@ final class Referrers {
             index.put("mediaType", MediaType.OCI_INDEX);
         }
         ArrayNode manifests = index.has("manifests") && index.get("manifests").isArray()
-                ? (ArrayNode) index.get("manifests") : index.putArray("manifests");
+                ? (ArrayNode) index.get("manifests")
+                : index.putArray("manifests");
         for (JsonNode m : manifests) {
             if (digest.toString().equals(m.path("digest").asText())) {
                 return;

@@ -13,16 +13,24 @@ import dev.strata.oci.MediaType;
 import dev.strata.oci.OciJson;
 import dev.strata.oci.Platform;
 import dev.strata.oci.Reference;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.channels.WritableByteChannel;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -64,7 +72,7 @@ public final class RegistryClient {
     Transport transport(String registry) {
         return transports.computeIfAbsent(registry, r -> {
             // the credential is looked up once, lazily: a helper program runs only if a registry asks
-            var lookup = new java.util.function.Supplier<Optional<Credential>>() {
+            var lookup = new Supplier<Optional<Credential>>() {
                 private volatile Optional<Credential> value;
 
                 @Override
@@ -90,18 +98,23 @@ public final class RegistryClient {
      * it has one). Throws a registry error naming the registry, never the secret.
      */
     public void verifyLogin(String registry, Credential credential) {
-        Transport t = new Transport(registry, Endpoints.base(options, registry), Endpoints.client(options, registry),
-                () -> Optional.of(credential), options);
+        Transport t = new Transport(
+                registry,
+                Endpoints.base(options, registry),
+                Endpoints.client(options, registry),
+                () -> Optional.of(credential),
+                options);
         HttpResponse<InputStream> resp;
         try {
             resp = t.send(Call.get(t.url("/v2/"), List.of(), Map.of()));
         } catch (AuthRefused e) {
-            throw StrataException.registry("login to " + registry
-                    + " failed: its token service refused the user name or password", e);
+            throw StrataException.registry(
+                    "login to " + registry + " failed: its token service refused the user name or password", e);
         }
         if (resp.statusCode() == 401) {
             Transport.discard(resp);
-            throw StrataException.registry("login to " + registry + " failed: the registry refused the user name or password (401)");
+            throw StrataException.registry(
+                    "login to " + registry + " failed: the registry refused the user name or password (401)");
         }
         if (resp.statusCode() != 200) {
             throw Errors.of(resp, t, "log in to " + registry, registry + "/v2/");
@@ -112,8 +125,8 @@ public final class RegistryClient {
     /** The manifest or index a reference names, bytes verified when the reference has a digest. */
     public RawManifest manifest(Reference ref) {
         Transport t = transport(ref.registry());
-        HttpResponse<InputStream> resp = t.send(Call.get(manifestUri(t, ref), List.of(pullScope(ref)),
-                Map.of("Accept", MediaType.manifestAccept())));
+        HttpResponse<InputStream> resp = t.send(
+                Call.get(manifestUri(t, ref), List.of(pullScope(ref)), Map.of("Accept", MediaType.manifestAccept())));
         if (resp.statusCode() != 200) {
             throw Errors.of(resp, t, "read the manifest of " + ref, ref.toString());
         }
@@ -125,12 +138,17 @@ public final class RegistryClient {
         }
         if (bytes.length > MAX_MANIFEST) {
             // the distribution spec lets registries refuse manifests over 4 MiB; 8 MiB is generous
-            throw StrataException.registry("the manifest of " + ref + " from " + ref.registry()
-                    + " is larger than " + (MAX_MANIFEST >> 20) + " MiB; refusing to read it");
+            throw StrataException.registry("the manifest of " + ref + " from " + ref.registry() + " is larger than "
+                    + (MAX_MANIFEST >> 20) + " MiB; refusing to read it");
         }
-        RawManifest raw = RawManifest.of(bytes, resp.headers().firstValue("Content-Type").orElse(null));
-        if (ref.digest().isPresent() && !ref.digest().get().equals(Digest.fromHash(ref.digest().get().algorithm(),
-                ref.digest().get().newHasher().digest(bytes)))) {
+        RawManifest raw =
+                RawManifest.of(bytes, resp.headers().firstValue("Content-Type").orElse(null));
+        if (ref.digest().isPresent()
+                && !ref.digest()
+                        .get()
+                        .equals(Digest.fromHash(
+                                ref.digest().get().algorithm(),
+                                ref.digest().get().newHasher().digest(bytes)))) {
             throw StrataException.registry("the manifest of " + ref + " from " + ref.registry()
                     + " does not match its digest; the registry sent corrupt data");
         }
@@ -140,8 +158,8 @@ public final class RegistryClient {
     /** The descriptor a reference resolves to (HEAD), or empty when the registry has no such manifest. */
     public Optional<Descriptor> head(Reference ref) {
         Transport t = transport(ref.registry());
-        HttpResponse<InputStream> resp = t.send(Call.head(manifestUri(t, ref), List.of(pullScope(ref)),
-                Map.of("Accept", MediaType.manifestAccept())));
+        HttpResponse<InputStream> resp = t.send(
+                Call.head(manifestUri(t, ref), List.of(pullScope(ref)), Map.of("Accept", MediaType.manifestAccept())));
         Transport.discard(resp);
         if (resp.statusCode() == 404) {
             return Optional.empty();
@@ -177,8 +195,12 @@ public final class RegistryClient {
     Optional<String> putManifestWithHeader(Reference ref, byte[] bytes, String mediaType, String header) {
         Transport t = transport(ref.registry());
         Digest digest = Digest.sha256(bytes);
-        HttpResponse<InputStream> resp = t.send(Call.send("PUT", manifestUri(t, ref), List.of(pushScope(ref)),
-                Map.of("Content-Type", mediaType), () -> HttpRequest.BodyPublishers.ofByteArray(bytes)));
+        HttpResponse<InputStream> resp = t.send(Call.send(
+                "PUT",
+                manifestUri(t, ref),
+                List.of(pushScope(ref)),
+                Map.of("Content-Type", mediaType),
+                () -> HttpRequest.BodyPublishers.ofByteArray(bytes)));
         if (resp.statusCode() != 201 && resp.statusCode() != 200) {
             throw Errors.of(resp, t, "push the manifest of " + ref, ref.name());
         }
@@ -194,8 +216,8 @@ public final class RegistryClient {
     /** True when the repository holds the blob (HEAD). */
     public boolean hasBlob(Reference repo, Digest digest) {
         Transport t = transport(repo.registry());
-        HttpResponse<InputStream> resp = t.send(Call.head(t.url("/v2/" + repo.repository() + "/blobs/" + digest),
-                List.of(pullScope(repo)), Map.of()));
+        HttpResponse<InputStream> resp = t.send(
+                Call.head(t.url("/v2/" + repo.repository() + "/blobs/" + digest), List.of(pullScope(repo)), Map.of()));
         Transport.discard(resp);
         if (resp.statusCode() == 200) {
             return true;
@@ -209,8 +231,13 @@ public final class RegistryClient {
     /** Opens a blob, verified against the descriptor while streaming (resumed with Range on a drop). */
     public InputStream openBlob(Reference repo, Descriptor descriptor) {
         Transport t = transport(repo.registry());
-        return new BlobStream(t, t.url("/v2/" + repo.repository() + "/blobs/" + descriptor.digest()),
-                List.of(pullScope(repo)), descriptor, repo.name(), true);
+        return new BlobStream(
+                t,
+                t.url("/v2/" + repo.repository() + "/blobs/" + descriptor.digest()),
+                List.of(pullScope(repo)),
+                descriptor,
+                repo.name(),
+                true);
     }
 
     /**
@@ -220,8 +247,13 @@ public final class RegistryClient {
      */
     public InputStream openBlobForVerifyingSink(Reference repo, Descriptor descriptor) {
         Transport t = transport(repo.registry());
-        return new BlobStream(t, t.url("/v2/" + repo.repository() + "/blobs/" + descriptor.digest()),
-                List.of(pullScope(repo)), descriptor, repo.name(), false);
+        return new BlobStream(
+                t,
+                t.url("/v2/" + repo.repository() + "/blobs/" + descriptor.digest()),
+                List.of(pullScope(repo)),
+                descriptor,
+                repo.name(),
+                false);
     }
 
     /**
@@ -230,10 +262,16 @@ public final class RegistryClient {
      * here: for sinks that verify the digest as they write, such as
      * {@code Store.putBlob(mediaType, digest, writer)}. Does not close {@code out}.
      */
-    public void fetchBlob(Reference repo, Descriptor descriptor, java.nio.channels.WritableByteChannel out) {
+    public void fetchBlob(Reference repo, Descriptor descriptor, WritableByteChannel out) {
         Transport t = transport(repo.registry());
-        new BlobDownload(t, t.url("/v2/" + repo.repository() + "/blobs/" + descriptor.digest()),
-                List.of(pullScope(repo)), descriptor, repo.name(), out).run();
+        new BlobDownload(
+                        t,
+                        t.url("/v2/" + repo.repository() + "/blobs/" + descriptor.digest()),
+                        List.of(pullScope(repo)),
+                        descriptor,
+                        repo.name(),
+                        out)
+                .run();
     }
 
     /** The blobs of a repository as a source for lazy layers. */
@@ -290,8 +328,9 @@ public final class RegistryClient {
      * Runs {@code action} on each item with this client's bounded parallelism (e.g. layers written
      * into a store); the first failure is rethrown.
      */
-    public <T> void inParallel(List<T> items, java.util.function.Consumer<T> action) {
-        Parallel.run(items.stream().<Parallel.Task>map(i -> () -> action.accept(i)).toList(), options.parallelism());
+    public <T> void inParallel(List<T> items, Consumer<T> action) {
+        Parallel.run(
+                items.stream().<Parallel.Task>map(i -> () -> action.accept(i)).toList(), options.parallelism());
     }
 
     /** Pushes an image: blobs HEAD-first (in parallel), then the manifest's exact bytes. */
@@ -305,23 +344,33 @@ public final class RegistryClient {
      * always a candidate.
      */
     public void push(Image image, Reference ref, List<Reference> mountFrom) {
-        Optional<Reference> source = image instanceof RemoteImage r && r.reference().registry().equals(ref.registry())
-                && !r.reference().repository().equals(ref.repository()) ? Optional.of(r.reference()) : Optional.empty();
-        List<Reference> siblings = mountFrom.stream().filter(c -> c.registry().equals(ref.registry())
-                && !c.repository().equals(ref.repository())).distinct().toList();
+        Optional<Reference> source = image instanceof RemoteImage r
+                        && r.reference().registry().equals(ref.registry())
+                        && !r.reference().repository().equals(ref.repository())
+                ? Optional.of(r.reference())
+                : Optional.empty();
+        List<Reference> siblings = mountFrom.stream()
+                .filter(c ->
+                        c.registry().equals(ref.registry()) && !c.repository().equals(ref.repository()))
+                .distinct()
+                .toList();
         Optional<Descriptor> existing = head(ref);
-        if (existing.isPresent() && existing.get().digest().equals(image.manifest().digest())) {
+        if (existing.isPresent()
+                && existing.get().digest().equals(image.manifest().digest())) {
             // the registry keeps a manifest only with all its blobs: nothing more to check or send
             return;
         }
         byte[] config = image.configBytes();
         List<Parallel.Task> tasks = new ArrayList<>();
-        tasks.add(() -> pushBlob(ref, image.manifest().config(), () -> new java.io.ByteArrayInputStream(config), source, siblings));
+        tasks.add(() ->
+                pushBlob(ref, image.manifest().config(), () -> new ByteArrayInputStream(config), source, siblings));
         // largest first: the biggest blob bounds the wall time, so it must not start last
         // one transfer per digest: an image may list the same layer twice (or a layer equal to its config)
-        java.util.Set<Digest> seen = new java.util.HashSet<>(List.of(image.manifest().config().digest()));
-        List<Layer> bySize = new ArrayList<>(image.layers().stream().filter(l -> seen.add(l.descriptor().digest())).toList());
-        bySize.sort(java.util.Comparator.comparingLong((Layer l) -> l.descriptor().size()).reversed());
+        Set<Digest> seen = new HashSet<>(List.of(image.manifest().config().digest()));
+        List<Layer> bySize = new ArrayList<>(image.layers().stream()
+                .filter(l -> seen.add(l.descriptor().digest()))
+                .toList());
+        bySize.sort(Comparator.comparingLong((Layer l) -> l.descriptor().size()).reversed());
         for (Layer layer : bySize) {
             tasks.add(() -> pushBlob(ref, layer.descriptor(), layer::open, source, siblings));
         }
@@ -330,7 +379,11 @@ public final class RegistryClient {
     }
 
     /** Pushes a blob unless the repository has it, mounting from a sibling that does. */
-    void pushBlob(Reference repo, Descriptor d, BlobUploader.Opener opener, Optional<Reference> source,
+    void pushBlob(
+            Reference repo,
+            Descriptor d,
+            BlobUploader.Opener opener,
+            Optional<Reference> source,
             List<Reference> siblings) {
         if (hasBlob(repo, d.digest())) {
             return;
@@ -353,14 +406,21 @@ public final class RegistryClient {
     /** Uploads a blob given as bytes unless present; returns its descriptor. */
     public Descriptor pushBlob(Reference repo, String mediaType, byte[] bytes) {
         Descriptor d = new Descriptor(mediaType, Digest.sha256(bytes), bytes.length);
-        pushBlob(repo, d, () -> new java.io.ByteArrayInputStream(bytes), Optional.empty(), List.of());
+        pushBlob(repo, d, () -> new ByteArrayInputStream(bytes), Optional.empty(), List.of());
         return d;
     }
 
     /** Uploads a blob read from {@code source} unless present (mounting from {@code mountFrom} when it holds it). */
     public void pushBlob(Reference repo, Descriptor d, BlobSource source, List<Reference> mountFrom) {
-        pushBlob(repo, d, () -> source.open(d), Optional.empty(), mountFrom.stream()
-                .filter(c -> c.registry().equals(repo.registry()) && !c.repository().equals(repo.repository())).toList());
+        pushBlob(
+                repo,
+                d,
+                () -> source.open(d),
+                Optional.empty(),
+                mountFrom.stream()
+                        .filter(c -> c.registry().equals(repo.registry())
+                                && !c.repository().equals(repo.repository()))
+                        .toList());
     }
 
     /**
@@ -375,7 +435,7 @@ public final class RegistryClient {
     public List<String> tags(Reference repo) {
         Transport t = transport(repo.registry());
         List<String> out = new ArrayList<>();
-        java.net.URI uri = t.url("/v2/" + repo.repository() + "/tags/list");
+        URI uri = t.url("/v2/" + repo.repository() + "/tags/list");
         for (int page = 0; page < 1000; page++) {
             HttpResponse<InputStream> resp = t.send(Call.get(uri, List.of(pullScope(repo)), Map.of()));
             if (resp.statusCode() != 200) {
@@ -384,10 +444,14 @@ public final class RegistryClient {
             try (InputStream in = resp.body()) {
                 OciJson.parse(in.readAllBytes(), "tag list").path("tags").forEach(n -> out.add(n.asText()));
             } catch (IOException e) {
-                throw StrataException.registry("cannot read the tags of " + repo.name() + ": " + Transport.describe(e), e);
+                throw StrataException.registry(
+                        "cannot read the tags of " + repo.name() + ": " + Transport.describe(e), e);
             }
-            Optional<String> next = resp.headers().firstValue("Link").map(NEXT_LINK::matcher)
-                    .filter(Matcher::find).map(m -> m.group(1));
+            Optional<String> next = resp.headers()
+                    .firstValue("Link")
+                    .map(NEXT_LINK::matcher)
+                    .filter(Matcher::find)
+                    .map(m -> m.group(1));
             if (next.isEmpty()) {
                 break;
             }
@@ -404,7 +468,7 @@ public final class RegistryClient {
         return Referrers.list(this, repo, subject);
     }
 
-    private static java.net.URI manifestUri(Transport t, Reference ref) {
+    private static URI manifestUri(Transport t, Reference ref) {
         return t.url("/v2/" + ref.repository() + "/manifests/" + ref.identifier());
     }
 }

@@ -48,7 +48,8 @@ public record RegistryOptions(
     /** Options from this process's environment: $REGISTRY_AUTH_FILE, $DOCKER_CONFIG, $PATH, $HOME. */
     public static RegistryOptions defaults() {
         // $HOME as docker reads it; the JVM's user.home comes from the passwd entry instead
-        String home = Optional.ofNullable(System.getenv("HOME")).filter(h -> !h.isBlank())
+        String home = Optional.ofNullable(System.getenv("HOME"))
+                .filter(h -> !h.isBlank())
                 .orElse(System.getProperty("user.home"));
         return fromEnvironment(System.getenv(), Path.of(home));
     }
@@ -56,61 +57,154 @@ public record RegistryOptions(
     /** Options from a given environment and home directory (what {@link #defaults()} uses). */
     public static RegistryOptions fromEnvironment(Map<String, String> env, Path home) {
         Optional<Path> authFile = Optional.ofNullable(env.get("REGISTRY_AUTH_FILE"))
-                .filter(s -> !s.isBlank()).map(Path::of);
-        Path dockerDir = Optional.ofNullable(env.get("DOCKER_CONFIG")).filter(s -> !s.isBlank())
-                .map(Path::of).orElse(home.resolve(".docker"));
+                .filter(s -> !s.isBlank())
+                .map(Path::of);
+        Path dockerDir = Optional.ofNullable(env.get("DOCKER_CONFIG"))
+                .filter(s -> !s.isBlank())
+                .map(Path::of)
+                .orElse(home.resolve(".docker"));
         List<Path> path = new ArrayList<>();
         for (String p : env.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin").split(":")) {
             if (!p.isEmpty()) {
                 path.add(Path.of(p));
             }
         }
-        return new RegistryOptions(Set.of(), authFile, dockerDir, Path.of("/etc/docker/certs.d"), path,
-                6, 5, Duration.ofMillis(250), 32L << 20, Duration.ofSeconds(30));
+        return new RegistryOptions(
+                Set.of(),
+                authFile,
+                dockerDir,
+                Path.of("/etc/docker/certs.d"),
+                path,
+                6,
+                5,
+                Duration.ofMillis(250),
+                32L << 20,
+                Duration.ofSeconds(30));
     }
 
     public RegistryOptions withInsecureRegistries(Set<String> hosts) {
-        return new RegistryOptions(hosts, authFile, dockerConfigDir, certsDir, helperPath, parallelism,
-                maxAttempts, backoff, chunkSize, timeout);
+        return new RegistryOptions(
+                hosts,
+                authFile,
+                dockerConfigDir,
+                certsDir,
+                helperPath,
+                parallelism,
+                maxAttempts,
+                backoff,
+                chunkSize,
+                timeout);
     }
 
     public RegistryOptions withAuthFile(Optional<Path> file) {
-        return new RegistryOptions(insecureRegistries, file, dockerConfigDir, certsDir, helperPath, parallelism,
-                maxAttempts, backoff, chunkSize, timeout);
+        return new RegistryOptions(
+                insecureRegistries,
+                file,
+                dockerConfigDir,
+                certsDir,
+                helperPath,
+                parallelism,
+                maxAttempts,
+                backoff,
+                chunkSize,
+                timeout);
     }
 
     public RegistryOptions withDockerConfigDir(Path dir) {
-        return new RegistryOptions(insecureRegistries, authFile, dir, certsDir, helperPath, parallelism,
-                maxAttempts, backoff, chunkSize, timeout);
+        return new RegistryOptions(
+                insecureRegistries,
+                authFile,
+                dir,
+                certsDir,
+                helperPath,
+                parallelism,
+                maxAttempts,
+                backoff,
+                chunkSize,
+                timeout);
     }
 
     public RegistryOptions withCertsDir(Path dir) {
-        return new RegistryOptions(insecureRegistries, authFile, dockerConfigDir, dir, helperPath, parallelism,
-                maxAttempts, backoff, chunkSize, timeout);
+        return new RegistryOptions(
+                insecureRegistries,
+                authFile,
+                dockerConfigDir,
+                dir,
+                helperPath,
+                parallelism,
+                maxAttempts,
+                backoff,
+                chunkSize,
+                timeout);
     }
 
     public RegistryOptions withHelperPath(List<Path> dirs) {
-        return new RegistryOptions(insecureRegistries, authFile, dockerConfigDir, certsDir, dirs, parallelism,
-                maxAttempts, backoff, chunkSize, timeout);
+        return new RegistryOptions(
+                insecureRegistries,
+                authFile,
+                dockerConfigDir,
+                certsDir,
+                dirs,
+                parallelism,
+                maxAttempts,
+                backoff,
+                chunkSize,
+                timeout);
     }
 
     public RegistryOptions withRetries(int attempts, Duration firstBackoff) {
-        return new RegistryOptions(insecureRegistries, authFile, dockerConfigDir, certsDir, helperPath, parallelism,
-                attempts, firstBackoff, chunkSize, timeout);
+        return new RegistryOptions(
+                insecureRegistries,
+                authFile,
+                dockerConfigDir,
+                certsDir,
+                helperPath,
+                parallelism,
+                attempts,
+                firstBackoff,
+                chunkSize,
+                timeout);
     }
 
     public RegistryOptions withChunkSize(long bytes) {
-        return new RegistryOptions(insecureRegistries, authFile, dockerConfigDir, certsDir, helperPath, parallelism,
-                maxAttempts, backoff, bytes, timeout);
+        return new RegistryOptions(
+                insecureRegistries,
+                authFile,
+                dockerConfigDir,
+                certsDir,
+                helperPath,
+                parallelism,
+                maxAttempts,
+                backoff,
+                bytes,
+                timeout);
     }
 
     public RegistryOptions withParallelism(int n) {
-        return new RegistryOptions(insecureRegistries, authFile, dockerConfigDir, certsDir, helperPath, n,
-                maxAttempts, backoff, chunkSize, timeout);
+        return new RegistryOptions(
+                insecureRegistries,
+                authFile,
+                dockerConfigDir,
+                certsDir,
+                helperPath,
+                n,
+                maxAttempts,
+                backoff,
+                chunkSize,
+                timeout);
     }
 
     public RegistryOptions withTimeout(Duration t) {
-        return new RegistryOptions(insecureRegistries, authFile, dockerConfigDir, certsDir, helperPath, parallelism,
-                maxAttempts, backoff, chunkSize, t);
+        return new RegistryOptions(
+                insecureRegistries,
+                authFile,
+                dockerConfigDir,
+                certsDir,
+                helperPath,
+                parallelism,
+                maxAttempts,
+                backoff,
+                chunkSize,
+                t);
     }
 }

@@ -11,10 +11,14 @@ import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -37,9 +41,13 @@ final class Transport {
     private final Authenticator auth;
     private final RegistryOptions options;
     private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
-    private volatile java.util.concurrent.ScheduledExecutorService scheduler;
+    private volatile ScheduledExecutorService scheduler;
 
-    Transport(String registry, URI base, HttpClient client, Supplier<Optional<Credential>> credential,
+    Transport(
+            String registry,
+            URI base,
+            HttpClient client,
+            Supplier<Optional<Credential>> credential,
             RegistryOptions options) {
         this.registry = registry;
         this.base = base;
@@ -63,7 +71,7 @@ final class Transport {
 
     /** Requests sent so far, by method (every attempt counts): how tests see "only HEADs". */
     Map<String, Long> counts() {
-        Map<String, Long> out = new java.util.TreeMap<>();
+        Map<String, Long> out = new TreeMap<>();
         counts.forEach((k, v) -> out.put(k, v.get()));
         return out;
     }
@@ -86,8 +94,10 @@ final class Transport {
         while (true) {
             boolean sameHost = sameOrigin(uri);
             HttpRequest.BodyPublisher body = call.hasBody() && method.equals(call.method())
-                    ? call.body().get() : HttpRequest.BodyPublishers.noBody();
-            HttpRequest.Builder b = HttpRequest.newBuilder(uri).method(method, body).timeout(timeout(body));
+                    ? call.body().get()
+                    : HttpRequest.BodyPublishers.noBody();
+            HttpRequest.Builder b =
+                    HttpRequest.newBuilder(uri).method(method, body).timeout(timeout(body));
             call.headers().forEach(b::header);
             b.header("User-Agent", "strata");
             if (sameHost) {
@@ -103,9 +113,14 @@ final class Transport {
                     sleep(backoff(attempt++, Optional.empty()));
                     continue;
                 }
-                throw StrataException.registry(registry + " did not answer " + call.method() + " " + uri.getPath()
-                        + " within " + String.format(java.util.Locale.ROOT, "%.1f", timeout(body).toMillis() / 1000.0) + " s, " + attempt + " times; the registry is hung"
-                        + " or overloaded, try again later", e);
+                throw StrataException.registry(
+                        registry + " did not answer " + call.method() + " " + uri.getPath()
+                                + " within "
+                                + String.format(
+                                        Locale.ROOT, "%.1f", timeout(body).toMillis() / 1000.0) + " s, " + attempt
+                                + " times; the registry is hung"
+                                + " or overloaded, try again later",
+                        e);
             } catch (IOException e) {
                 for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
                     if (c instanceof StrataException se) {
@@ -116,9 +131,11 @@ final class Transport {
                     sleep(backoff(attempt++, Optional.empty()));
                     continue;
                 }
-                throw StrataException.registry("cannot reach " + registry + " (" + call.method() + " "
-                        + uri.getPath() + ") after " + attempt + " attempts: " + describe(e)
-                        + "; check the registry address and your network", e);
+                throw StrataException.registry(
+                        "cannot reach " + registry + " (" + call.method() + " "
+                                + uri.getPath() + ") after " + attempt + " attempts: " + describe(e)
+                                + "; check the registry address and your network",
+                        e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw StrataException.registry("interrupted while talking to " + registry);
@@ -134,7 +151,8 @@ final class Transport {
             }
             Optional<String> location = resp.headers().firstValue("Location");
             if ((status == 301 || status == 302 || status == 303 || status == 307 || status == 308)
-                    && location.isPresent() && redirects < MAX_REDIRECTS) {
+                    && location.isPresent()
+                    && redirects < MAX_REDIRECTS) {
                 discard(resp);
                 redirects++;
                 uri = uri.resolve(location.get());
@@ -166,7 +184,8 @@ final class Transport {
     }
 
     private boolean sameOrigin(URI uri) {
-        return base.getHost().equalsIgnoreCase(uri.getHost()) && port(base) == port(uri)
+        return base.getHost().equalsIgnoreCase(uri.getHost())
+                && port(base) == port(uri)
                 && base.getScheme().equalsIgnoreCase(uri.getScheme());
     }
 
@@ -224,16 +243,16 @@ final class Transport {
         return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
     }
 
-    java.time.Duration timeout() {
+    Duration timeout() {
         return options.timeout();
     }
 
     /** One daemon thread per registry that watches blob streams for stalls. */
-    java.util.concurrent.ScheduledExecutorService scheduler() {
+    ScheduledExecutorService scheduler() {
         if (scheduler == null) {
             synchronized (this) {
                 if (scheduler == null) {
-                    java.util.concurrent.ScheduledThreadPoolExecutor s = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
+                    ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, r -> {
                         Thread t = new Thread(r, "strata-registry-watchdog " + registry);
                         t.setDaemon(true);
                         return t;

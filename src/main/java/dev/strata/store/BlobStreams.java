@@ -10,8 +10,7 @@ import java.util.zip.GZIPInputStream;
 
 /** Stream helpers: compression detected from magic bytes, and a hashing tee. */
 final class BlobStreams {
-    private BlobStreams() {
-    }
+    private BlobStreams() {}
 
     /** Wraps {@code in} so it yields the uncompressed bytes of a gzip, zstd or plain stream. */
     static InputStream decompressed(InputStream in) throws IOException {
@@ -22,8 +21,11 @@ final class BlobStreams {
         if (magic.length >= 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b) {
             return new GZIPInputStream(b, 1 << 16);
         }
-        if (magic.length == 4 && (magic[0] & 0xff) == 0x28 && (magic[1] & 0xff) == 0xb5
-                && (magic[2] & 0xff) == 0x2f && (magic[3] & 0xff) == 0xfd) {
+        if (magic.length == 4
+                && (magic[0] & 0xff) == 0x28
+                && (magic[1] & 0xff) == 0xb5
+                && (magic[2] & 0xff) == 0x2f
+                && (magic[3] & 0xff) == 0xfd) {
             return new ZstdInputStream(b);
         }
         return b;

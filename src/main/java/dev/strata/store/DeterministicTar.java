@@ -1,5 +1,8 @@
 package dev.strata.store;
 
+import java.io.ByteArrayInputStream;
+import java.io.EOFException;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,7 +22,7 @@ final class DeterministicTar implements AutoCloseable {
     private final Set<String> written = new HashSet<>();
 
     DeterministicTar(OutputStream out) {
-        tar = new TarArchiveOutputStream(new java.io.FilterOutputStream(out) {
+        tar = new TarArchiveOutputStream(new FilterOutputStream(out) {
             @Override
             public void close() throws IOException {
                 flush(); // the caller owns the stream
@@ -46,7 +49,7 @@ final class DeterministicTar implements AutoCloseable {
     }
 
     void file(String name, byte[] bytes) throws IOException {
-        file(name, bytes.length, new java.io.ByteArrayInputStream(bytes));
+        file(name, bytes.length, new ByteArrayInputStream(bytes));
     }
 
     /** Adds a regular file of exactly {@code size} bytes read from {@code in}. */
@@ -60,7 +63,7 @@ final class DeterministicTar implements AutoCloseable {
         while (left > 0) {
             int n = in.read(buf, 0, (int) Math.min(buf.length, left));
             if (n < 0) {
-                throw new java.io.EOFException(name + " ended " + left + " bytes before its recorded size " + size);
+                throw new EOFException(name + " ended " + left + " bytes before its recorded size " + size);
             }
             tar.write(buf, 0, n);
             left -= n;

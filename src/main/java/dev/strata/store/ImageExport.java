@@ -10,6 +10,7 @@ import dev.strata.oci.Index;
 import dev.strata.oci.Layer;
 import dev.strata.oci.MediaType;
 import dev.strata.oci.OciJson;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.zip.ZipException;
 
 /**
  * Writes an image out of the store in the forms other tools read: an OCI image-layout directory,
@@ -32,8 +34,7 @@ import java.util.UUID;
 public final class ImageExport {
     private static final String LAYOUT = "{\"imageLayoutVersion\":\"1.0.0\"}";
 
-    private ImageExport() {
-    }
+    private ImageExport() {}
 
     /**
      * Writes {@code image} into the OCI image layout at {@code dir} (created if needed; an existing
@@ -48,7 +49,8 @@ public final class ImageExport {
                 Path dest = blobs.resolve(l.descriptor().digest().hex());
                 if (!Files.isRegularFile(dest)) {
                     Path tmp = blobs.resolve(".tmp-" + UUID.randomUUID());
-                    try (InputStream in = verified(l); OutputStream out = Files.newOutputStream(tmp)) {
+                    try (InputStream in = verified(l);
+                            OutputStream out = Files.newOutputStream(tmp)) {
                         in.transferTo(out);
                     } catch (IOException | RuntimeException e) {
                         Files.deleteIfExists(tmp);
@@ -58,11 +60,14 @@ public final class ImageExport {
                 }
             }
             Files.write(blobs.resolve(image.manifest().config().digest().hex()), image.configBytes());
-            Files.write(blobs.resolve(image.manifest().digest().hex()), image.manifest().bytes());
+            Files.write(
+                    blobs.resolve(image.manifest().digest().hex()),
+                    image.manifest().bytes());
             List<Descriptor> entries = new ArrayList<>();
             Path index = dir.resolve("index.json");
             if (Files.exists(index)) {
-                entries.addAll(Index.parse(Files.readAllBytes(index), MediaType.OCI_INDEX).manifests());
+                entries.addAll(Index.parse(Files.readAllBytes(index), MediaType.OCI_INDEX)
+                        .manifests());
             }
             Descriptor m = image.manifest().descriptor();
             if (!tag.isEmpty()) {
@@ -84,10 +89,14 @@ public final class ImageExport {
                 m = m.withAnnotations(Map.of(Store.REF_NAME, tag));
             }
             tar.file("oci-layout", LAYOUT.getBytes(StandardCharsets.UTF_8));
-            tar.file("index.json", Index.of(MediaType.OCI_INDEX, List.of(m), Map.of()).bytes());
+            tar.file(
+                    "index.json",
+                    Index.of(MediaType.OCI_INDEX, List.of(m), Map.of()).bytes());
             tar.dir("blobs/");
             tar.dir("blobs/sha256/");
-            tar.file("blobs/sha256/" + image.manifest().digest().hex(), image.manifest().bytes());
+            tar.file(
+                    "blobs/sha256/" + image.manifest().digest().hex(),
+                    image.manifest().bytes());
             tar.file("blobs/sha256/" + image.manifest().config().digest().hex(), image.configBytes());
             for (Layer l : image.layers()) {
                 String name = "blobs/sha256/" + l.descriptor().digest().hex();
@@ -154,8 +163,10 @@ public final class ImageExport {
     /** The output is not in the store, so a full disk may be either the target's or the store's (temp files). */
     private static StrataException failure(String what, Store source, IOException e) {
         if (String.valueOf(e.getMessage()).contains("No space left")) {
-            return StrataException.environment("cannot " + what + ": no space left on the device (the output's, or the"
-                    + " store's temp space in " + source.root().resolve("tmp") + "); free some space and save again", e);
+            return StrataException.environment(
+                    "cannot " + what + ": no space left on the device (the output's, or the" + " store's temp space in "
+                            + source.root().resolve("tmp") + "); free some space and save again",
+                    e);
         }
         return StrataException.environment("cannot " + what + ": " + e, e);
     }
@@ -164,14 +175,17 @@ public final class ImageExport {
     private static long uncompressedTo(Layer l, Path tmp) throws IOException {
         MessageDigest diff = l.diffId().newHasher();
         long size;
-        try (InputStream blob = verified(l); OutputStream o = Files.newOutputStream(tmp)) {
+        try (InputStream blob = verified(l);
+                OutputStream o = Files.newOutputStream(tmp)) {
             try {
                 size = BlobStreams.copy(BlobStreams.decompressed(blob), o, diff);
-            } catch (java.util.zip.ZipException | java.io.EOFException e) {
+            } catch (ZipException | EOFException e) {
                 // a damaged blob shows up as bad compression: reading it to the end names the real fault
                 blob.transferTo(OutputStream.nullOutputStream());
-                throw StrataException.environment("layer " + l.descriptor().digest() + " cannot be decompressed ("
-                        + e.getMessage() + "); the image is corrupt, pull or build it again", e);
+                throw StrataException.environment(
+                        "layer " + l.descriptor().digest() + " cannot be decompressed (" + e.getMessage()
+                                + "); the image is corrupt, pull or build it again",
+                        e);
             }
             blob.transferTo(OutputStream.nullOutputStream()); // the blob digest covers every byte
         }
@@ -224,11 +238,10 @@ public final class ImageExport {
                 checked = true;
                 Digest actual = Digest.finish(d.digest().algorithm(), md);
                 if (!actual.equals(d.digest())) {
-                    throw StrataException.environment("blob " + d.digest() + " does not match its digest (got "
-                            + actual + "); the stored copy is corrupt: delete it, run `strata prune` and pull or build again");
+                    throw StrataException.environment("blob " + d.digest() + " does not match its digest (got " + actual
+                            + "); the stored copy is corrupt: delete it, run `strata prune` and pull or build again");
                 }
             }
         };
     }
-
 }

@@ -10,26 +10,29 @@ import dev.strata.oci.Manifest;
 import dev.strata.oci.MediaType;
 import dev.strata.oci.Platform;
 import java.io.ByteArrayInputStream;
+import java.io.EOFException;
 import java.io.FilterInputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /** {@code strata import}: a root filesystem tarball becomes a one-layer image, like {@code docker import}. */
 public final class ImageImport {
-    private ImageImport() {
-    }
+    private ImageImport() {}
 
     /**
      * Imports {@code tarball} (tar, tar.gz or tar.zst) as a one-layer image for {@code platform}, tags it
@@ -41,7 +44,12 @@ public final class ImageImport {
     }
 
     /** As above, with a container config (e.g. from {@code --change}). */
-    public static Descriptor importRootfs(Store store, Path tarball, String name, String fullRef, Platform platform,
+    public static Descriptor importRootfs(
+            Store store,
+            Path tarball,
+            String name,
+            String fullRef,
+            Platform platform,
             ContainerConfig containerConfig) {
         Path tmp = store.root().resolve("tmp").resolve(TempNames.of("import"));
         try {
@@ -49,7 +57,7 @@ public final class ImageImport {
             MessageDigest blobHash = Digest.newSha256();
             try (InputStream raw = Files.newInputStream(tarball);
                     OutputStream file = Files.newOutputStream(tmp);
-                    OutputStream hashed = new java.security.DigestOutputStream(new WriteGuard(file), blobHash);
+                    OutputStream hashed = new DigestOutputStream(new WriteGuard(file), blobHash);
                     GZIPOutputStream gz = fastGzip(hashed)) {
                 diffId = validateAndCopy(raw, gz, tarball);
                 gz.finish();
@@ -60,13 +68,23 @@ public final class ImageImport {
                 layer = store.putBlob(MediaType.OCI_LAYER_GZIP, in, Optional.of(blobDigest));
             }
             String created = createdTime();
-            ImageConfig config = new ImageConfig(Optional.of(created), Optional.empty(), platform, containerConfig,
-                    List.of(diffId), List.of(new History(Optional.of(created), "strata import", Optional.empty(),
-                            Optional.of("imported from a root filesystem tarball"), false)));
+            ImageConfig config = new ImageConfig(
+                    Optional.of(created),
+                    Optional.empty(),
+                    platform,
+                    containerConfig,
+                    List.of(diffId),
+                    List.of(new History(
+                            Optional.of(created),
+                            "strata import",
+                            Optional.empty(),
+                            Optional.of("imported from a root filesystem tarball"),
+                            false)));
             byte[] cfg = config.toBytes();
             Descriptor cfgDesc = store.putBlob(MediaType.OCI_CONFIG, new ByteArrayInputStream(cfg), Optional.empty());
             Manifest m = Manifest.of(MediaType.OCI_MANIFEST, cfgDesc, List.of(layer), Map.of());
-            Descriptor md = store.putBlob(MediaType.OCI_MANIFEST, new ByteArrayInputStream(m.bytes()), Optional.empty());
+            Descriptor md =
+                    store.putBlob(MediaType.OCI_MANIFEST, new ByteArrayInputStream(m.bytes()), Optional.empty());
             store.tag(name, fullRef, md);
             return md;
         } catch (NoSuchFileException e) {
@@ -104,7 +122,8 @@ public final class ImageImport {
                 }
             }
             if (entries == 0) {
-                throw StrataException.input("cannot import " + tarball + ": it holds no files (not a tar archive, or empty)");
+                throw StrataException.input(
+                        "cannot import " + tarball + ": it holds no files (not a tar archive, or empty)");
             }
             // the trailing zero blocks belong to the diffID too
             while (tee.read(buf) >= 0) {
@@ -112,15 +131,17 @@ public final class ImageImport {
             }
             // commons-compress takes a short header for the end; a whole tar ends in zero blocks
             if (tee.count % 512 != 0 || !tee.endsInZeroBlock()) {
-                throw new java.io.EOFException("the archive ends after " + tee.count
-                        + " bytes without the end-of-archive blocks");
+                throw new EOFException(
+                        "the archive ends after " + tee.count + " bytes without the end-of-archive blocks");
             }
             return Digest.finish("sha256", diff);
         } catch (WriteFailure e) {
             throw e;
         } catch (IOException | IllegalArgumentException e) {
-            throw StrataException.input("cannot import " + tarball + ": it is not a readable tar archive ("
-                    + e.getMessage() + "); the file is truncated or corrupt, create it again", e);
+            throw StrataException.input(
+                    "cannot import " + tarball + ": it is not a readable tar archive (" + e.getMessage()
+                            + "); the file is truncated or corrupt, create it again",
+                    e);
         }
     }
 
@@ -128,7 +149,7 @@ public final class ImageImport {
     private static GZIPOutputStream fastGzip(OutputStream out) throws IOException {
         return new GZIPOutputStream(out, 1 << 16) {
             {
-                def.setLevel(java.util.zip.Deflater.BEST_SPEED);
+                def.setLevel(Deflater.BEST_SPEED);
             }
         };
     }
@@ -213,7 +234,7 @@ public final class ImageImport {
         }
     }
 
-    private static final class WriteGuard extends java.io.FilterOutputStream {
+    private static final class WriteGuard extends FilterOutputStream {
         WriteGuard(OutputStream out) {
             super(out);
         }

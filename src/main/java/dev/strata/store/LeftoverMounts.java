@@ -13,8 +13,7 @@ import java.util.List;
  * deletes a tree with a mount below it (that would fail on the read-only view, every time).
  */
 final class LeftoverMounts {
-    private LeftoverMounts() {
-    }
+    private LeftoverMounts() {}
 
     /** The mount points below {@code dir}, from /proc/self/mountinfo. */
     static List<Path> below(Path dir) throws IOException {
@@ -37,8 +36,11 @@ final class LeftoverMounts {
         for (Path mp : below(dir)) {
             if (TempNames.writerGone(mp.getFileName().toString())) {
                 try {
-                    new ProcessBuilder("umount", "-l", mp.toString()).redirectErrorStream(true)
-                            .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+                    new ProcessBuilder("umount", "-l", mp.toString())
+                            .redirectErrorStream(true)
+                            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                            .start()
+                            .waitFor();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return;

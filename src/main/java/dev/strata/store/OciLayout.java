@@ -36,8 +36,9 @@ public final class OciLayout {
     /** Opens the layout at {@code dir}; an input error if it is not an OCI image layout. */
     public static OciLayout open(Path dir) {
         if (!Files.isRegularFile(dir.resolve("oci-layout")) || !Files.isRegularFile(dir.resolve("index.json"))) {
-            throw StrataException.input(dir + " is not an OCI image layout (it needs an oci-layout file and an index.json);"
-                    + " write one with `strata save --format oci` or `skopeo copy ... oci:DIR`");
+            throw StrataException.input(
+                    dir + " is not an OCI image layout (it needs an oci-layout file and an index.json);"
+                            + " write one with `strata save --format oci` or `skopeo copy ... oci:DIR`");
         }
         try {
             return new OciLayout(dir, Index.parse(Files.readAllBytes(dir.resolve("index.json")), MediaType.OCI_INDEX));
@@ -84,23 +85,27 @@ public final class OciLayout {
     public Image image(Optional<String> tag, Platform platform) {
         Descriptor d;
         if (tag.isPresent()) {
-            d = index.manifests().stream().filter(m -> tag.get().equals(m.annotations().get(Store.REF_NAME)))
-                    .findFirst().orElseThrow(() -> StrataException.input("the OCI layout " + dir + " has no image tagged '"
+            d = index.manifests().stream()
+                    .filter(m -> tag.get().equals(m.annotations().get(Store.REF_NAME)))
+                    .findFirst()
+                    .orElseThrow(() -> StrataException.input("the OCI layout " + dir + " has no image tagged '"
                             + tag.get() + "'; its tags: " + (tags().isEmpty() ? "none" : String.join(", ", tags()))));
         } else if (index.manifests().size() == 1) {
             d = index.manifests().get(0);
         } else if (index.manifests().stream().anyMatch(m -> m.platform().isPresent())) {
             d = index.select(platform, "the OCI layout " + dir);
         } else {
-            throw StrataException.input("the OCI layout " + dir + " holds " + index.manifests().size()
-                    + " images; name one as oci-layout://" + dir + ":TAG (tags: "
-                    + (tags().isEmpty() ? "none" : String.join(", ", tags())) + ")");
+            throw StrataException.input(
+                    "the OCI layout " + dir + " holds " + index.manifests().size()
+                            + " images; name one as oci-layout://" + dir + ":TAG (tags: "
+                            + (tags().isEmpty() ? "none" : String.join(", ", tags())) + ")");
         }
         for (int depth = 0; MediaType.isIndex(d.mediaType()); depth++) {
             if (depth > 4) {
                 throw StrataException.input("the OCI layout " + dir + " nests indexes too deeply at " + d.digest());
             }
-            d = Index.parse(read(d.digest()), d.mediaType()).select(platform, "the OCI layout " + dir + " index " + d.digest());
+            d = Index.parse(read(d.digest()), d.mediaType())
+                    .select(platform, "the OCI layout " + dir + " index " + d.digest());
         }
         if (!MediaType.isManifest(d.mediaType())) {
             throw StrataException.input("the OCI layout " + dir + " entry " + d.digest() + " has media type "
@@ -110,8 +115,9 @@ public final class OciLayout {
         byte[] cfg = read(m.config().digest());
         ImageConfig config = ImageConfig.parse(cfg);
         if (config.diffIds().size() != m.layers().size()) {
-            throw StrataException.input("image " + m.digest() + " in the OCI layout " + dir + " has " + m.layers().size()
-                    + " layers but its config lists " + config.diffIds().size() + " diff_ids");
+            throw StrataException.input("image " + m.digest() + " in the OCI layout " + dir + " has "
+                    + m.layers().size() + " layers but its config lists "
+                    + config.diffIds().size() + " diff_ids");
         }
         BlobSource blobs = desc -> openBlob(desc.digest());
         List<Layer> layers = new ArrayList<>();
@@ -129,7 +135,8 @@ public final class OciLayout {
         try {
             return Files.newInputStream(blob(d));
         } catch (NoSuchFileException e) {
-            throw StrataException.input("blob " + d + " is missing from the OCI layout " + dir + "; write the layout again");
+            throw StrataException.input(
+                    "blob " + d + " is missing from the OCI layout " + dir + "; write the layout again");
         }
     }
 
@@ -142,7 +149,8 @@ public final class OciLayout {
             }
             return b;
         } catch (IOException e) {
-            throw StrataException.input("cannot read blob " + d + " of the OCI layout " + dir + ": " + e.getMessage(), e);
+            throw StrataException.input(
+                    "cannot read blob " + d + " of the OCI layout " + dir + ": " + e.getMessage(), e);
         }
     }
 }

@@ -9,10 +9,14 @@ import dev.strata.oci.MediaType;
 import dev.strata.oci.OciJson;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Comparator;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -29,8 +33,7 @@ final class Pruner {
     /** Where the build engine's stand-in cache lived before the cache package existed; nothing reads it now. */
     private static final String LEGACY_CACHE = "build-cache";
 
-    private Pruner() {
-    }
+    private Pruner() {}
 
     static int prune(Store store, Duration grace) {
         long keepAfter = System.currentTimeMillis() - grace.toMillis();
@@ -42,7 +45,8 @@ final class Pruner {
                 Set<Digest> live = new HashSet<>();
                 Set<String> liveDiffIds = new HashSet<>();
                 mark(store, live, liveDiffIds);
-                markSkeletons(store.root().resolve("refs").resolve(Skeletons.NAMESPACE), store, live, liveDiffIds, keepAfter);
+                markSkeletons(
+                        store.root().resolve("refs").resolve(Skeletons.NAMESPACE), store, live, liveDiffIds, keepAfter);
                 int removed = 0;
                 try (var w = Files.list(store.root().resolve("blobs/sha256"))) {
                     for (Path p : (Iterable<Path>) w::iterator) {
@@ -60,17 +64,20 @@ final class Pruner {
                 sweepSnapshots(store.root().resolve("snapshots"), liveDiffIds, keepAfter);
                 Path tmp = store.root().resolve("tmp");
                 LeftoverMounts.unmountDead(tmp);
-                java.util.List<Path> mounted = LeftoverMounts.below(tmp);
+                List<Path> mounted = LeftoverMounts.below(tmp);
                 try (var w = Files.list(tmp)) {
                     // a killed writer's leftovers at once; others only when stale, as a younger one
                     // may belong to a writer running right now
                     long cutoff = System.currentTimeMillis() - 3_600_000L;
                     for (Path p : (Iterable<Path>) w::iterator) {
-                        if (mounted.stream().anyMatch(m -> m.startsWith(p.toAbsolutePath().normalize()))) {
+                        if (mounted.stream()
+                                .anyMatch(m -> m.startsWith(p.toAbsolutePath().normalize()))) {
                             continue; // a build still reads through it
                         }
                         if (TempNames.writerGone(p.getFileName().toString())
-                                || Files.getLastModifiedTime(p, java.nio.file.LinkOption.NOFOLLOW_LINKS).toMillis() < cutoff) {
+                                || Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS)
+                                                .toMillis()
+                                        < cutoff) {
                             deleteTree(p); // a killed build leaves whole scratch dirs here
                         }
                     }
@@ -95,7 +102,8 @@ final class Pruner {
         try (var dirs = Files.list(refs)) {
             for (Path d : (Iterable<Path>) dirs::iterator) {
                 String ns = d.getFileName().toString();
-                if (!Files.isDirectory(d) || !(ns.equals("cache-layer") || ns.startsWith("cacheidx-") || ns.startsWith("cacheins-"))) {
+                if (!Files.isDirectory(d)
+                        || !(ns.equals("cache-layer") || ns.startsWith("cacheidx-") || ns.startsWith("cacheins-"))) {
                     continue;
                 }
                 try (var names = Files.list(d)) {
@@ -117,7 +125,8 @@ final class Pruner {
             try (var w = Files.walk(refs)) {
                 // a skeleton ref is no root: it lives as long as its layer (markSkeletons)
                 Path skeletons = refs.resolve(Skeletons.NAMESPACE);
-                for (Path p : (Iterable<Path>) w.filter(Files::isRegularFile).filter(p -> !p.startsWith(skeletons))::iterator) {
+                for (Path p : (Iterable<Path>)
+                        w.filter(Files::isRegularFile).filter(p -> !p.startsWith(skeletons))::iterator) {
                     todo.add(store.readRef(p));
                 }
             }
@@ -128,7 +137,8 @@ final class Pruner {
                 continue;
             }
             if (MediaType.isIndex(d.mediaType())) {
-                todo.addAll(Index.parse(store.readBlob(d.digest()), d.mediaType()).manifests());
+                todo.addAll(
+                        Index.parse(store.readBlob(d.digest()), d.mediaType()).manifests());
             } else if (MediaType.isManifest(d.mediaType())) {
                 Manifest m = Manifest.parse(store.readBlob(d.digest()), d.mediaType());
                 todo.add(m.config());
@@ -143,7 +153,9 @@ final class Pruner {
                 }
                 if (r.path("layer").hasNonNull("digest")) {
                     JsonNode l = r.get("layer");
-                    todo.add(new Descriptor(l.path("mediaType").asText(), Digest.parse(l.get("digest").asText()),
+                    todo.add(new Descriptor(
+                            l.path("mediaType").asText(),
+                            Digest.parse(l.get("digest").asText()),
                             Math.max(0, l.path("size").asLong())));
                 }
             }
@@ -163,7 +175,8 @@ final class Pruner {
         try (var w = Files.list(dir)) {
             for (Path p : (Iterable<Path>) w.filter(Files::isRegularFile)::iterator) {
                 String name = p.getFileName().toString();
-                if (liveDiffIds.contains("sha256:" + name) || Files.getLastModifiedTime(p).toMillis() >= keepAfter) {
+                if (liveDiffIds.contains("sha256:" + name)
+                        || Files.getLastModifiedTime(p).toMillis() >= keepAfter) {
                     live.add(store.readRef(p).digest());
                 } else {
                     Files.deleteIfExists(p);
@@ -188,8 +201,7 @@ final class Pruner {
                 if (!unnamed && (!name.matches("[0-9a-f]{64}") || liveDiffIds.contains("sha256:" + name))) {
                     continue;
                 }
-                java.nio.file.attribute.FileTime changed = (java.nio.file.attribute.FileTime)
-                        Files.getAttribute(p, "unix:ctime", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                FileTime changed = (FileTime) Files.getAttribute(p, "unix:ctime", LinkOption.NOFOLLOW_LINKS);
                 // a .tmp- dir may be an extraction running now: unless its maker is gone, it gets at
                 // least the temp files' hour
                 long cutoff = unnamed ? Math.min(keepAfter, System.currentTimeMillis() - 3_600_000L) : keepAfter;
@@ -201,11 +213,11 @@ final class Pruner {
     }
 
     private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
         try (var w = Files.walk(root)) {
-            for (Path p : (Iterable<Path>) w.sorted(java.util.Comparator.reverseOrder())::iterator) {
+            for (Path p : (Iterable<Path>) w.sorted(Comparator.reverseOrder())::iterator) {
                 Files.deleteIfExists(p);
             }
         }

@@ -62,7 +62,8 @@ public final class Skeletons {
         try (InputStream in = layer.open()) {
             diffId = LayerSkeleton.of(in, out, what);
         } catch (IOException e) {
-            throw StrataException.environment("cannot read layer " + what + " to make its skeleton: " + e.getMessage(), e);
+            throw StrataException.environment(
+                    "cannot read layer " + what + " to make its skeleton: " + e.getMessage(), e);
         }
         if (!diffId.equals(layer.diffId())) {
             throw StrataException.input("layer " + what + " unpacks to diffID " + diffId + ", not " + layer.diffId()

@@ -6,8 +6,10 @@ import dev.strata.archive.WhiteoutMode;
 import dev.strata.error.StrataException;
 import dev.strata.oci.Digest;
 import dev.strata.oci.Layer;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -73,7 +75,8 @@ public final class Snapshots {
         Digest diffId = layer.diffId();
         Path finalDir = dir().resolve(diffId.hex());
         // the maker's pid in the name lets a later maker or prune tell a crashed one's leftovers (TempNames)
-        Path tmp = dir().resolve(".tmp-" + ProcessHandle.current().pid() + "-" + diffId.shortHex() + "-" + UUID.randomUUID());
+        Path tmp = dir().resolve(
+                        ".tmp-" + ProcessHandle.current().pid() + "-" + diffId.shortHex() + "-" + UUID.randomUUID());
         String what = layer.descriptor().digest().toString();
         try {
             Files.createDirectories(dir());
@@ -81,12 +84,14 @@ public final class Snapshots {
             MessageDigest blobHash = layer.descriptor().digest().newHasher();
             Digest gotDiff;
             // the layer's skeleton comes from the same read (stored below once the layer checks out)
-            java.io.ByteArrayOutputStream skeletonBytes = new java.io.ByteArrayOutputStream();
-            Optional<LayerSkeleton> skeleton = skeletons.find(diffId).isPresent() ? Optional.empty()
+            ByteArrayOutputStream skeletonBytes = new ByteArrayOutputStream();
+            Optional<LayerSkeleton> skeleton = skeletons.find(diffId).isPresent()
+                    ? Optional.empty()
                     : Optional.of(LayerSkeleton.writingTo(skeletonBytes));
-            try (InputStream raw = layer.open(); InputStream in = new DigestInputStream(raw, blobHash)) {
+            try (InputStream raw = layer.open();
+                    InputStream in = new DigestInputStream(raw, blobHash)) {
                 gotDiff = LayerExtractor.extractDigesting(in, tmp, WhiteoutMode.OVERLAY, what, lowerFiles, skeleton);
-                in.transferTo(java.io.OutputStream.nullOutputStream()); // bytes after the tar count for the digest
+                in.transferTo(OutputStream.nullOutputStream()); // bytes after the tar count for the digest
             }
             Digest gotBlob = Digest.finish(layer.descriptor().digest().algorithm(), blobHash);
             if (!gotBlob.equals(layer.descriptor().digest())) {
@@ -111,8 +116,8 @@ public final class Snapshots {
             }
             return finalDir;
         } catch (IOException e) {
-            throw StrataException.environment("cannot make snapshot of layer " + what + " in " + dir() + ": "
-                    + e.getMessage(), e);
+            throw StrataException.environment(
+                    "cannot make snapshot of layer " + what + " in " + dir() + ": " + e.getMessage(), e);
         } finally {
             deleteQuietly(tmp);
         }

@@ -1,16 +1,21 @@
 package dev.strata.store;
 
 import dev.strata.error.StrataException;
+import dev.strata.oci.BlobSource;
 import dev.strata.oci.Descriptor;
 import dev.strata.oci.Digest;
+import dev.strata.oci.Image;
 import dev.strata.oci.Index;
+import dev.strata.oci.Layer;
+import dev.strata.oci.Manifest;
 import dev.strata.oci.MediaType;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.channels.Channels;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -18,11 +23,14 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -91,7 +99,7 @@ public final class Store {
             byte[] buf = new byte[1 << 16];
             int n;
             while ((n = in.read(buf)) > 0) {
-                java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(buf, 0, n);
+                ByteBuffer b = ByteBuffer.wrap(buf, 0, n);
                 while (b.hasRemaining()) {
                     ch.write(b);
                 }
@@ -104,13 +112,13 @@ public final class Store {
      * to the file, with no copy through a stream); hashed here as written, and kept only if it
      * matches {@code expected}. The writer must not close the channel.
      */
-    public Descriptor putBlob(String mediaType, Digest expected, java.util.function.Consumer<java.nio.channels.WritableByteChannel> writer) {
+    public Descriptor putBlob(String mediaType, Digest expected, Consumer<WritableByteChannel> writer) {
         return write(mediaType, Optional.of(expected), ch -> writer.accept(ch));
     }
 
     /** What writes a blob's bytes into the (hashing) channel of its temp file. */
     private interface Writer {
-        void write(java.nio.channels.WritableByteChannel ch) throws IOException;
+        void write(WritableByteChannel ch) throws IOException;
     }
 
     /** Writes a blob under a temp name while hashing it, verifies, fsyncs and renames it into place. */
@@ -127,8 +135,8 @@ public final class Store {
             }
             Digest actual = Digest.finish(expected.map(Digest::algorithm).orElse("sha256"), md);
             if (expected.isPresent() && !expected.get().equals(actual)) {
-                throw StrataException.input("blob content does not match its digest: expected "
-                        + expected.get() + ", got " + actual + "; the source is corrupt, fetch it again");
+                throw StrataException.input("blob content does not match its digest: expected " + expected.get()
+                        + ", got " + actual + "; the source is corrupt, fetch it again");
             }
             Path dest = blobPath(actual);
             Files.createDirectories(dest.getParent());
@@ -150,7 +158,7 @@ public final class Store {
     }
 
     public Descriptor putBlob(String mediaType, byte[] bytes) {
-        return putBlob(mediaType, new java.io.ByteArrayInputStream(bytes), Optional.empty());
+        return putBlob(mediaType, new ByteArrayInputStream(bytes), Optional.empty());
     }
 
     /** Opens a blob for reading; a missing blob is a clear environment error. */
@@ -169,8 +177,9 @@ public final class Store {
         try (InputStream in = openBlob(d)) {
             byte[] b = in.readAllBytes();
             if (!Digest.fromHash(d.algorithm(), d.newHasher().digest(b)).equals(d)) {
-                throw StrataException.environment("blob " + d + " in the store " + root
-                        + " is corrupt (its bytes do not match its digest): delete it and run `strata prune`, then pull again");
+                throw StrataException.environment(
+                        "blob " + d + " in the store " + root
+                                + " is corrupt (its bytes do not match its digest): delete it and run `strata prune`, then pull again");
             }
             return b;
         } catch (IOException e) {
@@ -182,8 +191,8 @@ public final class Store {
      * Stores an image (layers, config, manifest; manifest last) if missing, every blob verified against
      * its digest, and returns the manifest descriptor. Layers already here are not read again.
      */
-    public Descriptor putImage(dev.strata.oci.Image image) {
-        for (dev.strata.oci.Layer l : image.layers()) {
+    public Descriptor putImage(Image image) {
+        for (Layer l : image.layers()) {
             Descriptor d = l.descriptor();
             if (hasBlob(d.digest())) {
                 touch(d.digest());
@@ -195,20 +204,23 @@ public final class Store {
                 }
             }
         }
-        dev.strata.oci.Manifest m = image.manifest();
+        Manifest m = image.manifest();
         byte[] cfg = image.configBytes();
         if (hasBlob(m.config().digest())) {
             touch(m.config().digest());
         } else {
-            putBlob(m.config().mediaType(), new java.io.ByteArrayInputStream(cfg), Optional.of(m.config().digest()));
+            putBlob(
+                    m.config().mediaType(),
+                    new ByteArrayInputStream(cfg),
+                    Optional.of(m.config().digest()));
         }
-        return putBlob(m.mediaType(), new java.io.ByteArrayInputStream(m.bytes()), Optional.of(m.digest()));
+        return putBlob(m.mediaType(), new ByteArrayInputStream(m.bytes()), Optional.of(m.digest()));
     }
 
     /** Marks an existing blob as just used, so a concurrent prune's grace period covers it. */
     public void touch(Digest d) {
         try {
-            Files.setLastModifiedTime(blobPath(d), java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()));
+            Files.setLastModifiedTime(blobPath(d), FileTime.fromMillis(System.currentTimeMillis()));
         } catch (NoSuchFileException e) {
             throw StrataException.environment("blob " + d + " is missing from the store " + root
                     + "; files were deleted by hand: run `strata prune` and pull or build the image again");
@@ -223,7 +235,9 @@ public final class Store {
     }
 
     public Optional<Descriptor> resolve(String name) {
-        return tags().stream().filter(t -> name.equals(t.annotations().get(REF_NAME))).findFirst();
+        return tags().stream()
+                .filter(t -> name.equals(t.annotations().get(REF_NAME)))
+                .findFirst();
     }
 
     /** Points {@code name} (name:tag) at {@code manifest}, replacing an older entry of that name. */
@@ -259,18 +273,18 @@ public final class Store {
     }
 
     /** Blobs of this store as a source for lazy layers (read on open, not before). */
-    public dev.strata.oci.BlobSource blobSource() {
+    public BlobSource blobSource() {
         return d -> openBlob(d.digest());
     }
 
     /** The image a tag (name:tag) points at. */
-    public Optional<dev.strata.oci.Image> image(String name) {
+    public Optional<Image> image(String name) {
         return resolve(name).map(this::image);
     }
 
     /** The image of a manifest descriptor stored here. */
-    public dev.strata.oci.Image image(Descriptor manifest) {
-        return StoredImage.load(this, dev.strata.oci.Manifest.parse(readBlob(manifest.digest()), manifest.mediaType()));
+    public Image image(Descriptor manifest) {
+        return StoredImage.load(this, Manifest.parse(readBlob(manifest.digest()), manifest.mediaType()));
     }
 
     /** Keeps {@code target} alive under refs/NAMESPACE/NAME (e.g. cache records) until removed. */
@@ -281,8 +295,10 @@ public final class Store {
             try {
                 Path p = root.resolve("refs").resolve(namespace).resolve(name);
                 Files.createDirectories(p.getParent());
-                atomicWrite(p, (target.mediaType() + "\n" + target.digest() + "\n" + target.size() + "\n")
-                        .getBytes(StandardCharsets.UTF_8));
+                atomicWrite(
+                        p,
+                        (target.mediaType() + "\n" + target.digest() + "\n" + target.size() + "\n")
+                                .getBytes(StandardCharsets.UTF_8));
             } catch (IOException e) {
                 throw ioFailure("write ref " + namespace + "/" + name, e);
             }
@@ -307,8 +323,10 @@ public final class Store {
             }
             try (var s = Files.list(dir)) {
                 // only names setRef accepts: anything else in the directory was not written by the store
-                return s.map(p -> p.getFileName().toString()).filter(n -> n.matches("[A-Za-z0-9][A-Za-z0-9._-]*"))
-                        .sorted().toList();
+                return s.map(p -> p.getFileName().toString())
+                        .filter(n -> n.matches("[A-Za-z0-9][A-Za-z0-9._-]*"))
+                        .sorted()
+                        .toList();
             } catch (IOException e) {
                 throw ioFailure("list refs/" + namespace, e);
             }
@@ -329,7 +347,7 @@ public final class Store {
     }
 
     /** How long a fresh unreachable blob is kept: a build running now may not have tagged it yet. */
-    public static final java.time.Duration PRUNE_GRACE = java.time.Duration.ofMinutes(10);
+    public static final Duration PRUNE_GRACE = Duration.ofMinutes(10);
 
     /** {@link #prune(java.time.Duration)} with the default {@link #PRUNE_GRACE}. */
     public int prune() {
@@ -341,7 +359,7 @@ public final class Store {
      * older than {@code grace}; returns how many. The grace period protects blobs a concurrent build has
      * written (or re-used, see {@link #putImage}) but not tagged yet.
      */
-    public int prune(java.time.Duration grace) {
+    public int prune(Duration grace) {
         return Pruner.prune(this, grace);
     }
 
@@ -350,8 +368,10 @@ public final class Store {
             String[] l = Files.readString(p).split("\n");
             return new Descriptor(l[0], Digest.parse(l[1]), Long.parseLong(l[2]));
         } catch (IOException | RuntimeException e) {
-            throw StrataException.environment("the store ref " + p + " is unreadable (" + e.getMessage()
-                    + "); delete that file and run `strata prune`", e);
+            throw StrataException.environment(
+                    "the store ref " + p + " is unreadable (" + e.getMessage()
+                            + "); delete that file and run `strata prune`",
+                    e);
         }
     }
 
@@ -363,8 +383,8 @@ public final class Store {
 
     /** Runs {@code body} holding the store lock, shared or exclusive, across threads and processes. */
     public <T> T withLock(boolean exclusive, Supplier<T> body) {
-        try (FileChannel ch = FileChannel.open(root.resolve("lock"), StandardOpenOption.CREATE,
-                StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+        try (FileChannel ch = FileChannel.open(
+                root.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             // a FileLock is per-process; synchronising on the store keeps threads of one JVM apart
             synchronized (lockMonitor()) {
                 try (FileLock l = ch.lock(0, Long.MAX_VALUE, !exclusive)) {
@@ -387,14 +407,18 @@ public final class Store {
         } catch (IOException e) {
             throw ioFailure("read " + p, e);
         } catch (StrataException e) {
-            throw StrataException.environment("the store index " + p + " is corrupt (" + e.getMessage()
-                    + "); restore it from a backup or remove the store directory", e);
+            throw StrataException.environment(
+                    "the store index " + p + " is corrupt (" + e.getMessage()
+                            + "); restore it from a backup or remove the store directory",
+                    e);
         }
     }
 
     private void writeIndex(List<Descriptor> list) {
         try {
-            atomicWrite(root.resolve("index.json"), Index.of(MediaType.OCI_INDEX, list, Map.of()).bytes());
+            atomicWrite(
+                    root.resolve("index.json"),
+                    Index.of(MediaType.OCI_INDEX, list, Map.of()).bytes());
         } catch (IOException e) {
             throw ioFailure("write index.json", e);
         }
@@ -404,7 +428,7 @@ public final class Store {
         Path tmp = root.resolve("tmp").resolve(TempNames.of("w"));
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                ch.write(java.nio.ByteBuffer.wrap(bytes));
+                ch.write(ByteBuffer.wrap(bytes));
                 ch.force(true);
             }
             Files.move(tmp, dest, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -416,8 +440,10 @@ public final class Store {
     StrataException ioFailure(String what, IOException e) {
         String msg = String.valueOf(e.getMessage());
         if (msg.contains("No space left")) {
-            return StrataException.environment("cannot " + what + ": no space left on the device holding "
-                    + root + "; free some space or run `strata prune`", e);
+            return StrataException.environment(
+                    "cannot " + what + ": no space left on the device holding " + root
+                            + "; free some space or run `strata prune`",
+                    e);
         }
         return StrataException.environment("cannot " + what + " (" + root + "): " + e, e);
     }

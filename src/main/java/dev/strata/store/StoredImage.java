@@ -27,12 +27,14 @@ public record StoredImage(Manifest manifest, byte[] configBytes, List<Layer> lay
         ImageConfig config = ImageConfig.parse(cfg);
         if (config.diffIds().size() != m.layers().size()) {
             throw StrataException.environment("image " + m.digest() + " in " + store.root() + " has "
-                    + m.layers().size() + " layers but its config lists " + config.diffIds().size()
+                    + m.layers().size() + " layers but its config lists "
+                    + config.diffIds().size()
                     + " diff_ids; the image is corrupt, pull or build it again");
         }
         List<Layer> layers = new ArrayList<>();
         for (int i = 0; i < m.layers().size(); i++) {
-            layers.add(store.blobSource().layer(m.layers().get(i), config.diffIds().get(i)));
+            layers.add(
+                    store.blobSource().layer(m.layers().get(i), config.diffIds().get(i)));
         }
         return new StoredImage(m, cfg, layers);
     }

@@ -16,11 +16,17 @@ public final class StoredImages {
     public static Optional<Descriptor> find(Store store, Reference ref) {
         List<Descriptor> tags = store.tags();
         if (ref.digest().isPresent()) {
-            return tags.stream().filter(t -> t.digest().equals(ref.digest().get())).findFirst();
+            return tags.stream()
+                    .filter(t -> t.digest().equals(ref.digest().get()))
+                    .findFirst();
         }
         String full = ref.toString();
         String familiar = ref.asTagged().familiar();
-        return tags.stream().filter(t -> full.equals(t.annotations().get(Store.FULL_REF))).findFirst()
-                .or(() -> tags.stream().filter(t -> familiar.equals(t.annotations().get(Store.REF_NAME))).findFirst());
+        return tags.stream()
+                .filter(t -> full.equals(t.annotations().get(Store.FULL_REF)))
+                .findFirst()
+                .or(() -> tags.stream()
+                        .filter(t -> familiar.equals(t.annotations().get(Store.REF_NAME)))
+                        .findFirst());
     }
 }

@@ -14,8 +14,7 @@ public final class TempNames {
     /** {@code NAME-pidN-...} as made here, or {@code .tmp-N-...} as {@link Snapshots} names its dirs. */
     private static final Pattern OWNER = Pattern.compile("(?:[A-Za-z]+-pid|\\.tmp-)(\\d{1,10})-.*");
 
-    private TempNames() {
-    }
+    private TempNames() {}
 
     /** A fresh name: {@code prefix-pidN-UUID}. */
     public static String of(String prefix) {
@@ -29,7 +28,9 @@ public final class TempNames {
 
     /** True when {@code name} carries a pid and no process with that pid runs any more. */
     public static boolean writerGone(String name) {
-        return owner(name).map(pid -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).orElse(false);
+        return owner(name)
+                .map(pid -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+                .orElse(false);
     }
 
     static Optional<Long> owner(String name) {

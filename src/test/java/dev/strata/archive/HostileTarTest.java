@@ -14,6 +14,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Random;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -33,6 +34,7 @@ class HostileTarTest {
 
     @TempDir
     Path tmp;
+
     Path target;
     Path outside;
     Map<String, String> before;
@@ -61,8 +63,10 @@ class HostileTarTest {
         try (Stream<Path> s = Files.walk(root)) {
             for (Path p : (Iterable<Path>) s::iterator) {
                 String content = Files.isRegularFile(p, NOFOLLOW) ? Files.readString(p) : "";
-                m.put(root.relativize(p).toString(), Files.getAttribute(p, "unix:mode", NOFOLLOW) + " "
-                        + Files.getLastModifiedTime(p, NOFOLLOW) + " " + content);
+                m.put(
+                        root.relativize(p).toString(),
+                        Files.getAttribute(p, "unix:mode", NOFOLLOW) + " " + Files.getLastModifiedTime(p, NOFOLLOW)
+                                + " " + content);
             }
         }
         return m;
@@ -78,7 +82,8 @@ class HostileTarTest {
                 .hasMessageContaining("test-layer")
                 .hasMessageContainingAll(mentions)
                 .satisfies(e -> assertThat(((StrataException) e).exitCode()).isEqualTo(ExitCode.INPUT))
-                .satisfies(e -> assertThat(((StrataException) e).exitCode().code()).isEqualTo(2));
+                .satisfies(
+                        e -> assertThat(((StrataException) e).exitCode().code()).isEqualTo(2));
     }
 
     // --- names that climb out -------------------------------------------------------------------
@@ -105,7 +110,13 @@ class HostileTarTest {
 
     @Test
     void paxPathClimbsOutBehindABenignName() {
-        refused(new RawTar().pax(RawTar.record("path", "../evilpax")).file("benign", "x").end().bytes(), "../evilpax");
+        refused(
+                new RawTar()
+                        .pax(RawTar.record("path", "../evilpax"))
+                        .file("benign", "x")
+                        .end()
+                        .bytes(),
+                "../evilpax");
     }
 
     // --- symlinks -------------------------------------------------------------------------------
@@ -176,8 +187,13 @@ class HostileTarTest {
 
     @Test
     void hardlinkViaPaxLinkpath() {
-        refused(new RawTar().pax(RawTar.record("linkpath", "../outside/secret")).header("evil", '1', "00000000000", "harmless")
-                .end().bytes(), "'evil' (hardlink to '../outside/secret')");
+        refused(
+                new RawTar()
+                        .pax(RawTar.record("linkpath", "../outside/secret"))
+                        .header("evil", '1', "00000000000", "harmless")
+                        .end()
+                        .bytes(),
+                "'evil' (hardlink to '../outside/secret')");
     }
 
     @Test
@@ -222,23 +238,45 @@ class HostileTarTest {
 
     @Test
     void absurdOctalSize() {
-        refused(new RawTar().header("big", '0', "77777777777", "").data("abc".getBytes(StandardCharsets.UTF_8))
-                .end().bytes(), "big");
+        refused(
+                new RawTar()
+                        .header("big", '0', "77777777777", "")
+                        .data("abc".getBytes(StandardCharsets.UTF_8))
+                        .end()
+                        .bytes(),
+                "big");
     }
 
     @Test
     void absurdPaxSize() {
-        refused(new RawTar().pax(RawTar.record("size", "999999999999999999")).file("big", "abc").end().bytes(), "test-layer");
+        refused(
+                new RawTar()
+                        .pax(RawTar.record("size", "999999999999999999"))
+                        .file("big", "abc")
+                        .end()
+                        .bytes(),
+                "test-layer");
     }
 
     @Test
     void absurdPaxRecordLength() {
-        refused(new RawTar().pax("99999999999999999999 path=x\n").file("f", "abc").end().bytes(), "test-layer");
+        refused(
+                new RawTar()
+                        .pax("99999999999999999999 path=x\n")
+                        .file("f", "abc")
+                        .end()
+                        .bytes(),
+                "test-layer");
     }
 
     @Test
     void absurdLongNameSize() {
-        refused(new RawTar().header("././@LongLink", 'L', "77777777777", "").data(new byte[600]).bytes(), "test-layer");
+        refused(
+                new RawTar()
+                        .header("././@LongLink", 'L', "77777777777", "")
+                        .data(new byte[600])
+                        .bytes(),
+                "test-layer");
     }
 
     @Test
@@ -294,7 +332,7 @@ class HostileTarTest {
     @Test
     void notATarAtAll() {
         byte[] junk = new byte[4096];
-        new java.util.Random(3).nextBytes(junk);
+        new Random(3).nextBytes(junk);
         junk[0] = 'X';
         refused(junk, "test-layer");
     }

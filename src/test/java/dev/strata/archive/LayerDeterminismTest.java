@@ -31,7 +31,8 @@ class LayerDeterminismTest {
 
     /** One tree, made in the given order; {@code reverse} also swaps which hardlink name is the original. */
     static void tree(Path root, boolean reverse) throws IOException {
-        List<String> dirs = reverse ? List.of("usr/share/doc", "var/empty", "etc", "usr/lib/x")
+        List<String> dirs = reverse
+                ? List.of("usr/share/doc", "var/empty", "etc", "usr/lib/x")
                 : List.of("usr/lib/x", "etc", "var/empty", "usr/share/doc");
         for (String d : dirs) {
             Files.createDirectories(root.resolve(d));
@@ -51,10 +52,22 @@ class LayerDeterminismTest {
         Files.writeString(reverse ? b : a, "shared inode\n");
         Files.createLink(reverse ? a : b, reverse ? b : a);
         Files.createSymbolicLink(root.resolve("usr/lib/libz.so"), Path.of("x/libz.so.1"));
-        run("setfattr", "-n", "security.capability", "-v", "0x0100000200200000000000000000000000000000", root.resolve("etc/libz-copy").toString());
+        run(
+                "setfattr",
+                "-n",
+                "security.capability",
+                "-v",
+                "0x0100000200200000000000000000000000000000",
+                root.resolve("etc/libz-copy").toString());
         run("setfattr", "-n", "user.b", "-v", "2", root.resolve("etc").toString());
         run("setfattr", "-n", "user.a", "-v", "1", root.resolve("etc").toString());
-        run("setfattr", "-n", "trusted.overlay.origin", "-v", "0x00fb", root.resolve("etc").toString());
+        run(
+                "setfattr",
+                "-n",
+                "trusted.overlay.origin",
+                "-v",
+                "0x00fb",
+                root.resolve("etc").toString());
         run("setfattr", "-n", "trusted.note", "-v", "kept", root.resolve("etc").toString());
     }
 
@@ -74,7 +87,9 @@ class LayerDeterminismTest {
                 for (int threads : new int[] {1, 2, 4}) {
                     ByteArrayOutputStream o = new ByteArrayOutputStream();
                     WrittenLayer l = LayerWriter.writeTree(root, new LayerOptions(c, EPOCH, threads), o);
-                    assertThat(l.descriptor().digest()).as(c + " " + root + " " + threads).isEqualTo(Digest.sha256(o.toByteArray()));
+                    assertThat(l.descriptor().digest())
+                            .as(c + " " + root + " " + threads)
+                            .isEqualTo(Digest.sha256(o.toByteArray()));
                     assertThat(l.descriptor().size()).isEqualTo(o.size());
                     blobs.add(l.descriptor().digest());
                     diffIds.add(l.diffId());
@@ -92,8 +107,13 @@ class LayerDeterminismTest {
         ByteArrayOutputStream o = new ByteArrayOutputStream();
         LayerWriter.writeTree(a, new LayerOptions(Compression.NONE, EPOCH, 1), o);
         String raw = new String(o.toByteArray(), StandardCharsets.ISO_8859_1);
-        assertThat(raw).contains("SCHILY.xattr.user.a=1", "SCHILY.xattr.user.b=2", "SCHILY.xattr.trusted.note=kept",
-                "SCHILY.xattr.security.capability=").doesNotContain("trusted.overlay");
+        assertThat(raw)
+                .contains(
+                        "SCHILY.xattr.user.a=1",
+                        "SCHILY.xattr.user.b=2",
+                        "SCHILY.xattr.trusted.note=kept",
+                        "SCHILY.xattr.security.capability=")
+                .doesNotContain("trusted.overlay");
         assertThat(raw.indexOf("SCHILY.xattr.trusted.note")).isLessThan(raw.indexOf("SCHILY.xattr.user.a"));
         Path tar = tmp.resolve("l.tar");
         Files.write(tar, o.toByteArray());
@@ -101,11 +121,18 @@ class LayerDeterminismTest {
         // byte order makes etc/libz-copy the file and the later name the link, however the disk made them
         assertThat(listing).contains("usr/lib/x/libz.so.1 link to etc/libz-copy");
         assertThat(listing).contains("usr/lib/libz.so -> x/libz.so.1");
-        assertThat(listing.lines().filter(l -> l.contains("2020-01-01 00:00")).count()).isEqualTo(listing.lines().count());
+        assertThat(listing.lines().filter(l -> l.contains("2020-01-01 00:00")).count())
+                .isEqualTo(listing.lines().count());
         // GNU tar reads the capability back as the same bytes
         Path out = Files.createDirectory(tmp.resolve("out"));
         run("tar", "--xattrs", "--xattrs-include=*", "-xf", tar.toString(), "-C", out.toString());
-        assertThat(run("getfattr", "-n", "security.capability", "-e", "hex", out.resolve("etc/libz-copy").toString()))
+        assertThat(run(
+                        "getfattr",
+                        "-n",
+                        "security.capability",
+                        "-e",
+                        "hex",
+                        out.resolve("etc/libz-copy").toString()))
                 .contains("0x0100000200200000000000000000000000000000");
     }
 
@@ -117,7 +144,13 @@ class LayerDeterminismTest {
         Files.writeString(up.resolve("dir/new"), "n");
         run("mknod", up.resolve("gone").toString(), "c", "0", "0");
         run("mknod", up.resolve("null").toString(), "c", "1", "3");
-        run("setfattr", "-n", "trusted.overlay.opaque", "-v", "y", up.resolve("dir").toString());
+        run(
+                "setfattr",
+                "-n",
+                "trusted.overlay.opaque",
+                "-v",
+                "y",
+                up.resolve("dir").toString());
         ByteArrayOutputStream o = new ByteArrayOutputStream();
         LayerWriter.writeUpperdir(up, new LayerOptions(Compression.NONE, EPOCH, 1), o);
         Path tar = Files.write(tmp.resolve("u.tar"), o.toByteArray());

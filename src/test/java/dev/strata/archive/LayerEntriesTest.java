@@ -4,11 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.strata.error.StrataException;
+import dev.strata.oci.Digest;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,13 +27,15 @@ class LayerEntriesTest {
     @TempDir
     Path dir;
 
-    private static final LayerOptions OPTS = new LayerOptions(Compression.NONE, Optional.of(Instant.ofEpochSecond(500)), 1);
+    private static final LayerOptions OPTS =
+            new LayerOptions(Compression.NONE, Optional.of(Instant.ofEpochSecond(500)), 1);
 
     private static List<String> names(byte[] tar) throws Exception {
         List<String> out = new ArrayList<>();
         try (TarArchiveInputStream t = new TarArchiveInputStream(new ByteArrayInputStream(tar))) {
-            for (TarArchiveEntry e; (e = t.getNextEntry()) != null;) {
-                out.add(e.getName() + (e.isLink() ? "->" + e.getLinkName() : e.isSymbolicLink() ? "~>" + e.getLinkName() : "")
+            for (TarArchiveEntry e; (e = t.getNextEntry()) != null; ) {
+                out.add(e.getName()
+                        + (e.isLink() ? "->" + e.getLinkName() : e.isSymbolicLink() ? "~>" + e.getLinkName() : "")
                         + " " + Integer.toOctalString(e.getMode()) + " " + e.getLongUserId() + " "
                         + e.getModTime().toInstant().getEpochSecond() + " " + e.getSize());
             }
@@ -49,9 +55,10 @@ class LayerEntriesTest {
                 new LayerEntry("s", LayerEntry.Type.SYMLINK, 0, 0, 0, 1, Optional.empty(), Optional.of("z/file")));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         WrittenLayer w = LayerWriter.writeEntries(entries, OPTS, out);
-        assertThat(names(out.toByteArray())).containsExactly(
-                "a-link 600 7 500 5", "s~>z/file 777 0 1 0", "z/ 750 7 100 0", "z/file->a-link 600 7 500 0");
-        assertThat(w.diffId()).isEqualTo(dev.strata.oci.Digest.sha256(out.toByteArray()));
+        assertThat(names(out.toByteArray()))
+                .containsExactly(
+                        "a-link 600 7 500 5", "s~>z/file 777 0 1 0", "z/ 750 7 100 0", "z/file->a-link 600 7 500 0");
+        assertThat(w.diffId()).isEqualTo(Digest.sha256(out.toByteArray()));
 
         // the same files as a tree on disk give the same bytes
         Path tree = Files.createDirectories(dir.resolve("tree/z"));
@@ -64,10 +71,10 @@ class LayerEntriesTest {
         }
         Files.setAttribute(tree, "unix:mode", 0750);
         Files.setAttribute(tree.resolve("file"), "unix:mode", 0600);
-        Files.setLastModifiedTime(tree.resolve("file"), java.nio.file.attribute.FileTime.fromMillis(9_999_000));
-        Files.setLastModifiedTime(tree, java.nio.file.attribute.FileTime.fromMillis(100_000));
-        Files.getFileAttributeView(tree.resolveSibling("s"), java.nio.file.attribute.BasicFileAttributeView.class,
-                java.nio.file.LinkOption.NOFOLLOW_LINKS).setTimes(java.nio.file.attribute.FileTime.fromMillis(1_000), null, null);
+        Files.setLastModifiedTime(tree.resolve("file"), FileTime.fromMillis(9_999_000));
+        Files.setLastModifiedTime(tree, FileTime.fromMillis(100_000));
+        Files.getFileAttributeView(tree.resolveSibling("s"), BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                .setTimes(FileTime.fromMillis(1_000), null, null);
         ByteArrayOutputStream fromTree = new ByteArrayOutputStream();
         WrittenLayer t = LayerWriter.writeTree(dir.resolve("tree"), OPTS, fromTree);
         assertThat(names(fromTree.toByteArray())).isEqualTo(names(out.toByteArray()));
@@ -79,6 +86,7 @@ class LayerEntriesTest {
         List<LayerEntry> entries = List.of(
                 new LayerEntry("l", LayerEntry.Type.HARDLINK, 0, 0, 0, 0, Optional.empty(), Optional.of("missing")));
         assertThatThrownBy(() -> LayerWriter.writeEntries(entries, OPTS, new ByteArrayOutputStream()))
-                .isInstanceOf(StrataException.class).hasMessageContaining("l does not lead to a file");
+                .isInstanceOf(StrataException.class)
+                .hasMessageContaining("l does not lead to a file");
     }
 }

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.List;
@@ -44,7 +45,8 @@ class LayerExtractorTest {
                     case 'd' -> e = new TarArchiveEntry(body, TarConstants.LF_DIR, true);
                     case 's', 'h' -> {
                         String[] kv = body.split(">", 2);
-                        e = new TarArchiveEntry(kv[0], s.charAt(0) == 's' ? TarConstants.LF_SYMLINK : TarConstants.LF_LINK, true);
+                        e = new TarArchiveEntry(
+                                kv[0], s.charAt(0) == 's' ? TarConstants.LF_SYMLINK : TarConstants.LF_LINK, true);
                         e.setLinkName(kv[1]);
                     }
                     default -> throw new IllegalArgumentException(s);
@@ -82,13 +84,19 @@ class LayerExtractorTest {
         }
         Path t = tmp.resolve("t");
         extract(o.toByteArray(), t, WhiteoutMode.APPLY);
-        assertThat(Files.getAttribute(t.resolve("fifo"), "unix:mode", LinkOption.NOFOLLOW_LINKS)).isEqualTo(0010640);
-        assertThat(Files.getAttribute(t.resolve("fifo"), "unix:uid", LinkOption.NOFOLLOW_LINKS)).isEqualTo(4321);
-        assertThat(Files.getLastModifiedTime(t.resolve("fifo"), LinkOption.NOFOLLOW_LINKS).toInstant())
+        assertThat(Files.getAttribute(t.resolve("fifo"), "unix:mode", LinkOption.NOFOLLOW_LINKS))
+                .isEqualTo(0010640);
+        assertThat(Files.getAttribute(t.resolve("fifo"), "unix:uid", LinkOption.NOFOLLOW_LINKS))
+                .isEqualTo(4321);
+        assertThat(Files.getLastModifiedTime(t.resolve("fifo"), LinkOption.NOFOLLOW_LINKS)
+                        .toInstant())
                 .isEqualTo(Instant.parse("2001-02-03T04:05:06Z"));
-        assertThat(Files.getAttribute(t.resolve("blk"), "unix:mode", LinkOption.NOFOLLOW_LINKS)).isEqualTo(0060600);
-        assertThat(Files.getAttribute(t.resolve("blk"), "unix:rdev", LinkOption.NOFOLLOW_LINKS)).isEqualTo(7L * 256 + 200);
-        assertThat(Files.getLastModifiedTime(t.resolve("blk"), LinkOption.NOFOLLOW_LINKS).toInstant())
+        assertThat(Files.getAttribute(t.resolve("blk"), "unix:mode", LinkOption.NOFOLLOW_LINKS))
+                .isEqualTo(0060600);
+        assertThat(Files.getAttribute(t.resolve("blk"), "unix:rdev", LinkOption.NOFOLLOW_LINKS))
+                .isEqualTo(7L * 256 + 200);
+        assertThat(Files.getLastModifiedTime(t.resolve("blk"), LinkOption.NOFOLLOW_LINKS)
+                        .toInstant())
                 .isEqualTo(Instant.parse("2002-02-03T04:05:06Z"));
     }
 
@@ -97,24 +105,31 @@ class LayerExtractorTest {
         Path src = tmp.resolve("src");
         LayerWriterTest.tree(src);
         // a symlink's own time, far from now: the extractor must set it without following the link
-        java.nio.file.attribute.FileTime linkTime = java.nio.file.attribute.FileTime.fromMillis(1_000_000_000_000L);
-        Files.getFileAttributeView(src.resolve("link"), java.nio.file.attribute.BasicFileAttributeView.class,
-                LinkOption.NOFOLLOW_LINKS).setTimes(linkTime, null, null);
+        FileTime linkTime = FileTime.fromMillis(1_000_000_000_000L);
+        Files.getFileAttributeView(src.resolve("link"), BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                .setTimes(linkTime, null, null);
         ByteArrayOutputStream o = new ByteArrayOutputStream();
         WrittenLayer l = LayerWriter.writeTree(src, new LayerOptions(Compression.ZSTD, Optional.empty(), 1), o);
         Path dst = tmp.resolve("dst");
-        var diff = LayerExtractor.extractDigesting(new ByteArrayInputStream(o.toByteArray()), dst, WhiteoutMode.APPLY, "rt");
+        var diff = LayerExtractor.extractDigesting(
+                new ByteArrayInputStream(o.toByteArray()), dst, WhiteoutMode.APPLY, "rt");
         assertThat(diff).isEqualTo(l.diffId());
         assertThat(Files.getAttribute(dst.resolve("etc/passwd"), "unix:mode")).isEqualTo(0104755);
         assertThat(Files.getAttribute(dst.resolve("etc/passwd"), "unix:uid")).isEqualTo(123456789);
-        assertThat(Files.getAttribute(dst.resolve("hard"), "unix:ino")).isEqualTo(Files.getAttribute(dst.resolve("etc/passwd"), "unix:ino"));
+        assertThat(Files.getAttribute(dst.resolve("hard"), "unix:ino"))
+                .isEqualTo(Files.getAttribute(dst.resolve("etc/passwd"), "unix:ino"));
         assertThat(Files.readSymbolicLink(dst.resolve("link"))).isEqualTo(Path.of("etc/passwd"));
-        assertThat(Files.getLastModifiedTime(dst.resolve("link"), LinkOption.NOFOLLOW_LINKS)).isEqualTo(linkTime);
-        assertThat(Files.getAttribute(dst.resolve("null"), "unix:rdev")).isEqualTo(Files.getAttribute(src.resolve("null"), "unix:rdev"));
-        assertThat(LayerWriterTest.run("getfattr", "-n", "user.note", dst.resolve("a-b").toString())).contains("hello");
+        assertThat(Files.getLastModifiedTime(dst.resolve("link"), LinkOption.NOFOLLOW_LINKS))
+                .isEqualTo(linkTime);
+        assertThat(Files.getAttribute(dst.resolve("null"), "unix:rdev"))
+                .isEqualTo(Files.getAttribute(src.resolve("null"), "unix:rdev"));
+        assertThat(LayerWriterTest.run(
+                        "getfattr", "-n", "user.note", dst.resolve("a-b").toString()))
+                .contains("hello");
         // the extracted tree writes the same layer again
         ByteArrayOutputStream again = new ByteArrayOutputStream();
-        assertThat(LayerWriter.writeTree(dst, new LayerOptions(Compression.ZSTD, Optional.empty(), 1), again)).isEqualTo(l);
+        assertThat(LayerWriter.writeTree(dst, new LayerOptions(Compression.ZSTD, Optional.empty(), 1), again))
+                .isEqualTo(l);
     }
 
     @Test
@@ -129,8 +144,15 @@ class LayerExtractorTest {
 
         Path ov = tmp.resolve("ov");
         extract(tar("d:dir/", "f:dir/.wh..wh..opq=", "f:.wh.gone="), ov, WhiteoutMode.OVERLAY);
-        assertThat(Files.getAttribute(ov.resolve("gone"), "unix:mode", LinkOption.NOFOLLOW_LINKS)).isEqualTo(0020000);
-        assertThat(Files.getAttribute(ov.resolve("gone"), "unix:rdev", LinkOption.NOFOLLOW_LINKS)).isEqualTo(0L);
-        assertThat(LayerWriterTest.run("getfattr", "-n", "trusted.overlay.opaque", ov.resolve("dir").toString())).contains("\"y\"");
+        assertThat(Files.getAttribute(ov.resolve("gone"), "unix:mode", LinkOption.NOFOLLOW_LINKS))
+                .isEqualTo(0020000);
+        assertThat(Files.getAttribute(ov.resolve("gone"), "unix:rdev", LinkOption.NOFOLLOW_LINKS))
+                .isEqualTo(0L);
+        assertThat(LayerWriterTest.run(
+                        "getfattr",
+                        "-n",
+                        "trusted.overlay.opaque",
+                        ov.resolve("dir").toString()))
+                .contains("\"y\"");
     }
 }

@@ -8,6 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,28 +38,37 @@ class LayerSkeletonTest {
         LayerWriterTest.run("mknod", up.resolve("gone").toString(), "c", "0", "0");
         Files.createDirectories(up.resolve("opq"));
         Files.writeString(up.resolve("opq/kept.txt"), "new content");
-        LayerWriterTest.run("setfattr", "-n", "trusted.overlay.opaque", "-v", "y", up.resolve("opq").toString());
+        LayerWriterTest.run(
+                "setfattr",
+                "-n",
+                "trusted.overlay.opaque",
+                "-v",
+                "y",
+                up.resolve("opq").toString());
         Files.setAttribute(up.resolve("etc/deep"), "unix:mode", 0710);
         Files.setAttribute(up.resolve("etc/deep"), "unix:gid", 50);
         return up;
     }
 
-    private record Written(byte[] layer, byte[] skeleton, Digest diffId) {
-    }
+    private record Written(byte[] layer, byte[] skeleton, Digest diffId) {}
 
     private Written write(Path up) {
         ByteArrayOutputStream layer = new ByteArrayOutputStream();
         ByteArrayOutputStream skel = new ByteArrayOutputStream();
         LayerSkeleton s = LayerSkeleton.writingTo(skel);
-        WrittenLayer w = LayerWriter.writeUpperdir(up, new LayerOptions(Compression.GZIP, EPOCH, 2), layer, Optional.of(s));
+        WrittenLayer w =
+                LayerWriter.writeUpperdir(up, new LayerOptions(Compression.GZIP, EPOCH, 2), layer, Optional.of(s));
         s.finish();
         return new Written(layer.toByteArray(), skel.toByteArray(), w.diffId());
     }
 
-    private static Map<String, TarArchiveEntry> entries(byte[] tar, boolean gzip, Map<String, byte[]> contents) throws IOException {
+    private static Map<String, TarArchiveEntry> entries(byte[] tar, boolean gzip, Map<String, byte[]> contents)
+            throws IOException {
         Map<String, TarArchiveEntry> out = new LinkedHashMap<>();
-        try (TarArchiveInputStream in = new TarArchiveInputStream(gzip ? new GZIPInputStream(new ByteArrayInputStream(tar))
-                : LayerExtractor.decompress(new ByteArrayInputStream(tar)))) {
+        try (TarArchiveInputStream in = new TarArchiveInputStream(
+                gzip
+                        ? new GZIPInputStream(new ByteArrayInputStream(tar))
+                        : LayerExtractor.decompress(new ByteArrayInputStream(tar)))) {
             TarArchiveEntry e;
             while ((e = in.getNextEntry()) != null) {
                 out.put(e.getName(), e);
@@ -77,7 +87,8 @@ class LayerSkeletonTest {
         Map<String, TarArchiveEntry> skel = entries(w.skeleton(), true, skelBytes);
 
         assertThat(new ArrayList<>(skel.keySet())).isEqualTo(new ArrayList<>(layer.keySet()));
-        assertThat(skel).containsKeys(".wh.gone", "opq/.wh..wh..opq", "hard", "link", "fifo", "null", "x".repeat(150))
+        assertThat(skel)
+                .containsKeys(".wh.gone", "opq/.wh..wh..opq", "hard", "link", "fifo", "null", "x".repeat(150))
                 .doesNotContainKey("gone");
         for (TarArchiveEntry l : layer.values()) {
             TarArchiveEntry s = skel.get(l.getName());
@@ -95,8 +106,11 @@ class LayerSkeletonTest {
         assertThat(skel.get("etc/deep/").getMode()).isEqualTo(0710);
         assertThat(skel.get("etc/deep/").getLongGroupId()).isEqualTo(50);
         // contents: passwd and group kept byte for byte, everything else empty
-        assertThat(skelBytes.get("etc/passwd")).isEqualTo(layerBytes.get("etc/passwd")).isNotEmpty();
-        assertThat(new String(skelBytes.get("etc/group"), StandardCharsets.UTF_8)).isEqualTo("root:x:0:\nstaff:x:50:\n");
+        assertThat(skelBytes.get("etc/passwd"))
+                .isEqualTo(layerBytes.get("etc/passwd"))
+                .isNotEmpty();
+        assertThat(new String(skelBytes.get("etc/group"), StandardCharsets.UTF_8))
+                .isEqualTo("root:x:0:\nstaff:x:50:\n");
         assertThat(skelBytes.get("etc/shadow")).isEmpty();
         assertThat(skelBytes.get("etc/deep/big.bin")).isEmpty();
         assertThat(skel.get("etc/deep/big.bin").getSize()).isZero();
@@ -112,13 +126,19 @@ class LayerSkeletonTest {
         assertThat(write(up).skeleton()).isEqualTo(w.skeleton());
 
         ByteArrayOutputStream converted = new ByteArrayOutputStream();
-        assertThat(LayerSkeleton.of(new ByteArrayInputStream(w.layer()), converted, "test")).isEqualTo(w.diffId());
+        assertThat(LayerSkeleton.of(new ByteArrayInputStream(w.layer()), converted, "test"))
+                .isEqualTo(w.diffId());
         assertThat(converted.toByteArray()).isEqualTo(w.skeleton());
 
         ByteArrayOutputStream unpacked = new ByteArrayOutputStream();
         LayerSkeleton s = LayerSkeleton.writingTo(unpacked);
-        Digest diff = LayerExtractor.extractDigesting(new ByteArrayInputStream(w.layer()), tmp.resolve("snap"),
-                WhiteoutMode.OVERLAY, "test", p -> Optional.empty(), Optional.of(s));
+        Digest diff = LayerExtractor.extractDigesting(
+                new ByteArrayInputStream(w.layer()),
+                tmp.resolve("snap"),
+                WhiteoutMode.OVERLAY,
+                "test",
+                p -> Optional.empty(),
+                Optional.of(s));
         s.finish();
         assertThat(diff).isEqualTo(w.diffId());
         assertThat(unpacked.toByteArray()).isEqualTo(w.skeleton());
@@ -138,11 +158,18 @@ class LayerSkeletonTest {
         LayerExtractor.extract(new ByteArrayInputStream(w.skeleton()), skel, WhiteoutMode.OVERLAY, "skeleton");
         for (String p : List.of("etc", "etc/deep", "etc/passwd", "link", "opq", "gone", "hard")) {
             // the extractor sets no mtime on a symlink or a whiteout it makes, in a layer as in a skeleton
-            String attrs = p.equals("link") || p.equals("gone") ? "unix:mode,uid,gid" : "unix:mode,uid,gid,lastModifiedTime";
-            assertThat(Files.readAttributes(skel.resolve(p), attrs, java.nio.file.LinkOption.NOFOLLOW_LINKS))
-                    .as(p).isEqualTo(Files.readAttributes(real.resolve(p), attrs, java.nio.file.LinkOption.NOFOLLOW_LINKS));
+            String attrs =
+                    p.equals("link") || p.equals("gone") ? "unix:mode,uid,gid" : "unix:mode,uid,gid,lastModifiedTime";
+            assertThat(Files.readAttributes(skel.resolve(p), attrs, LinkOption.NOFOLLOW_LINKS))
+                    .as(p)
+                    .isEqualTo(Files.readAttributes(real.resolve(p), attrs, LinkOption.NOFOLLOW_LINKS));
         }
-        assertThat(LayerWriterTest.run("getfattr", "-n", "trusted.overlay.opaque", skel.resolve("opq").toString())).contains("\"y\"");
+        assertThat(LayerWriterTest.run(
+                        "getfattr",
+                        "-n",
+                        "trusted.overlay.opaque",
+                        skel.resolve("opq").toString()))
+                .contains("\"y\"");
         assertThat(Files.readSymbolicLink(skel.resolve("link"))).isEqualTo(Path.of("etc/passwd"));
         assertThat(Files.size(skel.resolve("etc/deep/big.bin"))).isZero();
         assertThat(Files.readString(skel.resolve("etc/group"))).isEqualTo(Files.readString(real.resolve("etc/group")));

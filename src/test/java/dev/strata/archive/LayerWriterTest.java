@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,7 +55,8 @@ class LayerWriterTest {
         }
     }
 
-    static WrittenLayer write(Path root, Compression c, int threads, Optional<Instant> epoch, ByteArrayOutputStream out) {
+    static WrittenLayer write(
+            Path root, Compression c, int threads, Optional<Instant> epoch, ByteArrayOutputStream out) {
         return LayerWriter.writeTree(root, new LayerOptions(c, epoch, threads), out);
     }
 
@@ -90,17 +92,25 @@ class LayerWriterTest {
         Files.write(gz, o.toByteArray());
         run("gzip", "-t", gz.toString());
         String listing = run("tar", "-tvzf", gz.toString());
-        assertThat(listing).contains("etc/", "etc/passwd", "hard link to etc/passwd", "link -> etc/passwd",
-                "x".repeat(150), "fifo").contains("rwsr-xr-x 123456789/0");
+        assertThat(listing)
+                .contains(
+                        "etc/", "etc/passwd", "hard link to etc/passwd", "link -> etc/passwd", "x".repeat(150), "fifo")
+                .contains("rwsr-xr-x 123456789/0");
         assertThat(listing).doesNotContain("./");
         run("gzip", "-d", gz.toString());
         byte[] tar = Files.readAllBytes(tmp.resolve("l.tar"));
         assertThat(Digest.sha256(tar)).isEqualTo(l.diffId());
         assertThat(l.descriptor().mediaType()).isEqualTo("application/vnd.oci.image.layer.v1.tar+gzip");
         // byte-wise order: "a-b" (0x2d) before "etc/"; names relative, dirs end with '/'
-        List<String> names = List.of(run("tar", "-tf", tmp.resolve("l.tar").toString()).split("\n"));
+        List<String> names =
+                List.of(run("tar", "-tf", tmp.resolve("l.tar").toString()).split("\n"));
         assertThat(names).startsWith("a-b", "etc/", "etc/deep/", "etc/deep/big.bin", "etc/passwd", "fifo", "hard");
-        String xattrs = run("tar", "--xattrs", "--xattrs-include=*", "-tvvf", tmp.resolve("l.tar").toString());
+        String xattrs = run(
+                "tar",
+                "--xattrs",
+                "--xattrs-include=*",
+                "-tvvf",
+                tmp.resolve("l.tar").toString());
         assertThat(new String(tar, StandardCharsets.ISO_8859_1)).contains("SCHILY.xattr.user.note=hello");
         assertThat(xattrs).contains("a-b");
     }
@@ -138,12 +148,12 @@ class LayerWriterTest {
             }
             assertThat(o.toByteArray()).isEqualTo(first);
         }
-        try (InputStream in = new java.util.zip.GZIPInputStream(new ByteArrayInputStream(first))) {
+        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(first))) {
             assertThat(in.readAllBytes()).isEqualTo(data);
         }
         ByteArrayOutputStream empty = new ByteArrayOutputStream();
         new ParallelGzipOutputStream(empty, 2).close();
-        try (InputStream in = new java.util.zip.GZIPInputStream(new ByteArrayInputStream(empty.toByteArray()))) {
+        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(empty.toByteArray()))) {
             assertThat(in.readAllBytes()).isEmpty();
         }
     }
@@ -167,8 +177,15 @@ class LayerWriterTest {
         }
         Files.writeString(lower.resolve("gone"), "x");
         Files.writeString(lower.resolve("dir/old"), "x");
-        run("mount", "-t", "overlay", "overlay", "-o", "lowerdir=" + lower + ",upperdir=" + upper + ",workdir=" + work
-                + ",redirect_dir=off,metacopy=off,index=off", merged.toString());
+        run(
+                "mount",
+                "-t",
+                "overlay",
+                "overlay",
+                "-o",
+                "lowerdir=" + lower + ",upperdir=" + upper + ",workdir=" + work
+                        + ",redirect_dir=off,metacopy=off,index=off",
+                merged.toString());
         try {
             Files.delete(merged.resolve("gone"));
             Files.delete(merged.resolve("dir/old"));

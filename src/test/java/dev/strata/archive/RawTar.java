@@ -1,9 +1,11 @@
 package dev.strata.archive;
 
+import com.github.luben.zstd.ZstdOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -26,7 +28,7 @@ final class RawTar {
         put(h, 157, 100, link);
         put(h, 257, 6, "ustar");
         put(h, 263, 2, "00");
-        java.util.Arrays.fill(h, 148, 156, (byte) ' ');
+        Arrays.fill(h, 148, 156, (byte) ' ');
         long sum = 0;
         for (byte b : h) {
             sum += b & 0xff;
@@ -88,7 +90,7 @@ final class RawTar {
 
     static byte[] zstd(byte[] tar) throws IOException {
         ByteArrayOutputStream o = new ByteArrayOutputStream();
-        try (OutputStream z = new com.github.luben.zstd.ZstdOutputStream(o)) {
+        try (OutputStream z = new ZstdOutputStream(o)) {
             z.write(tar);
         }
         return o.toByteArray();

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** strata prune and the cache: what records reach stays, unreferenced snapshots and the old stand-in cache go. */
 class CachePruneTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @Test
     void recordsKeepTheirLayerAndSnapshotEvenWithoutTheLayerRef() throws Exception {
@@ -28,7 +29,8 @@ class CachePruneTest {
         Descriptor layer = store.putBlob(MediaType.OCI_LAYER, "cached layer".getBytes(StandardCharsets.UTF_8));
         Digest diffId = layer.digest();
         StepInputs in = StepInputs.of("sha256:p", "RUN make", Map.of());
-        new LocalCache(store).add(new CacheRecord(in.key(), in, Optional.of(layer), Optional.of(diffId), Instant.EPOCH));
+        new LocalCache(store)
+                .add(new CacheRecord(in.key(), in, Optional.of(layer), Optional.of(diffId), Instant.EPOCH));
         // the record itself reaches the layer: losing the helper ref must not lose the layer
         store.removeRef("cache-layer", in.key().digest().hex());
         Path kept = snapshot(store, diffId);
@@ -53,8 +55,10 @@ class CachePruneTest {
         String cfg = "{\"os\":\"linux\",\"architecture\":\"amd64\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\""
                 + layer.digest() + "\"]}}";
         Descriptor config = store.putBlob(MediaType.OCI_CONFIG, cfg.getBytes(StandardCharsets.UTF_8));
-        Descriptor m = store.putBlob(MediaType.OCI_MANIFEST,
-                Manifest.of(MediaType.OCI_MANIFEST, config, List.of(layer), Map.of()).bytes());
+        Descriptor m = store.putBlob(
+                MediaType.OCI_MANIFEST,
+                Manifest.of(MediaType.OCI_MANIFEST, config, List.of(layer), Map.of())
+                        .bytes());
         store.tag("a:1", "docker.io/library/a:1", m);
         Path used = snapshot(store, layer.digest());
         Path fresh = snapshot(store, Digest.sha256("other".getBytes(StandardCharsets.UTF_8)));
@@ -102,7 +106,8 @@ class CachePruneTest {
     }
 
     private static Path snapshot(Store store, Digest diffId) throws Exception {
-        Path p = Files.createDirectories(store.root().resolve("snapshots").resolve(diffId.hex()).resolve("etc"));
+        Path p = Files.createDirectories(
+                store.root().resolve("snapshots").resolve(diffId.hex()).resolve("etc"));
         Files.writeString(p.resolve("f"), "x");
         Files.createSymbolicLink(p.resolve("link"), Path.of("/nonexistent"));
         return p.getParent();

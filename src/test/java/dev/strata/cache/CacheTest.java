@@ -6,6 +6,7 @@ import dev.strata.oci.Descriptor;
 import dev.strata.oci.Digest;
 import dev.strata.store.Store;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -16,7 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class CacheTest {
-    static final String PARENT = ParentState.of(List.of(Digest.sha256("l1".getBytes(StandardCharsets.UTF_8))),
+    static final String PARENT = ParentState.of(
+            List.of(Digest.sha256("l1".getBytes(StandardCharsets.UTF_8))),
             "{\"Env\":[\"A=1\"]}".getBytes(StandardCharsets.UTF_8));
 
     static StepInputs run(String text, Map<String, String> in) {
@@ -35,7 +37,8 @@ class CacheTest {
         assertThat(run("RUN x", a).key()).isNotEqualTo(run("RUN y", a).key());
         // the exact bytes hashed: versioned, fixed field order, sorted inputs, no whitespace
         assertThat(new String(StepInputs.of("p", "RUN x", b).canonicalJson(), StandardCharsets.UTF_8))
-                .isEqualTo("{\"v\":1,\"parent\":\"p\",\"instruction\":\"RUN x\",\"inputs\":{\"arg:X\":\"1\",\"file:/a\":\"d1\"}}");
+                .isEqualTo(
+                        "{\"v\":1,\"parent\":\"p\",\"instruction\":\"RUN x\",\"inputs\":{\"arg:X\":\"1\",\"file:/a\":\"d1\"}}");
         assertThat(StepInputs.of("p", "RUN x", b).key().digest())
                 .isEqualTo(Digest.sha256(StepInputs.of("p", "RUN x", b).canonicalJson()));
     }
@@ -52,8 +55,13 @@ class CacheTest {
     @Test
     void recordRoundTripsThroughJson() {
         StepInputs in = run("RUN pip install", Map.of("arg:PIP_PROXY", "h1"));
-        Descriptor layer = new Descriptor("application/vnd.oci.image.layer.v1.tar+gzip", Digest.sha256(new byte[] {2}), 2);
-        CacheRecord r = new CacheRecord(in.key(), in, Optional.of(layer), Optional.of(Digest.sha256(new byte[] {3})),
+        Descriptor layer =
+                new Descriptor("application/vnd.oci.image.layer.v1.tar+gzip", Digest.sha256(new byte[] {2}), 2);
+        CacheRecord r = new CacheRecord(
+                in.key(),
+                in,
+                Optional.of(layer),
+                Optional.of(Digest.sha256(new byte[] {3})),
                 Instant.parse("2026-01-02T03:04:05Z"));
         assertThat(CacheRecord.parse(r.toJson())).isEqualTo(r);
         CacheRecord empty = new CacheRecord(in.key(), in, Optional.empty(), Optional.empty(), Instant.EPOCH);
@@ -64,7 +72,8 @@ class CacheTest {
     void localCacheStoresLooksUpListsCandidatesAndSurvivesPrune(@TempDir Path dir) {
         Store store = Store.open(dir.resolve("store"));
         LocalCache cache = new LocalCache(store);
-        Descriptor layer = store.putBlob("application/vnd.oci.image.layer.v1.tar", "layer".getBytes(StandardCharsets.UTF_8));
+        Descriptor layer =
+                store.putBlob("application/vnd.oci.image.layer.v1.tar", "layer".getBytes(StandardCharsets.UTF_8));
         StepInputs in = run("RUN make", Map.of("arg:A", "1"));
         CacheRecord r = new CacheRecord(in.key(), in, Optional.of(layer), Optional.of(layer.digest()), Instant.EPOCH);
         assertThat(cache.lookup(in.key())).isEmpty();
@@ -88,15 +97,20 @@ class CacheTest {
         assertThat(cache.lookup(in.key())).isEmpty();
         // a record filed under another key (copied by hand) must not be taken for this one
         StepInputs other = run("RUN other", Map.of());
-        store.setRef("cache", in.key().digest().hex(), store.putBlob(CacheRecord.MEDIA_TYPE,
-                new CacheRecord(other.key(), other, Optional.empty(), Optional.empty(), Instant.EPOCH).toJson()));
+        store.setRef(
+                "cache",
+                in.key().digest().hex(),
+                store.putBlob(
+                        CacheRecord.MEDIA_TYPE,
+                        new CacheRecord(other.key(), other, Optional.empty(), Optional.empty(), Instant.EPOCH)
+                                .toJson()));
         assertThat(cache.lookup(in.key())).isEmpty();
         // bytes changed on disk after writing: the store's digest check fails, the cache misses
         CacheRecord good = new CacheRecord(in.key(), in, Optional.empty(), Optional.empty(), Instant.EPOCH);
         cache.add(good);
         assertThat(cache.lookup(in.key())).contains(good);
         Descriptor rec = store.ref("cache", in.key().digest().hex()).orElseThrow();
-        java.nio.file.Files.write(store.blobPath(rec.digest()), "{}".getBytes(StandardCharsets.UTF_8));
+        Files.write(store.blobPath(rec.digest()), "{}".getBytes(StandardCharsets.UTF_8));
         assertThat(cache.lookup(in.key())).isEmpty();
     }
 
@@ -121,16 +135,19 @@ class CacheTest {
     @Test
     void explainsChangedInstructionText() {
         StepInputs had = run("RUN make all", Map.of());
-        assertThat(MissExplanation.explain(run("RUN make test", Map.of()), List.of(rec(had))).changed())
+        assertThat(MissExplanation.explain(run("RUN make test", Map.of()), List.of(rec(had)))
+                        .changed())
                 .containsExactly("instruction text changed");
     }
 
     @Test
     void explainsChangedParentAndNothingCached() {
         StepInputs other = StepInputs.of("sha256:other", "RUN make", Map.of());
-        assertThat(MissExplanation.explain(run("RUN make", Map.of()), List.of(rec(other))).summary())
+        assertThat(MissExplanation.explain(run("RUN make", Map.of()), List.of(rec(other)))
+                        .summary())
                 .isEqualTo("RUN make: parent layers changed");
-        assertThat(MissExplanation.explain(run("RUN make", Map.of()), List.of(), "local").summary())
+        assertThat(MissExplanation.explain(run("RUN make", Map.of()), List.of(), "local")
+                        .summary())
                 .isEqualTo("RUN make: no earlier build of this step on this parent in local");
     }
 
@@ -139,7 +156,8 @@ class CacheTest {
         assertThat(MissExplanation.parentMissed(run("RUN make", Map.of()), 3).changed())
                 .containsExactly("parent layers changed (step 3 missed)");
         StepInputs had = run("RUN make", Map.of());
-        assertThat(MissExplanation.explain(run("RUN make", Map.of("arg:CC", "x")), List.of(rec(had))).changed())
+        assertThat(MissExplanation.explain(run("RUN make", Map.of("arg:CC", "x")), List.of(rec(had)))
+                        .changed())
                 .containsExactly("build arg CC added");
     }
 

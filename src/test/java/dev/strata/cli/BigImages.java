@@ -16,8 +16,7 @@ import java.util.stream.Collectors;
  * a while on loopback: long enough to be interrupted in the middle.
  */
 final class BigImages {
-    private BigImages() {
-    }
+    private BigImages() {}
 
     /** Tags an image of {@code layers} random layers of {@code layerBytes} each as {@code ref}. */
     static Descriptor store(Store s, String ref, int layers, int layerBytes, long seed) {
@@ -33,7 +32,9 @@ final class BigImages {
         String cfg = "{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":["
                 + diffIds + "]}}";
         Descriptor c = s.putBlob(MediaType.OCI_CONFIG, cfg.getBytes(StandardCharsets.UTF_8));
-        Descriptor m = s.putBlob(MediaType.OCI_MANIFEST, Manifest.of(MediaType.OCI_MANIFEST, c, ls, Map.of()).bytes());
+        Descriptor m = s.putBlob(
+                MediaType.OCI_MANIFEST,
+                Manifest.of(MediaType.OCI_MANIFEST, c, ls, Map.of()).bytes());
         s.tag(ref, ref, m);
         return m;
     }

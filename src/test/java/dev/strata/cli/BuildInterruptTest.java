@@ -22,7 +22,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 class BuildInterruptTest {
     @TempDir
     static Path shared;
+
     static Path rootfsTar;
+
     @TempDir
     Path dir;
     /** This test's RUN sleep length: the test kills what it left running, whatever the outcome. */
@@ -40,7 +42,10 @@ class BuildInterruptTest {
     void unmountLeftovers() throws Exception {
         // a failing test must not leave its mounts to the machine
         for (String line : RunningStep.mountsUnder(dir)) {
-            new ProcessBuilder("umount", "-l", line.split(" ")[4]).inheritIO().start().waitFor();
+            new ProcessBuilder("umount", "-l", line.split(" ")[4])
+                    .inheritIO()
+                    .start()
+                    .waitFor();
         }
     }
 
@@ -65,7 +70,8 @@ class BuildInterruptTest {
         StrataProcess p = StrataProcess.start(home, "build", "--progress=plain", "-t", "app:copy", ctx.toString());
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (RunningStep.mountsUnder(home).stream().noneMatch(l -> l.contains("merged-"))) {
-            assertThat(p.process.isAlive() && System.nanoTime() < deadline).as("the COPY view was mounted: " + p.output())
+            assertThat(p.process.isAlive() && System.nanoTime() < deadline)
+                    .as("the COPY view was mounted: " + p.output())
                     .isTrue();
             Thread.sleep(2);
         }
@@ -90,18 +96,22 @@ class BuildInterruptTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Signal.class, names = {"INT", "TERM"})
+    @EnumSource(
+            value = Signal.class,
+            names = {"INT", "TERM"})
     void ctrlCOrCancelDuringRunLeavesNothing(Signal signal) throws Exception {
         Path home = dir.resolve("home");
         Path ctx = BusyboxStore.create(home, rootfsTar);
-        StrataProcess p = StrataProcess.start(home, "build", "--progress=plain", "-t", "app:killed",
-                "--build-arg", "NAP=" + nap, ctx.toString());
+        StrataProcess p = StrataProcess.start(
+                home, "build", "--progress=plain", "-t", "app:killed", "--build-arg", "NAP=" + nap, ctx.toString());
         RunningStep.await(p, nap);
         StrataProcess.Result r = p.stop(signal);
 
         assertThat(r.code()).as(r.out()).isNotZero();
         assertThat(RunningStep.sleeps(nap)).as("the RUN command is killed").isEmpty();
-        assertThat(Leaks.of(home.resolve("tmp"))).as("mounts, runtime state, cgroups, scratch: " + r.out()).isEmpty();
+        assertThat(Leaks.of(home.resolve("tmp")))
+                .as("mounts, runtime state, cgroups, scratch: " + r.out())
+                .isEmpty();
         assertThat(RunningStep.mountsUnder(home)).isEmpty();
         assertThat(StoreAudit.problems(home)).isEmpty();
         assertThat(Store.open(home).resolve("app:killed")).isEmpty();
@@ -111,8 +121,8 @@ class BuildInterruptTest {
     void afterSigkillTheNextBuildIgnoresTheLeftoversAndPruneRemovesThem() throws Exception {
         Path home = dir.resolve("home");
         Path ctx = BusyboxStore.create(home, rootfsTar);
-        StrataProcess p = StrataProcess.start(home, "build", "--progress=plain", "-t", "app:killed",
-                "--build-arg", "NAP=" + nap, ctx.toString());
+        StrataProcess p = StrataProcess.start(
+                home, "build", "--progress=plain", "-t", "app:killed", "--build-arg", "NAP=" + nap, ctx.toString());
         RunningStep.await(p, nap);
         p.stop(Signal.KILL);
         assertThat(StoreAudit.problems(home)).isEmpty();
@@ -128,8 +138,11 @@ class BuildInterruptTest {
         assertThat(RunningStep.mountsUnder(home)).isEmpty();
         StrataProcess.Result prune = StrataProcess.run(home, "prune", "--grace=0s");
         assertThat(prune.code()).as(prune.out()).isZero();
-        // the build's scratch dir carries the killed build's pid, so prune removes it at once, with every other temp file
-        assertThat(StoreAudit.temps(home)).as("temp files after prune --grace=0s").isEmpty();
+        // the build's scratch dir carries the killed build's pid, so prune removes it at once, with every other temp
+        // file
+        assertThat(StoreAudit.temps(home))
+                .as("temp files after prune --grace=0s")
+                .isEmpty();
         assertThat(Leaks.of(home.resolve("tmp"))).isEmpty();
         assertThat(StoreAudit.problems(home)).isEmpty();
         assertThat(Files.exists(home.resolve("index.json"))).isTrue();

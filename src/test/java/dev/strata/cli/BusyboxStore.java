@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.strata.exec.BusyboxRootfs;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 
 /**
  * A store holding test/busybox:latest (imported with `strata import`, as the quickstart does) and a
@@ -20,8 +21,7 @@ final class BusyboxStore {
             COPY b.txt /b.txt
             """;
 
-    private BusyboxStore() {
-    }
+    private BusyboxStore() {}
 
     /** Imports the base into {@code home}; returns the context dir (next to it). */
     static Path create(Path home, Path rootfsTar) throws Exception {
@@ -38,14 +38,26 @@ final class BusyboxStore {
     static Path rootfsTar(Path dir) throws Exception {
         Path root = BusyboxRootfs.create(dir.resolve("busybox-rootfs"));
         Path tar = dir.resolve("busybox.tar");
-        Process p = new ProcessBuilder("tar", "--sort=name", "--mtime=@0", "--owner=0", "--group=0", "--numeric-owner",
-                "-C", root.toString(), "-cf", tar.toString(), ".").inheritIO().start();
+        Process p = new ProcessBuilder(
+                        "tar",
+                        "--sort=name",
+                        "--mtime=@0",
+                        "--owner=0",
+                        "--group=0",
+                        "--numeric-owner",
+                        "-C",
+                        root.toString(),
+                        "-cf",
+                        tar.toString(),
+                        ".")
+                .inheritIO()
+                .start();
         assertThat(p.waitFor()).isZero();
         return tar;
     }
 
     /** A sleep length no other run on this machine uses, to find exactly this build's RUN process. */
     static String uniqueNap() {
-        return Long.toString(100000 + new java.security.SecureRandom().nextInt(900000));
+        return Long.toString(100000 + new SecureRandom().nextInt(900000));
     }
 }

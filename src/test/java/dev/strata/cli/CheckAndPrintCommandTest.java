@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.strata.dockerfile.BuildOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,10 +48,12 @@ class CheckAndPrintCommandTest {
         Path f = write("app.Dockerfile", "FROM alpine AS Build\nCMD echo hi\n");
         Run r = run("check", "-f", f.toString(), "--build-arg", "UNUSED=1", dir.toString());
         assertThat(r.code()).isZero();
-        assertThat(r.out()).isEqualTo(f + ":1:16: warning: StageNameCasing: Stage name 'Build' should be lowercase\n"
-                + f + ":2:1: warning: JSONArgsRecommended: JSON arguments recommended for CMD to prevent unintended behavior related to OS signals\n"
-                + f + ": warning: build argument UNUSED is not used by any ARG\n"
-                + f + ": 2 warnings\n");
+        assertThat(r.out())
+                .isEqualTo(f + ":1:16: warning: StageNameCasing: Stage name 'Build' should be lowercase\n"
+                        + f
+                        + ":2:1: warning: JSONArgsRecommended: JSON arguments recommended for CMD to prevent unintended behavior related to OS signals\n"
+                        + f + ": warning: build argument UNUSED is not used by any ARG\n"
+                        + f + ": 2 warnings\n");
         write("strict", "# check=error=true\nFROM alpine\nCMD echo hi\n");
         assertThat(run("check", "-f", dir.resolve("strict").toString()).code()).isEqualTo(2);
     }
@@ -58,8 +63,10 @@ class CheckAndPrintCommandTest {
         write("Dockerfile", "FROM alpine\nCOPY --form=x a b\n");
         Run r = run("check", dir.toString());
         assertThat(r.code()).isEqualTo(2);
-        assertThat(r.out()).isEqualTo(dir.resolve("Dockerfile")
-                + ":2:6: error: unknown flag --form (COPY takes --chmod, --chown, --exclude, --from, --link, --parents)\n");
+        assertThat(r.out())
+                .isEqualTo(
+                        dir.resolve("Dockerfile")
+                                + ":2:6: error: unknown flag --form (COPY takes --chmod, --chown, --exclude, --from, --link, --parents)\n");
         assertThat(r.err()).isEmpty();
     }
 
@@ -72,23 +79,30 @@ class CheckAndPrintCommandTest {
 
     @Test
     void printOutlineAndPlan() throws IOException {
-        write("Dockerfile", "ARG GO=1.22\nFROM golang:${GO} AS build\nWORKDIR /src\nENV OUT=/out\n"
-                + "RUN --mount=type=cache,target=/root/.cache go build -o $OUT/app\n"
-                + "FROM alpine AS unused\nFROM python:3.12\nARG GO\nWORKDIR $PYTHON_HOME/app\nCOPY --from=build $OUT/app /usr/bin/app-$GO\n"
-                + "CMD [\"app\"]\n");
+        write(
+                "Dockerfile",
+                "ARG GO=1.22\nFROM golang:${GO} AS build\nWORKDIR /src\nENV OUT=/out\n"
+                        + "RUN --mount=type=cache,target=/root/.cache go build -o $OUT/app\n"
+                        + "FROM alpine AS unused\nFROM python:3.12\nARG GO\nWORKDIR $PYTHON_HOME/app\nCOPY --from=build $OUT/app /usr/bin/app-$GO\n"
+                        + "CMD [\"app\"]\n");
         Run outline = run("build", "--print=outline", dir.toString());
         assertThat(outline.code()).isZero();
-        assertThat(outline.out()).isEqualTo(dir.resolve("Dockerfile") + ": 3 stage(s), building 2, target 2\n"
-                + "stage build: FROM golang:1.22 [" + dev.strata.dockerfile.BuildOptions.hostPlatform() + "]  ("
-                + dir.resolve("Dockerfile") + ":2:1)\n  3 instruction(s)\n"
-                + "stage 2: FROM python:3.12 [" + dev.strata.dockerfile.BuildOptions.hostPlatform() + "] needs build  ("
-                + dir.resolve("Dockerfile") + ":7:1)\n  4 instruction(s)\n");
+        assertThat(outline.out())
+                .isEqualTo(dir.resolve("Dockerfile") + ": 3 stage(s), building 2, target 2\n"
+                        + "stage build: FROM golang:1.22 [" + BuildOptions.hostPlatform() + "]  ("
+                        + dir.resolve("Dockerfile") + ":2:1)\n  3 instruction(s)\n"
+                        + "stage 2: FROM python:3.12 [" + BuildOptions.hostPlatform()
+                        + "] needs build  ("
+                        + dir.resolve("Dockerfile") + ":7:1)\n  4 instruction(s)\n");
         Run plan = run("build", "--print=plan", "--build-arg", "GO=1.21", "--target", "2", dir.toString());
         assertThat(plan.code()).isEqualTo(2);
         assertThat(plan.err()).contains("target stage \"2\" is not in");
         plan = run("build", "--print=plan", "--build-arg", "GO=1.21", dir.toString());
-        assertThat(plan.out()).contains("  9: WORKDIR $PYTHON_HOME/app\n", "  10: COPY --from=build $OUT/app /usr/bin/app-1.21\n",
-                "  5: RUN --mount=type=cache,target=/root/.cache go build -o $OUT/app\n");
+        assertThat(plan.out())
+                .contains(
+                        "  9: WORKDIR $PYTHON_HOME/app\n",
+                        "  10: COPY --from=build $OUT/app /usr/bin/app-1.21\n",
+                        "  5: RUN --mount=type=cache,target=/root/.cache go build -o $OUT/app\n");
     }
 
     @Test
@@ -123,7 +137,7 @@ class CheckAndPrintCommandTest {
 
     @Test
     void buildArgFromEnvironment() {
-        assertThat(BuildArgs.parse(java.util.List.of("A=1", "B", "C", "D="), n -> n.equals("B") ? "fromenv" : null))
-                .containsExactly(java.util.Map.entry("A", "1"), java.util.Map.entry("B", "fromenv"), java.util.Map.entry("D", ""));
+        assertThat(BuildArgs.parse(List.of("A=1", "B", "C", "D="), n -> n.equals("B") ? "fromenv" : null))
+                .containsExactly(Map.entry("A", "1"), Map.entry("B", "fromenv"), Map.entry("D", ""));
     }
 }

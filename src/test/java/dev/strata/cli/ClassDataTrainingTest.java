@@ -28,7 +28,9 @@ class ClassDataTrainingTest {
 
     private static List<Path> trainingDirs(Path root) throws Exception {
         try (Stream<Path> s = Files.list(root)) {
-            return s.filter(p -> p.getFileName().toString().startsWith("strata-training-")).sorted().toList();
+            return s.filter(p -> p.getFileName().toString().startsWith("strata-training-"))
+                    .sorted()
+                    .toList();
         }
     }
 }

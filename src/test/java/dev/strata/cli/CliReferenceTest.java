@@ -70,7 +70,9 @@ class CliReferenceTest {
             if (e.getKey().equals("help")) {
                 continue;
             }
-            out.append("\n## strata ").append(e.getKey()).append("\n\n")
+            out.append("\n## strata ")
+                    .append(e.getKey())
+                    .append("\n\n")
                     .append(indent(e.getValue().getUsageMessage(CommandLine.Help.Ansi.OFF)));
         }
         return out.toString();

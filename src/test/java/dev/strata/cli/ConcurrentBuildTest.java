@@ -12,7 +12,9 @@ import org.junit.jupiter.api.io.TempDir;
 class ConcurrentBuildTest {
     @TempDir
     static Path shared;
+
     static Path rootfsTar;
+
     @TempDir
     Path dir;
 
@@ -33,7 +35,8 @@ class ConcurrentBuildTest {
         assertThat(ra.code()).as(ra.out()).isZero();
         assertThat(rb.code()).as(rb.out()).isZero();
         Store s = Store.open(home);
-        assertThat(s.resolve("app:a").orElseThrow().digest()).isEqualTo(s.resolve("app:b").orElseThrow().digest());
+        assertThat(s.resolve("app:a").orElseThrow().digest())
+                .isEqualTo(s.resolve("app:b").orElseThrow().digest());
         assertThat(StoreAudit.problems(home)).isEmpty();
         assertThat(StoreAudit.temps(home)).isEmpty();
     }
@@ -61,8 +64,8 @@ class ConcurrentBuildTest {
 
         Path quiet = dir.resolve("quiet");
         BusyboxStore.create(quiet, rootfsTar);
-        StrataProcess.Result undisturbed = StrataProcess.run(quiet, "build", "-t", "app:1", "--build-arg", "NAP=1",
-                ctx.toString());
+        StrataProcess.Result undisturbed =
+                StrataProcess.run(quiet, "build", "-t", "app:1", "--build-arg", "NAP=1", ctx.toString());
         assertThat(undisturbed.code()).as(undisturbed.out()).isZero();
         assertThat(Store.open(home).resolve("app:1").orElseThrow().digest())
                 .isEqualTo(Store.open(quiet).resolve("app:1").orElseThrow().digest());

@@ -40,7 +40,8 @@ class DocsExamplesTest {
             } else if (lang.equals("console") && haveDockerfile) {
                 String[] lines = body.split("\n", 2);
                 assertThat(lines[0]).startsWith("$ strata ");
-                List<String> args = new ArrayList<>(Arrays.asList(lines[0].substring("$ strata ".length()).split(" ")));
+                List<String> args = new ArrayList<>(
+                        Arrays.asList(lines[0].substring("$ strata ".length()).split(" ")));
                 args.set(args.size() - 1, dir.toString());
                 StringWriter out = new StringWriter();
                 StringWriter err = new StringWriter();

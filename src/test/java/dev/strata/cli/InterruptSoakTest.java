@@ -35,6 +35,7 @@ class InterruptSoakTest {
             COPY --from=src /one /two /
             COPY b.txt /b.txt
             """;
+
     @TempDir
     Path dir;
 
@@ -76,13 +77,15 @@ class InterruptSoakTest {
                 } else if (kind == 1) {
                     System.out.println(what + "push");
                     String repo = "soak/push" + i;
-                    StrataProcess p = StrataProcess.start(pushStore, "push", local, registry.host() + "/" + repo + ":1");
+                    StrataProcess p =
+                            StrataProcess.start(pushStore, "push", local, registry.host() + "/" + repo + ":1");
                     KillPoints.await(p, pushStore, 0, delay);
                     p.stop(signal);
                     PushAftermath.check(registry, pushStore, local, repo, pushed);
                 } else {
                     boolean prunes = kind == 3;
-                    System.out.println(what + "build" + (noCache ? " --no-cache" : "") + (prunes ? " with prune --grace=0s" : ""));
+                    System.out.println(
+                            what + "build" + (noCache ? " --no-cache" : "") + (prunes ? " with prune --grace=0s" : ""));
                     build(buildHome, ctx, signal, delay, noCache, prunes, expected);
                 }
             }
@@ -93,21 +96,25 @@ class InterruptSoakTest {
     private Digest reference(Path tar, Path ctx) throws Exception {
         Path home = dir.resolve("reference");
         BusyboxStore.create(home, tar);
-        StrataProcess.Result r = StrataProcess.run(home, "build", "-t", "app:1", "--build-arg", "NAP=1", ctx.toString());
+        StrataProcess.Result r =
+                StrataProcess.run(home, "build", "-t", "app:1", "--build-arg", "NAP=1", ctx.toString());
         assertThat(r.code()).as(r.out()).isZero();
         return Store.open(home).resolve("app:1").orElseThrow().digest();
     }
 
-    private static void build(Path home, Path ctx, Signal signal, long delay, boolean noCache, boolean prunes,
-            Digest expected) throws Exception {
+    private static void build(
+            Path home, Path ctx, Signal signal, long delay, boolean noCache, boolean prunes, Digest expected)
+            throws Exception {
         StrataProcess p = noCache
-                ? StrataProcess.start(home, "build", "--no-cache", "-t", "app:killed", "--build-arg", "NAP=1", ctx.toString())
+                ? StrataProcess.start(
+                        home, "build", "--no-cache", "-t", "app:killed", "--build-arg", "NAP=1", ctx.toString())
                 : StrataProcess.start(home, "build", "-t", "app:killed", "--build-arg", "NAP=1", ctx.toString());
         long end = System.nanoTime() + delay * 1_000_000L;
         while (p.process.isAlive() && System.nanoTime() < end) {
             if (prunes) {
                 // docs/store.md promises nothing to a build during prune --grace=0s, except a sound store
-                assertThat(StrataProcess.run(home, "prune", "--grace=0s").code()).isZero();
+                assertThat(StrataProcess.run(home, "prune", "--grace=0s").code())
+                        .isZero();
             } else {
                 Thread.sleep(5);
             }
@@ -118,11 +125,14 @@ class InterruptSoakTest {
             Thread.sleep(1500); // the RUN command (sleep 1) a SIGKILLed strata leaves runs to its end
         }
         if (signal != Signal.KILL) {
-            assertThat(RunningStep.mountsUnder(home)).as("mounts after: " + r.out()).isEmpty();
+            assertThat(RunningStep.mountsUnder(home))
+                    .as("mounts after: " + r.out())
+                    .isEmpty();
         }
         assertThat(StoreAudit.problems(home)).as("store after: " + r.out()).isEmpty();
 
-        StrataProcess.Result next = StrataProcess.run(home, "build", "-t", "app:1", "--build-arg", "NAP=1", ctx.toString());
+        StrataProcess.Result next =
+                StrataProcess.run(home, "build", "-t", "app:1", "--build-arg", "NAP=1", ctx.toString());
         assertThat(next.code()).as(next.out()).isZero();
         assertThat(Store.open(home).resolve("app:1").orElseThrow().digest()).isEqualTo(expected);
 
@@ -130,7 +140,9 @@ class InterruptSoakTest {
         // a COPY --from view a SIGKILLed build left mounted is gone with the prune (BuildInterruptTest)
         assertThat(RunningStep.mountsUnder(home)).as("mounts after prune").isEmpty();
         // every temp file of a killed command carries its pid: the prune above took them all
-        assertThat(StoreAudit.temps(home)).as("temp files after prune --grace=0s").isEmpty();
+        assertThat(StoreAudit.temps(home))
+                .as("temp files after prune --grace=0s")
+                .isEmpty();
         assertThat(Leaks.of(home.resolve("tmp"))).isEmpty();
         assertThat(StoreAudit.problems(home)).isEmpty();
     }

@@ -4,8 +4,7 @@ import java.nio.file.Path;
 
 /** Waiting for the moment to interrupt a running strata: an amount of temp data, or a time. */
 final class KillPoints {
-    private KillPoints() {
-    }
+    private KillPoints() {}
 
     /**
      * Waits until the store's tmp/ holds {@code bytes} (when positive), else until {@code millis}

@@ -45,11 +45,17 @@ class LauncherTest {
         Manifest m = new Manifest();
         m.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         m.getMainAttributes().put(Attributes.Name.MAIN_CLASS, "dev.strata.cli.Main");
-        m.getMainAttributes().put(Attributes.Name.CLASS_PATH, classpath.stream().filter(p -> p.endsWith(".jar"))
-                .map(p -> Path.of(p).toAbsolutePath().toUri().toString()).collect(Collectors.joining(" ")));
+        m.getMainAttributes()
+                .put(
+                        Attributes.Name.CLASS_PATH,
+                        classpath.stream()
+                                .filter(p -> p.endsWith(".jar"))
+                                .map(p -> Path.of(p).toAbsolutePath().toUri().toString())
+                                .collect(Collectors.joining(" ")));
         Path classes = Path.of("target/classes").toAbsolutePath();
         appJar = jars.resolve("strata.jar");
-        try (OutputStream out = Files.newOutputStream(appJar); JarOutputStream j = new JarOutputStream(out, m);
+        try (OutputStream out = Files.newOutputStream(appJar);
+                JarOutputStream j = new JarOutputStream(out, m);
                 Stream<Path> files = Files.walk(classes)) {
             for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
                 j.putNextEntry(new JarEntry(classes.relativize(f).toString()));
@@ -60,8 +66,10 @@ class LauncherTest {
     }
 
     private Result strata(Map<String, String> env, String... args) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(Stream.concat(Stream.of(Path.of("bin/strata").toAbsolutePath().toString()),
-                Stream.of(args)).toList()).directory(tmp.toFile());
+        ProcessBuilder pb = new ProcessBuilder(Stream.concat(
+                                Stream.of(Path.of("bin/strata").toAbsolutePath().toString()), Stream.of(args))
+                        .toList())
+                .directory(tmp.toFile());
         pb.environment().put("STRATA_JAR", appJar.toString());
         pb.environment().put("XDG_CACHE_HOME", tmp.resolve("cache").toString());
         pb.environment().remove("STRATA_CDS");
@@ -100,11 +108,19 @@ class LauncherTest {
 
         Result second = strata(Map.of("STRATA_JAVA_OPTS", "-Xlog:class+load"), "--version");
         assertThat(second.code()).isZero();
-        String main = second.out().lines().filter(l -> l.contains(" dev.strata.cli.Main ")).findFirst().orElseThrow();
+        String main = second.out()
+                .lines()
+                .filter(l -> l.contains(" dev.strata.cli.Main "))
+                .findFirst()
+                .orElseThrow();
         assertThat(main).contains("shared objects file (top)");
         // picocli's classes (class file version 49) cannot be archived, nor ours that implement its interfaces
-        assertThat(second.out().lines().filter(l -> l.contains("shared objects file (top)")).count())
-                .as("classes loaded from the archive recorded for this jar").isGreaterThan(100);
+        assertThat(second.out()
+                        .lines()
+                        .filter(l -> l.contains("shared objects file (top)"))
+                        .count())
+                .as("classes loaded from the archive recorded for this jar")
+                .isGreaterThan(100);
     }
 
     @Test
@@ -138,16 +154,31 @@ class LauncherTest {
     void anArchiveThatCannotBeMappedIsNeverUsed() throws Exception {
         // a java that "records" a truncated archive, as a training killed while writing would leave
         Path good = tmp.resolve("good.jsa");
-        assertThat(new ProcessBuilder("java", "-Xlog:disable", "-XX:ArchiveClassesAtExit=" + good, "-jar", appJar.toString(),
-                "--version").redirectErrorStream(true).redirectOutput(tmp.resolve("dump.log").toFile()).start().waitFor()).isZero();
+        assertThat(new ProcessBuilder(
+                                "java",
+                                "-Xlog:disable",
+                                "-XX:ArchiveClassesAtExit=" + good,
+                                "-jar",
+                                appJar.toString(),
+                                "--version")
+                        .redirectErrorStream(true)
+                        .redirectOutput(tmp.resolve("dump.log").toFile())
+                        .start()
+                        .waitFor())
+                .isZero();
         Path bin = Files.createDirectories(tmp.resolve("bin"));
         Path fakeJava = bin.resolve("java");
-        String realJava = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Files.writeString(fakeJava, String.join("\n",
-                "#!/bin/sh",
-                "for a in \"$@\"; do case \"$a\" in -XX:ArchiveClassesAtExit=*)",
-                "  head -c " + Files.size(good) / 3 + " '" + good + "' > \"${a#*=}\"; exit 0;; esac; done",
-                "exec '" + realJava + "' \"$@\"", ""));
+        String realJava =
+                Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Files.writeString(
+                fakeJava,
+                String.join(
+                        "\n",
+                        "#!/bin/sh",
+                        "for a in \"$@\"; do case \"$a\" in -XX:ArchiveClassesAtExit=*)",
+                        "  head -c " + Files.size(good) / 3 + " '" + good + "' > \"${a#*=}\"; exit 0;; esac; done",
+                        "exec '" + realJava + "' \"$@\"",
+                        ""));
         Files.setPosixFilePermissions(fakeJava, PosixFilePermissions.fromString("rwxr-xr-x"));
 
         Result r = strata(Map.of("PATH", bin + ":" + System.getenv("PATH")), "--version");
@@ -155,10 +186,14 @@ class LauncherTest {
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).isEqualTo(version() + "\n");
         assertThat(archives()).hasSize(1);
-        assertThat(Files.size(archives().get(0))).as("an empty archive says: do not try again").isZero();
+        assertThat(Files.size(archives().get(0)))
+                .as("an empty archive says: do not try again")
+                .isZero();
         try (Stream<Path> s = Files.list(tmp)) {
             assertThat(s.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("hs_err"));
         }
-        assertThat(strata(Map.of("PATH", bin + ":" + System.getenv("PATH")), "--version").out()).isEqualTo(version() + "\n");
+        assertThat(strata(Map.of("PATH", bin + ":" + System.getenv("PATH")), "--version")
+                        .out())
+                .isEqualTo(version() + "\n");
     }
 }

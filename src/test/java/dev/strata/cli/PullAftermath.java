@@ -8,8 +8,7 @@ import java.nio.file.Path;
 
 /** What must hold after a pull was interrupted, whatever the point: checked by the quick test and the soak. */
 final class PullAftermath {
-    private PullAftermath() {
-    }
+    private PullAftermath() {}
 
     static void check(Path home, String ref, Descriptor pushed) throws Exception {
         assertThat(StoreAudit.problems(home)).as("store after the kill").isEmpty();
@@ -18,7 +17,9 @@ final class PullAftermath {
 
         StrataProcess.Result prune = StrataProcess.run(home, "prune", "--grace=0s");
         assertThat(prune.code()).as(prune.out()).isZero();
-        assertThat(StoreAudit.temps(home)).as("temp files after prune --grace=0s").isEmpty();
+        assertThat(StoreAudit.temps(home))
+                .as("temp files after prune --grace=0s")
+                .isEmpty();
         assertThat(StoreAudit.problems(home)).as("store after prune").isEmpty();
 
         StrataProcess.Result again = StrataProcess.run(home, "pull", ref);
@@ -26,6 +27,8 @@ final class PullAftermath {
         assertThat(again.out()).contains(pushed.digest().toString());
         assertThat(Store.open(home).resolve(ref).orElseThrow().digest()).isEqualTo(pushed.digest());
         assertThat(StoreAudit.problems(home)).as("store after the second pull").isEmpty();
-        assertThat(StoreAudit.temps(home)).as("temp files after the second pull").isEmpty();
+        assertThat(StoreAudit.temps(home))
+                .as("temp files after the second pull")
+                .isEmpty();
     }
 }

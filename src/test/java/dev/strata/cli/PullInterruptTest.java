@@ -20,9 +20,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 class PullInterruptTest {
     @TempDir
     static Path shared;
+
     static RegistryFixture registry;
     static String ref;
     static Descriptor pushed;
+
     @TempDir
     Path dir;
 
@@ -56,7 +58,9 @@ class PullInterruptTest {
         boolean hit = KillPoints.await(p, home, bytes, millis);
         StrataProcess.Result r = p.stop(signal);
         if (bytes > 0) {
-            assertThat(hit).as("the pull was still downloading at the kill point: " + r.out()).isTrue();
+            assertThat(hit)
+                    .as("the pull was still downloading at the kill point: " + r.out())
+                    .isTrue();
         }
         PullAftermath.check(home, ref, pushed);
     }

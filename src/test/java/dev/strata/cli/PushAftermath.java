@@ -19,8 +19,7 @@ import java.util.regex.Pattern;
 final class PushAftermath {
     private static final Pattern DIGEST = Pattern.compile("[?&]digest=([^& ]+)");
 
-    private PushAftermath() {
-    }
+    private PushAftermath() {}
 
     static void check(RegistryFixture registry, Path home, String local, String repo, Descriptor image)
             throws Exception {
@@ -28,7 +27,9 @@ final class PushAftermath {
         awaitQuiet(registry);
         Optional<JsonNode> tagged = reg.manifest(repo, "1");
         if (tagged.isPresent()) {
-            assertThat(reg.missingBlobs(repo, tagged.get())).as("blobs of the tagged manifest").isEmpty();
+            assertThat(reg.missingBlobs(repo, tagged.get()))
+                    .as("blobs of the tagged manifest")
+                    .isEmpty();
         }
         JsonNode manifest = OciJson.parse(Store.open(home).readBlob(image.digest()), "manifest");
         List<String> missing = reg.missingBlobs(repo, manifest);
@@ -38,8 +39,11 @@ final class PushAftermath {
         StrataProcess.Result again = StrataProcess.run(home, "push", local, registry.host() + "/" + repo + ":1");
         assertThat(again.code()).as(again.out()).isZero();
         List<String> uploaded = registry.accessLogSince(before).stream()
-                .filter(l -> l.startsWith("PUT /v2/" + repo + "/blobs/uploads/")).map(PushAftermath::digestOf).toList();
-        assertThat(uploaded).as("blobs the second push uploaded (missing before it: %s)", missing)
+                .filter(l -> l.startsWith("PUT /v2/" + repo + "/blobs/uploads/"))
+                .map(PushAftermath::digestOf)
+                .toList();
+        assertThat(uploaded)
+                .as("blobs the second push uploaded (missing before it: %s)", missing)
                 .containsExactlyInAnyOrderElementsOf(missing);
         JsonNode now = reg.manifest(repo, "1").orElseThrow();
         assertThat(reg.missingBlobs(repo, now)).isEmpty();

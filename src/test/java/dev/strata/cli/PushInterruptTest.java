@@ -20,8 +20,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 class PushInterruptTest {
     /** Not a name on the test registry, so the push has no sibling repository to mount from. */
     static final String LOCAL = "local/big:1";
+
     @TempDir
     static Path home;
+
     static RegistryFixture registry;
     static Descriptor image;
 
@@ -46,14 +48,17 @@ class PushInterruptTest {
         "KILL, kt/app, -1, 500",
         "INT, it/app, -1, 800",
     })
-    void aKilledPushNeverLeavesAnIncompleteImage(Signal signal, String repo, int uploads, long millis) throws Exception {
+    void aKilledPushNeverLeavesAnIncompleteImage(Signal signal, String repo, int uploads, long millis)
+            throws Exception {
         String dest = registry.host() + "/" + repo + ":1";
         StrataProcess p = StrataProcess.start(home, "push", LOCAL, dest);
         boolean hit = uploads >= 0 ? awaitUploads(p, repo, uploads) : KillPoints.await(p, home, 0, millis);
         StrataProcess.Result r = p.stop(signal);
         if (uploads >= 0) {
             // a time point may come after a quick push ended: then it checks a finished push, also fine
-            assertThat(hit).as("the push still ran at the kill point: " + r.out()).isTrue();
+            assertThat(hit)
+                    .as("the push still ran at the kill point: " + r.out())
+                    .isTrue();
         }
         PushAftermath.check(registry, home, LOCAL, repo, image);
     }
@@ -62,7 +67,8 @@ class PushInterruptTest {
     private static boolean awaitUploads(StrataProcess p, String repo, int n) throws InterruptedException {
         while (p.process.isAlive()) {
             long done = registry.accessLog().stream()
-                    .filter(l -> l.startsWith("PUT /v2/" + repo + "/blobs/uploads/") && l.endsWith(" 201")).count();
+                    .filter(l -> l.startsWith("PUT /v2/" + repo + "/blobs/uploads/") && l.endsWith(" 201"))
+                    .count();
             if (done >= n) {
                 return true;
             }

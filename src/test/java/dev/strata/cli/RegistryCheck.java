@@ -65,7 +65,8 @@ final class RegistryCheck {
     }
 
     private HttpURLConnection open(String method, String path) throws IOException {
-        HttpURLConnection c = (HttpURLConnection) URI.create("http://" + host + path).toURL().openConnection();
+        HttpURLConnection c =
+                (HttpURLConnection) URI.create("http://" + host + path).toURL().openConnection();
         c.setRequestMethod(method);
         c.setConnectTimeout(5000);
         c.setReadTimeout(30000);

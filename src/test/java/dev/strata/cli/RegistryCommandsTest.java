@@ -6,6 +6,7 @@ import dev.strata.oci.Descriptor;
 import dev.strata.oci.Digest;
 import dev.strata.oci.Manifest;
 import dev.strata.oci.MediaType;
+import dev.strata.registry.FakeRegistry;
 import dev.strata.registry.RegistryFixture;
 import dev.strata.store.Store;
 import java.io.IOException;
@@ -28,8 +29,11 @@ class RegistryCommandsTest {
     record Result(int exit, String out, String err) {}
 
     Result strata(Path home, String stdin, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "dev.strata.cli.Main"));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.strata.cli.Main"));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("STRATA_HOME", home.toString());
@@ -83,7 +87,9 @@ class RegistryCommandsTest {
 
             Result push = strata(storeA, "", "push", host + "/team/app:1");
             assertThat(push.exit()).as(push.err()).isZero();
-            assertThat(push.out()).contains("Pushed " + host + "/team/app:1").contains(pushed.digest().toString());
+            assertThat(push.out())
+                    .contains("Pushed " + host + "/team/app:1")
+                    .contains(pushed.digest().toString());
 
             Result pull = strata(storeB, "", "pull", host + "/team/app:1");
             assertThat(pull.exit()).as(pull.err()).isZero();
@@ -108,9 +114,11 @@ class RegistryCommandsTest {
 
             Result copy = strata(storeB, "", "copy", host + "/team/app:1", host + "/copies/app:1");
             assertThat(copy.exit()).as(copy.err()).isZero();
-            assertThat(reg.accessLog()).contains("POST /v2/copies/app/blobs/uploads/?mount="
-                    + m.layers().get(0).digest().toString().replace(":", "%3A") + "&from=team%2Fapp 201");
-            assertThat(reg.accessLog()).noneMatch(l -> l.startsWith("PATCH ") || l.startsWith("PUT /v2/copies/app/blobs"));
+            assertThat(reg.accessLog())
+                    .contains("POST /v2/copies/app/blobs/uploads/?mount="
+                            + m.layers().get(0).digest().toString().replace(":", "%3A") + "&from=team%2Fapp 201");
+            assertThat(reg.accessLog())
+                    .noneMatch(l -> l.startsWith("PATCH ") || l.startsWith("PUT /v2/copies/app/blobs"));
 
             Result logout = strata(storeB, "", "logout", host);
             assertThat(logout.exit()).isZero();
@@ -126,22 +134,26 @@ class RegistryCommandsTest {
         byte[] layer = "the real layer".getBytes(StandardCharsets.UTF_8);
         Descriptor l = new Descriptor(MediaType.OCI_LAYER, Digest.sha256(layer), layer.length);
         byte[] cfg = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\""
-                + l.digest() + "\"]}}").getBytes(StandardCharsets.UTF_8);
+                        + l.digest() + "\"]}}")
+                .getBytes(StandardCharsets.UTF_8);
         Descriptor c = new Descriptor(MediaType.OCI_CONFIG, Digest.sha256(cfg), cfg.length);
         Manifest m = Manifest.of(MediaType.OCI_MANIFEST, c, List.of(l), Map.of());
-        try (dev.strata.registry.FakeRegistry fake = new dev.strata.registry.FakeRegistry()) {
+        try (FakeRegistry fake = new FakeRegistry()) {
             fake.on("GET", "/v2/liar/manifests/1", (ex, n) -> {
                 ex.getResponseHeaders().set("Content-Type", MediaType.OCI_MANIFEST);
-                dev.strata.registry.FakeRegistry.send(ex, 200, m.bytes());
+                FakeRegistry.send(ex, 200, m.bytes());
             });
-            fake.on("GET", "/v2/liar/blobs/" + c.digest(), (ex, n) -> dev.strata.registry.FakeRegistry.send(ex, 200, cfg));
+            fake.on("GET", "/v2/liar/blobs/" + c.digest(), (ex, n) -> FakeRegistry.send(ex, 200, cfg));
             byte[] lie = "the fake layer".getBytes(StandardCharsets.UTF_8);
-            fake.on("GET", "/v2/liar/blobs/" + l.digest(), (ex, n) -> dev.strata.registry.FakeRegistry.send(ex, 200, lie));
+            fake.on("GET", "/v2/liar/blobs/" + l.digest(), (ex, n) -> FakeRegistry.send(ex, 200, lie));
             Path home = tmp.resolve("liar-store");
             Result r = strata(home, "", "pull", fake.host() + "/liar:1");
             assertThat(r.exit()).as(r.err()).isEqualTo(3);
-            assertThat(r.err()).contains(l.digest().toString()).contains("does not match its digest")
-                    .contains(fake.host()).doesNotContain("Exception");
+            assertThat(r.err())
+                    .contains(l.digest().toString())
+                    .contains("does not match its digest")
+                    .contains(fake.host())
+                    .doesNotContain("Exception");
             Store s = Store.open(home);
             assertThat(s.tags()).isEmpty();
             assertThat(s.hasBlob(l.digest())).isFalse();

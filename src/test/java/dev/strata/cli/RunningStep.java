@@ -1,6 +1,7 @@
 package dev.strata.cli;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,8 +10,7 @@ import java.util.stream.Stream;
 
 /** Finding the moment a build's RUN step runs, and the mounts a build may leave. */
 final class RunningStep {
-    private RunningStep() {
-    }
+    private RunningStep() {}
 
     /** Waits (at most a minute) until the RUN step's {@code sleep NAP} runs. */
     static void await(StrataProcess p, String nap) throws Exception {
@@ -32,15 +32,19 @@ final class RunningStep {
         try (Stream<Path> s = Files.list(Path.of("/proc"))) {
             return s.filter(p -> p.getFileName().toString().matches("\\d+"))
                     .filter(p -> cmdline(p).equals("sleep " + nap))
-                    .flatMap(p -> ProcessHandle.of(Long.parseLong(p.getFileName().toString())).stream()).toList();
+                    .flatMap(
+                            p -> ProcessHandle.of(Long.parseLong(p.getFileName().toString())).stream())
+                    .toList();
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 
     private static String cmdline(Path proc) {
         try {
-            return new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8).replace('\0', ' ').strip();
+            return new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8)
+                    .replace('\0', ' ')
+                    .strip();
         } catch (IOException e) {
             return ""; // gone meanwhile
         }
@@ -49,6 +53,7 @@ final class RunningStep {
     /** Lines of /proc/self/mountinfo naming a path under {@code dir} (or a RUN scratch dir anywhere). */
     static List<String> mountsUnder(Path dir) throws IOException {
         return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
-                .filter(l -> l.contains(dir.toString()) || l.contains("strata-run-")).toList();
+                .filter(l -> l.contains(dir.toString()) || l.contains("strata-run-"))
+                .toList();
     }
 }

@@ -5,6 +5,7 @@ import dev.strata.oci.Digest;
 import dev.strata.oci.OciJson;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -21,17 +22,17 @@ import java.util.stream.Stream;
  * but known entries sits beside the blobs: temp files belong under tmp/.
  */
 final class StoreAudit {
-    private static final Set<String> TOP = Set.of("oci-layout", "index.json", "blobs", "refs", "tmp", "lock",
-            "snapshots", "cache-mounts");
+    private static final Set<String> TOP =
+            Set.of("oci-layout", "index.json", "blobs", "refs", "tmp", "lock", "snapshots", "cache-mounts");
 
-    private StoreAudit() {
-    }
+    private StoreAudit() {}
 
     /** The problems found; empty for a sound store. */
     static List<String> problems(Path home) throws IOException {
         List<String> out = new ArrayList<>();
         try (Stream<Path> s = Files.list(home)) {
-            s.map(p -> p.getFileName().toString()).filter(n -> !TOP.contains(n))
+            s.map(p -> p.getFileName().toString())
+                    .filter(n -> !TOP.contains(n))
                     .forEach(n -> out.add("unexpected entry " + n + " in the store root"));
         }
         Path blobs = home.resolve("blobs/sha256");
@@ -57,7 +58,9 @@ final class StoreAudit {
             return out;
         }
         for (JsonNode tag : index.path("manifests")) {
-            String name = tag.path("annotations").path("org.opencontainers.image.ref.name").asText();
+            String name = tag.path("annotations")
+                    .path("org.opencontainers.image.ref.name")
+                    .asText();
             Path manifest = blob(home, tag.path("digest").asText());
             if (!Files.isRegularFile(manifest)) {
                 out.add("tag " + name + " points at a missing manifest");
@@ -90,8 +93,10 @@ final class StoreAudit {
     /** Bytes of the regular files under tmp/ now (a pull's progress, for kill points). */
     static long tempBytes(Path home) {
         try (Stream<Path> s = Files.walk(home.resolve("tmp"))) {
-            return s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
-        } catch (IOException | java.io.UncheckedIOException e) {
+            return s.filter(Files::isRegularFile)
+                    .mapToLong(p -> p.toFile().length())
+                    .sum();
+        } catch (IOException | UncheckedIOException e) {
             return 0; // files come and go while strata runs
         }
     }

@@ -11,21 +11,27 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** import, images --format json, inspect and save as a user runs them: a real strata process each. */
 class StoreCommandsTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
+
     Path home;
     Path tar;
 
     record Run(int code, String out) {}
 
     Run strata(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "dev.strata.cli.Main"));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.strata.cli.Main"));
         cmd.addAll(Arrays.asList(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("STRATA_HOME", home.toString());
@@ -49,14 +55,33 @@ class StoreCommandsTest {
         Files.createDirectories(root.resolve("etc"));
         Files.writeString(root.resolve("etc/hostname"), "strata\n");
         tar = dir.resolve("rootfs.tar");
-        tool("tar", "--sort=name", "--mtime=@0", "--owner=0", "--group=0", "--numeric-owner", "-C", root.toString(),
-                "-cf", tar.toString(), ".");
+        tool(
+                "tar",
+                "--sort=name",
+                "--mtime=@0",
+                "--owner=0",
+                "--group=0",
+                "--numeric-owner",
+                "-C",
+                root.toString(),
+                "-cf",
+                tar.toString(),
+                ".");
     }
 
     @Test
     void importThenImagesInspectAndSave() throws Exception {
-        Run imp = strata("import", tar.toString(), "-t", "demo/base:1", "--platform", "linux/amd64",
-                "--change", "CMD [\"/bin/sh\"]", "--change", "ENV A=b");
+        Run imp = strata(
+                "import",
+                tar.toString(),
+                "-t",
+                "demo/base:1",
+                "--platform",
+                "linux/amd64",
+                "--change",
+                "CMD [\"/bin/sh\"]",
+                "--change",
+                "ENV A=b");
         assertThat(imp.code()).as(imp.out()).isZero();
         String digest = imp.out().trim();
 
@@ -81,7 +106,9 @@ class StoreCommandsTest {
         for (String ref : new String[] {"demo/base@" + digest, "docker.io/demo/base:1"}) {
             Run again = strata("inspect", ref);
             assertThat(again.code()).as(ref + ": " + again.out()).isZero();
-            assertThat(OciJson.parse(again.out().getBytes(StandardCharsets.UTF_8), "inspect").path("digest").asText())
+            assertThat(OciJson.parse(again.out().getBytes(StandardCharsets.UTF_8), "inspect")
+                            .path("digest")
+                            .asText())
                     .isEqualTo(digest);
         }
 
@@ -93,7 +120,9 @@ class StoreCommandsTest {
         assertThat(strata("save", "demo/base:1", "-o", oci.toString()).code()).isZero();
         assertThat(tool("skopeo", "inspect", "oci-archive:" + oci)).contains(digest);
         Path layout = dir.resolve("layout");
-        assertThat(strata("save", "demo/base:1", "-o", layout.toString(), "--format", "oci-dir").code()).isZero();
+        assertThat(strata("save", "demo/base:1", "-o", layout.toString(), "--format", "oci-dir")
+                        .code())
+                .isZero();
         assertThat(tool("skopeo", "inspect", "oci:" + layout + ":demo/base:1")).contains(digest);
     }
 
@@ -102,7 +131,7 @@ class StoreCommandsTest {
         Path root = dir.resolve("big");
         Files.createDirectories(root);
         byte[] b = new byte[1 << 20];
-        new java.util.Random(3).nextBytes(b);
+        new Random(3).nextBytes(b);
         Files.write(root.resolve("random.bin"), b);
         Path bigTar = dir.resolve("big.tar");
         tool("tar", "-C", root.toString(), "-cf", bigTar.toString(), ".");
@@ -139,8 +168,11 @@ class StoreCommandsTest {
 
         assertThat(strata("import", tar.toString(), "-t", "x:1").code()).isZero();
         Run ok = strata("inspect", "x:1");
-        String layer = OciJson.parse(ok.out().getBytes(StandardCharsets.UTF_8), "inspect").path("layers").get(0)
-                .path("digest").asText();
+        String layer = OciJson.parse(ok.out().getBytes(StandardCharsets.UTF_8), "inspect")
+                .path("layers")
+                .get(0)
+                .path("digest")
+                .asText();
         Files.delete(home.resolve("blobs/sha256").resolve(layer.substring(7)));
         Run gone = strata("save", "x:1", "-o", dir.resolve("x.tar").toString());
         assertThat(gone.code()).as(gone.out()).isEqualTo(4);
@@ -148,17 +180,23 @@ class StoreCommandsTest {
         assertThat(dir.resolve("x.tar")).doesNotExist();
 
         // a second, intact image: listing must still show it when the first one is damaged
-        assertThat(strata("import", tar.toString(), "-t", "y:1", "--change", "ENV Y=1").code()).isZero();
-        String config = OciJson.parse(ok.out().getBytes(StandardCharsets.UTF_8), "inspect").path("id").asText();
+        assertThat(strata("import", tar.toString(), "-t", "y:1", "--change", "ENV Y=1")
+                        .code())
+                .isZero();
+        String config = OciJson.parse(ok.out().getBytes(StandardCharsets.UTF_8), "inspect")
+                .path("id")
+                .asText();
         Files.delete(home.resolve("blobs/sha256").resolve(config.substring(7)));
-        for (String[] args : List.of(new String[] {"inspect", "x:1"}, new String[] {"images"},
-                new String[] {"images", "--format", "json"})) {
+        for (String[] args : List.of(
+                new String[] {"inspect", "x:1"}, new String[] {"images"}, new String[] {"images", "--format", "json"
+                })) {
             Run r = strata(args);
             assertThat(r.code()).as(r.out()).isEqualTo(4);
             assertThat(r.out()).contains(config).contains("strata prune").doesNotContain("\tat ");
             if (args[0].equals("images")) {
                 boolean json = args.length > 1;
-                assertThat(r.out()).containsPattern(json ? "\"name\":\"y\"" : "(?m)^y +1 ")
+                assertThat(r.out())
+                        .containsPattern(json ? "\"name\":\"y\"" : "(?m)^y +1 ")
                         .doesNotContainPattern(json ? "\"name\":\"x\"" : "(?m)^x +1 ");
             }
         }

@@ -16,12 +16,13 @@ import java.util.concurrent.TimeUnit;
  */
 final class StrataProcess {
     /** How a run ended: exit code and stdout+stderr. */
-    record Result(int code, String out) {
-    }
+    record Result(int code, String out) {}
 
     /** SIGINT is Ctrl-C, SIGTERM a CI cancel, SIGKILL an OOM killer or `kill -9`. */
     enum Signal {
-        INT, TERM, KILL
+        INT,
+        TERM,
+        KILL
     }
 
     final Process process;
@@ -33,8 +34,11 @@ final class StrataProcess {
     }
 
     static StrataProcess start(Path home, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "dev.strata.cli.Main"));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.strata.cli.Main"));
         cmd.addAll(Arrays.asList(args));
         Files.createDirectories(home);
         Path log = home.resolveSibling(home.getFileName() + "-" + UUID.randomUUID() + ".log");
@@ -42,7 +46,8 @@ final class StrataProcess {
         pb.environment().put("STRATA_HOME", home.toString());
         pb.environment().remove("SOURCE_DATE_EPOCH");
         pb.environment().remove("DOCKER_CONFIG");
-        pb.environment().put("REGISTRY_AUTH_FILE", home.resolveSibling("no-auth.json").toString());
+        pb.environment()
+                .put("REGISTRY_AUTH_FILE", home.resolveSibling("no-auth.json").toString());
         return new StrataProcess(pb.start(), log);
     }
 
@@ -75,7 +80,9 @@ final class StrataProcess {
     Result stop(Signal signal) throws Exception {
         // kill fails when strata ended just before: that is one of the points too
         Process k = new ProcessBuilder("kill", "-s", signal.name(), Long.toString(process.pid()))
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
         if (k.waitFor() != 0 && process.isAlive()) {
             throw new AssertionError("kill -s " + signal + " failed");
         }

@@ -12,20 +12,24 @@ import java.nio.file.Path;
 import java.util.List;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** ADD of local archives, made by the real tar/gzip/bzip2/xz/zstd tools. */
 class AddArchiveTest {
     @TempDir
     Path tmp;
+
     Path ctx;
 
     static void run(Path dir, String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(cmd)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor()).as(String.join(" ", cmd) + ": " + out).isZero();
     }
@@ -38,13 +42,22 @@ class AddArchiveTest {
         Fixtures.file(src, "pkg/etc/conf", "k=v\n", 0640);
         Fixtures.file(src, "pkg/.wh.ghost", "not a whiteout here\n", 0644);
         Files.createSymbolicLink(src.resolve("pkg/bin/alias"), Path.of("tool"));
-        run(src, "tar", "--owner=33", "--group=44", "--numeric-owner", "-cf", ctx.resolve("plain.tar").toString(),
+        run(
+                src,
+                "tar",
+                "--owner=33",
+                "--group=44",
+                "--numeric-owner",
+                "-cf",
+                ctx.resolve("plain.tar").toString(),
                 "pkg");
     }
 
     private Path stageAdd(String source, String dest) {
-        CopyPlan p = CopyPlanner.plan(CopyRequest.addOf(dest, source), CopySource.context(BuildContext.open(ctx,
-                DockerIgnore.none())), ImageView.empty());
+        CopyPlan p = CopyPlanner.plan(
+                CopyRequest.addOf(dest, source),
+                CopySource.context(BuildContext.open(ctx, DockerIgnore.none())),
+                ImageView.empty());
         Path stage = tmp.resolve("stage-" + source.replace('.', '_'));
         Stager.stage(p, stage);
         return stage;
@@ -84,16 +97,21 @@ class AddArchiveTest {
 
     @Test
     void copyNeverExtracts() throws Exception {
-        CopyPlan p = CopyPlanner.plan(CopyRequest.copy("/d/", "plain.tar"), CopySource.context(BuildContext.open(ctx,
-                DockerIgnore.none())), ImageView.empty());
-        assertThat(p.entries()).extracting(CopyEntry::kind).containsExactly(CopyEntry.Kind.DIRECTORY,
-                CopyEntry.Kind.FILE);
+        CopyPlan p = CopyPlanner.plan(
+                CopyRequest.copy("/d/", "plain.tar"),
+                CopySource.context(BuildContext.open(ctx, DockerIgnore.none())),
+                ImageView.empty());
+        assertThat(p.entries())
+                .extracting(CopyEntry::kind)
+                .containsExactly(CopyEntry.Kind.DIRECTORY, CopyEntry.Kind.FILE);
     }
 
     @Test
     void chownAppliesToExtractedEntriesAndFilesAreOverwritten() throws Exception {
-        CopyPlan p = CopyPlanner.plan(CopyRequest.addOf("/opt/", "plain.tar", "plain.tar").withChown("7:8"),
-                CopySource.context(BuildContext.open(ctx, DockerIgnore.none())), ImageView.empty());
+        CopyPlan p = CopyPlanner.plan(
+                CopyRequest.addOf("/opt/", "plain.tar", "plain.tar").withChown("7:8"),
+                CopySource.context(BuildContext.open(ctx, DockerIgnore.none())),
+                ImageView.empty());
         Path stage = tmp.resolve("st");
         Stager.stage(p, stage);
         assertThat(StagerTest.uid(stage.resolve("opt/pkg/bin/tool"))).isEqualTo(7);
@@ -104,7 +122,8 @@ class AddArchiveTest {
     void entriesEscapingTheDestinationAreRefused() throws Exception {
         for (List<String> evil : List.of(List.of("../escape", "f"), List.of("link", "l../../../outside"))) {
             Path tar = ctx.resolve("evil.tar");
-            try (OutputStream o = Files.newOutputStream(tar); TarArchiveOutputStream t = new TarArchiveOutputStream(o)) {
+            try (OutputStream o = Files.newOutputStream(tar);
+                    TarArchiveOutputStream t = new TarArchiveOutputStream(o)) {
                 String kind = evil.get(1);
                 TarArchiveEntry e;
                 if (kind.startsWith("l")) {
@@ -120,11 +139,13 @@ class AddArchiveTest {
                 }
                 t.closeArchiveEntry();
             }
-            assertThatThrownBy(() -> stageAdd("evil.tar", "/in")).isInstanceOf(StrataException.class)
+            assertThatThrownBy(() -> stageAdd("evil.tar", "/in"))
+                    .isInstanceOf(StrataException.class)
                     .hasMessageContaining("outside the destination");
             assertThat(tmp.resolve("escape")).doesNotExist();
             Files.delete(tar);
         }
-        assertThat(Files.exists(tmp.resolve("outside"), LinkOption.NOFOLLOW_LINKS)).isFalse();
+        assertThat(Files.exists(tmp.resolve("outside"), LinkOption.NOFOLLOW_LINKS))
+                .isFalse();
     }
 }

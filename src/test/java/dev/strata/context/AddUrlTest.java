@@ -20,8 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
 /** ADD of an http URL, served by a local server on 127.0.0.1. */
 class AddUrlTest {
     static final byte[] BODY = "#!/bin/sh\necho downloaded\n".getBytes(StandardCharsets.UTF_8);
+
     @TempDir
     Path tmp;
+
     HttpServer server;
     String base;
     CopySource ctx;
@@ -81,8 +83,8 @@ class AddUrlTest {
 
     @Test
     void badChecksumIsBadInput() {
-        assertThatThrownBy(() -> plan(CopyRequest.addOf("/opt/", base + "/files/tool.sh")
-                .withChecksum("sha256:" + "0".repeat(64))))
+        assertThatThrownBy(() -> plan(
+                        CopyRequest.addOf("/opt/", base + "/files/tool.sh").withChecksum("sha256:" + "0".repeat(64))))
                 .isInstanceOf(StrataException.class)
                 .hasMessageContaining("checksum mismatch")
                 .satisfies(x -> assertThat(((StrataException) x).exitCode()).isEqualTo(ExitCode.INPUT));
@@ -92,8 +94,10 @@ class AddUrlTest {
     @Test
     void httpErrorsAreReported() {
         assertThatThrownBy(() -> plan(CopyRequest.addOf("/opt/", base + "/missing")))
-                .isInstanceOf(StrataException.class).hasMessageContaining("HTTP 404");
-        assertThatThrownBy(() -> plan(CopyRequest.addOf("/opt/", base + "/files/tool.sh").withChecksum("md5:x")))
+                .isInstanceOf(StrataException.class)
+                .hasMessageContaining("HTTP 404");
+        assertThatThrownBy(() ->
+                        plan(CopyRequest.addOf("/opt/", base + "/files/tool.sh").withChecksum("md5:x")))
                 .isInstanceOf(StrataException.class);
     }
 }

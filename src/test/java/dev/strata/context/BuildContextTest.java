@@ -30,8 +30,9 @@ class BuildContextTest {
         Files.writeString(ctx.resolve(".dockerignore"), "node_modules\n**/__pycache__\ndocs\n!docs/keep.md\n");
 
         BuildContext bc = BuildContext.open(ctx, Optional.empty());
-        assertThat(bc.walk()).extracting(ContextEntry::path).containsExactly(
-                ".dockerignore", "app", "app/main.py", "docs", "docs/keep.md", "link", "run.sh");
+        assertThat(bc.walk())
+                .extracting(ContextEntry::path)
+                .containsExactly(".dockerignore", "app", "app/main.py", "docs", "docs/keep.md", "link", "run.sh");
         ContextEntry run = bc.stat("run.sh").orElseThrow();
         assertThat(run.type()).isEqualTo(FileType.REGULAR);
         assertThat(run.mode()).isEqualTo(0750);
@@ -53,7 +54,9 @@ class BuildContextTest {
         // a dangling name inside is fine; instead check that no entry below appears and the rules say skip
         DockerIgnore d = DockerIgnore.parse("big\n", "t");
         assertThat(d.mustDescend("big")).isFalse();
-        assertThat(BuildContext.open(ctx, d).walk()).extracting(ContextEntry::path).containsExactly("small.txt");
+        assertThat(BuildContext.open(ctx, d).walk())
+                .extracting(ContextEntry::path)
+                .containsExactly("small.txt");
     }
 
     @Test
@@ -64,7 +67,8 @@ class BuildContextTest {
         write(ctx, "a/z", "z");
         write(ctx, "top", "t");
         DockerIgnore d = DockerIgnore.parse("a\n!a/b/c/keep\n", "t");
-        assertThat(BuildContext.open(ctx, d).walk()).extracting(ContextEntry::path)
+        assertThat(BuildContext.open(ctx, d).walk())
+                .extracting(ContextEntry::path)
                 .containsExactly("a", "a/b", "a/b/c", "a/b/c/keep", "top");
         BuildContext bc = BuildContext.open(ctx, d);
         assertThat(bc.stat("a/b")).isPresent();
@@ -74,7 +78,8 @@ class BuildContextTest {
         CopyPlan p = CopyPlanner.plan(CopyRequest.copy("/d", "a"), CopySource.context(bc), ImageView.empty());
         assertThat(Fixtures.byDest(p).keySet()).containsExactly("/d", "/d/b", "/d/b/c", "/d/b/c/keep");
         DockerIgnore star = DockerIgnore.parse("*\n!**/x\n", "t");
-        assertThat(BuildContext.open(ctx, star).walk()).extracting(ContextEntry::path)
+        assertThat(BuildContext.open(ctx, star).walk())
+                .extracting(ContextEntry::path)
                 .containsExactly("a", "a/b", "a/b/other", "a/b/other/x");
     }
 }

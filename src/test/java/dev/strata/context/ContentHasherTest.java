@@ -6,6 +6,7 @@ import dev.strata.oci.Digest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,12 +16,15 @@ class ContentHasherTest {
     Path tmp;
 
     private Digest setDigest(Path ctx) {
-        return new ContentHasher().digest(BuildContext.open(ctx, DockerIgnore.none()).walk());
+        return new ContentHasher()
+                .digest(BuildContext.open(ctx, DockerIgnore.none()).walk());
     }
 
     private Digest planDigest(Path ctx) {
-        CopyPlan p = CopyPlanner.plan(CopyRequest.copy("/app", "."), CopySource.context(BuildContext.open(ctx,
-                DockerIgnore.none())), ImageView.empty());
+        CopyPlan p = CopyPlanner.plan(
+                CopyRequest.copy("/app", "."),
+                CopySource.context(BuildContext.open(ctx, DockerIgnore.none())),
+                ImageView.empty());
         return p.digest(new ContentHasher());
     }
 
@@ -64,17 +68,22 @@ class ContentHasherTest {
         Fixtures.file(ctx, "app/util.py", "x = 1\n", 0644);
         CopySource src = CopySource.context(BuildContext.open(ctx, DockerIgnore.none()));
         ContentHasher h = new ContentHasher();
-        Digest d0 = CopyPlanner.sourceDigest(CopyRequest.copy("/usr/src/app/", "app"), src, h, java.util.Optional.empty());
-        assertThat(CopyPlanner.sourceDigest(CopyRequest.copy("/elsewhere", "app").withChown("app").withChmod("700"),
-                src, h, java.util.Optional.empty())).isEqualTo(d0);
+        Digest d0 = CopyPlanner.sourceDigest(CopyRequest.copy("/usr/src/app/", "app"), src, h, Optional.empty());
+        assertThat(CopyPlanner.sourceDigest(
+                        CopyRequest.copy("/elsewhere", "app").withChown("app").withChmod("700"),
+                        src,
+                        h,
+                        Optional.empty()))
+                .isEqualTo(d0);
         Files.setLastModifiedTime(ctx.resolve("app/main.py"), FileTime.fromMillis(7));
-        assertThat(CopyPlanner.sourceDigest(CopyRequest.copy("/x/", "app"), src, new ContentHasher(),
-                java.util.Optional.empty())).isEqualTo(d0);
-        assertThat(CopyPlanner.sourceDigest(CopyRequest.copy("/x/", "app").withExcludes("util.py"), src, h,
-                java.util.Optional.empty())).isNotEqualTo(d0);
+        assertThat(CopyPlanner.sourceDigest(CopyRequest.copy("/x/", "app"), src, new ContentHasher(), Optional.empty()))
+                .isEqualTo(d0);
+        assertThat(CopyPlanner.sourceDigest(
+                        CopyRequest.copy("/x/", "app").withExcludes("util.py"), src, h, Optional.empty()))
+                .isNotEqualTo(d0);
         Files.writeString(ctx.resolve("app/util.py"), "x = 2\n");
-        assertThat(CopyPlanner.sourceDigest(CopyRequest.copy("/x/", "app"), src, new ContentHasher(),
-                java.util.Optional.empty())).isNotEqualTo(d0);
+        assertThat(CopyPlanner.sourceDigest(CopyRequest.copy("/x/", "app"), src, new ContentHasher(), Optional.empty()))
+                .isNotEqualTo(d0);
     }
 
     @Test
@@ -110,9 +119,10 @@ class ContentHasherTest {
         assertThat(warm).isEqualTo(cold);
         assertThat(hasher.cachedFiles()).isEqualTo(20_000);
         double mb = 20_000 * 1024 / 1e6;
-        System.out.printf("context digest, 20000 x 1 KiB files: walk %.0f ms, cold hash %.0f ms (%.1f MB/s),"
-                + " walk+warm %.0f ms (%.1f MB/s)%n", (t1 - t0) / 1e6, (t2 - t1) / 1e6, mb / ((t2 - t1) / 1e9),
-                (t3 - t2) / 1e6, mb / ((t3 - t2) / 1e9));
+        System.out.printf(
+                "context digest, 20000 x 1 KiB files: walk %.0f ms, cold hash %.0f ms (%.1f MB/s),"
+                        + " walk+warm %.0f ms (%.1f MB/s)%n",
+                (t1 - t0) / 1e6, (t2 - t1) / 1e6, mb / ((t2 - t1) / 1e9), (t3 - t2) / 1e6, mb / ((t3 - t2) / 1e9));
         long t4 = System.nanoTime();
         CopyPlan plan = CopyPlanner.plan(CopyRequest.copy("/app/", "."), CopySource.context(bc), ImageView.empty());
         long t5 = System.nanoTime();
@@ -120,7 +130,7 @@ class ContentHasherTest {
         long t6 = System.nanoTime();
         assertThat(plan.entries()).hasSize(20_000 + 40 + 1);
         assertThat(tmp.resolve("staged/app/d39/f19999")).hasSize(1024);
-        System.out.printf("COPY . /app/ of the same tree: plan %.0f ms, stage %.0f ms%n", (t5 - t4) / 1e6,
-                (t6 - t5) / 1e6);
+        System.out.printf(
+                "COPY . /app/ of the same tree: plan %.0f ms, stage %.0f ms%n", (t5 - t4) / 1e6, (t6 - t5) / 1e6);
     }
 }

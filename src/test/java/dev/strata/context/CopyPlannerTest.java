@@ -9,6 +9,8 @@ import dev.strata.error.ExitCode;
 import dev.strata.error.StrataException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CopyPlannerTest {
     @TempDir
     Path tmp;
+
     CopySource ctx;
     ImageView image;
 
@@ -58,8 +61,7 @@ class CopyPlannerTest {
     @Test
     void directoryCopiesItsContentsNotItself() {
         CopyPlan p = plan(CopyRequest.copy("/app", "dir"));
-        assertThat(byDest(p).keySet()).containsExactly("/app", "/app/link", "/app/sub", "/app/sub/y.txt",
-                "/app/x.txt");
+        assertThat(byDest(p).keySet()).containsExactly("/app", "/app/link", "/app/sub", "/app/sub/y.txt", "/app/x.txt");
         assertThat(at(p, "/app").orElseThrow().mode()).isEqualTo(0750);
         assertThat(at(p, "/app").orElseThrow().implied()).isFalse();
         CopyEntry link = at(p, "/app/link").orElseThrow();
@@ -77,7 +79,8 @@ class CopyPlannerTest {
                 .containsExactly("/out", "/out/a.txt", "/out/b.txt");
         assertThat(byDest(plan(CopyRequest.copy("/out/", "[ab].t?t"))).keySet())
                 .containsExactly("/out", "/out/a.txt", "/out/b.txt");
-        assertThat(byDest(plan(CopyRequest.copy("/out/", "pkgs/*/package.json"))).keySet())
+        assertThat(byDest(plan(CopyRequest.copy("/out/", "pkgs/*/package.json")))
+                        .keySet())
                 .containsExactly("/out", "/out/package.json");
         // a single match needs no trailing slash
         assertThat(byDest(plan(CopyRequest.copy("/one", "a.t*t"))).keySet()).containsExactly("/one");
@@ -88,40 +91,49 @@ class CopyPlannerTest {
         assertThatThrownBy(() -> plan(CopyRequest.copy("/x/", "*.none")))
                 .isInstanceOf(NoSourceFilesException.class)
                 .hasMessageContaining("*.none")
-                .satisfies(e -> assertThat(((NoSourceFilesException) e).pattern()).isEqualTo("*.none"));
+                .satisfies(
+                        e -> assertThat(((NoSourceFilesException) e).pattern()).isEqualTo("*.none"));
     }
 
     @Test
     void severalSourcesOrMatchesNeedATrailingSlash() {
         assertThatThrownBy(() -> plan(CopyRequest.copy("/x", "a.txt", "b.txt")))
-                .isInstanceOf(StrataException.class).hasMessageContaining("end with a '/'")
+                .isInstanceOf(StrataException.class)
+                .hasMessageContaining("end with a '/'")
                 .satisfies(e -> assertThat(((StrataException) e).exitCode()).isEqualTo(ExitCode.INPUT));
         assertThatThrownBy(() -> plan(CopyRequest.copy("/x", "*.txt")))
-                .isInstanceOf(StrataException.class).hasMessageContaining("matches 2 files");
-        assertThat(byDest(plan(CopyRequest.copy("/existing", "*.txt")))).containsKeys("/existing/a.txt",
-                "/existing/b.txt");
+                .isInstanceOf(StrataException.class)
+                .hasMessageContaining("matches 2 files");
+        assertThat(byDest(plan(CopyRequest.copy("/existing", "*.txt"))))
+                .containsKeys("/existing/a.txt", "/existing/b.txt");
         assertThat(byDest(plan(CopyRequest.copy("/x/", "a.txt", "run.sh")))).containsKeys("/x/a.txt", "/x/run.sh");
     }
 
     @Test
     void relativeDestinationUsesWorkdir() {
-        assertThat(byDest(plan(CopyRequest.copy("data/", "a.txt").withWorkdir("/srv")))).containsKey("/srv/data/a.txt");
-        assertThat(byDest(plan(CopyRequest.copy(".", "a.txt").withWorkdir("/srv")))).containsKey("/srv/a.txt");
-        assertThat(byDest(plan(CopyRequest.copy("name", "a.txt").withWorkdir("/srv")))).containsKey("/srv/name");
-        assertThat(byDest(plan(CopyRequest.copy("../up.txt", "a.txt").withWorkdir("/srv")))).containsKey("/up.txt");
+        assertThat(byDest(plan(CopyRequest.copy("data/", "a.txt").withWorkdir("/srv"))))
+                .containsKey("/srv/data/a.txt");
+        assertThat(byDest(plan(CopyRequest.copy(".", "a.txt").withWorkdir("/srv"))))
+                .containsKey("/srv/a.txt");
+        assertThat(byDest(plan(CopyRequest.copy("name", "a.txt").withWorkdir("/srv"))))
+                .containsKey("/srv/name");
+        assertThat(byDest(plan(CopyRequest.copy("../up.txt", "a.txt").withWorkdir("/srv"))))
+                .containsKey("/up.txt");
     }
 
     @Test
     void destinationFollowsSymlinksInTheImage() {
-        assertThat(byDest(plan(CopyRequest.copy("/lib/", "a.txt"))).keySet()).containsExactly("/usr", "/usr/lib",
-                "/usr/lib/a.txt");
+        assertThat(byDest(plan(CopyRequest.copy("/lib/", "a.txt"))).keySet())
+                .containsExactly("/usr", "/usr/lib", "/usr/lib/a.txt");
     }
 
     @Test
     void sourcesCannotEscapeTheContext() {
         for (String bad : new String[] {"../../etc/passwd", "/../etc/passwd", "evil", "up/passwd"}) {
-            assertThatThrownBy(() -> plan(CopyRequest.copy("/x", bad))).as(bad)
-                    .isInstanceOf(StrataException.class).hasMessageContaining("not found in the build context")
+            assertThatThrownBy(() -> plan(CopyRequest.copy("/x", bad)))
+                    .as(bad)
+                    .isInstanceOf(StrataException.class)
+                    .hasMessageContaining("not found in the build context")
                     .satisfies(e -> assertThat(((StrataException) e).exitCode()).isEqualTo(ExitCode.INPUT));
         }
         // "/a.txt" means context/a.txt
@@ -133,12 +145,14 @@ class CopyPlannerTest {
     void ignoredFilesAreNotInTheContext() throws Exception {
         Path c = tmp.resolve("ctx");
         Files.writeString(c.resolve(".dockerignore"), "b.txt\ndir/sub\n");
-        CopySource filtered = CopySource.context(BuildContext.open(c, java.util.Optional.empty()));
+        CopySource filtered = CopySource.context(BuildContext.open(c, Optional.empty()));
         assertThatThrownBy(() -> CopyPlanner.plan(CopyRequest.copy("/x", "b.txt"), filtered, image))
                 .hasMessageContaining("excluded by");
         assertThat(byDest(CopyPlanner.plan(CopyRequest.copy("/d", "dir"), filtered, image)))
-                .containsKey("/d/x.txt").doesNotContainKey("/d/sub");
-        assertThat(byDest(CopyPlanner.plan(CopyRequest.copy("/o/", "*.txt"), filtered, image)).keySet())
+                .containsKey("/d/x.txt")
+                .doesNotContainKey("/d/sub");
+        assertThat(byDest(CopyPlanner.plan(CopyRequest.copy("/o/", "*.txt"), filtered, image))
+                        .keySet())
                 .containsExactly("/o", "/o/a.txt");
     }
 
@@ -148,7 +162,9 @@ class CopyPlannerTest {
         assertThat(byDest(p)).containsKeys("/w/pkgs/p1/package.json", "/w/pkgs/p2/package.json");
         assertThat(at(p, "/w/pkgs").orElseThrow().implied()).isFalse();
         CopyPlan pivot = plan(CopyRequest.copy("/w/", "pkgs/./p2/src").withParents(true));
-        assertThat(byDest(pivot)).containsKeys("/w/p2", "/w/p2/src", "/w/p2/src/i.js").doesNotContainKey("/w/pkgs");
+        assertThat(byDest(pivot))
+                .containsKeys("/w/p2", "/w/p2/src", "/w/p2/src/i.js")
+                .doesNotContainKey("/w/pkgs");
         CopyPlan file = plan(CopyRequest.copy("/w", "dir/sub/y.txt").withParents(true));
         assertThat(byDest(file)).containsKey("/w/dir/sub/y.txt");
         assertThat(at(file, "/w/dir").orElseThrow().mode()).isEqualTo(0750);
@@ -169,25 +185,40 @@ class CopyPlannerTest {
     @Test
     void chownByNameAndId() {
         CopyPlan byName = plan(CopyRequest.copy("/h/f", "a.txt").withChown("app"));
-        assertThat(at(byName, "/h/f").orElseThrow()).extracting(CopyEntry::uid, CopyEntry::gid).containsExactly(1000,
-                1001);
-        assertThat(at(byName, "/h").orElseThrow()).extracting(CopyEntry::uid, CopyEntry::gid).containsExactly(1000,
-                1001);
-        assertThat(at(plan(CopyRequest.copy("/f", "a.txt").withChown("app:staff")), "/f").orElseThrow().gid())
+        assertThat(at(byName, "/h/f").orElseThrow())
+                .extracting(CopyEntry::uid, CopyEntry::gid)
+                .containsExactly(1000, 1001);
+        assertThat(at(byName, "/h").orElseThrow())
+                .extracting(CopyEntry::uid, CopyEntry::gid)
+                .containsExactly(1000, 1001);
+        assertThat(at(plan(CopyRequest.copy("/f", "a.txt").withChown("app:staff")), "/f")
+                        .orElseThrow()
+                        .gid())
                 .isEqualTo(50);
-        CopyEntry ids = at(plan(CopyRequest.copy("/f", "a.txt").withChown("42")), "/f").orElseThrow();
+        CopyEntry ids =
+                at(plan(CopyRequest.copy("/f", "a.txt").withChown("42")), "/f").orElseThrow();
         assertThat(ids.uid()).isEqualTo(42);
         assertThat(ids.gid()).isEqualTo(42);
-        assertThat(at(plan(CopyRequest.copy("/f", "a.txt").withChown("42:7")), "/f").orElseThrow().gid()).isEqualTo(7);
-        assertThat(at(plan(CopyRequest.copy("/f", "a.txt").withChown("app:7")), "/f").orElseThrow().gid()).isEqualTo(7);
+        assertThat(at(plan(CopyRequest.copy("/f", "a.txt").withChown("42:7")), "/f")
+                        .orElseThrow()
+                        .gid())
+                .isEqualTo(7);
+        assertThat(at(plan(CopyRequest.copy("/f", "a.txt").withChown("app:7")), "/f")
+                        .orElseThrow()
+                        .gid())
+                .isEqualTo(7);
         assertThatThrownBy(() -> plan(CopyRequest.copy("/f", "a.txt").withChown("nobody2")))
-                .isInstanceOf(StrataException.class).hasMessageContaining("unknown user 'nobody2'");
+                .isInstanceOf(StrataException.class)
+                .hasMessageContaining("unknown user 'nobody2'");
         assertThatThrownBy(() -> plan(CopyRequest.copy("/f", "a.txt").withChown("app:nogroup")))
                 .hasMessageContaining("unknown group 'nogroup'");
-        assertThatThrownBy(() -> CopyPlanner.plan(CopyRequest.copy("/f", "a.txt").withChown("app"), ctx,
-                ImageView.empty())).hasMessageContaining("no /etc/passwd");
-        assertThat(at(CopyPlanner.plan(CopyRequest.copy("/f", "a.txt").withChown("3:4"), ctx, ImageView.empty()),
-                "/f").orElseThrow().uid()).isEqualTo(3);
+        assertThatThrownBy(() ->
+                        CopyPlanner.plan(CopyRequest.copy("/f", "a.txt").withChown("app"), ctx, ImageView.empty()))
+                .hasMessageContaining("no /etc/passwd");
+        assertThat(at(CopyPlanner.plan(CopyRequest.copy("/f", "a.txt").withChown("3:4"), ctx, ImageView.empty()), "/f")
+                        .orElseThrow()
+                        .uid())
+                .isEqualTo(3);
     }
 
     @Test
@@ -211,8 +242,8 @@ class CopyPlannerTest {
         Path bin = Fixtures.file(stage, "out/bin/tool", "ELF", 0755);
         Files.setAttribute(bin, "unix:uid", 7);
         Files.setAttribute(bin, "unix:gid", 8);
-        CopyPlan p = CopyPlanner.plan(CopyRequest.copy("/usr/local/bin/", "/out/bin/tool"),
-                CopySource.rootfs(stage, "stage builder"), image);
+        CopyPlan p = CopyPlanner.plan(
+                CopyRequest.copy("/usr/local/bin/", "/out/bin/tool"), CopySource.rootfs(stage, "stage builder"), image);
         CopyEntry e = at(p, "/usr/local/bin/tool").orElseThrow();
         assertThat(e.uid()).isEqualTo(7);
         assertThat(e.gid()).isEqualTo(8);
@@ -224,7 +255,8 @@ class CopyPlannerTest {
     void typeConflictsWithTheImageAreErrors() throws Exception {
         Files.createDirectories(tmp.resolve("rootfs/srv/a.txt"));
         assertThatThrownBy(() -> plan(CopyRequest.copy("/srv/", "a.txt")))
-                .isInstanceOf(StrataException.class).hasMessageContaining("cannot replace the directory /srv/a.txt");
+                .isInstanceOf(StrataException.class)
+                .hasMessageContaining("cannot replace the directory /srv/a.txt");
         assertThatThrownBy(() -> plan(CopyRequest.copy("/etc/passwd", "dir")))
                 .hasMessageContaining("not a directory in the image");
         assertThatThrownBy(() -> plan(CopyRequest.copy("/etc/passwd/x", "a.txt")))
@@ -234,8 +266,9 @@ class CopyPlannerTest {
     @Test
     void sourceDateEpochClampsMtimes() {
         long epoch = 1_500_000_000L;
-        CopyPlan p = plan(CopyRequest.copy("/d/", "a.txt").withSourceDateEpoch(epoch)
-                .withCreatedAt(java.time.Instant.ofEpochSecond(1_700_000_000L)));
+        CopyPlan p = plan(CopyRequest.copy("/d/", "a.txt")
+                .withSourceDateEpoch(epoch)
+                .withCreatedAt(Instant.ofEpochSecond(1_700_000_000L)));
         assertThat(at(p, "/d/a.txt").orElseThrow().mtimeNanos()).isEqualTo(epoch * 1_000_000_000L);
         assertThat(at(p, "/d").orElseThrow().mtimeNanos()).isEqualTo(epoch * 1_000_000_000L);
         CopyPlan later = plan(CopyRequest.copy("/d/", "a.txt").withSourceDateEpoch(1_700_000_000L));

@@ -7,6 +7,7 @@ import dev.strata.error.ExitCode;
 import dev.strata.error.StrataException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -101,8 +102,9 @@ class DockerIgnoreTest {
 
     @Test
     void leadingSlashDotSlashAndTrailingSlashAreNormalised() {
-        for (String p : new String[] {"/foo/bar", "./foo/bar", "foo/bar/", "foo//bar", "foo/./bar", "x/../foo/bar",
-                "  foo/bar   ", "/../foo/bar"}) {
+        for (String p : new String[] {
+            "/foo/bar", "./foo/bar", "foo/bar/", "foo//bar", "foo/./bar", "x/../foo/bar", "  foo/bar   ", "/../foo/bar"
+        }) {
             DockerIgnore d = rules(p);
             assertThat(d.excludes("foo/bar")).as(p).isTrue();
             assertThat(d.excludes("foo/bar/baz")).as(p).isTrue();
@@ -177,12 +179,13 @@ class DockerIgnoreTest {
         assertThat(d.excludes("specific")).isTrue();
         assertThat(d.excludes("general")).isFalse();
         assertThat(DockerIgnore.load(ctx, Optional.empty()).excludes("general")).isTrue();
-        assertThat(DockerIgnore.load(dir.resolve("build"), Optional.empty()).isEmpty()).isTrue();
+        assertThat(DockerIgnore.load(dir.resolve("build"), Optional.empty()).isEmpty())
+                .isTrue();
     }
 
     @Test
     void excludeFlagPatterns() {
-        DockerIgnore d = DockerIgnore.ofPatterns(java.util.List.of("*.txt", "!keep.txt", "/abs"), "--exclude");
+        DockerIgnore d = DockerIgnore.ofPatterns(List.of("*.txt", "!keep.txt", "/abs"), "--exclude");
         assertThat(d.excludes("a.txt")).isTrue();
         assertThat(d.excludes("keep.txt")).isFalse();
         assertThat(d.excludes("abs/x")).isTrue();

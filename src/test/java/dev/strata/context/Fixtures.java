@@ -3,6 +3,7 @@ package dev.strata.context;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -11,8 +12,7 @@ import java.util.stream.Collectors;
 final class Fixtures {
     static final FileTime T1 = FileTime.fromMillis(1_600_000_000_000L);
 
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     static Path file(Path root, String rel, String content, int mode) throws Exception {
         Path p = root.resolve(rel);
@@ -58,8 +58,8 @@ final class Fixtures {
     }
 
     static Map<String, CopyEntry> byDest(CopyPlan plan) {
-        return plan.entries().stream().collect(Collectors.toMap(CopyEntry::dest, e -> e, (a, b) -> b,
-                java.util.LinkedHashMap::new));
+        return plan.entries().stream()
+                .collect(Collectors.toMap(CopyEntry::dest, e -> e, (a, b) -> b, LinkedHashMap::new));
     }
 
     static Optional<CopyEntry> at(CopyPlan plan, String dest) {

@@ -9,6 +9,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -35,8 +36,10 @@ class StagerTest {
     void stagesFilesDirsSymlinksWithModesOwnersAndMtimes() throws Exception {
         CopySource ctx = CopySource.context(Fixtures.context(Files.createDirectories(tmp.resolve("ctx"))));
         Files.setAttribute(tmp.resolve("ctx/dir/x.txt"), "unix:uid", 1234);
-        CopyPlan plan = CopyPlanner.plan(CopyRequest.copy("/srv/app", "dir").withCreatedAt(
-                Instant.ofEpochSecond(1_234_567_890L)), ctx, ImageView.empty());
+        CopyPlan plan = CopyPlanner.plan(
+                CopyRequest.copy("/srv/app", "dir").withCreatedAt(Instant.ofEpochSecond(1_234_567_890L)),
+                ctx,
+                ImageView.empty());
         Path stage = tmp.resolve("stage");
         Stager.stage(plan, stage);
 
@@ -51,8 +54,8 @@ class StagerTest {
         assertThat(mode(stage.resolve("srv/app/sub/y.txt"))).isEqualTo(0640);
         assertThat(Files.readSymbolicLink(stage.resolve("srv/app/link"))).isEqualTo(Path.of("x.txt"));
         // symlink times are set with microsecond precision (lutimes)
-        assertThat(mtime(stage.resolve("srv/app/link")).toInstant()).isEqualTo(
-                mtime(tmp.resolve("ctx/dir/link")).toInstant().truncatedTo(java.time.temporal.ChronoUnit.MICROS));
+        assertThat(mtime(stage.resolve("srv/app/link")).toInstant())
+                .isEqualTo(mtime(tmp.resolve("ctx/dir/link")).toInstant().truncatedTo(ChronoUnit.MICROS));
     }
 
     @Test
@@ -60,8 +63,8 @@ class StagerTest {
         Path ctxDir = Files.createDirectories(tmp.resolve("c"));
         Fixtures.file(ctxDir, "suid", "s", 04755);
         CopySource ctx = CopySource.context(BuildContext.open(ctxDir, DockerIgnore.none()));
-        CopyPlan plan = CopyPlanner.plan(CopyRequest.copy("/opt/bin/", "suid").withChown("10:20"), ctx,
-                ImageView.empty());
+        CopyPlan plan =
+                CopyPlanner.plan(CopyRequest.copy("/opt/bin/", "suid").withChown("10:20"), ctx, ImageView.empty());
         Stager.stage(plan, tmp.resolve("s"));
         Path f = tmp.resolve("s/opt/bin/suid");
         assertThat(mode(f)).isEqualTo(04755);
@@ -76,11 +79,28 @@ class StagerTest {
         Path host = Fixtures.file(tmp, "h/file", "data", 0644);
         ContextEntry origin = BuildContext.read(host.getParent(), "file").orElseThrow();
         CopyPlan plan = new CopyPlan(List.of(
-                new CopyEntry(CopyEntry.Kind.SYMLINK, "/esc", 0777, 0, 0, 0, Optional.of(outside.toString()),
-                        Optional.empty(), false),
-                new CopyEntry(CopyEntry.Kind.FILE, "/esc/pwned", 0644, 0, 0, 0, Optional.empty(), Optional.of(origin),
+                new CopyEntry(
+                        CopyEntry.Kind.SYMLINK,
+                        "/esc",
+                        0777,
+                        0,
+                        0,
+                        0,
+                        Optional.of(outside.toString()),
+                        Optional.empty(),
+                        false),
+                new CopyEntry(
+                        CopyEntry.Kind.FILE,
+                        "/esc/pwned",
+                        0644,
+                        0,
+                        0,
+                        0,
+                        Optional.empty(),
+                        Optional.of(origin),
                         false)));
-        assertThatThrownBy(() -> Stager.stage(plan, tmp.resolve("st"))).isInstanceOf(StrataException.class)
+        assertThatThrownBy(() -> Stager.stage(plan, tmp.resolve("st")))
+                .isInstanceOf(StrataException.class)
                 .hasMessageContaining("through the symlink");
         assertThat(outside.resolve("pwned")).doesNotExist();
     }
@@ -90,8 +110,8 @@ class StagerTest {
         Path c = Files.createDirectories(tmp.resolve("hl"));
         Path a = Fixtures.file(c, "bin/git", "ELF git", 0755);
         Files.createLink(c.resolve("bin/git-add"), a);
-        CopyPlan plan = CopyPlanner.plan(CopyRequest.copy("/usr/lib/git-core", "bin"),
-                CopySource.rootfs(c, "stage"), ImageView.empty());
+        CopyPlan plan = CopyPlanner.plan(
+                CopyRequest.copy("/usr/lib/git-core", "bin"), CopySource.rootfs(c, "stage"), ImageView.empty());
         CopyEntry link = Fixtures.at(plan, "/usr/lib/git-core/git-add").orElseThrow();
         assertThat(link.kind()).isEqualTo(CopyEntry.Kind.HARDLINK);
         assertThat(link.linkTarget()).contains("/usr/lib/git-core/git");

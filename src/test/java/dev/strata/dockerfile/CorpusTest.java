@@ -57,11 +57,18 @@ class CorpusTest {
         BuildPlan plan = df.resolve(BuildOptions.defaults());
         StageScope scope = plan.scope(plan.target(), Map.of());
         List<Instruction> ins = plan.target().stage().instructions();
-        ExpandedStep env = scope.expand(ins.get(0)).next().expand(ins.get(1)).next().expand(ins.get(2));
-        assertThat(((EnvInstruction) env.expanded()).variables()).containsExactly(
-                new KeyValue("BASE", "release-1.2.3"), new KeyValue("EXT", "gz"), new KeyValue("NAME", "1.2.3.tar.gz"),
-                new KeyValue("DASHED", "release-1-2-3-tar-gz"), new KeyValue("FIRST", "rel-1.2.3.tar.gz"),
-                new KeyValue("DEFAULT", "fallback"), new KeyValue("ALT", "present"), new KeyValue("EMPTY_ALT", ""));
+        ExpandedStep env =
+                scope.expand(ins.get(0)).next().expand(ins.get(1)).next().expand(ins.get(2));
+        assertThat(((EnvInstruction) env.expanded()).variables())
+                .containsExactly(
+                        new KeyValue("BASE", "release-1.2.3"),
+                        new KeyValue("EXT", "gz"),
+                        new KeyValue("NAME", "1.2.3.tar.gz"),
+                        new KeyValue("DASHED", "release-1-2-3-tar-gz"),
+                        new KeyValue("FIRST", "rel-1.2.3.tar.gz"),
+                        new KeyValue("DEFAULT", "fallback"),
+                        new KeyValue("ALT", "present"),
+                        new KeyValue("EMPTY_ALT", ""));
         ExpandedStep copy = env.next().expand(ins.get(3)).next().expand(ins.get(4));
         assertThat(((CopyInstruction) copy.expanded()).sources()).containsExactly("$literal");
         assertThat(((CopyInstruction) copy.expanded()).destination()).isEqualTo("/opt/1.2.3.tar.gz");
@@ -77,7 +84,10 @@ class CorpusTest {
         Map<String, String> env2 = walk(cp, cp.stages().get(1), env1);
         assertThat(env2).containsEntry("ROOT", "/override").containsEntry("LOGS", "/srv/logs");
         StageScope last = cp.scope(cp.target(), env2);
-        assertThat(((WorkdirInstruction) last.expand(cp.target().stage().instructions().get(0)).expanded()).path())
+        assertThat(((WorkdirInstruction)
+                                last.expand(cp.target().stage().instructions().get(0))
+                                        .expanded())
+                        .path())
                 .isEqualTo("/srv/logs//override");
     }
 

@@ -6,13 +6,18 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 /** Golden tests: one per instruction of the Dockerfile reference, parsed and expanded. */
 class InstructionTest {
 
     static Instruction first(String line) {
-        return Dockerfile.parse("FROM base\n" + line + "\n", "Dockerfile").stages().get(0).instructions().get(0);
+        return Dockerfile.parse("FROM base\n" + line + "\n", "Dockerfile")
+                .stages()
+                .get(0)
+                .instructions()
+                .get(0);
     }
 
     static Instruction expanded(String line, Map<String, String> vars) {
@@ -26,15 +31,24 @@ class InstructionTest {
         assertThat(f.image()).isEqualTo("golang:1.22-alpine");
         assertThat(f.platform()).contains("$BUILDPLATFORM");
         assertThat(f.stageName()).contains("build");
-        assertThat(f.expand(new Expander('\\', Map.of("BUILDPLATFORM", "linux/arm64"))).platform()).contains("linux/arm64");
-        assertThat(Dockerfile.parse("from scratch\n", "D").stages().get(0).from().stageName()).isEmpty();
+        assertThat(f.expand(new Expander('\\', Map.of("BUILDPLATFORM", "linux/arm64")))
+                        .platform())
+                .contains("linux/arm64");
+        assertThat(Dockerfile.parse("from scratch\n", "D")
+                        .stages()
+                        .get(0)
+                        .from()
+                        .stageName())
+                .isEmpty();
     }
 
     @Test
     void runShellExecMountsNetworkSecurity() {
-        RunInstruction r = (RunInstruction) first("RUN --mount=type=cache,target=/root/.cache,sharing=locked,id=pip "
-                + "--mount=type=secret,id=npmrc,dst=/root/.npmrc,required --mount=type=bind,from=build,source=/out,target=/in,rw "
-                + "--mount=type=tmpfs,target=/tmp,size=64m --mount=type=ssh --network=none --security=insecure pip install -r r.txt");
+        RunInstruction r = (RunInstruction)
+                first(
+                        "RUN --mount=type=cache,target=/root/.cache,sharing=locked,id=pip "
+                                + "--mount=type=secret,id=npmrc,dst=/root/.npmrc,required --mount=type=bind,from=build,source=/out,target=/in,rw "
+                                + "--mount=type=tmpfs,target=/tmp,size=64m --mount=type=ssh --network=none --security=insecure pip install -r r.txt");
         assertThat(r.command()).isEqualTo(new ShellForm("pip install -r r.txt"));
         assertThat(r.mounts()).hasSize(5);
         Mount cache = r.mounts().get(0);
@@ -58,37 +72,51 @@ class InstructionTest {
         RunInstruction exec = (RunInstruction) first("RUN [\"/bin/bash\", \"-c\", \"echo $HOME\"]");
         assertThat(exec.command()).isEqualTo(new ExecForm(List.of("/bin/bash", "-c", "echo $HOME")));
         // Not JSON: shell form, as docker does.
-        assertThat(((RunInstruction) first("RUN [ -f /x ] && echo y")).command()).isEqualTo(new ShellForm("[ -f /x ] && echo y"));
+        assertThat(((RunInstruction) first("RUN [ -f /x ] && echo y")).command())
+                .isEqualTo(new ShellForm("[ -f /x ] && echo y"));
     }
 
     @Test
     void runKeepsShellTextButExpandsMountOptions() {
-        RunInstruction r = (RunInstruction) expanded("RUN --mount=type=cache,target=$CACHE echo $CACHE", Map.of("CACHE", "/c"));
+        RunInstruction r =
+                (RunInstruction) expanded("RUN --mount=type=cache,target=$CACHE echo $CACHE", Map.of("CACHE", "/c"));
         assertThat(r.command()).isEqualTo(new ShellForm("echo $CACHE"));
         assertThat(r.mounts().get(0).target()).contains("/c");
     }
 
     @Test
     void cmdEntrypointShell() {
-        assertThat(((CmdInstruction) first("CMD [\"python\", \"app.py\"]")).command()).isEqualTo(new ExecForm(List.of("python", "app.py")));
+        assertThat(((CmdInstruction) first("CMD [\"python\", \"app.py\"]")).command())
+                .isEqualTo(new ExecForm(List.of("python", "app.py")));
         assertThat(((CmdInstruction) first("CMD echo $HOME")).command()).isEqualTo(new ShellForm("echo $HOME"));
         assertThat(((EntrypointInstruction) first("ENTRYPOINT [\"/tini\", \"--\"]")).command())
                 .isEqualTo(new ExecForm(List.of("/tini", "--")));
         assertThat(((CmdInstruction) first("CMD []")).command()).isEqualTo(new ExecForm(List.of()));
         assertThat(((ShellInstruction) first("SHELL [\"powershell\", \"-Command\"]")).shell())
                 .containsExactly("powershell", "-Command");
-        assertThat(new ShellForm("echo hi").toArgs(List.of("/bin/sh", "-c"))).containsExactly("/bin/sh", "-c", "echo hi");
+        assertThat(new ShellForm("echo hi").toArgs(List.of("/bin/sh", "-c")))
+                .containsExactly("/bin/sh", "-c", "echo hi");
     }
 
     @Test
     void labelAndEnv() {
-        LabelInstruction l = (LabelInstruction) expanded("LABEL version=\"1.0\" \"com.example.vendor\"=\"ACME Inc\" desc='a $V' multi=\"l1 \\\n l2\"",
+        LabelInstruction l = (LabelInstruction) expanded(
+                "LABEL version=\"1.0\" \"com.example.vendor\"=\"ACME Inc\" desc='a $V' multi=\"l1 \\\n l2\"",
                 Map.of("V", "x"));
-        assertThat(l.labels()).containsExactly(new KeyValue("version", "1.0"), new KeyValue("com.example.vendor", "ACME Inc"),
-                new KeyValue("desc", "a $V"), new KeyValue("multi", "l1  l2"));
-        EnvInstruction e = (EnvInstruction) expanded("ENV A=1 B=\"two words\" C=$A D=${HOME:-/root}", Map.of("A", "old"));
-        assertThat(e.variables()).containsExactly(new KeyValue("A", "1"), new KeyValue("B", "two words"),
-                new KeyValue("C", "old"), new KeyValue("D", "/root"));
+        assertThat(l.labels())
+                .containsExactly(
+                        new KeyValue("version", "1.0"),
+                        new KeyValue("com.example.vendor", "ACME Inc"),
+                        new KeyValue("desc", "a $V"),
+                        new KeyValue("multi", "l1  l2"));
+        EnvInstruction e =
+                (EnvInstruction) expanded("ENV A=1 B=\"two words\" C=$A D=${HOME:-/root}", Map.of("A", "old"));
+        assertThat(e.variables())
+                .containsExactly(
+                        new KeyValue("A", "1"),
+                        new KeyValue("B", "two words"),
+                        new KeyValue("C", "old"),
+                        new KeyValue("D", "/root"));
         EnvInstruction legacy = (EnvInstruction) expanded("ENV MY_NAME John Doe", Map.of());
         assertThat(legacy.legacyForm()).isTrue();
         assertThat(legacy.variables()).containsExactly(new KeyValue("MY_NAME", "John Doe"));
@@ -96,14 +124,17 @@ class InstructionTest {
 
     @Test
     void expose() {
-        ExposeInstruction x = (ExposeInstruction) expanded("EXPOSE 80 443/tcp 53/udp 8000-8010 $P", Map.of("P", "9000 9001/sctp"));
+        ExposeInstruction x =
+                (ExposeInstruction) expanded("EXPOSE 80 443/tcp 53/udp 8000-8010 $P", Map.of("P", "9000 9001/sctp"));
         assertThat(x.ports()).containsExactly("80", "443/tcp", "53/udp", "8000-8010", "9000", "9001/sctp");
     }
 
     @Test
     void copyAndAdd() {
-        CopyInstruction c = (CopyInstruction) expanded("COPY --from=$B --chown=app:app --chmod=0644 --link --parents "
-                + "--exclude=*.md --exclude=tmp src/ \"$D/\" ${DEST}", Map.of("B", "build", "D", "docs", "DEST", "/app/"));
+        CopyInstruction c = (CopyInstruction) expanded(
+                "COPY --from=$B --chown=app:app --chmod=0644 --link --parents "
+                        + "--exclude=*.md --exclude=tmp src/ \"$D/\" ${DEST}",
+                Map.of("B", "build", "D", "docs", "DEST", "/app/"));
         assertThat(c.sources()).containsExactly("src/", "docs/");
         assertThat(c.destination()).isEqualTo("/app/");
         assertThat(c.from()).contains("build");
@@ -125,21 +156,33 @@ class InstructionTest {
 
     @Test
     void volumeUserWorkdirStopsignalMaintainer() {
-        assertThat(((VolumeInstruction) first("VOLUME [\"/data\", \"/logs\"]")).paths()).containsExactly("/data", "/logs");
-        assertThat(((VolumeInstruction) expanded("VOLUME /data $L", Map.of("L", "/l"))).paths()).containsExactly("/data", "/l");
-        assertThat(((UserInstruction) expanded("USER ${U:-app}:grp", Map.of())).user()).isEqualTo("app:grp");
+        assertThat(((VolumeInstruction) first("VOLUME [\"/data\", \"/logs\"]")).paths())
+                .containsExactly("/data", "/logs");
+        assertThat(((VolumeInstruction) expanded("VOLUME /data $L", Map.of("L", "/l"))).paths())
+                .containsExactly("/data", "/l");
+        assertThat(((UserInstruction) expanded("USER ${U:-app}:grp", Map.of())).user())
+                .isEqualTo("app:grp");
         assertThat(((WorkdirInstruction) expanded("WORKDIR \"$HOME/my dir\"", Map.of("HOME", "/root"))).path())
                 .isEqualTo("/root/my dir");
-        assertThat(((StopSignalInstruction) expanded("STOPSIGNAL $S", Map.of("S", "SIGQUIT"))).signal()).isEqualTo("SIGQUIT");
-        assertThat(((MaintainerInstruction) first("MAINTAINER Jane <j@example.com>")).maintainer()).isEqualTo("Jane <j@example.com>");
+        assertThat(((StopSignalInstruction) expanded("STOPSIGNAL $S", Map.of("S", "SIGQUIT"))).signal())
+                .isEqualTo("SIGQUIT");
+        assertThat(((MaintainerInstruction) first("MAINTAINER Jane <j@example.com>")).maintainer())
+                .isEqualTo("Jane <j@example.com>");
     }
 
     @Test
     void arg() {
         ArgInstruction a = (ArgInstruction) first("ARG A B=2 C=\"x y\"");
-        assertThat(a.args()).containsExactly(new ArgDecl("A", Optional.empty()), new ArgDecl("B", Optional.of("2")),
-                new ArgDecl("C", Optional.of("\"x y\"")));
-        assertThat(((ArgInstruction) a.expand(new Expander('\\', Map.of()))).args().get(2).defaultValue()).contains("x y");
+        assertThat(a.args())
+                .containsExactly(
+                        new ArgDecl("A", Optional.empty()),
+                        new ArgDecl("B", Optional.of("2")),
+                        new ArgDecl("C", Optional.of("\"x y\"")));
+        assertThat(((ArgInstruction) a.expand(new Expander('\\', Map.of())))
+                        .args()
+                        .get(2)
+                        .defaultValue())
+                .contains("x y");
     }
 
     @Test
@@ -154,15 +197,17 @@ class InstructionTest {
 
     @Test
     void healthcheck() {
-        HealthcheckInstruction h = (HealthcheckInstruction) first("HEALTHCHECK --interval=5m --timeout=3s --start-period=1m30s "
-                + "--start-interval=500ms --retries=3 CMD curl -f http://localhost/ || exit 1");
+        HealthcheckInstruction h =
+                (HealthcheckInstruction) first("HEALTHCHECK --interval=5m --timeout=3s --start-period=1m30s "
+                        + "--start-interval=500ms --retries=3 CMD curl -f http://localhost/ || exit 1");
         assertThat(h.command()).contains(new ShellForm("curl -f http://localhost/ || exit 1"));
         assertThat(h.interval()).contains(Duration.ofMinutes(5));
         assertThat(h.timeout()).contains(Duration.ofSeconds(3));
         assertThat(h.startPeriod()).contains(Duration.ofSeconds(90));
         assertThat(h.startInterval()).contains(Duration.ofMillis(500));
         assertThat(h.retries()).contains(3);
-        assertThat(((HealthcheckInstruction) first("HEALTHCHECK NONE")).disabled()).isTrue();
+        assertThat(((HealthcheckInstruction) first("HEALTHCHECK NONE")).disabled())
+                .isTrue();
         assertThat(((HealthcheckInstruction) first("HEALTHCHECK CMD [\"/bin/check\"]")).command())
                 .contains(new ExecForm(List.of("/bin/check")));
     }
@@ -178,16 +223,16 @@ class InstructionTest {
 
     @Test
     void baseImageTriggers() {
-        List<Instruction> t = Dockerfile.parseTriggers(List.of("COPY . /app/src", "RUN --mount=type=cache,target=/c make",
-                "ENV A=$B"), "base ONBUILD", '\\');
+        List<Instruction> t = Dockerfile.parseTriggers(
+                List.of("COPY . /app/src", "RUN --mount=type=cache,target=/c make", "ENV A=$B"), "base ONBUILD", '\\');
         assertThat(t).hasSize(3);
         assertThat(((CopyInstruction) t.get(0)).destination()).isEqualTo("/app/src");
         assertThat(t.get(1).node().position()).isEqualTo(new Position("base ONBUILD", 2, 1));
         assertThat(((EnvInstruction) t.get(2).expand(new Expander('\\', Map.of("B", "x")))).variables())
                 .containsExactly(new KeyValue("A", "x"));
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Dockerfile.parseTriggers(List.of("RUN x", "FROM y"), "base ONBUILD", '\\'))
+        Assertions.assertThatThrownBy(() -> Dockerfile.parseTriggers(List.of("RUN x", "FROM y"), "base ONBUILD", '\\'))
                 .hasMessage("base ONBUILD:2:1: FROM is not allowed as an ONBUILD trigger");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Dockerfile.parseTriggers(List.of("COPY --nope a b"), "base ONBUILD", '\\'))
+        Assertions.assertThatThrownBy(() -> Dockerfile.parseTriggers(List.of("COPY --nope a b"), "base ONBUILD", '\\'))
                 .hasMessageStartingWith("base ONBUILD:1:6: unknown flag --nope");
     }
 }

@@ -30,9 +30,11 @@ class ParserTest {
         Stage s = df.stages().get(0);
         assertThat(s.from().image()).isEqualTo("python:3.7-slim");
         assertThat(s.instructions()).hasSize(7);
-        assertThat(s.instructions().get(0)).isEqualTo(new WorkdirInstruction(s.instructions().get(0).node(), "/usr/src/app"));
+        assertThat(s.instructions().get(0))
+                .isEqualTo(new WorkdirInstruction(s.instructions().get(0).node(), "/usr/src/app"));
         RunInstruction run = (RunInstruction) s.instructions().get(3);
-        assertThat(run.command()).isEqualTo(new ShellForm("pip $PIP_PROXY install --no-cache-dir --compile -r requirements.txt"));
+        assertThat(run.command())
+                .isEqualTo(new ShellForm("pip $PIP_PROXY install --no-cache-dir --compile -r requirements.txt"));
         assertThat(run.node().position()).isEqualTo(new Position("Dockerfile", 5, 1));
         CmdInstruction cmd = (CmdInstruction) s.instructions().get(6);
         assertThat(cmd.command()).isEqualTo(new ExecForm(List.of("python", "run_test.py")));

@@ -1,16 +1,17 @@
 package dev.strata.dockerfile;
 
 import java.util.Map;
+import java.util.Optional;
 
 /** What the fuzz and random-input tests run: anything but a DockerfileException is a bug. */
 final class Robustness {
-    private Robustness() {
-    }
+    private Robustness() {}
 
     static void parseResolveExpand(String text) {
         try {
             Dockerfile df = Dockerfile.parse(text, "Dockerfile");
-            BuildPlan plan = df.resolve(new BuildOptions(Map.of("A", "1"), java.util.Optional.empty(), "linux/amd64", "linux/amd64"));
+            BuildPlan plan =
+                    df.resolve(new BuildOptions(Map.of("A", "1"), Optional.empty(), "linux/amd64", "linux/amd64"));
             for (ResolvedStage rs : plan.stages()) {
                 StageScope full = plan.scope(rs, Map.of("PATH", "/bin"));
                 StageScope partial = plan.partialScope(rs, Map.of());

@@ -37,13 +37,15 @@ class ScopeTest {
         assertThat(steps.get(0).args()).isEmpty();
         assertThat(steps.get(0).runEnvironment()).doesNotContainKey("VERSION");
         assertThat(steps.get(2).args()).containsEntry("VERSION", "latest");
-        assertThat(walk(df, args(Map.of("VERSION", "1.36")), Map.of()).get(2).runEnvironment()).containsEntry("VERSION", "1.36");
+        assertThat(walk(df, args(Map.of("VERSION", "1.36")), Map.of()).get(2).runEnvironment())
+                .containsEntry("VERSION", "1.36");
     }
 
     @Test
     void buildArgBeatsDefaultAndEnvBeatsArg() {
-        String df = "FROM x\nARG CONT_IMG_VER\nENV CONT_IMG_VER=${CONT_IMG_VER:-v1.0.0}\nARG USER=some_user\nENV USER=fixed\n"
-                + "WORKDIR /home/$USER/$CONT_IMG_VER\n";
+        String df =
+                "FROM x\nARG CONT_IMG_VER\nENV CONT_IMG_VER=${CONT_IMG_VER:-v1.0.0}\nARG USER=some_user\nENV USER=fixed\n"
+                        + "WORKDIR /home/$USER/$CONT_IMG_VER\n";
         List<ExpandedStep> none = walk(df, args(Map.of()), Map.of());
         assertThat(((WorkdirInstruction) none.get(4).expanded()).path()).isEqualTo("/home/fixed/v1.0.0");
         List<ExpandedStep> given = walk(df, args(Map.of("CONT_IMG_VER", "v2.0.1", "USER", "bob")), Map.of());
@@ -56,7 +58,8 @@ class ScopeTest {
     @Test
     void baseImageEnvIsSeenAndOverridable() {
         String df = "FROM python\nWORKDIR $PYTHON_HOME/app\nENV PATH=/venv/bin:$PATH\nCOPY . ${HOME:-/root}/src\n";
-        List<ExpandedStep> steps = walk(df, args(Map.of()), Map.of("PYTHON_HOME", "/usr/local/python", "PATH", "/usr/bin"));
+        List<ExpandedStep> steps =
+                walk(df, args(Map.of()), Map.of("PYTHON_HOME", "/usr/local/python", "PATH", "/usr/bin"));
         assertThat(((WorkdirInstruction) steps.get(0).expanded()).path()).isEqualTo("/usr/local/python/app");
         assertThat(steps.get(2).env()).containsEntry("PATH", "/venv/bin:/usr/bin");
         assertThat(((CopyInstruction) steps.get(2).expanded()).destination()).isEqualTo("/root/src");
@@ -71,17 +74,25 @@ class ScopeTest {
         assertThat(plan.target().platform()).isEqualTo("linux/arm64/v8");
         StageScope s = plan.scope(plan.stages().get(0), Map.of());
         ExpandedStep arg = s.expand(plan.stages().get(0).stage().instructions().get(0));
-        assertThat(arg.next().args()).containsEntry("TARGETOS", "linux").containsEntry("TARGETARCH", "arm64")
+        assertThat(arg.next().args())
+                .containsEntry("TARGETOS", "linux")
+                .containsEntry("TARGETARCH", "arm64")
                 .containsEntry("TARGETVARIANT", "v8");
-        assertThat(plan.globalArgs()).containsEntry("BUILDPLATFORM", "linux/amd64").containsEntry("TARGETPLATFORM", "linux/arm64/v8");
+        assertThat(plan.globalArgs())
+                .containsEntry("BUILDPLATFORM", "linux/amd64")
+                .containsEntry("TARGETPLATFORM", "linux/arm64/v8");
     }
 
     @Test
     void proxyArgsReachRunWithoutDeclarationButNotTheCacheKey() {
-        List<ExpandedStep> steps = walk("FROM x\nRUN curl example.com\n",
-                args(Map.of("HTTP_PROXY", "http://proxy:3128", "no_proxy", "localhost")), Map.of());
+        List<ExpandedStep> steps = walk(
+                "FROM x\nRUN curl example.com\n",
+                args(Map.of("HTTP_PROXY", "http://proxy:3128", "no_proxy", "localhost")),
+                Map.of());
         assertThat(steps.get(0).args()).isEmpty();
-        assertThat(steps.get(0).runEnvironment()).containsEntry("HTTP_PROXY", "http://proxy:3128").containsEntry("no_proxy", "localhost");
+        assertThat(steps.get(0).runEnvironment())
+                .containsEntry("HTTP_PROXY", "http://proxy:3128")
+                .containsEntry("no_proxy", "localhost");
     }
 
     @Test
@@ -91,7 +102,8 @@ class ScopeTest {
         assertThat(((CopyInstruction) steps.get(0).expanded()).sources()).containsExactly("");
         BuildPlan plan = Dockerfile.parse(df, "Dockerfile").resolve(args(Map.of()));
         StageScope one = plan.scope(plan.stages().get(0), Map.of());
-        ExpandedStep y = one.expand(plan.stages().get(0).stage().instructions().get(0)).next()
+        ExpandedStep y = one.expand(plan.stages().get(0).stage().instructions().get(0))
+                .next()
                 .expand(plan.stages().get(0).stage().instructions().get(1));
         assertThat(y.next().args()).containsOnlyKeys("X");
         assertThat(y.next().declaredArgs()).containsExactly("X", "Y");
@@ -105,7 +117,8 @@ class ScopeTest {
 
     @Test
     void shellChangesForLaterSteps() {
-        List<ExpandedStep> steps = walk("FROM a\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\nRUN x\n", args(Map.of()), Map.of());
+        List<ExpandedStep> steps =
+                walk("FROM a\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\nRUN x\n", args(Map.of()), Map.of());
         assertThat(steps.get(0).next().shell()).containsExactly("/bin/bash", "-o", "pipefail", "-c");
     }
 
@@ -116,13 +129,19 @@ class ScopeTest {
                 + "COPY --from=build /out /\nCOPY --from=2 /t /t\nCOPY --from=nginx:latest /etc/nginx /etc/nginx\nFROM a AS test\n";
         Dockerfile parsed = Dockerfile.parse(df, "Dockerfile");
         BuildPlan plan = parsed.resolve(BuildOptions.of(Map.of(), Optional.of("final")));
-        assertThat(plan.stages()).extracting(r -> r.stage().displayName()).containsExactly("base", "deps", "tools", "build", "final");
+        assertThat(plan.stages())
+                .extracting(r -> r.stage().displayName())
+                .containsExactly("base", "deps", "tools", "build", "final");
         assertThat(plan.target().base()).isEqualTo(new Scratch());
         assertThat(plan.target().dependencies()).containsExactly(3, 2);
         assertThat(plan.stage(1).orElseThrow().base()).isEqualTo(new BaseStage(0));
         assertThat(plan.stage(3).orElseThrow().dependencies()).containsExactly(0, 1, 2);
-        assertThat(parsed.resolve(BuildOptions.of(Map.of(), Optional.of("DEPS"))).stages()).hasSize(2);
-        assertThat(parsed.resolve(BuildOptions.defaults()).stages()).extracting(ResolvedStage::index).containsExactly(5);
+        assertThat(parsed.resolve(BuildOptions.of(Map.of(), Optional.of("DEPS")))
+                        .stages())
+                .hasSize(2);
+        assertThat(parsed.resolve(BuildOptions.defaults()).stages())
+                .extracting(ResolvedStage::index)
+                .containsExactly(5);
     }
 
     @Test
@@ -130,16 +149,26 @@ class ScopeTest {
         BuildPlan plan = Dockerfile.parse("ARG USED\nFROM img:${TAG}\nARG LOCAL\n", "Dockerfile")
                 .resolve(args(Map.of("USED", "1", "LOCAL", "2", "EXTRA", "3", "BUILDKIT_INLINE_CACHE", "1")));
         assertThat(plan.unusedBuildArgs()).containsExactly("EXTRA");
-        assertThat(plan.warnings()).containsExactly(new Warning("UndefinedArgInFrom", new Position("Dockerfile", 2, 1),
-                "FROM argument 'TAG' is not declared (declare it with ARG before the first FROM)"));
+        assertThat(plan.warnings())
+                .containsExactly(new Warning(
+                        "UndefinedArgInFrom",
+                        new Position("Dockerfile", 2, 1),
+                        "FROM argument 'TAG' is not declared (declare it with ARG before the first FROM)"));
     }
 
     @Test
     void envExamplesOfTheReference() {
-        List<ExpandedStep> steps = walk("FROM x\nENV abc=hello\nENV abc=bye def=$abc\nENV ghi=$abc\n"
-                + "ENV ONE TWO= THREE=world\nENV V4=hello\\ world V5=\"He said: \\\"It's good!\\\"\"\nRUN x\n", args(Map.of()), Map.of());
-        assertThat(steps.get(5).env()).containsEntry("abc", "bye").containsEntry("def", "hello").containsEntry("ghi", "bye")
-                .containsEntry("ONE", "TWO= THREE=world").containsEntry("V4", "hello world")
+        List<ExpandedStep> steps = walk(
+                "FROM x\nENV abc=hello\nENV abc=bye def=$abc\nENV ghi=$abc\n"
+                        + "ENV ONE TWO= THREE=world\nENV V4=hello\\ world V5=\"He said: \\\"It's good!\\\"\"\nRUN x\n",
+                args(Map.of()),
+                Map.of());
+        assertThat(steps.get(5).env())
+                .containsEntry("abc", "bye")
+                .containsEntry("def", "hello")
+                .containsEntry("ghi", "bye")
+                .containsEntry("ONE", "TWO= THREE=world")
+                .containsEntry("V4", "hello world")
                 .containsEntry("V5", "He said: \"It's good!\"");
     }
 }

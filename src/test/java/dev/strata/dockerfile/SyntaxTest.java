@@ -20,8 +20,9 @@ class SyntaxTest {
 
     @Test
     void directivesOnlyAtTheTop() {
-        Dockerfile df = parse("# syntax=docker/dockerfile:1.7\n#ESCAPE = `\n# check=skip=JSONArgsRecommended;error=true\n"
-                + "# comment\n# escape=\\\nFROM x\nRUN a `\n  b\n");
+        Dockerfile df =
+                parse("# syntax=docker/dockerfile:1.7\n#ESCAPE = `\n# check=skip=JSONArgsRecommended;error=true\n"
+                        + "# comment\n# escape=\\\nFROM x\nRUN a `\n  b\n");
         assertThat(df.directives().syntax()).contains("docker/dockerfile:1.7");
         assertThat(df.escape()).isEqualTo('`');
         assertThat(df.directives().skippedChecks()).containsExactly("JSONArgsRecommended");
@@ -33,14 +34,19 @@ class SyntaxTest {
 
     @Test
     void continuationsCommentsAndEmptyLines() {
-        Dockerfile df = parse("FROM x\nRUN apt-get update && \\\n# a comment inside\n    apt-get install -y \\\n\n      curl  \\  \n"
-                + "      git\n");
+        Dockerfile df = parse(
+                "FROM x\nRUN apt-get update && \\\n# a comment inside\n    apt-get install -y \\\n\n      curl  \\  \n"
+                        + "      git\n");
         RunInstruction r = (RunInstruction) ins(df, 0);
-        assertThat(r.command()).isEqualTo(new ShellForm("apt-get update &&     apt-get install -y       curl        git"));
+        assertThat(r.command())
+                .isEqualTo(new ShellForm("apt-get update &&     apt-get install -y       curl        git"));
         assertThat(r.node().endLine()).isEqualTo(7);
         assertThat(r.node().positionAt(r.node().args().indexOf("curl"))).isEqualTo(new Position("Dockerfile", 6, 7));
-        assertThat(df.warnings()).containsExactly(new Warning("NoEmptyContinuation", new Position("Dockerfile", 5, 1),
-                "Empty continuation line (empty continuation lines will become errors in a future release)"));
+        assertThat(df.warnings())
+                .containsExactly(new Warning(
+                        "NoEmptyContinuation",
+                        new Position("Dockerfile", 5, 1),
+                        "Empty continuation line (empty continuation lines will become errors in a future release)"));
         assertThat(r.node().source()).startsWith("RUN apt-get update && \\\n# a comment inside\n");
     }
 
@@ -48,7 +54,8 @@ class SyntaxTest {
     void bomAndCrlf() {
         Dockerfile df = parse("\uFEFFFROM alpine\r\nENV A=1 \\\r\n  B=2\r\nCMD [\"sh\"]\r\n");
         assertThat(df.stages().get(0).from().image()).isEqualTo("alpine");
-        assertThat(((EnvInstruction) ins(df, 0)).variables()).containsExactly(new KeyValue("A", "1"), new KeyValue("B", "2"));
+        assertThat(((EnvInstruction) ins(df, 0)).variables())
+                .containsExactly(new KeyValue("A", "1"), new KeyValue("B", "2"));
         assertThat(ins(df, 1).node().position()).isEqualTo(new Position("Dockerfile", 4, 1));
     }
 
@@ -56,7 +63,8 @@ class SyntaxTest {
     void flagsHavePositionsAcrossLines() {
         Dockerfile df = parse("FROM x\nCOPY \\\n   --chown=1:1 \\\n   --from=b a /b\n");
         CopyInstruction c = (CopyInstruction) ins(df, 0);
-        assertThat(c.node().flags()).extracting(Flag::position)
+        assertThat(c.node().flags())
+                .extracting(Flag::position)
                 .containsExactly(new Position("Dockerfile", 3, 4), new Position("Dockerfile", 4, 4));
         assertThat(c.node().argsPosition()).isEqualTo(new Position("Dockerfile", 4, 13));
     }
@@ -70,8 +78,14 @@ class SyntaxTest {
                 + "RUN 3<<IN cat /dev/fd/3 && python3 <<\"PY\"\nfd three\nIN\nprint('x')\nPY\n"
                 + "RUN [\"<<NOT\"]\nRUN echo \"<<NOPE\"\n");
         RunInstruction r = (RunInstruction) ins(df, 0);
-        assertThat(r.heredocs()).containsExactly(new Heredoc("EOF", "set -e\necho \"$HOME\"\n", true, false,
-                OptionalInt.empty(), new Position("Dockerfile", 2, 5)));
+        assertThat(r.heredocs())
+                .containsExactly(new Heredoc(
+                        "EOF",
+                        "set -e\necho \"$HOME\"\n",
+                        true,
+                        false,
+                        OptionalInt.empty(),
+                        new Position("Dockerfile", 2, 5)));
         assertThat(r.command()).isEqualTo(new ShellForm("<<EOF"));
         assertThat(r.heredocIsScript()).isTrue();
         RunInstruction tabs = (RunInstruction) ins(df, 1);
@@ -95,8 +109,9 @@ class SyntaxTest {
 
     @Test
     void windowsStyleEscape() {
-        Dockerfile df = parse("# escape=`\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\nSHELL [\"powershell\", \"-Command\"]\n"
-                + "COPY testfile.txt c:\\\nRUN dir c:\\ ; `\n    Write-Host done\nWORKDIR C:\\app\\$SUB\n");
+        Dockerfile df = parse(
+                "# escape=`\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\nSHELL [\"powershell\", \"-Command\"]\n"
+                        + "COPY testfile.txt c:\\\nRUN dir c:\\ ; `\n    Write-Host done\nWORKDIR C:\\app\\$SUB\n");
         assertThat(((CopyInstruction) ins(df, 1)).destination()).isEqualTo("c:\\");
         assertThat(((RunInstruction) ins(df, 2)).command()).isEqualTo(new ShellForm("dir c:\\ ;     Write-Host done"));
         WorkdirInstruction w = (WorkdirInstruction) ins(df, 3).expand(new Expander('`', Map.of("SUB", "x")));

@@ -2,6 +2,8 @@ package dev.strata.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,12 +17,14 @@ class BuildCommandTest {
     @TempDir
     Path dir;
 
-    record Run(int code, String out) {
-    }
+    record Run(int code, String out) {}
 
     Run strata(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "dev.strata.cli.Main"));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.strata.cli.Main"));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("STRATA_HOME", dir.resolve("home").toString());
@@ -38,22 +42,40 @@ class BuildCommandTest {
         Path iid = dir.resolve("iid");
         Path meta = dir.resolve("meta.json");
         Path oci = dir.resolve("out.tar");
-        Run first = strata("build", "--progress=plain", "-t", "cli/demo:1", "-t", "cli/demo:latest", "--iidfile",
-                iid.toString(), "--metadata-file", meta.toString(), "--output", "type=docker,dest=" + oci, ctx.toString());
+        Run first = strata(
+                "build",
+                "--progress=plain",
+                "-t",
+                "cli/demo:1",
+                "-t",
+                "cli/demo:latest",
+                "--iidfile",
+                iid.toString(),
+                "--metadata-file",
+                meta.toString(),
+                "--output",
+                "type=docker,dest=" + oci,
+                ctx.toString());
         assertThat(first.code()).as(first.out()).isZero();
-        assertThat(first.out()).contains("#1 [stage-0 2/2] COPY a.txt /a.txt")
-                .contains("#1 MISS: no earlier build of this step on this parent in local").contains("#1 DONE ")
-                .contains("0 of 1 steps cached").contains("naming to docker.io/cli/demo:1");
+        assertThat(first.out())
+                .contains("#1 [stage-0 2/2] COPY a.txt /a.txt")
+                .contains("#1 MISS: no earlier build of this step on this parent in local")
+                .contains("#1 DONE ")
+                .contains("0 of 1 steps cached")
+                .contains("naming to docker.io/cli/demo:1");
         assertThat(Files.readString(iid)).startsWith("sha256:");
         assertThat(Files.readString(meta)).contains("containerimage.digest");
         assertThat(Files.size(oci)).isPositive();
         Path report = dir.resolve("cache-report.json");
-        Run second = strata("build", "--progress=plain", "-t", "cli/demo:1", "--cache-report", report.toString(),
-                ctx.toString());
+        Run second = strata(
+                "build", "--progress=plain", "-t", "cli/demo:1", "--cache-report", report.toString(), ctx.toString());
         assertThat(second.code()).as(second.out()).isZero();
-        assertThat(second.out()).contains("#1 CACHED").contains("#1 HIT  COPY a.txt /a.txt (from local)")
-                .contains("1 of 1 steps cached").doesNotContain("MISS");
-        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(Files.readString(report));
+        assertThat(second.out())
+                .contains("#1 CACHED")
+                .contains("#1 HIT  COPY a.txt /a.txt (from local)")
+                .contains("1 of 1 steps cached")
+                .doesNotContain("MISS");
+        var json = new ObjectMapper().readTree(Files.readString(report));
         assertThat(json.path("hits").asInt()).isEqualTo(1);
         assertThat(json.path("steps").get(0).path("source").asText()).isEqualTo("local");
         assertThat(json.path("steps").get(0).path("layer").asText()).startsWith("sha256:");
@@ -67,7 +89,10 @@ class BuildCommandTest {
         Files.writeString(ctx.resolve("Dockerfile"), "FROM scratch\nCOPY missing.txt /\n");
         Run missing = strata("build", "--progress=plain", ctx.toString());
         assertThat(missing.code()).as(missing.out()).isEqualTo(2);
-        assertThat(missing.out()).contains("Dockerfile:2").contains("missing.txt").doesNotContain("Exception");
+        assertThat(missing.out())
+                .contains("Dockerfile:2")
+                .contains("missing.txt")
+                .doesNotContain("Exception");
         Run badProgress = strata("build", "--progress=loud", ctx.toString());
         assertThat(badProgress.code()).isEqualTo(2);
         Run badSecret = strata("build", "--secret", "id=x,src=" + dir.resolve("nope"), ctx.toString());
@@ -84,17 +109,28 @@ class BuildCommandTest {
         Path ctx = Files.createDirectories(dir.resolve("ctx"));
         Files.writeString(ctx.resolve("Dockerfile"), "FROM scratch\nCOPY a.txt /a.txt\n");
         Files.writeString(ctx.resolve("a.txt"), "A");
-        Run r = strata("build", "--progress=json", "--build-arg", "SOURCE_DATE_EPOCH=1700000000", "-t", "sde:1",
+        Run r = strata(
+                "build",
+                "--progress=json",
+                "--build-arg",
+                "SOURCE_DATE_EPOCH=1700000000",
+                "-t",
+                "sde:1",
                 ctx.toString());
         assertThat(r.code()).as(r.out()).isZero();
         assertThat(r.out().lines().filter(l -> !l.isBlank()))
-                .allSatisfy(l -> assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(l).has("type")).isTrue());
-        assertThat(r.out()).contains("\"type\":\"build.done\"").contains("\"type\":\"cache.summary\",\"hits\":0,\"total\":1")
+                .allSatisfy(l ->
+                        assertThat(new ObjectMapper().readTree(l).has("type")).isTrue());
+        assertThat(r.out())
+                .contains("\"type\":\"build.done\"")
+                .contains("\"type\":\"cache.summary\",\"hits\":0,\"total\":1")
                 .contains("\"miss\":\"no earlier build of this step on this parent in local\"");
         assertThat(strata("images").out()).contains("2023-11-14T22:13:20Z");
         Run tty = strata("build", "--progress=tty", "--build-arg", "SOURCE_DATE_EPOCH=1700000000", ctx.toString());
         assertThat(tty.code()).as(tty.out()).isZero();
-        assertThat(tty.out()).contains("#1 [stage-0 2/2] COPY a.txt /a.txt\n#1 CACHED").contains("\033[");
+        assertThat(tty.out())
+                .contains("#1 [stage-0 2/2] COPY a.txt /a.txt\n#1 CACHED")
+                .contains("\033[");
     }
 
     /** strata as user nobody: its class path is copied where nobody can read it (/root is private). */
@@ -103,19 +139,29 @@ class BuildCommandTest {
         if (!Files.exists(cp)) {
             Files.createDirectories(cp);
             int n = 0;
-            for (String e : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
                 Path src = Path.of(e);
                 Path dst = cp.resolve((n++) + "-" + src.getFileName());
-                new ProcessBuilder("cp", "-r", src.toString(), dst.toString()).start().waitFor();
+                new ProcessBuilder("cp", "-r", src.toString(), dst.toString())
+                        .start()
+                        .waitFor();
             }
         }
         StringBuilder classPath = new StringBuilder();
         try (var s = Files.list(cp)) {
-            s.sorted().forEach(p -> classPath.append(classPath.length() == 0 ? "" : ":").append(p));
+            s.sorted()
+                    .forEach(p ->
+                            classPath.append(classPath.length() == 0 ? "" : ":").append(p));
         }
         new ProcessBuilder("chmod", "-R", "a+rwX", dir.toString()).start().waitFor();
-        List<String> cmd = new ArrayList<>(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classPath.toString(),
+        List<String> cmd = new ArrayList<>(List.of(
+                "setpriv",
+                "--reuid=65534",
+                "--regid=65534",
+                "--clear-groups",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                classPath.toString(),
                 "dev.strata.cli.Main"));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
@@ -129,7 +175,8 @@ class BuildCommandTest {
     @Test
     void withoutRootScratchAndCopyBuildAndARunIsExit4WithTheLine() throws Exception {
         Path ctx = Files.createDirectories(dir.resolve("ctx"));
-        Files.writeString(ctx.resolve("Dockerfile"), "FROM scratch\nWORKDIR /app\nCOPY a.txt ./\nCOPY --chown=5:5 a.txt /b/\n");
+        Files.writeString(
+                ctx.resolve("Dockerfile"), "FROM scratch\nWORKDIR /app\nCOPY a.txt ./\nCOPY --chown=5:5 a.txt /b/\n");
         Files.writeString(ctx.resolve("a.txt"), "A");
         Path home = dir.resolve("nobody-home");
         Run ok = asNobody(home, "build", "--progress=plain", "-t", "nr:1", ctx.toString());
@@ -151,11 +198,24 @@ class BuildCommandTest {
     @Test
     void labelsGoOnTheImageOverTheDockerfilesAndNeverMissTheCache() throws Exception {
         Path ctx = context("labels", "FROM scratch\nLABEL a=1 b=2\nCOPY f /f\n");
-        Run first = strata("build", "--progress=plain", "-t", "cli/labels:1", "--label", "b=cli", "--label",
-                "org.opencontainers.image.revision=abc123", "--label", "empty", ctx.toString());
+        Run first = strata(
+                "build",
+                "--progress=plain",
+                "-t",
+                "cli/labels:1",
+                "--label",
+                "b=cli",
+                "--label",
+                "org.opencontainers.image.revision=abc123",
+                "--label",
+                "empty",
+                ctx.toString());
         assertThat(first.code()).as(first.out()).isZero();
-        var config = new com.fasterxml.jackson.databind.ObjectMapper().readTree(strata("inspect", "cli/labels:1").out())
-                .path("config").path("config").path("Labels");
+        var config = new ObjectMapper()
+                .readTree(strata("inspect", "cli/labels:1").out())
+                .path("config")
+                .path("config")
+                .path("Labels");
         assertThat(config.path("a").asText()).isEqualTo("1");
         assertThat(config.path("b").asText()).isEqualTo("cli");
         assertThat(config.path("org.opencontainers.image.revision").asText()).isEqualTo("abc123");
@@ -187,11 +247,21 @@ class BuildCommandTest {
     @Test
     void aDockerfileOnStdinIsBuiltAndItsErrorsNameStdinAndTheLine() throws Exception {
         Path ctx = context("stdin", "FROM scratch\n");
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                System.getProperty("java.class.path"), "dev.strata.cli.Main", "build", "--progress=plain", "-t", "cli/stdin:1",
-                "-f", "-", ctx.toString());
+        List<String> cmd = List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.strata.cli.Main",
+                "build",
+                "--progress=plain",
+                "-t",
+                "cli/stdin:1",
+                "-f",
+                "-",
+                ctx.toString());
         String tmpBefore = String.join(",", tempStdinDirs());
-        for (String[] c : new String[][] {{"FROM scratch\nCOPY f /from-stdin\n", "0"}, {"FROM scratch\nCOPY f\n", "2"}}) {
+        for (String[] c :
+                new String[][] {{"FROM scratch\nCOPY f /from-stdin\n", "0"}, {"FROM scratch\nCOPY f\n", "2"}}) {
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
             pb.environment().put("STRATA_HOME", dir.resolve("home").toString());
             Process p = pb.start();
@@ -206,12 +276,17 @@ class BuildCommandTest {
                 assertThat(out).contains("strata-stdin-").contains("Dockerfile:2");
             }
         }
-        assertThat(String.join(",", tempStdinDirs())).as("temp copies of stdin are removed").isEqualTo(tmpBefore);
+        assertThat(String.join(",", tempStdinDirs()))
+                .as("temp copies of stdin are removed")
+                .isEqualTo(tmpBefore);
     }
 
     private static List<String> tempStdinDirs() throws Exception {
         try (var s = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-            return s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("strata-stdin-")).sorted().toList();
+            return s.map(p -> p.getFileName().toString())
+                    .filter(n -> n.startsWith("strata-stdin-"))
+                    .sorted()
+                    .toList();
         }
     }
 }

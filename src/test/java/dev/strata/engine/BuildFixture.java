@@ -1,5 +1,8 @@
 package dev.strata.engine;
 
+import dev.strata.archive.LayerExtractor;
+import dev.strata.archive.WhiteoutMode;
+import dev.strata.exec.Leaks;
 import dev.strata.oci.ContainerConfig;
 import dev.strata.oci.Descriptor;
 import dev.strata.oci.Digest;
@@ -28,7 +31,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.zip.GZIPOutputStream;
+import org.assertj.core.api.Assertions;
 
 /**
  * A store with a busybox base image made from busybox-static (like the quickstart's `strata import`),
@@ -106,12 +111,24 @@ final class BuildFixture {
             }
         }
         list.waitFor();
-        Files.writeString(rootfs.resolve("etc/passwd"),
-                "root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000:app:/home/app:/bin/sh\n");
+        Files.writeString(
+                rootfs.resolve("etc/passwd"), "root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000:app:/home/app:/bin/sh\n");
         Files.writeString(rootfs.resolve("etc/group"), "root:x:0:\napp:x:1000:\nstaff:x:50:\n");
         Path tar = rootfs.resolveSibling("busybox.tar");
-        Process p = new ProcessBuilder("tar", "--sort=name", "--mtime=@0", "--owner=0", "--group=0", "--numeric-owner",
-                "-C", rootfs.toString(), "-cf", tar.toString(), ".").inheritIO().start();
+        Process p = new ProcessBuilder(
+                        "tar",
+                        "--sort=name",
+                        "--mtime=@0",
+                        "--owner=0",
+                        "--group=0",
+                        "--numeric-owner",
+                        "-C",
+                        rootfs.toString(),
+                        "-cf",
+                        tar.toString(),
+                        ".")
+                .inheritIO()
+                .start();
         if (p.waitFor() != 0) {
             throw new IllegalStateException("tar failed");
         }
@@ -121,11 +138,27 @@ final class BuildFixture {
             out.write(raw);
         }
         Descriptor layer = store.putBlob(MediaType.OCI_LAYER_GZIP, gz.toByteArray());
-        ContainerConfig cc = new ContainerConfig("", List.of("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"),
-                Optional.empty(), Optional.of(List.of("sh")), "", Map.of(), new java.util.TreeSet<>(),
-                new java.util.TreeSet<>(), "", Optional.empty(), List.of(), List.of(), false);
-        ImageConfig cfg = new ImageConfig(Optional.of("1970-01-01T00:00:00Z"), Optional.empty(), Platform.host(), cc,
-                List.of(Digest.sha256(raw)), List.of(History.of("import busybox", false)));
+        ContainerConfig cc = new ContainerConfig(
+                "",
+                List.of("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"),
+                Optional.empty(),
+                Optional.of(List.of("sh")),
+                "",
+                Map.of(),
+                new TreeSet<>(),
+                new TreeSet<>(),
+                "",
+                Optional.empty(),
+                List.of(),
+                List.of(),
+                false);
+        ImageConfig cfg = new ImageConfig(
+                Optional.of("1970-01-01T00:00:00Z"),
+                Optional.empty(),
+                Platform.host(),
+                cc,
+                List.of(Digest.sha256(raw)),
+                List.of(History.of("import busybox", false)));
         Descriptor c = store.putBlob(MediaType.OCI_CONFIG, cfg.toBytes());
         Manifest m = Manifest.of(MediaType.OCI_MANIFEST, c, List.of(layer), Map.of());
         Descriptor md = store.putBlob(MediaType.OCI_MANIFEST, m.bytes());
@@ -137,7 +170,8 @@ final class BuildFixture {
         Path out = Files.createDirectories(dir.resolve("unpacked-" + name));
         for (Layer l : image.layers()) {
             try (InputStream in = l.open()) {
-                dev.strata.archive.LayerExtractor.extract(in, out, dev.strata.archive.WhiteoutMode.APPLY, "layer " + l.descriptor().digest());
+                LayerExtractor.extract(
+                        in, out, WhiteoutMode.APPLY, "layer " + l.descriptor().digest());
             }
         }
         return out;
@@ -157,6 +191,6 @@ final class BuildFixture {
 
     /** Fails when RUN steps left runtime state, cgroups or scratch dirs ({@code storeTmp} not empty). */
     static void assertNoRunLeftovers(Path storeTmp) throws IOException {
-        org.assertj.core.api.Assertions.assertThat(dev.strata.exec.Leaks.of(storeTmp)).isEmpty();
+        Assertions.assertThat(Leaks.of(storeTmp)).isEmpty();
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.strata.oci.ContainerConfig;
+import dev.strata.oci.Digest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,8 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BuildahOracleTest {
     /** What buildah leaves from its runtime mounts; docker and strata do not. */
-    private static final Set<String> BUILDAH_LEFTOVERS = Set.of("run", "dev", "proc", "sys", "etc/hosts",
-            "etc/resolv.conf", "etc/hostname");
+    private static final Set<String> BUILDAH_LEFTOVERS =
+            Set.of("run", "dev", "proc", "sys", "etc/hosts", "etc/resolv.conf", "etc/hostname");
 
     @TempDir
     Path dir;
@@ -49,7 +50,8 @@ class BuildahOracleTest {
 
     @Test
     void sameFilesAndConfigAsBuildah() throws Exception {
-        BuildFixture f = new BuildFixture(dir.resolve("s")).withBusybox()
+        BuildFixture f = new BuildFixture(dir.resolve("s"))
+                .withBusybox()
                 .files(DOCKERFILE, Map.of("a.txt", "A\n", "sub/b.txt", "B\n"));
         BuildResult r = f.build();
         Map<String, String> ours = tree(f.unpack(r.image(), "ours"));
@@ -57,15 +59,25 @@ class BuildahOracleTest {
 
         Path root = dir.resolve("buildah-root");
         Path runroot = dir.resolve("buildah-run");
-        List<String> b = List.of("buildah", "--root", root.toString(), "--runroot", runroot.toString(),
-                "--storage-driver", "vfs");
+        List<String> b = List.of(
+                "buildah", "--root", root.toString(), "--runroot", runroot.toString(), "--storage-driver", "vfs");
         try {
             String ctr = sh(b, "from", "scratch").strip();
             sh(b, "add", ctr, dir.resolve("s/busybox.tar").toString(), "/");
             sh(b, "config", "--env", "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", ctr);
             sh(b, "commit", "-q", ctr, "localhost/test/busybox:latest");
             sh(b, "rm", ctr);
-            sh(b, "bud", "--format", "docker", "--layers", "-q", "--isolation", "chroot", "-t", "oracle",
+            sh(
+                    b,
+                    "bud",
+                    "--format",
+                    "docker",
+                    "--layers",
+                    "-q",
+                    "--isolation",
+                    "chroot",
+                    "-t",
+                    "oracle",
                     f.context.toString());
             JsonNode img = new ObjectMapper().readTree(sh(b, "inspect", "--type", "image", "oracle"));
             JsonNode c = img.path("Docker").path("config");
@@ -119,8 +131,7 @@ class BuildahOracleTest {
                 } else if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
                     what = "dir " + Integer.toOctalString(mode & 07777);
                 } else {
-                    what = "file " + Integer.toOctalString(mode & 07777) + " "
-                            + dev.strata.oci.Digest.sha256(Files.readAllBytes(p));
+                    what = "file " + Integer.toOctalString(mode & 07777) + " " + Digest.sha256(Files.readAllBytes(p));
                 }
                 out.put(rel, what + " " + uid + ":" + gid);
             }
@@ -131,7 +142,9 @@ class BuildahOracleTest {
     private static String sh(List<String> prefix, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(prefix);
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0) {
             throw new IllegalStateException(String.join(" ", cmd) + " failed: " + out);

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,7 +22,8 @@ class CacheFlowTest {
     @TempDir
     Path dir;
 
-    static final String DF = "FROM scratch\nWORKDIR /app\nCOPY a.txt /app/a.txt\nCOPY b.txt /app/b.txt\nCMD [\"/app/a\"]\n";
+    static final String DF =
+            "FROM scratch\nWORKDIR /app\nCOPY a.txt /app/a.txt\nCOPY b.txt /app/b.txt\nCMD [\"/app/a\"]\n";
 
     @Test
     void hitsWriteTheirRecordsAgain() throws Exception {
@@ -47,10 +49,13 @@ class CacheFlowTest {
         f.build();
         Files.writeString(f.context.resolve("a.txt"), "A2");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        BuildResult r = Engine.build(BuildRequest.of(f.context), f.store,
+        BuildResult r = Engine.build(
+                BuildRequest.of(f.context),
+                f.store,
                 new PlainRenderer(new PrintStream(out, true, StandardCharsets.UTF_8)));
         String text = out.toString(StandardCharsets.UTF_8);
-        assertThat(text).contains("#1 [stage-0 2/4] WORKDIR /app\n#1 CACHED\n")
+        assertThat(text)
+                .contains("#1 [stage-0 2/4] WORKDIR /app\n#1 CACHED\n")
                 .contains("#2 [stage-0 3/4] COPY a.txt /app/a.txt\n#2 MISS: file /app/a.txt changed\n#2 DONE ")
                 .contains("#3 MISS: parent layers changed (step 2 missed)\n")
                 .contains("#1 HIT  WORKDIR /app (from local) layer ")
@@ -58,8 +63,12 @@ class CacheFlowTest {
                 .contains("1 of 3 steps cached\nDONE ");
         CacheReport report = Engine.cacheReport(r);
         assertThat(report.hits()).isEqualTo(1);
-        assertThat(report.steps()).extracting(CacheReport.Entry::reason).containsExactly(java.util.Optional.empty(),
-                java.util.Optional.of("file /app/a.txt changed"), java.util.Optional.of("parent layers changed (step 2 missed)"));
+        assertThat(report.steps())
+                .extracting(CacheReport.Entry::reason)
+                .containsExactly(
+                        Optional.empty(),
+                        Optional.of("file /app/a.txt changed"),
+                        Optional.of("parent layers changed (step 2 missed)"));
         Path json = dir.resolve("report/cache.json");
         Engine.writeCacheReport(r, json);
         assertThat(Files.readString(json)).isEqualTo(report.toJson());
@@ -91,7 +100,10 @@ class CacheFlowTest {
     private static List<String> refs(BuildFixture f) throws Exception {
         Path root = f.store.root().resolve("refs");
         try (Stream<Path> s = Files.walk(root)) {
-            return s.filter(Files::isRegularFile).map(p -> root.relativize(p).toString()).sorted().toList();
+            return s.filter(Files::isRegularFile)
+                    .map(p -> root.relativize(p).toString())
+                    .sorted()
+                    .toList();
         }
     }
 }

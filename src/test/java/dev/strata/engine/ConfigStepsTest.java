@@ -9,6 +9,7 @@ import dev.strata.dockerfile.ExpandedStep;
 import dev.strata.dockerfile.Instruction;
 import dev.strata.dockerfile.ResolvedStage;
 import dev.strata.dockerfile.StageScope;
+import dev.strata.dockerfile.WorkdirInstruction;
 import dev.strata.oci.ContainerConfig;
 import dev.strata.oci.Healthcheck;
 import java.util.List;
@@ -29,7 +30,7 @@ class ConfigStepsTest {
         for (Instruction ins : rs.stage().instructions()) {
             ExpandedStep step = scope.expand(ins);
             if (Planner.classify(step.expanded()).kind() == PlannedStep.Kind.WORKDIR) {
-                e.workingDir = ConfigSteps.workdir(e.workingDir, ((dev.strata.dockerfile.WorkdirInstruction) step.expanded()).path());
+                e.workingDir = ConfigSteps.workdir(e.workingDir, ((WorkdirInstruction) step.expanded()).path());
             } else {
                 ConfigSteps.apply(step.expanded(), e, flags, scope.shell());
             }
@@ -100,8 +101,8 @@ class ConfigStepsTest {
     @Test
     void healthcheckForms() {
         ContainerConfig c = apply("FROM scratch\nHEALTHCHECK --interval=30s --retries=3 CMD curl -f http://x/\n");
-        assertThat(c.healthcheck()).contains(new Healthcheck(List.of("CMD-SHELL", "curl -f http://x/"),
-                30_000_000_000L, 0, 0, 0, 3));
+        assertThat(c.healthcheck())
+                .contains(new Healthcheck(List.of("CMD-SHELL", "curl -f http://x/"), 30_000_000_000L, 0, 0, 0, 3));
         ContainerConfig exec = apply("FROM scratch\nHEALTHCHECK CMD [\"/bin/check\", \"-q\"]\n");
         assertThat(exec.healthcheck().orElseThrow().test()).containsExactly("CMD", "/bin/check", "-q");
         ContainerConfig none = apply("FROM scratch\nHEALTHCHECK NONE\n");

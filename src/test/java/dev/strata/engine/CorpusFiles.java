@@ -16,8 +16,7 @@ import java.util.stream.Stream;
 
 /** Helpers of {@link CorpusTest}: expected tree entries, JSON lists, corpus contexts, a loopback HTTP server. */
 final class CorpusFiles {
-    private CorpusFiles() {
-    }
+    private CorpusFiles() {}
 
     static String file(int mode, String content) {
         return file(mode, content, "0:0");
@@ -72,10 +71,24 @@ final class CorpusFiles {
         Files.writeString(payload.resolve("sub/deep.txt"), "deep\n");
         Files.setAttribute(payload.resolve("inner.txt"), "unix:mode", 0640);
         Files.setAttribute(payload.resolve("sub"), "unix:mode", 0750);
-        for (String[] c : List.of(new String[] {"gz", "--gzip"}, new String[] {"bz2", "--bzip2"},
-                new String[] {"xz", "--xz"}, new String[] {"zst", "--zstd"})) {
-            OutputsTest.run("tar", c[1], "--owner=1234", "--group=1234", "--numeric-owner", "--mtime=@0", "-C",
-                    payload.toString(), "-cf", ctx.resolve("payload.tar." + c[0]).toString(), "inner.txt", "sub");
+        for (String[] c : List.of(
+                new String[] {"gz", "--gzip"},
+                new String[] {"bz2", "--bzip2"},
+                new String[] {"xz", "--xz"},
+                new String[] {"zst", "--zstd"})) {
+            OutputsTest.run(
+                    "tar",
+                    c[1],
+                    "--owner=1234",
+                    "--group=1234",
+                    "--numeric-owner",
+                    "--mtime=@0",
+                    "-C",
+                    payload.toString(),
+                    "-cf",
+                    ctx.resolve("payload.tar." + c[0]).toString(),
+                    "inner.txt",
+                    "sub");
         }
     }
 

@@ -23,6 +23,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,6 +48,7 @@ class CorpusTest {
 
     @TempDir
     static Path shared;
+
     static Store store;
     /** The base image's tree as umoci unpacks it. */
     static Map<String, String> baseTree;
@@ -61,8 +64,9 @@ class CorpusTest {
 
         List<String> history() {
             List<String> out = new ArrayList<>();
-            config.path("history").forEach(h -> out.add(h.path("created_by").asText()
-                    + (h.path("empty_layer").asBoolean(false) ? " (empty)" : "")));
+            config.path("history")
+                    .forEach(h -> out.add(h.path("created_by").asText()
+                            + (h.path("empty_layer").asBoolean(false) ? " (empty)" : "")));
             return out;
         }
     }
@@ -72,7 +76,8 @@ class CorpusTest {
         store = Store.open(shared.resolve("store"));
         BuildFixture.importBusybox(store, shared.resolve("busybox-rootfs"));
         BuildFixture f = new BuildFixture(shared.resolve("base"), store).files("FROM test/busybox:latest\n", Map.of());
-        baseTree = BuildahOracleTest.tree(export(f, f.build(withLayout(f, BuildRequest.of(f.context)))).root());
+        baseTree = BuildahOracleTest.tree(
+                export(f, f.build(withLayout(f, BuildRequest.of(f.context)))).root());
     }
 
     @AfterEach
@@ -86,22 +91,41 @@ class CorpusTest {
     @Test
     void multiStageCopyFromNameIndexAndImageWithBuildArgs() throws Exception {
         Built b = build("stages", r -> r.withOptions(BuildOptions.of(Map.of("VERSION", "2"), Optional.empty())));
-        assertThat(delta(b)).isEqualTo(Map.of(
-                "app", dir(755), "app/version", file(644, "v2 plain\n"), "app/sub", dir(755), "app/sub/s", file(644, "s\n"),
-                "from-index", file(644, "v2 plain\n"),
-                "from-image", baseTree.get("etc/group")));
+        assertThat(delta(b))
+                .isEqualTo(Map.of(
+                        "app",
+                        dir(755),
+                        "app/version",
+                        file(644, "v2 plain\n"),
+                        "app/sub",
+                        dir(755),
+                        "app/sub/s",
+                        file(644, "s\n"),
+                        "from-index",
+                        file(644, "v2 plain\n"),
+                        "from-image",
+                        baseTree.get("etc/group")));
         // a stage sees a global ARG only when it declares it; FLAVOR belongs to the builder stage
         assertThat(strings(b.cfg().path("Env"))).contains("BUILT_VERSION=2", "FLAVOR_HERE=unset");
-        assertThat(b.history()).endsWith("ARG VERSION=2 (empty)", "COPY /out/ /app/ # buildkit", "COPY /first /from-index # buildkit",
-                "COPY /etc/group /from-image # buildkit", "ENV BUILT_VERSION=2 FLAVOR_HERE=unset (empty)");
+        assertThat(b.history())
+                .endsWith(
+                        "ARG VERSION=2 (empty)",
+                        "COPY /out/ /app/ # buildkit",
+                        "COPY /first /from-index # buildkit",
+                        "COPY /etc/group /from-image # buildkit",
+                        "ENV BUILT_VERSION=2 FLAVOR_HERE=unset (empty)");
     }
 
     @Test
     void everyConfigInstruction() throws Exception {
         Built b = build("config", r -> r);
         JsonNode c = b.cfg();
-        assertThat(strings(c.path("Env"))).containsExactly(
-                "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "A=1", "B=two words", "C=1-x");
+        assertThat(strings(c.path("Env")))
+                .containsExactly(
+                        "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+                        "A=1",
+                        "B=two words",
+                        "C=1-x");
         assertThat(c.path("WorkingDir").asText()).isEqualTo("/srv/app");
         assertThat(c.path("User").asText()).isEqualTo("app:staff");
         assertThat(c.path("Labels").toString()).isEqualTo("{\"b\":\"y\",\"org.example.a\":\"x\"}");
@@ -118,40 +142,70 @@ class CorpusTest {
         // WORKDIR created (relative to the previous one) in its own layer, like docker
         assertThat(delta(b)).isEqualTo(Map.of("srv", dir(755), "srv/app", dir(755)));
         assertThat(b.result().image().layers()).hasSize(3);
-        assertThat(b.history()).containsExactly("import busybox",
-                "ENV A=1 B=two words (empty)", "ENV C=1-x (empty)", "WORKDIR /srv", "WORKDIR /srv/app",
-                "USER app:staff (empty)", "LABEL org.example.a=x b=y (empty)",
-                "EXPOSE [8080/tcp 53/udp] (empty)", "VOLUME [/data /logs] (empty)", "STOPSIGNAL SIGTERM (empty)",
-                "HEALTHCHECK &{[\"CMD-SHELL\" \"wget -q localhost || exit 1\"] \"5s\" \"3s\" \"0s\" \"0s\" '\\x02'} (empty)",
-                "SHELL [/bin/sh -ec] (empty)", "CMD [\"run\" \"it\"] (empty)");
+        assertThat(b.history())
+                .containsExactly(
+                        "import busybox",
+                        "ENV A=1 B=two words (empty)",
+                        "ENV C=1-x (empty)",
+                        "WORKDIR /srv",
+                        "WORKDIR /srv/app",
+                        "USER app:staff (empty)",
+                        "LABEL org.example.a=x b=y (empty)",
+                        "EXPOSE [8080/tcp 53/udp] (empty)",
+                        "VOLUME [/data /logs] (empty)",
+                        "STOPSIGNAL SIGTERM (empty)",
+                        "HEALTHCHECK &{[\"CMD-SHELL\" \"wget -q localhost || exit 1\"] \"5s\" \"3s\" \"0s\" \"0s\" '\\x02'} (empty)",
+                        "SHELL [/bin/sh -ec] (empty)",
+                        "CMD [\"run\" \"it\"] (empty)");
 
         // ENTRYPOINT resets an inherited CMD; a CMD set earlier in the same stage stays
-        JsonNode reset = build("config", r -> r.withOptions(BuildOptions.of(Map.of(), Optional.of("reset")))).cfg();
+        JsonNode reset = build("config", r -> r.withOptions(BuildOptions.of(Map.of(), Optional.of("reset"))))
+                .cfg();
         assertThat(strings(reset.path("Entrypoint"))).containsExactly("/bin/echo");
-        assertThat(reset.path("Cmd").isMissingNode() || reset.path("Cmd").isNull()).as(reset.toString()).isTrue();
-        JsonNode keep = build("config", r -> r.withOptions(BuildOptions.of(Map.of(), Optional.of("keep")))).cfg();
+        assertThat(reset.path("Cmd").isMissingNode() || reset.path("Cmd").isNull())
+                .as(reset.toString())
+                .isTrue();
+        JsonNode keep = build("config", r -> r.withOptions(BuildOptions.of(Map.of(), Optional.of("keep"))))
+                .cfg();
         assertThat(strings(keep.path("Cmd"))).containsExactly("kept");
         // SHELL applies to shell-form ENTRYPOINT and CMD
         Built shellBuilt = build("config", r -> r.withOptions(BuildOptions.of(Map.of(), Optional.of("shellform"))));
         JsonNode shell = shellBuilt.cfg();
         assertThat(delta(shellBuilt)).isEqualTo(Map.of("shell-used", file(644, "/bin/ash\n")));
-        assertThat(shellBuilt.history()).endsWith("SHELL [/bin/ash -eo pipefail -c] (empty)",
-                "ENTRYPOINT [\"/bin/ash\" \"-eo\" \"pipefail\" \"-c\" \"exec /bin/echo\"] (empty)",
-                "CMD [\"/bin/ash\" \"-eo\" \"pipefail\" \"-c\" \"echo hi\"] (empty)",
-                "RUN /bin/ash -eo pipefail -c echo \"$0\" > /shell-used # buildkit");
-        assertThat(strings(shell.path("Entrypoint"))).containsExactly("/bin/ash", "-eo", "pipefail", "-c", "exec /bin/echo");
+        assertThat(shellBuilt.history())
+                .endsWith(
+                        "SHELL [/bin/ash -eo pipefail -c] (empty)",
+                        "ENTRYPOINT [\"/bin/ash\" \"-eo\" \"pipefail\" \"-c\" \"exec /bin/echo\"] (empty)",
+                        "CMD [\"/bin/ash\" \"-eo\" \"pipefail\" \"-c\" \"echo hi\"] (empty)",
+                        "RUN /bin/ash -eo pipefail -c echo \"$0\" > /shell-used # buildkit");
+        assertThat(strings(shell.path("Entrypoint")))
+                .containsExactly("/bin/ash", "-eo", "pipefail", "-c", "exec /bin/echo");
         assertThat(strings(shell.path("Cmd"))).containsExactly("/bin/ash", "-eo", "pipefail", "-c", "echo hi");
     }
 
     @Test
     void heredocsForRunAndCopy() throws Exception {
         Built b = build("heredoc", r -> r);
-        assertThat(delta(b)).isEqualTo(Map.of(
-                "h1", file(644, "first\nsecond heredoc\n"), "h2", file(644, "quoted heredoc\n"),
-                "etc/motd", file(644, "hello heredoc\n"),
-                "usr", dir(755), "usr/local", dir(755), "usr/local/bin", dir(755),
-                "usr/local/bin/hi", file(755, "#!/bin/sh\necho hi\n"), "h3", file(644, "hi\n")));
-        assertThat(b.history()).contains("COPY <<EOF /etc/motd # buildkit", "COPY --chmod=0755 <<EOF /usr/local/bin/hi # buildkit");
+        assertThat(delta(b))
+                .isEqualTo(Map.of(
+                        "h1",
+                        file(644, "first\nsecond heredoc\n"),
+                        "h2",
+                        file(644, "quoted heredoc\n"),
+                        "etc/motd",
+                        file(644, "hello heredoc\n"),
+                        "usr",
+                        dir(755),
+                        "usr/local",
+                        dir(755),
+                        "usr/local/bin",
+                        dir(755),
+                        "usr/local/bin/hi",
+                        file(755, "#!/bin/sh\necho hi\n"),
+                        "h3",
+                        file(644, "hi\n")));
+        assertThat(b.history())
+                .contains("COPY <<EOF /etc/motd # buildkit", "COPY --chmod=0755 <<EOF /usr/local/bin/hi # buildkit");
     }
 
     @Test
@@ -161,14 +215,29 @@ class CorpusTest {
                 .containsExactly("RUN echo triggered > /onbuild", "COPY a.txt /from-trigger");
         assertThat(delta(parent)).isEqualTo(Map.of("parent", file(644, "parent\n")));
         // like BuildKit, ONBUILD lands in the config only, not in history
-        assertThat(parent.history()).containsExactly("import busybox", "RUN /bin/sh -c echo parent > /parent # buildkit");
+        assertThat(parent.history())
+                .containsExactly("import busybox", "RUN /bin/sh -c echo parent > /parent # buildkit");
         Built child = build("onbuild-child", r -> r);
-        assertThat(child.cfg().path("OnBuild").isMissingNode() || child.cfg().path("OnBuild").isNull()
-                || child.cfg().path("OnBuild").isEmpty()).as(child.cfg().toString()).isTrue();
-        assertThat(delta(child)).isEqualTo(Map.of("parent", file(644, "parent\n"), "onbuild", file(644, "triggered\n"),
-                "from-trigger", file(644, "child context\n"), "seen", file(644, "triggered\nchild context\n")));
-        assertThat(child.history()).endsWith("RUN /bin/sh -c echo triggered > /onbuild # buildkit",
-                "COPY a.txt /from-trigger # buildkit", "RUN /bin/sh -c cat /onbuild /from-trigger > /seen # buildkit");
+        assertThat(child.cfg().path("OnBuild").isMissingNode()
+                        || child.cfg().path("OnBuild").isNull()
+                        || child.cfg().path("OnBuild").isEmpty())
+                .as(child.cfg().toString())
+                .isTrue();
+        assertThat(delta(child))
+                .isEqualTo(Map.of(
+                        "parent",
+                        file(644, "parent\n"),
+                        "onbuild",
+                        file(644, "triggered\n"),
+                        "from-trigger",
+                        file(644, "child context\n"),
+                        "seen",
+                        file(644, "triggered\nchild context\n")));
+        assertThat(child.history())
+                .endsWith(
+                        "RUN /bin/sh -c echo triggered > /onbuild # buildkit",
+                        "COPY a.txt /from-trigger # buildkit",
+                        "RUN /bin/sh -c cat /onbuild /from-trigger > /seen # buildkit");
     }
 
     @Test
@@ -218,17 +287,22 @@ class CorpusTest {
         want.put("tmp/whoami", file(644, "1000\n", "1000:1000"));
         assertThat(d).isEqualTo(want);
         // BuildKit's history keeps --chown, --chmod and --parents of COPY, never --from or --exclude
-        assertThat(b.history()).contains("COPY --chown=app:staff a.txt /owned/a.txt # buildkit",
-                "COPY --chmod=750 dir/ /modes/dir/ # buildkit", "COPY dir/ /excl/ # buildkit",
-                "COPY --parents dir/nested/y.txt /par/ # buildkit", "WORKDIR /home/app/work");
+        assertThat(b.history())
+                .contains(
+                        "COPY --chown=app:staff a.txt /owned/a.txt # buildkit",
+                        "COPY --chmod=750 dir/ /modes/dir/ # buildkit",
+                        "COPY dir/ /excl/ # buildkit",
+                        "COPY --parents dir/nested/y.txt /par/ # buildkit",
+                        "WORKDIR /home/app/work");
     }
 
     @Test
     void runMountsLeaveNoMountPointsOrSecretsInTheLayers() throws Exception {
         Built b = build("mounts", r -> r.withSecrets(Map.of("tok", "s3cr3t".getBytes(StandardCharsets.UTF_8))));
         // no /cache, /run/secrets, /scratch or /conf stubs: only what the commands wrote
-        assertThat(delta(b)).isEqualTo(Map.of("count", file(644, "x\n"), "secret-size", file(644, "6\n"),
-                "bound", file(644, "C\n")));
+        assertThat(delta(b))
+                .isEqualTo(
+                        Map.of("count", file(644, "x\n"), "secret-size", file(644, "6\n"), "bound", file(644, "C\n")));
         assertThat(b.config().toString()).doesNotContain("s3cr3t");
     }
 
@@ -237,11 +311,28 @@ class CorpusTest {
         Built b = build("whiteouts", r -> r);
         // removed lower file and dir are gone; RUN true added nothing (no /run, /dev, /etc/hosts stubs)
         // a dir removed and made again is opaque: only the new file shows
-        assertThat(delta(b)).isEqualTo(Map.of("lower", dir(755), "lower/keep", file(644, "k\n"),
-                "lower/alias", "link keep 0:0", "lower/opq", dir(755), "lower/opq/new", file(644, "new\n"),
-                "work", dir(755), "work/here", dir(755)));
-        assertThat(b.history()).endsWith("RUN /bin/sh -c rm /lower/file # buildkit",
-                "RUN /bin/sh -c rm -rf /lower/dir /lower/opq && mkdir /lower/opq && echo new > /lower/opq/new # buildkit", "RUN /bin/sh -c true # buildkit (empty)", "WORKDIR /work/here");
+        assertThat(delta(b))
+                .isEqualTo(Map.of(
+                        "lower",
+                        dir(755),
+                        "lower/keep",
+                        file(644, "k\n"),
+                        "lower/alias",
+                        "link keep 0:0",
+                        "lower/opq",
+                        dir(755),
+                        "lower/opq/new",
+                        file(644, "new\n"),
+                        "work",
+                        dir(755),
+                        "work/here",
+                        dir(755)));
+        assertThat(b.history())
+                .endsWith(
+                        "RUN /bin/sh -c rm /lower/file # buildkit",
+                        "RUN /bin/sh -c rm -rf /lower/dir /lower/opq && mkdir /lower/opq && echo new > /lower/opq/new # buildkit",
+                        "RUN /bin/sh -c true # buildkit (empty)",
+                        "WORKDIR /work/here");
         // base + mkdir + rm + rm -rf + WORKDIR: every non-empty history entry has its layer
         assertThat(b.result().image().layers()).hasSize(5);
     }
@@ -280,8 +371,10 @@ class CorpusTest {
             }
             return r.withSourceDateEpoch(epoch);
         });
-        assertThat(Files.getLastModifiedTime(b.root().resolve("old.txt")).toInstant()).isEqualTo(Instant.ofEpochSecond(500));
-        assertThat(Files.getLastModifiedTime(b.root().resolve("new.txt")).toInstant()).isEqualTo(epoch);
+        assertThat(Files.getLastModifiedTime(b.root().resolve("old.txt")).toInstant())
+                .isEqualTo(Instant.ofEpochSecond(500));
+        assertThat(Files.getLastModifiedTime(b.root().resolve("new.txt")).toInstant())
+                .isEqualTo(epoch);
         assertThat(b.config().path("created").asText()).isEqualTo("1970-01-12T13:46:40Z");
     }
 
@@ -296,7 +389,11 @@ class CorpusTest {
         assertFails("stage.Dockerfile", Map.of(), ExitCode.REGISTRY, "stage.Dockerfile:3", "127.0.0.1:9/nosuchstage");
         assertFails("run.Dockerfile", Map.of(), ExitCode.STEP_FAILED, "run.Dockerfile:3", "exited with code 3");
         assertFails("chown.Dockerfile", Map.of(), ExitCode.INPUT, "chown.Dockerfile:2", "nosuchuser");
-        assertFails("run.Dockerfile", BuildOptions.of(Map.of(), Optional.of("nosuch")), ExitCode.INPUT, "run.Dockerfile",
+        assertFails(
+                "run.Dockerfile",
+                BuildOptions.of(Map.of(), Optional.of("nosuch")),
+                ExitCode.INPUT,
+                "run.Dockerfile",
                 "nosuch");
         HttpServer http = serve("remote content\n");
         try {
@@ -316,19 +413,24 @@ class CorpusTest {
             throws Exception {
         BuildFixture f = new BuildFixture(dir.resolve(dockerfile), store);
         copyTree(resource("bad"), f.context);
-        BuildRequest req = BuildRequest.of(f.context).withDockerfile(f.context.resolve(dockerfile))
+        BuildRequest req = BuildRequest.of(f.context)
+                .withDockerfile(f.context.resolve(dockerfile))
                 .withOptions(options);
         assertThatThrownBy(() -> f.build(req)).isInstanceOfSatisfying(StrataException.class, e -> {
             assertThat(e.exitCode()).as(e.getMessage()).isEqualTo(code);
             // the first line says it all; a failing RUN adds the command's last output below it
-            assertThat(e.getMessage().lines().findFirst().orElseThrow()).contains(where).contains(what);
+            assertThat(e.getMessage().lines().findFirst().orElseThrow())
+                    .contains(where)
+                    .contains(what);
         });
-        assertThat(Files.readString(Path.of("/proc/mounts"))).doesNotContain(shared.toString()).doesNotContain(dir.toString());
+        assertThat(Files.readString(Path.of("/proc/mounts")))
+                .doesNotContain(shared.toString())
+                .doesNotContain(dir.toString());
     }
 
     // ---- helpers ----
 
-    private Built build(String name, java.util.function.UnaryOperator<BuildRequest> tweak) throws Exception {
+    private Built build(String name, UnaryOperator<BuildRequest> tweak) throws Exception {
         BuildFixture f = new BuildFixture(Files.createTempDirectory(dir, name), store);
         copyTree(resource(name), f.context);
         if (name.equals("archives")) {
@@ -337,8 +439,8 @@ class CorpusTest {
             // a symlink in the context is copied as a symlink (git keeps none in resources, so made here)
             Files.createSymbolicLink(f.context.resolve("dir/link"), Path.of("x.txt"));
         }
-        BuildRequest req = tweak.apply(withLayout(f, BuildRequest.of(f.context)
-                .withTags(List.of("corpus/" + name + ":latest"))));
+        BuildRequest req =
+                tweak.apply(withLayout(f, BuildRequest.of(f.context).withTags(List.of("corpus/" + name + ":latest"))));
         return export(f, f.build(req));
     }
 
@@ -353,9 +455,28 @@ class CorpusTest {
         Path bundle = f.dir.resolve("bundle");
         OutputsTest.run("umoci", "unpack", "--image", layout + ":latest", bundle.toString());
         JsonNode index = JSON.readTree(layout.resolve("index.json").toFile());
-        JsonNode manifest = JSON.readTree(blob(layout, index.path("manifests").get(0).path("digest").asText()));
-        JsonNode config = JSON.readTree(blob(layout, manifest.path("config").path("digest").asText()));
+        JsonNode manifest = JSON.readTree(
+                blob(layout, index.path("manifests").get(0).path("digest").asText()));
+        JsonNode config = JSON.readTree(
+                blob(layout, manifest.path("config").path("digest").asText()));
+        recordDigest(f, index.path("manifests").get(0).path("digest").asText());
         return new Built(bundle.resolve("rootfs"), config, r);
+    }
+
+    /**
+     * With {@code -Dstrata.corpus.digests=FILE}, appends each case's manifest digest to FILE, so that
+     * a refactor can be shown to change no image (run before and after, compare the files).
+     */
+    private static void recordDigest(BuildFixture f, String digest) throws IOException {
+        String out = System.getProperty("strata.corpus.digests");
+        if (out != null) {
+            Files.writeString(
+                    Path.of(out),
+                    f.context.getParent().getFileName().toString().replaceAll("[0-9]+$", "") + " " + digest + "\n",
+                    StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+        }
     }
 
     private static byte[] blob(Path layout, String digest) throws IOException {

@@ -28,9 +28,10 @@ class CreatedByTest {
 
     @Test
     void healthcheckLikeDockerHistory() {
-        Healthcheck h = new Healthcheck(List.of("CMD-SHELL", "curl -f http://localhost/ || exit 1"), 30_000_000_000L,
-                3_000_000_000L, 0, 0, 3);
+        Healthcheck h = new Healthcheck(
+                List.of("CMD-SHELL", "curl -f http://localhost/ || exit 1"), 30_000_000_000L, 3_000_000_000L, 0, 0, 3);
         assertThat(CreatedBy.healthcheck(h))
-                .isEqualTo("&{[\"CMD-SHELL\" \"curl -f http://localhost/ || exit 1\"] \"30s\" \"3s\" \"0s\" \"0s\" '\\x03'}");
+                .isEqualTo(
+                        "&{[\"CMD-SHELL\" \"curl -f http://localhost/ || exit 1\"] \"30s\" \"3s\" \"0s\" \"0s\" '\\x03'}");
     }
 }

@@ -6,11 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.strata.engine.StrataProcess.Run;
 import dev.strata.cache.CacheManifest;
+import dev.strata.engine.StrataProcess.Run;
 import dev.strata.oci.Digest;
 import dev.strata.oci.Manifest;
 import dev.strata.oci.MediaType;
+import dev.strata.registry.RegistryFixture;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,12 +45,13 @@ class InlineCacheTest {
 
     @TempDir
     Path tmp;
-    private dev.strata.registry.RegistryFixture registry;
+
+    private RegistryFixture registry;
     private String host;
 
     @BeforeAll
     void pushBase(@TempDir Path setup) throws Exception {
-        registry = dev.strata.registry.RegistryFixture.plain();
+        registry = RegistryFixture.plain();
         host = registry.host();
         StrataProcess.pushBase(host, setup);
     }
@@ -95,42 +97,55 @@ class InlineCacheTest {
         String[] flags = {"--cache-from", image, "--build-arg", "BUILDKIT_INLINE_CACHE=1", "-t", image, "--push"};
 
         Job one = job("1", context("c1", "print(1)\n"), flags);
-        assertThat(one.run().out()).contains("warning: cache " + image + " not found").contains("exported cache with " + image);
+        assertThat(one.run().out())
+                .contains("warning: cache " + image + " not found")
+                .contains("exported cache with " + image);
         assertThat(one.hits()).isZero();
         // the cache is listed in the tag-schema referrers index of the image, with its artifact type
         Digest subject = Digest.parse(one.manifest());
-        JsonNode index = JSON.readTree(skopeo("inspect", "--tls-verify=false", "--raw",
-                "docker://" + host + "/team/app:sha256-" + subject.hex()));
+        JsonNode index = JSON.readTree(skopeo(
+                "inspect", "--tls-verify=false", "--raw", "docker://" + host + "/team/app:sha256-" + subject.hex()));
         assertThat(index.path("manifests")).hasSize(1);
-        assertThat(index.path("manifests").get(0).path("artifactType").asText()).isEqualTo(CacheManifest.CONFIG_MEDIA_TYPE);
+        assertThat(index.path("manifests").get(0).path("artifactType").asText())
+                .isEqualTo(CacheManifest.CONFIG_MEDIA_TYPE);
         // and the image is what a build without any cache export makes, byte for byte
         Job plain = job("plain", context("c1b", "print(1)\n"), "-t", host + "/team/plain:1", "--push");
         assertThat(plain.manifest()).isEqualTo(one.manifest());
 
         for (int i = 2; i <= 3; i++) {
             Job changed = job(String.valueOf(i), context("c" + i, "print(" + i + ")\n"), flags);
-            assertThat(changed.hits()).as("job " + i + ": " + changed.run().out()).isEqualTo(5);
+            assertThat(changed.hits())
+                    .as("job " + i + ": " + changed.run().out())
+                    .isEqualTo(5);
             JsonNode last = changed.report().path("steps").get(5);
             assertThat(last.path("reason").asText()).isEqualTo("file /usr/src/app/run_test.py changed");
-            assertThat(changed.report().path("steps").get(0).path("source").asText()).isEqualTo("registry:" + image);
+            assertThat(changed.report().path("steps").get(0).path("source").asText())
+                    .isEqualTo("registry:" + image);
         }
 
         Job four = job("4", context("c4", "print(3)\n"), flags);
         assertThat(four.hits()).as(four.run().out()).isEqualTo(6);
         assertThat(four.run().out()).contains("unchanged");
         // every job's image keeps exactly one cache among its referrers; older images keep theirs
-        JsonNode latest = JSON.readTree(skopeo("inspect", "--tls-verify=false", "--raw",
-                "docker://" + host + "/team/app:sha256-" + Digest.parse(four.manifest()).hex()));
+        JsonNode latest = JSON.readTree(skopeo(
+                "inspect",
+                "--tls-verify=false",
+                "--raw",
+                "docker://" + host + "/team/app:sha256-"
+                        + Digest.parse(four.manifest()).hex()));
         assertThat(latest.path("manifests")).hasSize(1);
-        Manifest pushed = Manifest.parse(skopeo("inspect", "--tls-verify=false", "--raw", "docker://" + image)
-                .getBytes(StandardCharsets.UTF_8), MediaType.OCI_MANIFEST);
+        Manifest pushed = Manifest.parse(
+                skopeo("inspect", "--tls-verify=false", "--raw", "docker://" + image)
+                        .getBytes(StandardCharsets.UTF_8),
+                MediaType.OCI_MANIFEST);
         assertThat(pushed.digest().toString()).isEqualTo(four.manifest());
     }
 
     @Test
     void anInlineCacheNeedsAPushAndIsReadThroughItsImage() throws Exception {
         Path ctx = context("bad", "print(0)\n");
-        Run noPush = strata(tmp.resolve("home-bad"), "build", "--cache-to", "type=inline", "-t", host + "/x:1", ctx.toString());
+        Run noPush = strata(
+                tmp.resolve("home-bad"), "build", "--cache-to", "type=inline", "-t", host + "/x:1", ctx.toString());
         assertThat(noPush.code()).isEqualTo(2);
         assertThat(noPush.out()).contains("--cache-to type=inline").contains("add --push");
         Run from = strata(tmp.resolve("home-bad"), "build", "--cache-from", "type=inline", ctx.toString());

@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +41,8 @@ class LayersTest extends MountCheckedTest {
     @Test
     void aLayerHardlinkingAFileOfALowerLayerUnpacksAndRuns() throws Exception {
         BuildFixture f = new BuildFixture(dir).withBusybox();
-        // like a package manager's layer (busybox picks its applet by the name it runs under): a new name for a file the base layer holds
+        // like a package manager's layer (busybox picks its applet by the name it runs under): a new name for a file
+        // the base layer holds
         byte[] extra = tar(t -> {
             TarArchiveEntry link = new TarArchiveEntry("opt/echo", TarConstants.LF_LINK, true);
             link.setLinkName("bin/busybox");
@@ -53,11 +55,14 @@ class LayersTest extends MountCheckedTest {
         Path root = f.unpack(r.image(), "linked");
         assertThat(BuildFixture.read(root.resolve("out.txt"))).isEqualTo("via-link\n");
         // the snapshot of the extra layer holds a copy of the lower file, as its own layer cannot link
-        Path snap = f.store.root().resolve("snapshots").resolve(Digest.sha256(extra).hex());
-        assertThat(Files.isRegularFile(snap.resolve("opt/echo"), LinkOption.NOFOLLOW_LINKS)).isTrue();
-        assertThat(Files.mismatch(snap.resolve("opt/echo"), Path.of("/bin/busybox"))).isEqualTo(-1L);
-        assertThat(Files.getAttribute(snap.resolve("opt/echo"), "unix:mode")).isEqualTo(
-                Files.getAttribute(Path.of("/bin/busybox"), "unix:mode"));
+        Path snap =
+                f.store.root().resolve("snapshots").resolve(Digest.sha256(extra).hex());
+        assertThat(Files.isRegularFile(snap.resolve("opt/echo"), LinkOption.NOFOLLOW_LINKS))
+                .isTrue();
+        assertThat(Files.mismatch(snap.resolve("opt/echo"), Path.of("/bin/busybox")))
+                .isEqualTo(-1L);
+        assertThat(Files.getAttribute(snap.resolve("opt/echo"), "unix:mode"))
+                .isEqualTo(Files.getAttribute(Path.of("/bin/busybox"), "unix:mode"));
         try (Stream<Path> s = Files.list(f.store.root().resolve("snapshots"))) {
             assertThat(s.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(".tmp-"));
         }
@@ -94,7 +99,8 @@ class LayersTest extends MountCheckedTest {
         assertThat(pax).containsKey("data/old/.wh..wh..opq");
         assertThat(pax.values()).allSatisfy(h -> assertThat(h.keySet()).noneMatch(k -> k.contains("trusted.overlay")));
         Path root = f.unpack(r.image(), "xattr");
-        assertThat((Integer) Files.getAttribute(root.resolve("data/tagged"), "unix:mode") & 07777).isEqualTo(0600);
+        assertThat((Integer) Files.getAttribute(root.resolve("data/tagged"), "unix:mode") & 07777)
+                .isEqualTo(0600);
     }
 
     @Test
@@ -105,14 +111,17 @@ class LayersTest extends MountCheckedTest {
         Path snaps = f.store.root().resolve("snapshots");
         Path base = snaps.resolve(first.image().layers().get(0).diffId().hex());
         Object dirKey = Files.readAttributes(base, "unix:ino").get("ino");
-        Object fileKey = Files.readAttributes(base.resolve("bin/busybox"), "unix:ino").get("ino");
+        Object fileKey =
+                Files.readAttributes(base.resolve("bin/busybox"), "unix:ino").get("ino");
         // a different RUN (a cache miss) stacks the same base snapshot again
         f.files("FROM test/busybox:latest\nRUN echo two > /two\n", Map.of());
         BuildResult second = f.build("reuse:2");
         assertThat(f.events).contains("done 2").doesNotContain("cached 2");
-        assertThat(BuildFixture.read(f.unpack(second.image(), "two").resolve("two"))).isEqualTo("two\n");
+        assertThat(BuildFixture.read(f.unpack(second.image(), "two").resolve("two")))
+                .isEqualTo("two\n");
         assertThat(Files.readAttributes(base, "unix:ino").get("ino")).isEqualTo(dirKey);
-        assertThat(Files.readAttributes(base.resolve("bin/busybox"), "unix:ino").get("ino")).isEqualTo(fileKey);
+        assertThat(Files.readAttributes(base.resolve("bin/busybox"), "unix:ino").get("ino"))
+                .isEqualTo(fileKey);
 
         // and the store's snapshots read a layer's bytes once, whichever build (instance) asks
         AtomicInteger opens = new AtomicInteger();
@@ -151,21 +160,26 @@ class LayersTest extends MountCheckedTest {
         String df = "FROM test/busybox:latest\nCOPY app /app\nRUN echo built > /app/out && ln /app/a /app/c\n";
         List<List<Digest>> layers = new ArrayList<>();
         for (String name : List.of("one", "two")) {
-            BuildFixture f = new BuildFixture(dir.resolve(name)).withBusybox()
-                    .files(df, Map.of("app/a", "A", "app/sub/b", "B"));
+            BuildFixture f =
+                    new BuildFixture(dir.resolve(name)).withBusybox().files(df, Map.of("app/a", "A", "app/sub/b", "B"));
             // hardlinked context files stay one file plus a link entry
             Files.createLink(f.context.resolve("app/hard"), f.context.resolve("app/a"));
-            Files.setLastModifiedTime(f.context.resolve("app/a"), java.nio.file.attribute.FileTime.fromMillis(
-                    name.equals("one") ? 1_000_000L : 2_000_000L));
+            Files.setLastModifiedTime(
+                    f.context.resolve("app/a"), FileTime.fromMillis(name.equals("one") ? 1_000_000L : 2_000_000L));
             BuildResult r = f.build("same:1");
-            layers.add(r.image().layers().stream().map(l -> l.descriptor().digest()).toList());
+            layers.add(r.image().layers().stream()
+                    .map(l -> l.descriptor().digest())
+                    .toList());
             Map<String, String> types = new TreeMap<>();
-            try (TarArchiveInputStream t = new TarArchiveInputStream(new GZIPInputStream(r.image().layers().get(1).open()))) {
-                for (TarArchiveEntry e; (e = t.getNextEntry()) != null;) {
+            try (TarArchiveInputStream t = new TarArchiveInputStream(
+                    new GZIPInputStream(r.image().layers().get(1).open()))) {
+                for (TarArchiveEntry e; (e = t.getNextEntry()) != null; ) {
                     types.put(e.getName(), e.isLink() ? "link:" + e.getLinkName() : e.isDirectory() ? "dir" : "file");
                 }
             }
-            assertThat(types).containsEntry("app/a", "file").containsEntry("app/hard", "link:app/a")
+            assertThat(types)
+                    .containsEntry("app/a", "file")
+                    .containsEntry("app/hard", "link:app/a")
                     .containsEntry("app/sub/", "dir");
         }
         assertThat(layers.get(0)).hasSize(3).isEqualTo(layers.get(1));
@@ -195,7 +209,9 @@ class LayersTest extends MountCheckedTest {
         List<Descriptor> layers = new ArrayList<>(base.manifest().layers());
         layers.add(layer);
         Descriptor c = store.putBlob(MediaType.OCI_CONFIG, cfg.toBytes());
-        Descriptor m = store.putBlob(MediaType.OCI_MANIFEST, Manifest.of(MediaType.OCI_MANIFEST, c, layers, Map.of()).bytes());
+        Descriptor m = store.putBlob(
+                MediaType.OCI_MANIFEST,
+                Manifest.of(MediaType.OCI_MANIFEST, c, layers, Map.of()).bytes());
         store.tag(name, "docker.io/" + name, m);
     }
 
@@ -204,7 +220,7 @@ class LayersTest extends MountCheckedTest {
         Map<String, Map<String, String>> out = new TreeMap<>();
         try (InputStream in = layer.open();
                 TarArchiveInputStream t = new TarArchiveInputStream(new GZIPInputStream(in))) {
-            for (TarArchiveEntry e; (e = t.getNextEntry()) != null;) {
+            for (TarArchiveEntry e; (e = t.getNextEntry()) != null; ) {
                 out.put(e.getName(), new TreeMap<>(e.getExtraPaxHeaders()));
             }
         }

@@ -24,17 +24,23 @@ class OutputsTest {
 
     @Test
     void ociLayoutOciArchiveAndDockerArchiveAreReadableByOtherTools() throws Exception {
-        BuildFixture f = new BuildFixture(dir).withBusybox()
-                .files("FROM test/busybox:latest\nRUN echo hi > /hi && rm /etc/group\nCOPY a.txt /a.txt\n", Map.of("a.txt", "A"));
+        BuildFixture f = new BuildFixture(dir)
+                .withBusybox()
+                .files(
+                        "FROM test/busybox:latest\nRUN echo hi > /hi && rm /etc/group\nCOPY a.txt /a.txt\n",
+                        Map.of("a.txt", "A"));
         Path layout = Files.createDirectories(dir.resolve("layout"));
         Path ociTar = dir.resolve("image.oci.tar");
         Path dockerTar = dir.resolve("image.docker.tar");
-        BuildResult r = f.build(BuildRequest.of(f.context).withTags(List.of("out/app:7")).withOutputs(List.of(
-                OutputSpec.parse("type=oci,dest=" + layout), OutputSpec.parse("type=oci,dest=" + ociTar),
-                OutputSpec.parse("type=docker,dest=" + dockerTar))));
+        BuildResult r = f.build(BuildRequest.of(f.context)
+                .withTags(List.of("out/app:7"))
+                .withOutputs(List.of(
+                        OutputSpec.parse("type=oci,dest=" + layout),
+                        OutputSpec.parse("type=oci,dest=" + ociTar),
+                        OutputSpec.parse("type=docker,dest=" + dockerTar))));
         String digest = r.manifest().digest().toString();
-        assertThat(run("skopeo", "inspect", "--raw", "oci:" + layout + ":7")).isEqualTo(new String(r.image().manifest().bytes(),
-                StandardCharsets.UTF_8));
+        assertThat(run("skopeo", "inspect", "--raw", "oci:" + layout + ":7"))
+                .isEqualTo(new String(r.image().manifest().bytes(), StandardCharsets.UTF_8));
         assertThat(run("skopeo", "inspect", "oci-archive:" + ociTar + ":7")).contains(digest);
         // found by the tag docker load would give it; the layers are the diffIDs (uncompressed tars)
         assertThat(run("skopeo", "inspect", "docker-archive:" + dockerTar + ":out/app:7"))
@@ -49,15 +55,17 @@ class OutputsTest {
 
     @Test
     void fromAnOciLayoutInAnotherStore() throws Exception {
-        BuildFixture a = new BuildFixture(dir.resolve("a")).files("FROM scratch\nCOPY a.txt /a.txt\nENV X=1\n",
-                Map.of("a.txt", "A"));
+        BuildFixture a = new BuildFixture(dir.resolve("a"))
+                .files("FROM scratch\nCOPY a.txt /a.txt\nENV X=1\n", Map.of("a.txt", "A"));
         Path layout = Files.createDirectories(dir.resolve("layout"));
-        BuildResult base = a.build(BuildRequest.of(a.context).withTags(List.of("base:v1"))
+        BuildResult base = a.build(BuildRequest.of(a.context)
+                .withTags(List.of("base:v1"))
                 .withOutputs(List.of(OutputSpec.parse("type=oci,dest=" + layout))));
-        BuildFixture b = new BuildFixture(dir.resolve("b")).files("FROM oci-layout://" + layout + ":v1\nCOPY b.txt /b.txt\n",
-                Map.of("b.txt", "B"));
+        BuildFixture b = new BuildFixture(dir.resolve("b"))
+                .files("FROM oci-layout://" + layout + ":v1\nCOPY b.txt /b.txt\n", Map.of("b.txt", "B"));
         BuildResult r = b.build();
-        assertThat(r.image().layers().get(0).diffId()).isEqualTo(base.image().layers().get(0).diffId());
+        assertThat(r.image().layers().get(0).diffId())
+                .isEqualTo(base.image().layers().get(0).diffId());
         assertThat(r.image().config().config().env()).contains("X=1");
         Path root = b.unpack(r.image(), "b");
         assertThat(BuildFixture.read(root.resolve("a.txt"))).isEqualTo("A");

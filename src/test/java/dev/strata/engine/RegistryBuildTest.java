@@ -13,8 +13,8 @@ import dev.strata.oci.MediaType;
 import dev.strata.oci.Platform;
 import dev.strata.oci.Reference;
 import dev.strata.registry.RegistryClient;
-import dev.strata.registry.RegistryOptions;
 import dev.strata.registry.RegistryFixture;
+import dev.strata.registry.RegistryOptions;
 import dev.strata.store.Store;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,6 +42,7 @@ class RegistryBuildTest {
 
     @TempDir
     Path tmp;
+
     private RegistryFixture registry;
     private String host;
     private Digest baseLayer;
@@ -50,7 +52,11 @@ class RegistryBuildTest {
         registry = RegistryFixture.plain();
         host = registry.host();
         Store store = StrataProcess.pushBase(host, setup);
-        baseLayer = store.image(store.resolve(BuildFixture.BASE).orElseThrow()).layers().get(0).descriptor().digest();
+        baseLayer = store.image(store.resolve(BuildFixture.BASE).orElseThrow())
+                .layers()
+                .get(0)
+                .descriptor()
+                .digest();
     }
 
     @AfterAll
@@ -87,7 +93,9 @@ class RegistryBuildTest {
 
     /** Blob GETs (layer or config downloads) in the access log lines given. */
     private static List<String> blobGets(List<String> log) {
-        return log.stream().filter(l -> l.startsWith("GET ") && l.contains("/blobs/")).toList();
+        return log.stream()
+                .filter(l -> l.startsWith("GET ") && l.contains("/blobs/"))
+                .toList();
     }
 
     private Manifest stored(Path home, String name) {
@@ -101,10 +109,15 @@ class RegistryBuildTest {
         Path ctx = context(DOCKERFILE.formatted(host));
         Path a = tmp.resolve("a");
         Run first = buildOk(a, ctx, "-t", "fresh/app:1");
-        assertThat(first.out()).contains("FROM " + host + "/base:1").contains("RUN echo built").contains("DONE");
+        assertThat(first.out())
+                .contains("FROM " + host + "/base:1")
+                .contains("RUN echo built")
+                .contains("DONE");
         // the base was pulled into the store: manifest, config and (RUN needed it) the layer, under its tag
         assertThat(Store.open(a).hasBlob(baseLayer)).isTrue();
-        assertThat(stored(a, host + "/base:1").layers()).extracting(Descriptor::digest).containsExactly(baseLayer);
+        assertThat(stored(a, host + "/base:1").layers())
+                .extracting(Descriptor::digest)
+                .containsExactly(baseLayer);
         Manifest app = stored(a, "fresh/app:1");
         assertThat(app.layers()).hasSize(3);
         assertThat(app.layers().get(0).digest()).isEqualTo(baseLayer);
@@ -143,12 +156,16 @@ class RegistryBuildTest {
         List<String> log = registry.accessLogSince(mark);
         assertThat(blobGets(log)).as("blob downloads").isEmpty();
         // the base layer went registry-side from base to lazy: mounted, never downloaded nor uploaded
-        assertThat(log).anyMatch(l -> l.startsWith("POST /v2/lazy/blobs/uploads/?") && l.contains("mount=" + baseLayer.toString().replace(":", "%3A"))
-                && l.contains("from=base") && l.endsWith(" 201"));
+        assertThat(log)
+                .anyMatch(l -> l.startsWith("POST /v2/lazy/blobs/uploads/?")
+                        && l.contains("mount=" + baseLayer.toString().replace(":", "%3A"))
+                        && l.contains("from=base")
+                        && l.endsWith(" 201"));
         assertThat(Store.open(home).hasBlob(baseLayer)).isFalse();
 
         String raw = skopeo("inspect", "--tls-verify=false", "--raw", "docker://" + host + "/lazy:1");
-        assertThat(Digest.sha256(raw.getBytes(StandardCharsets.UTF_8)).toString()).isEqualTo(manifestDigest(first));
+        assertThat(Digest.sha256(raw.getBytes(StandardCharsets.UTF_8)).toString())
+                .isEqualTo(manifestDigest(first));
         Path copied = tmp.resolve("copied");
         skopeo("copy", "--src-tls-verify=false", "docker://" + host + "/lazy:1", "oci:" + copied + ":x");
         assertThat(copied.resolve("blobs/sha256").resolve(baseLayer.hex())).exists();
@@ -157,7 +174,9 @@ class RegistryBuildTest {
         mark = registry.accessLog().size();
         Run again = strata(home, "push", host + "/lazy:1");
         assertThat(again.code()).as(again.out()).isZero();
-        assertThat(registry.accessLogSince(mark)).isNotEmpty().allMatch(l -> l.startsWith("HEAD ") || l.startsWith("GET /v2/ "));
+        assertThat(registry.accessLogSince(mark))
+                .isNotEmpty()
+                .allMatch(l -> l.startsWith("HEAD ") || l.startsWith("GET /v2/ "));
 
         // saving needs every byte: the missing base layer is fetched from its origin, verified and kept
         Path archive = tmp.resolve("lazy.tar");
@@ -171,7 +190,7 @@ class RegistryBuildTest {
     /** A one-layer image of {@code platform} in {@code store} (random layer bytes: no step may open them). */
     private static Descriptor platformImage(Store store, String platform, long seed) {
         byte[] layer = new byte[20_000];
-        new java.util.Random(seed).nextBytes(layer);
+        new Random(seed).nextBytes(layer);
         Descriptor l = store.putBlob(MediaType.OCI_LAYER, layer);
         Platform p = Platform.parse(platform);
         String cfg = "{\"architecture\":\"" + p.architecture() + "\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\","
@@ -191,7 +210,10 @@ class RegistryBuildTest {
         Reference multi = Reference.parse(host + "/multi:1");
         client.push(src.image(amd), multi.withDigest(amd.digest()));
         client.push(src.image(arm), multi.withDigest(arm.digest()));
-        client.putManifest(multi, Index.of(MediaType.OCI_INDEX, List.of(amd, arm), Map.of()).bytes(), MediaType.OCI_INDEX);
+        client.putManifest(
+                multi,
+                Index.of(MediaType.OCI_INDEX, List.of(amd, arm), Map.of()).bytes(),
+                MediaType.OCI_INDEX);
         Digest armLayer = src.image(arm).layers().get(0).descriptor().digest();
 
         Path ctx = context("FROM " + host + "/multi:1\nLABEL built=yes\n");
@@ -201,16 +223,24 @@ class RegistryBuildTest {
         Manifest built = stored(home, "multi/app:arm");
         assertThat(built.layers()).extracting(Descriptor::digest).containsExactly(armLayer);
         Store store = Store.open(home);
-        assertThat(new String(store.readBlob(built.config().digest()), StandardCharsets.UTF_8)).contains("\"arm64\"");
+        assertThat(new String(store.readBlob(built.config().digest()), StandardCharsets.UTF_8))
+                .contains("\"arm64\"");
         // manifests and the arm64 config were read; no layer was downloaded (no step needed one)
         List<String> gets = blobGets(registry.accessLogSince(mark));
-        assertThat(gets).hasSize(1).allMatch(l -> l.contains(src.image(arm).manifest().config().digest().toString()));
+        assertThat(gets)
+                .hasSize(1)
+                .allMatch(l ->
+                        l.contains(src.image(arm).manifest().config().digest().toString()));
         assertThat(store.hasBlob(armLayer)).isFalse();
 
         Run none = build(home, ctx, "--platform", "linux/s390x");
         assertThat(none.code()).as(none.out()).isEqualTo(2);
-        assertThat(none.out()).contains("Dockerfile:1").contains("linux/s390x").contains("linux/arm64")
-                .contains("--platform").doesNotContain("Exception");
+        assertThat(none.out())
+                .contains("Dockerfile:1")
+                .contains("linux/s390x")
+                .contains("linux/arm64")
+                .contains("--platform")
+                .doesNotContain("Exception");
     }
 
     @Test
@@ -218,7 +248,8 @@ class RegistryBuildTest {
         Store local = Store.open(tmp.resolve("digest-src"));
         BuildFixture.importBusybox(local, tmp.resolve("digest-rootfs"));
         Digest base = local.resolve(BuildFixture.BASE).orElseThrow().digest();
-        Path ctx = context("FROM " + host + "/base@" + base + "\nCOPY --from=" + host + "/base:1 /etc/passwd /copied-passwd\n");
+        Path ctx = context(
+                "FROM " + host + "/base@" + base + "\nCOPY --from=" + host + "/base:1 /etc/passwd /copied-passwd\n");
         Path home = tmp.resolve("digest");
         Run r = buildOk(home, ctx, "-t", "digest/app:1");
         Manifest built = stored(home, "digest/app:1");
@@ -232,12 +263,20 @@ class RegistryBuildTest {
             Path home = tmp.resolve("auth");
             Run from = build(home, context("FROM " + auth.host() + "/private/base:1\nRUN true\n"));
             assertThat(from.code()).as(from.out()).isEqualTo(3);
-            assertThat(from.out()).contains("Dockerfile:1").contains(auth.host()).contains("401")
-                    .contains("strata login " + auth.host()).doesNotContain("Exception");
+            assertThat(from.out())
+                    .contains("Dockerfile:1")
+                    .contains(auth.host())
+                    .contains("401")
+                    .contains("strata login " + auth.host())
+                    .doesNotContain("Exception");
 
-            Run push = build(home, context("FROM scratch\nCOPY a.txt /a.txt\n"), "-t", auth.host() + "/private/app:1", "--push");
+            Run push = build(
+                    home, context("FROM scratch\nCOPY a.txt /a.txt\n"), "-t", auth.host() + "/private/app:1", "--push");
             assertThat(push.code()).as(push.out()).isEqualTo(3);
-            assertThat(push.out()).contains(auth.host()).contains("strata login " + auth.host()).doesNotContain("Exception");
+            assertThat(push.out())
+                    .contains(auth.host())
+                    .contains("strata login " + auth.host())
+                    .doesNotContain("Exception");
         }
         Run noTag = build(tmp.resolve("auth"), context("FROM scratch\n"), "--push");
         assertThat(noTag.code()).as(noTag.out()).isEqualTo(2);
@@ -261,9 +300,13 @@ class RegistryBuildTest {
         client.push(src.image(next), moving);
         Digest newLayer = src.image(next).layers().get(0).descriptor().digest();
         buildOk(home, ctx, "-t", "moving/app:1");
-        assertThat(stored(home, "moving/app:1").layers().get(0).digest()).as("store first").isEqualTo(oldLayer);
+        assertThat(stored(home, "moving/app:1").layers().get(0).digest())
+                .as("store first")
+                .isEqualTo(oldLayer);
         buildOk(home, ctx, "--pull", "-t", "moving/app:1");
-        assertThat(stored(home, "moving/app:1").layers().get(0).digest()).as("--pull").isEqualTo(newLayer);
+        assertThat(stored(home, "moving/app:1").layers().get(0).digest())
+                .as("--pull")
+                .isEqualTo(newLayer);
         assertThat(stored(home, host + "/moving:1").layers().get(0).digest()).isEqualTo(newLayer);
     }
 }

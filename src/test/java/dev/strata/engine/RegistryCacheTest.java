@@ -5,28 +5,22 @@ import static dev.strata.engine.StrataProcess.strata;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.strata.engine.StrataProcess.Run;
 import dev.strata.cache.CacheManifest;
+import dev.strata.engine.StrataProcess.Run;
 import dev.strata.oci.Descriptor;
+import dev.strata.oci.Index;
 import dev.strata.oci.Manifest;
 import dev.strata.oci.MediaType;
 import dev.strata.oci.Reference;
-import dev.strata.registry.RegistryClient;
 import dev.strata.registry.RegistryFixture;
-import dev.strata.registry.RegistryOptions;
 import dev.strata.store.Store;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code --cache-from}/{@code --cache-to} against Debian's docker-registry, as real processes: the CI
@@ -41,8 +35,15 @@ class RegistryCacheTest extends RegistryScenario {
     @Test
     void everyCiJobOnAnEmptyRunnerReusesEveryUnchangedStepFromTheRegistryCache() throws Exception {
         String cache = host + "/app:buildcache";
-        String[] flags = {"--cache-to", "type=registry,ref=" + cache + ",mode=max", "--cache-from", cache,
-                "-t", host + "/app:latest", "--push"};
+        String[] flags = {
+            "--cache-to",
+            "type=registry,ref=" + cache + ",mode=max",
+            "--cache-from",
+            cache,
+            "-t",
+            host + "/app:latest",
+            "--push"
+        };
 
         // job 1: no cache yet: a warning, not a failure; everything runs
         Job one = job("1", scenario("ctx1", "print('v1')\n"), flags);
@@ -55,7 +56,8 @@ class RegistryCacheTest extends RegistryScenario {
         Job two = job("2", scenario("ctx2", "print('v2')\n"), flags);
         assertThat(two.hits()).as(two.run().out()).isEqualTo(5);
         List<JsonNode> s2 = two.steps();
-        assertThat(s2.subList(0, 5)).allSatisfy(s -> assertThat(s.path("source").asText()).isEqualTo("registry:" + cache));
+        assertThat(s2.subList(0, 5))
+                .allSatisfy(s -> assertThat(s.path("source").asText()).isEqualTo("registry:" + cache));
         assertThat(s2.get(5).path("hit").asBoolean()).isFalse();
         assertThat(s2.get(5).path("reason").asText()).isEqualTo("file /usr/src/app/run_test.py changed");
         assertThat(two.run().out()).contains("(from registry:" + cache + ")");
@@ -71,20 +73,35 @@ class RegistryCacheTest extends RegistryScenario {
         // goes to a new repository by registry-side mounts
         int mark = registry.accessLog().size();
         Path ctx4 = scenario("ctx4", "print('v3')\n");
-        Job four = job("4", ctx4, "--cache-to", "type=registry,ref=" + cache + ",mode=max", "--cache-from", cache,
-                "-t", host + "/other:4", "--push");
+        Job four = job(
+                "4",
+                ctx4,
+                "--cache-to",
+                "type=registry,ref=" + cache + ",mode=max",
+                "--cache-from",
+                cache,
+                "-t",
+                host + "/other:4",
+                "--push");
         assertThat(four.hits()).as(four.run().out()).isEqualTo(6);
         assertThat(four.manifest()).isEqualTo(three.manifest());
         List<String> log = registry.accessLogSince(mark);
-        Manifest pushed = Manifest.parse(skopeo("inspect", "--tls-verify=false", "--raw", "docker://" + host + "/other:4")
-                .getBytes(StandardCharsets.UTF_8), MediaType.OCI_MANIFEST);
+        Manifest pushed = Manifest.parse(
+                skopeo("inspect", "--tls-verify=false", "--raw", "docker://" + host + "/other:4")
+                        .getBytes(StandardCharsets.UTF_8),
+                MediaType.OCI_MANIFEST);
         assertThat(pushed.digest().toString()).isEqualTo(three.manifest());
         for (Descriptor l : pushed.layers()) {
-            assertThat(log).as("layer " + l.digest() + " downloaded").noneMatch(x -> x.startsWith("GET ")
-                    && x.contains("/blobs/" + l.digest()));
+            assertThat(log)
+                    .as("layer " + l.digest() + " downloaded")
+                    .noneMatch(x -> x.startsWith("GET ") && x.contains("/blobs/" + l.digest()));
         }
-        assertThat(log).anyMatch(x -> x.startsWith("POST /v2/other/blobs/uploads/?") && x.contains("mount=") && x.endsWith(" 201"));
-        assertThat(Store.open(four.home()).hasBlob(pushed.layers().get(pushed.layers().size() - 1).digest())).isFalse();
+        assertThat(log)
+                .anyMatch(x ->
+                        x.startsWith("POST /v2/other/blobs/uploads/?") && x.contains("mount=") && x.endsWith(" 201"));
+        assertThat(Store.open(four.home())
+                        .hasBlob(pushed.layers().get(pushed.layers().size() - 1).digest()))
+                .isFalse();
         // the pushed image is complete: skopeo copies every blob of it
         Path copied = tmp.resolve("copied");
         skopeo("copy", "--src-tls-verify=false", "docker://" + host + "/other:4", "oci:" + copied + ":x");
@@ -92,12 +109,20 @@ class RegistryCacheTest extends RegistryScenario {
             assertThat(copied.resolve("blobs/sha256").resolve(l.digest().hex())).exists();
         }
         // an all-hit build exports the very same cache: same records, same manifest digest
-        assertThat(cacheAt(cache).descriptor().digest()).isEqualTo(afterThree.descriptor().digest());
+        assertThat(cacheAt(cache).descriptor().digest())
+                .isEqualTo(afterThree.descriptor().digest());
 
         // exporting the unchanged cache again sends nothing: no blob upload, no manifest PUT
         mark = registry.accessLog().size();
-        Job five = job("5", ctx4, "--cache-to", "type=registry,ref=" + cache + ",mode=max", "--cache-from", cache,
-                "-t", host + "/app:five");
+        Job five = job(
+                "5",
+                ctx4,
+                "--cache-to",
+                "type=registry,ref=" + cache + ",mode=max",
+                "--cache-from",
+                cache,
+                "-t",
+                host + "/app:five");
         assertThat(five.hits()).isEqualTo(6);
         assertThat(five.run().out()).contains("unchanged");
         List<String> log5 = registry.accessLogSince(mark);
@@ -110,9 +135,13 @@ class RegistryCacheTest extends RegistryScenario {
         assertThat(later.code()).as(later.out()).isZero();
         List<String> logPush = registry.accessLogSince(mark);
         for (Descriptor l : afterThree.layers()) {
-            assertThat(logPush).as("layer " + l.digest()).noneMatch(x -> x.startsWith("GET ") && x.contains("/blobs/" + l.digest()))
-                    .anyMatch(x -> x.startsWith("POST /v2/later/blobs/uploads/?") && x.contains("from=app")
-                            && x.contains(l.digest().toString().replace(":", "%3A")) && x.endsWith(" 201"));
+            assertThat(logPush)
+                    .as("layer " + l.digest())
+                    .noneMatch(x -> x.startsWith("GET ") && x.contains("/blobs/" + l.digest()))
+                    .anyMatch(x -> x.startsWith("POST /v2/later/blobs/uploads/?")
+                            && x.contains("from=app")
+                            && x.contains(l.digest().toString().replace(":", "%3A"))
+                            && x.endsWith(" 201"));
         }
         assertThat(skopeo("inspect", "--tls-verify=false", "--raw", "docker://" + host + "/later:1"))
                 .isEqualTo(new String(pushed.bytes(), StandardCharsets.UTF_8));
@@ -120,13 +149,18 @@ class RegistryCacheTest extends RegistryScenario {
         // exporting to another repository of the same registry: the layers go registry-side, by mount,
         // never downloaded (they are only in the registry: every job ran on an empty store)
         mark = registry.accessLog().size();
-        Job six = job("6", ctx4, "--cache-from", cache, "--cache-to", "type=registry,ref=" + host + "/copy:cache,mode=max");
+        Job six = job(
+                "6", ctx4, "--cache-from", cache, "--cache-to", "type=registry,ref=" + host + "/copy:cache,mode=max");
         assertThat(six.hits()).isEqualTo(6);
         List<String> log6 = registry.accessLogSince(mark);
         for (Descriptor l : afterThree.layers()) {
-            assertThat(log6).as("layer " + l.digest()).noneMatch(x -> x.startsWith("GET ") && x.contains("/blobs/" + l.digest()))
-                    .anyMatch(x -> x.startsWith("POST /v2/copy/blobs/uploads/?") && x.contains("from=app")
-                            && x.contains(l.digest().toString().replace(":", "%3A")) && x.endsWith(" 201"));
+            assertThat(log6)
+                    .as("layer " + l.digest())
+                    .noneMatch(x -> x.startsWith("GET ") && x.contains("/blobs/" + l.digest()))
+                    .anyMatch(x -> x.startsWith("POST /v2/copy/blobs/uploads/?")
+                            && x.contains("from=app")
+                            && x.contains(l.digest().toString().replace(":", "%3A"))
+                            && x.endsWith(" 201"));
         }
         assertThat(cacheAt(host + "/copy:cache").descriptor()).isEqualTo(afterThree.descriptor());
 
@@ -158,19 +192,31 @@ class RegistryCacheTest extends RegistryScenario {
                 """);
         String min = host + "/modes:min";
         String max = host + "/modes:max";
-        Job first = job("modes", ctx, "--cache-to", "type=registry,ref=" + min, "--cache-to",
+        Job first = job(
+                "modes",
+                ctx,
+                "--cache-to",
+                "type=registry,ref=" + min,
+                "--cache-to",
                 "type=registry,ref=" + max + ",mode=max");
         assertThat(first.hits()).isZero();
-        assertThat(instructions(cacheAt(min))).containsExactly("COPY --from=builder /out.txt /out.txt",
-                "RUN cat /out.txt > /copy.txt");
-        assertThat(instructions(cacheAt(max))).containsExactly("COPY --from=builder /out.txt /out.txt",
-                "RUN cat /out.txt > /copy.txt", "RUN echo built > /out.txt");
+        assertThat(instructions(cacheAt(min)))
+                .containsExactly("COPY --from=builder /out.txt /out.txt", "RUN cat /out.txt > /copy.txt");
+        assertThat(instructions(cacheAt(max)))
+                .containsExactly(
+                        "COPY --from=builder /out.txt /out.txt",
+                        "RUN cat /out.txt > /copy.txt",
+                        "RUN echo built > /out.txt");
 
         // min on an empty runner: the builder's RUN runs again, but its output is the same file, so
         // the final stage's COPY (keyed by the copied content) and everything after it still hit
         Job withMin = job("modes-min", ctx, "--cache-from", min);
-        assertThat(withMin.steps()).extracting(s -> s.path("instruction").asText() + " " + s.path("hit").asBoolean())
-                .containsExactly("RUN echo built > /out.txt false", "COPY --from=builder /out.txt /out.txt true",
+        assertThat(withMin.steps())
+                .extracting(s ->
+                        s.path("instruction").asText() + " " + s.path("hit").asBoolean())
+                .containsExactly(
+                        "RUN echo built > /out.txt false",
+                        "COPY --from=builder /out.txt /out.txt true",
                         "RUN cat /out.txt > /copy.txt true");
         assertThat(withMin.manifest()).isEqualTo(first.manifest());
         Job withMax = job("modes-max", ctx, "--cache-from", max);
@@ -184,8 +230,8 @@ class RegistryCacheTest extends RegistryScenario {
                 RUN echo two > /two.txt
                 """);
         job("chain", chained, "--cache-to", "type=registry,ref=" + host + "/modes:chain");
-        assertThat(instructions(cacheAt(host + "/modes:chain"))).containsExactly("RUN echo one > /one.txt",
-                "RUN echo two > /two.txt");
+        assertThat(instructions(cacheAt(host + "/modes:chain")))
+                .containsExactly("RUN echo one > /one.txt", "RUN echo two > /two.txt");
     }
 
     @Test
@@ -195,22 +241,36 @@ class RegistryCacheTest extends RegistryScenario {
         Job first = job("local-1", ctx, "--cache-to", "type=local,dest=" + dir + ",mode=max");
         assertThat(first.hits()).isZero();
         byte[] index = Files.readAllBytes(dir.resolve("index.json"));
-        Descriptor named = dev.strata.oci.Index.parse(index, MediaType.OCI_INDEX).manifests().get(0);
+        Descriptor named = Index.parse(index, MediaType.OCI_INDEX).manifests().get(0);
         assertThat(named.annotations()).containsEntry("org.opencontainers.image.ref.name", "strata-cache");
         assertThat(dir.resolve("oci-layout")).hasContent("{\"imageLayoutVersion\":\"1.0.0\"}");
-        CacheManifest written = CacheManifest.parse(Files.readAllBytes(dir.resolve("blobs/sha256").resolve(named.digest().hex())),
-                Files.readAllBytes(dir.resolve("blobs/sha256").resolve(
-                        Manifest.parse(Files.readAllBytes(dir.resolve("blobs/sha256").resolve(named.digest().hex())),
-                                MediaType.OCI_MANIFEST).config().digest().hex())), dir.toString());
+        CacheManifest written = CacheManifest.parse(
+                Files.readAllBytes(
+                        dir.resolve("blobs/sha256").resolve(named.digest().hex())),
+                Files.readAllBytes(dir.resolve("blobs/sha256")
+                        .resolve(Manifest.parse(
+                                        Files.readAllBytes(dir.resolve("blobs/sha256")
+                                                .resolve(named.digest().hex())),
+                                        MediaType.OCI_MANIFEST)
+                                .config()
+                                .digest()
+                                .hex())),
+                dir.toString());
         assertThat(written.records()).hasSize(6);
         for (Descriptor l : written.layers()) {
             assertThat(dir.resolve("blobs/sha256").resolve(l.digest().hex())).hasSize(l.size());
         }
 
-        Job second = job("local-2", ctx, "--cache-from", "type=local,src=" + dir, "--cache-to", "type=local,dest=" + dir
-                + ",mode=max");
+        Job second = job(
+                "local-2",
+                ctx,
+                "--cache-from",
+                "type=local,src=" + dir,
+                "--cache-to",
+                "type=local,dest=" + dir + ",mode=max");
         assertThat(second.hits()).as(second.run().out()).isEqualTo(6);
-        assertThat(second.steps()).allSatisfy(s -> assertThat(s.path("source").asText()).isEqualTo("dir:" + dir));
+        assertThat(second.steps())
+                .allSatisfy(s -> assertThat(s.path("source").asText()).isEqualTo("dir:" + dir));
         assertThat(second.manifest()).isEqualTo(first.manifest());
         // the same records again: the same index, and nothing half-written left behind
         assertThat(Files.readAllBytes(dir.resolve("index.json"))).isEqualTo(index);
@@ -224,33 +284,50 @@ class RegistryCacheTest extends RegistryScenario {
         Path ctx = context("ctx-bad", "FROM scratch\nCOPY a.txt /a.txt\n");
         Path home = tmp.resolve("home-bad");
         String[][] bad = {
-                {"--cache-to", "type=s3,ref=x", "unknown type 's3'"},
-                {"--cache-to", "ref=" + host + "/c:1", "type= is missing"},
-                {"--cache-from", "type=registry", "ref= is missing"},
-                {"--cache-to", "type=local", "dest= is missing"},
-                {"--cache-from", "type=local,dest=/x", "unknown key 'dest' for type=local"},
-                {"--cache-to", "type=registry,ref=" + host + "/c:1,compression=zstd", "unknown key 'compression'"},
-                {"--cache-to", "type=registry,ref=" + host + "/c:1,mode=all", "mode must be min or max"},
-                {"--cache-from", "type=registry,ref=Bad:Ref:x", "is not an image reference"},
+            {"--cache-to", "type=s3,ref=x", "unknown type 's3'"},
+            {"--cache-to", "ref=" + host + "/c:1", "type= is missing"},
+            {"--cache-from", "type=registry", "ref= is missing"},
+            {"--cache-to", "type=local", "dest= is missing"},
+            {"--cache-from", "type=local,dest=/x", "unknown key 'dest' for type=local"},
+            {"--cache-to", "type=registry,ref=" + host + "/c:1,compression=zstd", "unknown key 'compression'"},
+            {"--cache-to", "type=registry,ref=" + host + "/c:1,mode=all", "mode must be min or max"},
+            {"--cache-from", "type=registry,ref=Bad:Ref:x", "is not an image reference"},
         };
         for (String[] b : bad) {
             Run r = strata(home, "build", b[0], b[1], ctx.toString());
             assertThat(r.code()).as(r.out()).isEqualTo(2);
-            assertThat(r.out()).as(String.join(" ", b)).contains(b[0]).contains(b[1]).contains(b[2])
+            assertThat(r.out())
+                    .as(String.join(" ", b))
+                    .contains(b[0])
+                    .contains(b[1])
+                    .contains(b[2])
                     .contains(b[0].equals("--cache-to") ? "type=local,dest=DIR" : "type=local,src=DIR")
                     .doesNotContain("Exception");
         }
 
         // a cache whose config is not JSON, and an image that is no cache: warnings, the build goes on
         Reference corrupt = Reference.parse(host + "/broken:cache");
-        Descriptor cfg = client.pushBlob(corrupt, CacheManifest.CONFIG_MEDIA_TYPE, "{not json".getBytes(StandardCharsets.UTF_8));
-        client.putManifest(corrupt, Manifest.of(MediaType.OCI_MANIFEST, cfg, List.of(), java.util.Map.of()).bytes(),
+        Descriptor cfg =
+                client.pushBlob(corrupt, CacheManifest.CONFIG_MEDIA_TYPE, "{not json".getBytes(StandardCharsets.UTF_8));
+        client.putManifest(
+                corrupt,
+                Manifest.of(MediaType.OCI_MANIFEST, cfg, List.of(), Map.of()).bytes(),
                 MediaType.OCI_MANIFEST);
-        Job warned = job("warned", ctx, "--cache-from", corrupt.toString(), "--cache-from", host + "/base:1",
-                "--cache-from", host + "/nothing:here", "--cache-from", "type=local,src=" + tmp.resolve("no-such-dir"));
+        Job warned = job(
+                "warned",
+                ctx,
+                "--cache-from",
+                corrupt.toString(),
+                "--cache-from",
+                host + "/base:1",
+                "--cache-from",
+                host + "/nothing:here",
+                "--cache-from",
+                "type=local,src=" + tmp.resolve("no-such-dir"));
         assertThat(warned.run().out())
                 .contains("warning: cache " + corrupt + " cannot be read (")
-                .contains("warning: cache " + host + "/base:1 cannot be read (").contains("is not a strata cache")
+                .contains("warning: cache " + host + "/base:1 cannot be read (")
+                .contains("is not a strata cache")
                 .contains("warning: cache " + host + "/nothing:here not found; building without it")
                 .contains("warning: cache " + tmp.resolve("no-such-dir") + " not found; building without it");
         assertThat(warned.steps()).hasSize(1);
@@ -258,11 +335,16 @@ class RegistryCacheTest extends RegistryScenario {
         // a registry that refuses us: reading its cache is a warning; writing to it fails the build with exit 3
         try (RegistryFixture auth = RegistryFixture.basicAuth("erin", "s3cret")) {
             Job read = job("auth-read", ctx, "--cache-from", auth.host() + "/c:1");
-            assertThat(read.run().out()).contains("warning: cache " + auth.host() + "/c:1 cannot be read (")
+            assertThat(read.run().out())
+                    .contains("warning: cache " + auth.host() + "/c:1 cannot be read (")
                     .contains("strata login " + auth.host());
-            Run write = strata(home, "build", "--cache-to", "type=registry,ref=" + auth.host() + "/c:1", ctx.toString());
+            Run write =
+                    strata(home, "build", "--cache-to", "type=registry,ref=" + auth.host() + "/c:1", ctx.toString());
             assertThat(write.code()).as(write.out()).isEqualTo(3);
-            assertThat(write.out()).contains(auth.host()).contains("strata login " + auth.host()).doesNotContain("Exception");
+            assertThat(write.out())
+                    .contains(auth.host())
+                    .contains("strata login " + auth.host())
+                    .doesNotContain("Exception");
         }
     }
 
@@ -274,15 +356,19 @@ class RegistryCacheTest extends RegistryScenario {
         try (RegistryFixture other = RegistryFixture.plain()) {
             String there = other.host() + "/cross:cache";
             int mark = registry.accessLog().size();
-            Job second = job("cross-2", ctx, "--cache-from", here, "--cache-to", "type=registry,ref=" + there + ",mode=max");
+            Job second =
+                    job("cross-2", ctx, "--cache-from", here, "--cache-to", "type=registry,ref=" + there + ",mode=max");
             assertThat(second.hits()).isEqualTo(6);
             // the same records: the same cache, byte for byte, and every layer of it is in the other registry
             CacheManifest copied = cacheAt(there);
             assertThat(copied.descriptor()).isEqualTo(cacheAt(here).descriptor());
             for (Descriptor l : copied.layers()) {
-                assertThat(client.hasBlob(Reference.parse(there), l.digest())).as("layer " + l.digest()).isTrue();
+                assertThat(client.hasBlob(Reference.parse(there), l.digest()))
+                        .as("layer " + l.digest())
+                        .isTrue();
                 // another registry cannot mount: each layer was read once from the first one
-                assertThat(registry.accessLogSince(mark)).filteredOn(x -> x.startsWith("GET ") && x.contains("/blobs/" + l.digest()))
+                assertThat(registry.accessLogSince(mark))
+                        .filteredOn(x -> x.startsWith("GET ") && x.contains("/blobs/" + l.digest()))
                         .hasSize(1);
             }
         }

@@ -5,13 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.strata.engine.StrataProcess.Run;
 import dev.strata.cache.CacheManifest;
+import dev.strata.engine.StrataProcess.Run;
 import dev.strata.oci.Descriptor;
 import dev.strata.oci.Reference;
 import dev.strata.registry.RegistryClient;
 import dev.strata.registry.RegistryFixture;
 import dev.strata.registry.RegistryOptions;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,6 +43,7 @@ abstract class RegistryScenario {
 
     @TempDir
     Path tmp;
+
     RegistryFixture registry;
     String host;
     final RegistryClient client = RegistryClient.create(RegistryOptions.defaults());
@@ -73,7 +75,7 @@ abstract class RegistryScenario {
         Descriptor cfg = CacheManifest.configOf(m, ref);
         try (var in = client.openBlob(Reference.parse(ref), cfg)) {
             return CacheManifest.parse(m, in.readAllBytes(), ref);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -106,5 +108,4 @@ abstract class RegistryScenario {
             return run.out().substring(at + 10, run.out().indexOf(')', at));
         }
     }
-
 }

@@ -4,14 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.strata.dockerfile.BuildOptions;
 import dev.strata.error.ExitCode;
 import dev.strata.error.StrataException;
 import dev.strata.oci.ImageConfig;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -36,7 +40,9 @@ class RunBuildTest extends MountCheckedTest {
         assertThat(r.image().layers()).hasSize(3);
         ImageConfig cfg = r.image().config();
         assertThat(cfg.history().get(cfg.history().size() - 1).emptyLayer()).isTrue();
-        assertThat(cfg.history().get(1).createdBy()).startsWith("RUN /bin/sh -c mkdir -p /data/keep").endsWith("# buildkit");
+        assertThat(cfg.history().get(1).createdBy())
+                .startsWith("RUN /bin/sh -c mkdir -p /data/keep")
+                .endsWith("# buildkit");
         assertThat(f.events).filteredOn(e -> e.matches("log [0-9]+ out")).hasSize(1);
         Path root = f.unpack(r.image(), "r");
         assertThat(BuildFixture.read(root.resolve("data/keep/a"))).isEqualTo("one\n");
@@ -51,9 +57,13 @@ class RunBuildTest extends MountCheckedTest {
 
     @Test
     void aFailingRunIsExitOneWithTheLineAndTheCode() throws Exception {
-        BuildFixture f = new BuildFixture(dir).withBusybox()
+        BuildFixture f = new BuildFixture(dir)
+                .withBusybox()
                 .files("FROM test/busybox:latest\nRUN echo hi\nRUN echo oops >&2; exit 7\n", Map.of());
-        assertThat(failure(f, ExitCode.STEP_FAILED)).contains("Dockerfile:3").contains("exit 7").contains("code 7")
+        assertThat(failure(f, ExitCode.STEP_FAILED))
+                .contains("Dockerfile:3")
+                .contains("exit 7")
+                .contains("code 7")
                 .doesNotContain("\n");
         // the command's stdout and stderr reached the listener
         assertThat(f.events).anyMatch(e -> e.matches("log [0-9]+ hi")).anyMatch(e -> e.matches("log [0-9]+ oops"));
@@ -78,7 +88,8 @@ class RunBuildTest extends MountCheckedTest {
         assertThat(BuildFixture.read(root.resolve("tmp/home"))).isEqualTo("/home/app\n");
         ImageConfig cfg = r.image().config();
         assertThat(cfg.config().user()).isEqualTo("app");
-        assertThat(cfg.history()).extracting(h -> h.createdBy())
+        assertThat(cfg.history())
+                .extracting(h -> h.createdBy())
                 .anySatisfy(c -> assertThat(c).startsWith("RUN |1 GREETING=hello /bin/sh -c echo"));
     }
 
@@ -93,7 +104,8 @@ class RunBuildTest extends MountCheckedTest {
         BuildFixture f = new BuildFixture(dir).withBusybox().files(df, Map.of("a.txt", "A"));
         Path root = f.unpack(f.build().image(), "c");
         assertThat(BuildFixture.read(root.resolve("owners"))).isEqualTo("1000:50\n1234:1234\n");
-        assertThat(Files.getAttribute(root.resolve("home/app/a.txt"), "unix:uid", LinkOption.NOFOLLOW_LINKS)).isEqualTo(1000);
+        assertThat(Files.getAttribute(root.resolve("home/app/a.txt"), "unix:uid", LinkOption.NOFOLLOW_LINKS))
+                .isEqualTo(1000);
     }
 
     @Test
@@ -165,18 +177,23 @@ class RunBuildTest extends MountCheckedTest {
         BuildResult first = warm.build();
         BuildResult hit = warm.build();
         assertThat(hit.steps()).hasSize(4).allMatch(StepReport::cached);
-        BuildFixture fresh = new BuildFixture(dir.resolve("fresh")).withBusybox().files(df, Map.of("a.txt", "A"));
+        BuildFixture fresh =
+                new BuildFixture(dir.resolve("fresh")).withBusybox().files(df, Map.of("a.txt", "A"));
         BuildResult miss = fresh.build();
         assertThat(miss.cachedSteps()).isZero();
-        assertThat(miss.manifest().digest()).isEqualTo(hit.manifest().digest()).isEqualTo(first.manifest().digest());
+        assertThat(miss.manifest().digest())
+                .isEqualTo(hit.manifest().digest())
+                .isEqualTo(first.manifest().digest());
         Files.writeString(warm.context.resolve("a.txt"), "B");
         BuildResult changed = warm.build();
         assertThat(changed.steps()).extracting(StepReport::cached).containsExactly(true, true, false, false);
         // exactly the steps depending on the file miss, each saying why
         assertThat(changed.steps().get(2).missReason()).contains("file /usr/src/app/a.txt changed");
         assertThat(changed.steps().get(3).missReason())
-                .contains("parent layers changed (step " + changed.steps().get(2).id() + " missed)");
-        assertThat(List.of(changed.manifest().digest())).doesNotContain(hit.manifest().digest());
+                .contains(
+                        "parent layers changed (step " + changed.steps().get(2).id() + " missed)");
+        assertThat(List.of(changed.manifest().digest()))
+                .doesNotContain(hit.manifest().digest());
     }
 
     @Test
@@ -197,12 +214,17 @@ class RunBuildTest extends MountCheckedTest {
         assertThat(BuildFixture.read(root.resolve("secret-size")).strip()).isEqualTo("12");
         assertThat(BuildFixture.read(root.resolve("bound"))).isEqualTo("C\n");
         assertThat(BuildFixture.read(root.resolve("secret-env")).strip()).isEqualTo("12");
-        assertThat(root.resolve("cache")).satisfiesAnyOf(p -> assertThat(p).doesNotExist(), p -> assertThat(p).isEmptyDirectory());
-        assertThat(root.resolve("scratch")).satisfiesAnyOf(p -> assertThat(p).doesNotExist(), p -> assertThat(p).isEmptyDirectory());
+        assertThat(root.resolve("cache"))
+                .satisfiesAnyOf(
+                        p -> assertThat(p).doesNotExist(), p -> assertThat(p).isEmptyDirectory());
+        assertThat(root.resolve("scratch"))
+                .satisfiesAnyOf(
+                        p -> assertThat(p).doesNotExist(), p -> assertThat(p).isEmptyDirectory());
         assertThat(root.resolve("run/secrets/tok")).doesNotExist();
         for (var l : r.image().layers()) {
-            try (var in = new java.util.zip.GZIPInputStream(l.open())) {
-                assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain("s3cr3t");
+            try (var in = new GZIPInputStream(l.open())) {
+                assertThat(new String(in.readAllBytes(), StandardCharsets.ISO_8859_1))
+                        .doesNotContain("s3cr3t");
             }
         }
         assertThat(new String(r.image().configBytes())).doesNotContain("s3cr3t");
@@ -243,7 +265,9 @@ class RunBuildTest extends MountCheckedTest {
                 """;
         BuildFixture f = new BuildFixture(dir).withBusybox().files(df, Map.of());
         f.build();
-        List<String> runs = f.events.stream().filter(e -> e.matches("(started|done) [0-9]+( RUN.*)?")).toList();
+        List<String> runs = f.events.stream()
+                .filter(e -> e.matches("(started|done) [0-9]+( RUN.*)?"))
+                .toList();
         int firstDone = -1;
         int secondStart = -1;
         int starts = 0;
@@ -265,11 +289,13 @@ class RunBuildTest extends MountCheckedTest {
         String df = "FROM test/busybox:latest\nARG V=1\nRUN echo constant > /c\nCOPY a.txt /a\n";
         BuildFixture f = new BuildFixture(dir).withBusybox().files(df, Map.of("a.txt", "A"));
         BuildResult first = f.build();
-        BuildResult r = f.build(BuildRequest.of(f.context).withOptions(
-                dev.strata.dockerfile.BuildOptions.of(Map.of("V", "2"), java.util.Optional.empty())));
+        BuildResult r =
+                f.build(BuildRequest.of(f.context).withOptions(BuildOptions.of(Map.of("V", "2"), Optional.empty())));
         assertThat(r.steps()).extracting(StepReport::cached).containsExactly(false, true);
         assertThat(r.steps().get(0).missReason().orElseThrow()).contains("build arg V changed");
-        assertThat(r.image().config().diffIds()).isEqualTo(first.image().config().diffIds()).hasSize(3);
+        assertThat(r.image().config().diffIds())
+                .isEqualTo(first.image().config().diffIds())
+                .hasSize(3);
     }
 
     @Test
@@ -281,21 +307,23 @@ class RunBuildTest extends MountCheckedTest {
         // an OCI runtime gives the step its own UTS namespace and hostname
         assertThat(BuildFixture.read(root.resolve("h"))).isEqualTo("strata\n");
         assertThat(root.resolve("etc/group")).doesNotExist();
-        BuildResult runc = f.build(BuildRequest.of(f.context).withNoCache(true).withIsolation(java.util.Optional.of("runc")));
+        BuildResult runc = f.build(BuildRequest.of(f.context).withNoCache(true).withIsolation(Optional.of("runc")));
         assertThat(runc.manifest().digest()).isEqualTo(crun.manifest().digest());
-        BuildResult chroot = f.build(BuildRequest.of(f.context).withNoCache(true)
-                .withIsolation(java.util.Optional.of("chroot")));
+        BuildResult chroot =
+                f.build(BuildRequest.of(f.context).withNoCache(true).withIsolation(Optional.of("chroot")));
         Path c = f.unpack(chroot.image(), "chroot");
         assertThat(BuildFixture.read(c.resolve("d"))).isEqualTo("data\n");
         assertThat(c.resolve("etc/group")).doesNotExist();
-        assertThatThrownBy(() -> f.build(BuildRequest.of(f.context).withNoCache(true)
-                .withIsolation(java.util.Optional.of("kata")))).isInstanceOfSatisfying(StrataException.class,
-                        e -> assertThat(e.exitCode()).isEqualTo(ExitCode.INPUT));
+        assertThatThrownBy(() ->
+                        f.build(BuildRequest.of(f.context).withNoCache(true).withIsolation(Optional.of("kata"))))
+                .isInstanceOfSatisfying(
+                        StrataException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.INPUT));
     }
 
     @Test
     void networkNoneHasOnlyLoopback() throws Exception {
-        String df = "FROM test/busybox:latest\nRUN --network=none ls /sys/class/net > /nets || cat /proc/net/dev > /nets\n";
+        String df =
+                "FROM test/busybox:latest\nRUN --network=none ls /sys/class/net > /nets || cat /proc/net/dev > /nets\n";
         BuildFixture f = new BuildFixture(dir).withBusybox().files(df, Map.of());
         Path root = f.unpack(f.build().image(), "net");
         String nets = BuildFixture.read(root.resolve("nets"));
@@ -317,7 +345,8 @@ class RunBuildTest extends MountCheckedTest {
         Files.writeString(f.context.resolve("Dockerfile"), df.replace("echo v1", "echo v2"));
         BuildResult r = f.build();
         assertThat(r.steps()).extracting(StepReport::cached).containsExactly(false, false);
-        assertThat(BuildFixture.read(f.unpack(r.image(), "bind2").resolve("seen"))).isEqualTo("v2\n");
+        assertThat(BuildFixture.read(f.unpack(r.image(), "bind2").resolve("seen")))
+                .isEqualTo("v2\n");
     }
 
     @Test
@@ -354,7 +383,9 @@ class RunBuildTest extends MountCheckedTest {
         assertThat(BuildFixture.read(root.resolve("seen"))).isEqualTo("seeded\n");
         // the seeded cache persists like any other: the second step sees the first one's file
         assertThat(BuildFixture.read(root.resolve("listing"))).isEqualTo("more\ns\n");
-        assertThat(root.resolve("d")).satisfiesAnyOf(p -> assertThat(p).doesNotExist(), p -> assertThat(p).isEmptyDirectory());
+        assertThat(root.resolve("d"))
+                .satisfiesAnyOf(
+                        p -> assertThat(p).doesNotExist(), p -> assertThat(p).isEmptyDirectory());
     }
 
     @Test
@@ -368,21 +399,27 @@ class RunBuildTest extends MountCheckedTest {
                 RUN --mount=type=bind,source=conf,target=/conf,rw echo changed > /conf/c.txt && cat /conf/c.txt > /w
                 """;
         BuildFixture f = new BuildFixture(dir).withBusybox().files(df, Map.of("conf/c.txt", "C\n"));
-        BuildResult r = f.build(BuildRequest.of(f.context).withIsolation(java.util.Optional.of("chroot")));
+        BuildResult r = f.build(BuildRequest.of(f.context).withIsolation(Optional.of("chroot")));
         Path root = f.unpack(r.image(), "chroot-mounts");
         assertThat(BuildFixture.read(root.resolve("h"))).isEqualTo("from-heredoc\n");
         assertThat(BuildFixture.read(root.resolve("t"))).isEqualTo("t\n");
         assertThat(BuildFixture.read(root.resolve("w"))).isEqualTo("changed\n");
         // a read-write bind's writes are thrown away: the context is unchanged
         assertThat(BuildFixture.read(f.context.resolve("conf/c.txt"))).isEqualTo("C\n");
-        assertThat(root.resolve("dev")).satisfiesAnyOf(p -> assertThat(p).doesNotExist(), p -> assertThat(p).isEmptyDirectory());
+        assertThat(root.resolve("dev"))
+                .satisfiesAnyOf(
+                        p -> assertThat(p).doesNotExist(), p -> assertThat(p).isEmptyDirectory());
     }
 
     @Test
     void sshMountsAndMissingSecretsAreInputErrorsWithTheLine() throws Exception {
-        BuildFixture f = new BuildFixture(dir).withBusybox()
+        BuildFixture f = new BuildFixture(dir)
+                .withBusybox()
                 .files("FROM test/busybox:latest\nRUN --mount=type=ssh true\n", Map.of());
-        assertThat(failure(f, ExitCode.INPUT)).contains("Dockerfile:2").contains("ssh").contains("not supported yet");
+        assertThat(failure(f, ExitCode.INPUT))
+                .contains("Dockerfile:2")
+                .contains("ssh")
+                .contains("not supported yet");
         f.files("FROM test/busybox:latest\nRUN --mount=type=secret,id=k,required true\n", Map.of());
         assertThat(failure(f, ExitCode.INPUT)).contains("Dockerfile:2").contains("--secret id=k");
     }

@@ -2,14 +2,17 @@ package dev.strata.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.strata.exec.Leaks;
 import dev.strata.store.Store;
 import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,8 +38,11 @@ class RunCommandTest extends MountCheckedTest {
     }
 
     private ProcessBuilder strata(String... args) {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "dev.strata.cli.Main"));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.strata.cli.Main"));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("STRATA_HOME", dir.resolve("home").toString());
@@ -61,12 +67,25 @@ class RunCommandTest extends MountCheckedTest {
         Path file = dir.resolve("secret.txt");
         Files.writeString(file, SECRET);
         Path oci = dir.resolve("out");
-        Process p = strata("build", "--progress=plain", "-t", "sec:1", "--secret", "id=file,src=" + file,
-                "--secret", "id=tok,env=TOKEN_VAR", "--output", "type=oci,dest=" + oci, f.context.toString()).start();
+        Process p = strata(
+                        "build",
+                        "--progress=plain",
+                        "-t",
+                        "sec:1",
+                        "--secret",
+                        "id=file,src=" + file,
+                        "--secret",
+                        "id=tok,env=TOKEN_VAR",
+                        "--output",
+                        "type=oci,dest=" + oci,
+                        f.context.toString())
+                .start();
         String out = output(p);
         assertThat(p.exitValue()).as(out).isZero();
         assertThat(out).doesNotContain(SECRET);
-        assertThat(grep(dir.resolve("home"))).as("files in the store holding the secret").isEmpty();
+        assertThat(grep(dir.resolve("home")))
+                .as("files in the store holding the secret")
+                .isEmpty();
         assertThat(grep(oci)).as("files in the OCI output holding the secret").isEmpty();
         Path root = f.unpack(f.store.image("sec:1").orElseThrow(), "sec");
         assertThat(BuildFixture.read(root.resolve("file-size")).strip()).isEqualTo(Integer.toString(SECRET.length()));
@@ -78,27 +97,43 @@ class RunCommandTest extends MountCheckedTest {
     @Test
     void aFailingRunShowsItsOutputAndOneErrorLineWithExitOne() throws Exception {
         BuildFixture f = fixture("FROM test/busybox:latest\nRUN echo to-stdout; echo to-stderr >&2; exit 3\n");
-        Process p = strata("build", "--progress=plain", "--isolation", "runc", f.context.toString()).start();
+        Process p = strata("build", "--progress=plain", "--isolation", "runc", f.context.toString())
+                .start();
         String out = output(p);
         assertThat(p.exitValue()).as(out).isEqualTo(1);
         assertThat(out).contains("to-stdout").contains("to-stderr");
         // the error: one line, the last, with the Dockerfile line and the exit code
         List<String> lines = out.lines().toList();
-        assertThat(lines.get(lines.size() - 1)).as(out).startsWith("strata: error: ").contains("Dockerfile:2")
+        assertThat(lines.get(lines.size() - 1))
+                .as(out)
+                .startsWith("strata: error: ")
+                .contains("Dockerfile:2")
                 .contains("exited with code 3");
-        assertThat(lines.stream().filter(l -> l.startsWith("strata: error"))).as(out).hasSize(1);
+        assertThat(lines.stream().filter(l -> l.startsWith("strata: error")))
+                .as(out)
+                .hasSize(1);
     }
 
     @Test
     void networkNoneAndAnUnknownIsolation() throws Exception {
         BuildFixture f = fixture("FROM test/busybox:latest\nRUN ls /sys/class/net > /nets\n");
-        Process p = strata("build", "--progress=plain", "--network", "none", "--isolation", "chroot", "-t", "net:1",
-                f.context.toString()).start();
+        Process p = strata(
+                        "build",
+                        "--progress=plain",
+                        "--network",
+                        "none",
+                        "--isolation",
+                        "chroot",
+                        "-t",
+                        "net:1",
+                        f.context.toString())
+                .start();
         String out = output(p);
         assertThat(p.exitValue()).as(out).isZero();
         Path root = f.unpack(f.store.image("net:1").orElseThrow(), "net");
         assertThat(BuildFixture.read(root.resolve("nets"))).isEqualTo("lo\n");
-        Process bad = strata("build", "--isolation", "kata", f.context.toString()).start();
+        Process bad =
+                strata("build", "--isolation", "kata", f.context.toString()).start();
         String badOut = output(bad);
         assertThat(bad.exitValue()).as(badOut).isEqualTo(2);
         assertThat(badOut).contains("--isolation=kata").contains("crun, runc or chroot");
@@ -107,8 +142,9 @@ class RunCommandTest extends MountCheckedTest {
     @Test
     void ctrlCDuringARunLeavesNothingBehind() throws Exception {
         // a duration no other test run on this machine uses, to find this step's process
-        String sleep = "sleep " + (100000 + new java.security.SecureRandom().nextInt(900000));
-        BuildFixture f = fixture("FROM test/busybox:latest\nRUN --mount=type=cache,target=/c echo begun; exec " + sleep + "\n");
+        String sleep = "sleep " + (100000 + new SecureRandom().nextInt(900000));
+        BuildFixture f =
+                fixture("FROM test/busybox:latest\nRUN --mount=type=cache,target=/c echo begun; exec " + sleep + "\n");
         Process p = strata("build", "--progress=plain", f.context.toString()).start();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
@@ -117,11 +153,13 @@ class RunCommandTest extends MountCheckedTest {
             } while (line != null && !line.contains("begun"));
             assertThat(line).as("the RUN step started").isNotNull();
             p.destroy(); // SIGTERM, as Ctrl-C: shutdown hooks run
-            assertThat(p.waitFor(20, TimeUnit.SECONDS)).as("strata exits without waiting for the step").isTrue();
+            assertThat(p.waitFor(20, TimeUnit.SECONDS))
+                    .as("strata exits without waiting for the step")
+                    .isTrue();
         } finally {
             p.destroyForcibly();
         }
-        assertThat(dev.strata.exec.Leaks.processes(sleep)).as("the step's process is gone").isEmpty();
+        assertThat(Leaks.processes(sleep)).as("the step's process is gone").isEmpty();
     }
 
     /** Files under {@code root} whose bytes (gunzipped when gzip) contain the secret. */
@@ -132,7 +170,7 @@ class RunCommandTest extends MountCheckedTest {
             for (Path p : s.filter(Files::isRegularFile).toList()) {
                 byte[] b = Files.readAllBytes(p);
                 if (b.length > 2 && (b[0] & 0xff) == 0x1f && (b[1] & 0xff) == 0x8b) {
-                    try (InputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(b))) {
+                    try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(b))) {
                         b = in.readAllBytes();
                     }
                 }

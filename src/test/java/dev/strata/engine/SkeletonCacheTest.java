@@ -1,21 +1,19 @@
 package dev.strata.engine;
 
 import static dev.strata.engine.StrataProcess.skopeo;
-import static dev.strata.engine.StrataProcess.strata;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.strata.engine.StrataProcess.Run;
+import dev.strata.archive.LayerExtractor;
 import dev.strata.cache.CacheManifest;
+import dev.strata.cache.CacheRecord;
 import dev.strata.oci.Descriptor;
 import dev.strata.oci.Digest;
+import dev.strata.oci.Layer;
 import dev.strata.oci.Manifest;
 import dev.strata.oci.MediaType;
 import dev.strata.oci.Reference;
-import dev.strata.registry.RegistryClient;
-import dev.strata.registry.RegistryFixture;
-import dev.strata.registry.RegistryOptions;
+import dev.strata.store.Store;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,11 +25,9 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Layer skeletons against Debian's docker-registry, as real processes: a CI job whose COPY misses on
@@ -53,6 +49,7 @@ class SkeletonCacheTest extends RegistryScenario {
             WORKDIR /work/new/dir
             COPY e.txt .
             """;
+
     private static final Pattern BLOB_GET = Pattern.compile("^GET /v2/.+/blobs/(sha256:[0-9a-f]{64}) ");
 
     private Path shapes(String name, String version) throws Exception {
@@ -65,8 +62,10 @@ class SkeletonCacheTest extends RegistryScenario {
     }
 
     private Manifest manifestAt(String ref) throws Exception {
-        return Manifest.parse(skopeo("inspect", "--tls-verify=false", "--raw", "docker://" + ref)
-                .getBytes(StandardCharsets.UTF_8), MediaType.OCI_MANIFEST);
+        return Manifest.parse(
+                skopeo("inspect", "--tls-verify=false", "--raw", "docker://" + ref)
+                        .getBytes(StandardCharsets.UTF_8),
+                MediaType.OCI_MANIFEST);
     }
 
     /** The digests of the blobs GET from the registry since {@code mark}. */
@@ -84,26 +83,41 @@ class SkeletonCacheTest extends RegistryScenario {
     @Test
     void ciJobsWhoseLastCopyMissesDownloadSkeletonsAndNoLayer() throws Exception {
         String cache = host + "/app:buildcache";
-        String[] flags = {"--cache-to", "type=registry,ref=" + cache + ",mode=max", "--cache-from", cache,
-                "-t", host + "/app:latest", "--push"};
+        String[] flags = {
+            "--cache-to",
+            "type=registry,ref=" + cache + ",mode=max",
+            "--cache-from",
+            cache,
+            "-t",
+            host + "/app:latest",
+            "--push"
+        };
         job("job1", scenario("ctx1", "print('v1')\n"), flags);
         Manifest base = manifestAt(host + "/base:1");
         for (int job = 2; job <= 3; job++) {
             CacheManifest before = cacheAt(cache);
             // the cache carries a skeleton for every layer a step ran on or made, base layers included
-            assertThat(before.skeletons()).containsKeys(base.layers().stream().map(l -> imageDiffIds(host + "/base:1"))
-                    .flatMap(List::stream).toArray(Digest[]::new));
+            assertThat(before.skeletons())
+                    .containsKeys(base.layers().stream()
+                            .map(l -> imageDiffIds(host + "/base:1"))
+                            .flatMap(List::stream)
+                            .toArray(Digest[]::new));
             int mark = registry.accessLog().size();
             Path ctx = scenario("ctx" + job, "print('v" + job + "')\n");
             Job j = job("job" + job, ctx, flags);
             assertThat(j.hits()).as(j.run().out()).isEqualTo(5);
-            assertThat(j.report().path("steps").get(5).path("reason").asText()).isEqualTo("file /usr/src/app/run_test.py changed");
+            assertThat(j.report().path("steps").get(5).path("reason").asText())
+                    .isEqualTo("file /usr/src/app/run_test.py changed");
             Set<Digest> fetched = blobsFetchedSince(mark);
-            Set<Digest> allowed = new HashSet<>(before.skeletons().values().stream().map(Descriptor::digest).toList());
+            Set<Digest> allowed = new HashSet<>(
+                    before.skeletons().values().stream().map(Descriptor::digest).toList());
             allowed.add(before.configDescriptor().digest());
             allowed.add(base.config().digest());
-            assertThat(fetched).as("job " + job + " fetched only configs and skeletons").isSubsetOf(allowed);
-            Set<Digest> layers = new HashSet<>(base.layers().stream().map(Descriptor::digest).toList());
+            assertThat(fetched)
+                    .as("job " + job + " fetched only configs and skeletons")
+                    .isSubsetOf(allowed);
+            Set<Digest> layers =
+                    new HashSet<>(base.layers().stream().map(Descriptor::digest).toList());
             before.layers().forEach(l -> layers.add(l.digest()));
             assertThat(fetched).as("job " + job + " downloaded no layer").doesNotContainAnyElementsOf(layers);
             assertThat(fetched).as("job " + job + " read skeletons").isNotEmpty();
@@ -114,7 +128,8 @@ class SkeletonCacheTest extends RegistryScenario {
             Path copied = tmp.resolve("copied-" + job);
             skopeo("copy", "--src-tls-verify=false", "docker://" + host + "/app:latest", "oci:" + copied + ":x");
             for (Descriptor l : pushed.layers()) {
-                assertThat(copied.resolve("blobs/sha256").resolve(l.digest().hex())).exists();
+                assertThat(copied.resolve("blobs/sha256").resolve(l.digest().hex()))
+                        .exists();
             }
             Job local = job("local" + job, ctx, "--no-cache");
             assertThat(local.manifest()).isEqualTo(j.manifest());
@@ -123,7 +138,8 @@ class SkeletonCacheTest extends RegistryScenario {
 
     private List<Digest> imageDiffIds(String ref) {
         try {
-            JsonNode cfg = JSON.readTree(skopeo("inspect", "--tls-verify=false", "--config", "--raw", "docker://" + ref));
+            JsonNode cfg =
+                    JSON.readTree(skopeo("inspect", "--tls-verify=false", "--config", "--raw", "docker://" + ref));
             List<Digest> out = new ArrayList<>();
             cfg.path("rootfs").path("diff_ids").forEach(d -> out.add(Digest.parse(d.asText())));
             return out;
@@ -137,7 +153,12 @@ class SkeletonCacheTest extends RegistryScenario {
         String cache = host + "/shapes:cache";
         String[] epoch = {"--build-arg", "SOURCE_DATE_EPOCH=1700000000"};
         // one runner: v1 exports the cache, then v2 is built on the same store, every layer local
-        Job v1 = job("shapes-local", shapes("shapes1", "v1"), epoch[0], epoch[1], "--cache-to",
+        Job v1 = job(
+                "shapes-local",
+                shapes("shapes1", "v1"),
+                epoch[0],
+                epoch[1],
+                "--cache-to",
                 "type=registry,ref=" + cache + ",mode=max");
         assertThat(v1.hits()).isZero();
         Job localV2 = job("shapes-local", shapes("shapes2", "v2"), epoch[0], epoch[1], "-t", "shapes:v2");
@@ -146,11 +167,13 @@ class SkeletonCacheTest extends RegistryScenario {
         // a fresh runner: the RUN hits from the registry, every COPY and the WORKDIR misses and is
         // written on skeletons; the image is the same, layer for layer
         int mark = registry.accessLog().size();
-        Job fresh = job("shapes-fresh", shapes("shapes2b", "v2"), epoch[0], epoch[1], "--cache-from", cache, "-t", "shapes:v2");
+        Job fresh = job(
+                "shapes-fresh", shapes("shapes2b", "v2"), epoch[0], epoch[1], "--cache-from", cache, "-t", "shapes:v2");
         assertThat(fresh.hits()).as(fresh.run().out()).isEqualTo(1);
         assertThat(fresh.manifest()).isEqualTo(localV2.manifest());
         CacheManifest c = cacheAt(cache);
-        Set<Digest> layers = new HashSet<>(c.layers().stream().map(Descriptor::digest).toList());
+        Set<Digest> layers =
+                new HashSet<>(c.layers().stream().map(Descriptor::digest).toList());
         manifestAt(host + "/base:1").layers().forEach(l -> layers.add(l.digest()));
         assertThat(blobsFetchedSince(mark)).as("layers downloaded").doesNotContainAnyElementsOf(layers);
         assertThat(layersOf(fresh)).isEqualTo(layersOf(localV2));
@@ -158,10 +181,15 @@ class SkeletonCacheTest extends RegistryScenario {
         // what the skeletons had to answer really is in the image: mode/owner/mtime of the existing
         // dir, the symlinked parent, the copy into a directory, owners by name, the WORKDIR's new dirs
         Map<String, String> e = entries(fresh);
-        assertThat(e).containsEntry("srv/data/", "dir 750 5:6 1600000000").containsEntry("srv/data/a.txt", "file 644 0:0")
-                .containsEntry("srv/data/b.txt", "file 644 0:0").containsEntry("opt/dir/c.txt", "file 644 0:0")
-                .containsEntry("home/svc/d.txt", "file 644 1234:2345").containsEntry("home/app/d.txt", "file 644 1000:50")
-                .containsKeys("work/", "work/new/", "work/new/dir/", "work/new/dir/e.txt").doesNotContainKey("data/b.txt");
+        assertThat(e)
+                .containsEntry("srv/data/", "dir 750 5:6 1600000000")
+                .containsEntry("srv/data/a.txt", "file 644 0:0")
+                .containsEntry("srv/data/b.txt", "file 644 0:0")
+                .containsEntry("opt/dir/c.txt", "file 644 0:0")
+                .containsEntry("home/svc/d.txt", "file 644 1234:2345")
+                .containsEntry("home/app/d.txt", "file 644 1000:50")
+                .containsKeys("work/", "work/new/", "work/new/dir/", "work/new/dir/e.txt")
+                .doesNotContainKey("data/b.txt");
     }
 
     /** Pushes {@code cache} under {@code ref} (its blobs are in that repository already). */
@@ -189,14 +217,19 @@ class SkeletonCacheTest extends RegistryScenario {
         assertThat(withNone.manifest()).isEqualTo(expected);
         // the layers below the changed COPY: every record's but that of v1's COPY ./run_test.py
         Set<Digest> recordLayers = new HashSet<>();
-        full.records().stream().filter(r -> !r.inputs().instruction().contains("run_test.py"))
+        full.records().stream()
+                .filter(r -> !r.inputs().instruction().contains("run_test.py"))
                 .forEach(r -> r.layer().ifPresent(l -> recordLayers.add(l.digest())));
         assertThat(recordLayers).hasSize(4);
-        assertThat(blobsFetchedSince(mark)).as("the layers below the COPY were fetched").containsAll(recordLayers);
+        assertThat(blobsFetchedSince(mark))
+                .as("the layers below the COPY were fetched")
+                .containsAll(recordLayers);
 
         // one skeleton missing (the RUN that wrote installed.txt): that layer alone is fetched
-        dev.strata.cache.CacheRecord run = full.records().stream()
-                .filter(r -> r.inputs().instruction().startsWith("RUN cat requirements.txt")).findFirst().orElseThrow();
+        CacheRecord run = full.records().stream()
+                .filter(r -> r.inputs().instruction().startsWith("RUN cat requirements.txt"))
+                .findFirst()
+                .orElseThrow();
         Map<Digest, Descriptor> partial = new TreeMap<>(full.skeletons());
         assertThat(partial.remove(run.diffId().orElseThrow())).isNotNull();
         pushCache(host + "/old:partial", CacheManifest.of(full.records(), partial));
@@ -211,26 +244,30 @@ class SkeletonCacheTest extends RegistryScenario {
         assertThat(fetched).contains(run.layer().orElseThrow().digest()).doesNotContainAnyElementsOf(others);
     }
 
-    private static List<dev.strata.oci.Layer> imageLayers(Job j) {
-        return dev.strata.store.Store.open(j.home()).image("shapes:v2").orElseThrow().layers();
+    private static List<Layer> imageLayers(Job j) {
+        return Store.open(j.home()).image("shapes:v2").orElseThrow().layers();
     }
 
     private static List<String> layersOf(Job j) {
-        return imageLayers(j).stream().map(l -> l.descriptor().digest() + " " + l.diffId()).toList();
+        return imageLayers(j).stream()
+                .map(l -> l.descriptor().digest() + " " + l.diffId())
+                .toList();
     }
 
     /** Every entry of the image's layers written by this build (not the base), as "type mode uid:gid [mtime]". */
     private Map<String, String> entries(Job j) throws Exception {
         Map<String, String> out = new TreeMap<>();
-        List<dev.strata.oci.Layer> layers = imageLayers(j);
-        for (dev.strata.oci.Layer l : layers.subList(2, layers.size())) {
-            try (var in = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
-                    dev.strata.archive.LayerExtractor.decompress(l.open()))) {
-                org.apache.commons.compress.archivers.tar.TarArchiveEntry t;
+        List<Layer> layers = imageLayers(j);
+        for (Layer l : layers.subList(2, layers.size())) {
+            try (var in = new TarArchiveInputStream(LayerExtractor.decompress(l.open()))) {
+                TarArchiveEntry t;
                 while ((t = in.getNextEntry()) != null) {
                     String kind = t.isDirectory() ? "dir" : t.isSymbolicLink() ? "link" : "file";
-                    out.put(t.getName(), kind + " " + Integer.toOctalString(t.getMode() & 07777) + " " + t.getLongUserId()
-                            + ":" + t.getLongGroupId() + (t.isDirectory() ? " " + t.getModTime().getTime() / 1000 : ""));
+                    out.put(
+                            t.getName(),
+                            kind + " " + Integer.toOctalString(t.getMode() & 07777) + " " + t.getLongUserId() + ":"
+                                    + t.getLongGroupId()
+                                    + (t.isDirectory() ? " " + t.getModTime().getTime() / 1000 : ""));
                 }
             }
         }

@@ -31,10 +31,12 @@ class QuickstartTest {
         m.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         m.getMainAttributes().put(Attributes.Name.MAIN_CLASS, "dev.strata.cli.Main");
         String cp = Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
-                .map(p -> Path.of(p).toAbsolutePath().toUri().toString()).collect(Collectors.joining(" "));
+                .map(p -> Path.of(p).toAbsolutePath().toUri().toString())
+                .collect(Collectors.joining(" "));
         m.getMainAttributes().put(Attributes.Name.CLASS_PATH, cp);
         Path jar = tmp.resolve("strata-launcher.jar");
-        try (OutputStream out = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(out, m)) {
+        try (OutputStream out = Files.newOutputStream(jar);
+                JarOutputStream j = new JarOutputStream(out, m)) {
             j.finish();
         }
         return jar;
@@ -55,12 +57,17 @@ class QuickstartTest {
 
     @Test
     void runShWorksTwiceFromAFreshStoreAndTheSecondBuildIsCached() throws Exception {
-        assertThat(Files.readString(Path.of("examples/quickstart/Dockerfile"))).contains("FROM quickstart/busybox:latest");
+        assertThat(Files.readString(Path.of("examples/quickstart/Dockerfile")))
+                .contains("FROM quickstart/busybox:latest");
         Path jar = launcherJar();
         Path home = tmp.resolve("home");
         String first = run(jar, home);
-        assertThat(first).contains("strata import").contains("RUN echo 123").contains("DONE")
-                .contains("quickstart/app").contains("quickstart/busybox");
+        assertThat(first)
+                .contains("strata import")
+                .contains("RUN echo 123")
+                .contains("DONE")
+                .contains("quickstart/app")
+                .contains("quickstart/busybox");
         String second = run(jar, home);
         String[] builds = second.split("== second build");
         assertThat(builds).hasSize(2);

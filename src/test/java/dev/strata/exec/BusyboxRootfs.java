@@ -10,8 +10,7 @@ import java.util.List;
 
 /** A busybox root filesystem dir made from the host's busybox-static, for RUN tests. */
 public final class BusyboxRootfs {
-    private BusyboxRootfs() {
-    }
+    private BusyboxRootfs() {}
 
     /**
      * Makes {@code dir} a rootfs: bin/busybox with a symlink per applet, etc/passwd (root, and
@@ -28,9 +27,11 @@ public final class BusyboxRootfs {
                 }
             }
             Path etc = Files.createDirectories(dir.resolve("etc"));
-            Files.writeString(etc.resolve("passwd"), "root:x:0:0:root:/root:/bin/sh\n"
-                    + "app:x:1000:1000:app:/home/app:/bin/sh\n"
-                    + "nobody:x:65534:65534:nobody:/nonexistent:/bin/false\n");
+            Files.writeString(
+                    etc.resolve("passwd"),
+                    "root:x:0:0:root:/root:/bin/sh\n"
+                            + "app:x:1000:1000:app:/home/app:/bin/sh\n"
+                            + "nobody:x:65534:65534:nobody:/nonexistent:/bin/false\n");
             Files.writeString(etc.resolve("group"), "root:x:0:\napp:x:1000:\nextra:x:2000:app\nnogroup:x:65534:\n");
             Files.createDirectories(dir.resolve("root"));
             Files.createDirectories(dir.resolve("home/app"));
@@ -44,7 +45,9 @@ public final class BusyboxRootfs {
     }
 
     private static List<String> applets(Path busybox) throws IOException {
-        Process p = new ProcessBuilder(busybox.toString(), "--list").redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(busybox.toString(), "--list")
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         List<String> names = new ArrayList<>();
         for (String line : out.split("\n")) {

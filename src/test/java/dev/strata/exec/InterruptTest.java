@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.file.Path;
-import java.util.List;
+import java.security.SecureRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,7 +16,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 class InterruptTest {
     @TempDir
     static Path shared;
+
     static Path rootfs;
+
     @TempDir
     Path work;
 
@@ -30,19 +32,30 @@ class InterruptTest {
     void aStoppedJvmCleansUp(Isolation isolation) throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         // a duration no other test run on this machine uses, to find this step's process
-        String seconds = Long.toString(100000 + new java.security.SecureRandom().nextInt(900000));
-        Process p = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
-                InterruptedStepMain.class.getName(), isolation.flag(), work.toString(), rootfs.toString(), seconds)
-                .redirectErrorStream(true).start();
+        String seconds = Long.toString(100000 + new SecureRandom().nextInt(900000));
+        Process p = new ProcessBuilder(
+                        java.toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        InterruptedStepMain.class.getName(),
+                        isolation.flag(),
+                        work.toString(),
+                        rootfs.toString(),
+                        seconds)
+                .redirectErrorStream(true)
+                .start();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream()))) {
             assertThat(r.readLine()).isEqualTo("started");
             p.destroy(); // SIGTERM: shutdown hooks run
-            assertThat(p.waitFor(20, TimeUnit.SECONDS)).as("the JVM exits without waiting for the sleep").isTrue();
+            assertThat(p.waitFor(20, TimeUnit.SECONDS))
+                    .as("the JVM exits without waiting for the sleep")
+                    .isTrue();
         } finally {
             p.destroyForcibly();
         }
         assertThat(Leaks.of(work)).isEmpty();
-        assertThat(Leaks.processes("sleep " + seconds)).as("no sleep left running").isEmpty();
+        assertThat(Leaks.processes("sleep " + seconds))
+                .as("no sleep left running")
+                .isEmpty();
     }
-
 }

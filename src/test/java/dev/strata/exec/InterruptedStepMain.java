@@ -6,8 +6,7 @@ import java.util.Optional;
 
 /** Started in a child JVM by {@link InterruptTest}: runs a long step ({@code sleep ARGS[3]}), printing its output. */
 public final class InterruptedStepMain {
-    private InterruptedStepMain() {
-    }
+    private InterruptedStepMain() {}
 
     public static void main(String[] args) {
         RunExecutor ex = RunExecutors.probe(Optional.of(Isolation.parse(args[0])));
@@ -17,6 +16,7 @@ public final class InterruptedStepMain {
                 .output(line -> {
                     System.out.println(line);
                     System.out.flush();
-                }).build());
+                })
+                .build());
     }
 }

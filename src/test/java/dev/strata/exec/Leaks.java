@@ -15,8 +15,7 @@ import java.util.stream.Stream;
  * that is still running.
  */
 public final class Leaks {
-    private Leaks() {
-    }
+    private Leaks() {}
 
     /** The leftovers; {@code workRoot} must be empty (or absent) too. */
     public static List<String> of(Path workRoot) throws IOException {
@@ -36,7 +35,8 @@ public final class Leaks {
 
     /** Processes whose command line contains {@code command}. */
     public static List<ProcessHandle> processes(String command) {
-        return ProcessHandle.allProcesses().filter(h -> h.info().commandLine().orElse("").contains(command))
+        return ProcessHandle.allProcesses()
+                .filter(h -> h.info().commandLine().orElse("").contains(command))
                 .toList();
     }
 

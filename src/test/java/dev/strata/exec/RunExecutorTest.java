@@ -8,7 +8,10 @@ import dev.strata.error.StrataException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,7 +22,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 class RunExecutorTest {
     @TempDir
     static Path shared;
+
     static Path rootfs;
+
     @TempDir
     Path work;
 
@@ -51,9 +56,12 @@ class RunExecutorTest {
     @ParameterizedTest
     @EnumSource(Isolation.class)
     void runTrueLeavesAnEmptyUpperDir(Isolation isolation) {
-        Steps.Ran ran = Steps.run(isolation, Steps.sh("true", work, List.of(rootfs))
-                .workingDir("/not/yet/there").mount(RunMount.Secret.of("tok", new byte[] {1}))
-                .mount(new RunMount.Tmpfs("/scratch", java.util.OptionalLong.empty())));
+        Steps.Ran ran = Steps.run(
+                isolation,
+                Steps.sh("true", work, List.of(rootfs))
+                        .workingDir("/not/yet/there")
+                        .mount(RunMount.Secret.of("tok", new byte[] {1}))
+                        .mount(new RunMount.Tmpfs("/scratch", OptionalLong.empty())));
         try (RunResult r = ran.result()) {
             assertThat(r.exitCode()).isZero();
             assertThat(ran.upperFiles()).isEmpty();
@@ -63,22 +71,42 @@ class RunExecutorTest {
     @ParameterizedTest
     @EnumSource(Isolation.class)
     void envWorkdirAndUserAreApplied(Isolation isolation) {
-        Steps.Ran ran = Steps.run(isolation, Steps.sh("echo $FOO; pwd; id -u; id -g; id -G; echo $HOME; echo $PATH;"
-                        + " hostname; cat /etc/hostname; test -c /dev/null && echo devnull", work, List.of(rootfs))
-                .env(List.of("FOO=bar baz")).workingDir("/home/app").user("app").hostname("box"));
+        Steps.Ran ran = Steps.run(
+                isolation,
+                Steps.sh(
+                                "echo $FOO; pwd; id -u; id -g; id -G; echo $HOME; echo $PATH;"
+                                        + " hostname; cat /etc/hostname; test -c /dev/null && echo devnull",
+                                work,
+                                List.of(rootfs))
+                        .env(List.of("FOO=bar baz"))
+                        .workingDir("/home/app")
+                        .user("app")
+                        .hostname("box"));
         try (RunResult r = ran.result()) {
             assertThat(r.exitCode()).isZero();
             String groups = isolation == Isolation.CHROOT ? "1000" : "1000 2000"; // chroot drops extra groups
-            assertThat(ran.lines()).containsExactly("bar baz", "/home/app", "1000", "1000", groups, "/home/app",
-                    OverlayExecutor.DEFAULT_PATH.substring(5), "box", "box", "devnull");
+            assertThat(ran.lines())
+                    .containsExactly(
+                            "bar baz",
+                            "/home/app",
+                            "1000",
+                            "1000",
+                            groups,
+                            "/home/app",
+                            OverlayExecutor.DEFAULT_PATH.substring(5),
+                            "box",
+                            "box",
+                            "devnull");
         }
     }
 
     @ParameterizedTest
     @EnumSource(Isolation.class)
     void numericUserWithoutPasswdEntryRunsWithGroupZero(Isolation isolation) {
-        Steps.Ran ran = Steps.run(isolation, Steps.sh("id -u; id -g; touch /tmp/x; stat -c %u /tmp/x", work,
-                List.of(rootfs)).user("4242"));
+        Steps.Ran ran = Steps.run(
+                isolation,
+                Steps.sh("id -u; id -g; touch /tmp/x; stat -c %u /tmp/x", work, List.of(rootfs))
+                        .user("4242"));
         try (RunResult r = ran.result()) {
             assertThat(ran.lines()).containsExactly("4242", "0", "4242");
             assertThat(r.upperDir().resolve("tmp/x")).exists();
@@ -94,8 +122,12 @@ class RunExecutorTest {
         Files.writeString(layer.resolve("data/keep"), "k");
         Files.writeString(layer.resolve("data/gone"), "g");
         Files.writeString(layer.resolve("opq/a"), "a");
-        Steps.Ran ran = Steps.run(isolation, Steps.sh("echo hi > /new; rm /data/gone; rm -rf /opq; mkdir /opq;"
-                + " touch /opq/b; cat /data/keep", work, List.of(rootfs, layer)));
+        Steps.Ran ran = Steps.run(
+                isolation,
+                Steps.sh(
+                        "echo hi > /new; rm /data/gone; rm -rf /opq; mkdir /opq;" + " touch /opq/b; cat /data/keep",
+                        work,
+                        List.of(rootfs, layer)));
         try (RunResult r = ran.result()) {
             Path up = r.upperDir();
             assertThat(ran.lines()).containsExactly("k");
@@ -105,7 +137,10 @@ class RunExecutorTest {
             assertThat(Xattrs.get(up.resolve("opq"), "trusted.overlay.opaque")).contains("y");
             assertThat(up.resolve("opq/b")).exists();
             assertThat(up.resolve("opq/a")).doesNotExist();
-            assertThat(Files.list(up).map(p -> p.getFileName().toString()).sorted().toList())
+            assertThat(Files.list(up)
+                            .map(p -> p.getFileName().toString())
+                            .sorted()
+                            .toList())
                     .containsExactly("data", "new", "opq");
         }
     }
@@ -113,23 +148,30 @@ class RunExecutorTest {
     @ParameterizedTest
     @EnumSource(Isolation.class)
     void networkNoneShowsOnlyLoopback(Isolation isolation) throws IOException {
-        Steps.Ran none = Steps.run(isolation, Steps.sh("ls /sys/class/net; cat /proc/net/dev | tail -n +3 | wc -l;"
-                + " ip -o link show lo | grep -c UP", work, List.of(rootfs)).network(NetworkMode.NONE));
+        Steps.Ran none = Steps.run(
+                isolation,
+                Steps.sh(
+                                "ls /sys/class/net; cat /proc/net/dev | tail -n +3 | wc -l;"
+                                        + " ip -o link show lo | grep -c UP",
+                                work,
+                                List.of(rootfs))
+                        .network(NetworkMode.NONE));
         none.result().close();
         assertThat(none.lines()).containsExactly("lo", "1", "1");
         Steps.Ran host = Steps.run(isolation, Steps.sh("ls /sys/class/net", work, List.of(rootfs)));
         host.result().close();
         try (var s = Files.list(Path.of("/sys/class/net"))) {
-            assertThat(host.lines()).containsExactlyInAnyOrderElementsOf(
-                    s.map(p -> p.getFileName().toString()).toList());
+            assertThat(host.lines())
+                    .containsExactlyInAnyOrderElementsOf(
+                            s.map(p -> p.getFileName().toString()).toList());
         }
     }
 
     @ParameterizedTest
     @EnumSource(Isolation.class)
     void aMissingCommandIsANonZeroExitNotAnException(Isolation isolation) {
-        Steps.Ran ran = Steps.run(isolation, RunRequest.builder(List.of("/no/such/cmd"), work)
-                .lowerDirs(List.of(rootfs)));
+        Steps.Ran ran = Steps.run(
+                isolation, RunRequest.builder(List.of("/no/such/cmd"), work).lowerDirs(List.of(rootfs)));
         try (RunResult r = ran.result()) {
             assertThat(r.exitCode()).isNotZero();
         }
@@ -138,19 +180,24 @@ class RunExecutorTest {
     @ParameterizedTest
     @EnumSource(Isolation.class)
     void anUnknownUserIsAnInputErrorAndLeavesNothing(Isolation isolation) {
-        assertThatThrownBy(() -> Steps.run(isolation, Steps.sh("true", work, List.of(rootfs)).user("ghost")))
-                .isInstanceOf(StrataException.class).hasMessageContaining("no user ghost")
-                .extracting(e -> ((StrataException) e).exitCode()).isEqualTo(ExitCode.INPUT);
+        assertThatThrownBy(() -> Steps.run(
+                        isolation, Steps.sh("true", work, List.of(rootfs)).user("ghost")))
+                .isInstanceOf(StrataException.class)
+                .hasMessageContaining("no user ghost")
+                .extracting(e -> ((StrataException) e).exitCode())
+                .isEqualTo(ExitCode.INPUT);
     }
 
     @ParameterizedTest
     @EnumSource(Isolation.class)
     void aFailedSetupIsAnEnvironmentErrorAndLeavesNothing(Isolation isolation) {
         // a lower dir that does not exist makes the overlay mount fail
-        assertThatThrownBy(() -> Steps.run(isolation, Steps.sh("true", work,
-                List.of(rootfs, shared.resolve("missing-layer")))))
-                .isInstanceOf(StrataException.class).hasMessageContaining("could not set up the RUN step")
-                .extracting(e -> ((StrataException) e).exitCode()).isEqualTo(ExitCode.ENVIRONMENT);
+        assertThatThrownBy(() ->
+                        Steps.run(isolation, Steps.sh("true", work, List.of(rootfs, shared.resolve("missing-layer")))))
+                .isInstanceOf(StrataException.class)
+                .hasMessageContaining("could not set up the RUN step")
+                .extracting(e -> ((StrataException) e).exitCode())
+                .isEqualTo(ExitCode.ENVIRONMENT);
     }
 
     @ParameterizedTest
@@ -169,9 +216,11 @@ class RunExecutorTest {
         Path layer = shared.resolve("links-" + isolation);
         Files.createDirectories(layer.resolve("var"));
         Files.createSymbolicLink(layer.resolve("var/run"), Path.of("/run"));
-        Steps.Ran ran = Steps.run(isolation, Steps.sh("cat /var/run/secrets/k; echo", work, List.of(rootfs, layer))
-                .mount(new RunMount.Secret("/var/run/secrets/k", "k", java.util.Optional.of("v".getBytes()), true,
-                        0400, 0, 0)));
+        Steps.Ran ran = Steps.run(
+                isolation,
+                Steps.sh("cat /var/run/secrets/k; echo", work, List.of(rootfs, layer))
+                        .mount(new RunMount.Secret(
+                                "/var/run/secrets/k", "k", Optional.of("v".getBytes()), true, 0400, 0, 0)));
         try (RunResult r = ran.result()) {
             assertThat(ran.lines()).containsExactly("v");
             assertThat(ran.upperFiles()).isEmpty();
@@ -179,17 +228,19 @@ class RunExecutorTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Isolation.class, names = {"CRUN", "RUNC"})
+    @EnumSource(
+            value = Isolation.class,
+            names = {"CRUN", "RUNC"})
     void manyLowerDirsStackInOrder(Isolation isolation) throws IOException {
-        List<Path> lowers = new java.util.ArrayList<>(List.of(rootfs));
+        List<Path> lowers = new ArrayList<>(List.of(rootfs));
         for (int i = 0; i < 60; i++) {
             Path layer = Files.createDirectories(shared.resolve("stack-" + isolation + "/" + i + "/layers"));
             Files.writeString(layer.resolve("f" + i), "");
             Files.writeString(layer.resolve("top"), Integer.toString(i));
             lowers.add(layer.getParent());
         }
-        Steps.Ran ran = Steps.run(isolation, Steps.sh("ls /layers | grep -c '^f'; cat /layers/top; echo; printf tail", work,
-                lowers));
+        Steps.Ran ran = Steps.run(
+                isolation, Steps.sh("ls /layers | grep -c '^f'; cat /layers/top; echo; printf tail", work, lowers));
         try (RunResult r = ran.result()) {
             assertThat(ran.lines()).containsExactly("60", "59", "tail");
             assertThat(ran.upperFiles()).isEmpty();

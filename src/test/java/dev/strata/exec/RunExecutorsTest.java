@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.strata.error.ExitCode;
 import dev.strata.error.StrataException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -46,8 +47,11 @@ class RunExecutorsTest {
     }
 
     private static void failsWith(Runnable r, String text) {
-        assertThatThrownBy(r::run).isInstanceOf(StrataException.class).hasMessageContaining(text)
-                .extracting(e -> ((StrataException) e).exitCode()).isEqualTo(ExitCode.ENVIRONMENT);
+        assertThatThrownBy(r::run)
+                .isInstanceOf(StrataException.class)
+                .hasMessageContaining(text)
+                .extracting(e -> ((StrataException) e).exitCode())
+                .isEqualTo(ExitCode.ENVIRONMENT);
     }
 
     @Test
@@ -72,10 +76,12 @@ class RunExecutorsTest {
 
     @Test
     void missingToolsAreNamed() throws IOException {
-        failsWith(() -> RunExecutors.probe(Optional.empty(), uncheck(() -> machine(true, true, "crun", "mount"))),
+        failsWith(
+                () -> RunExecutors.probe(Optional.empty(), uncheck(() -> machine(true, true, "crun", "mount"))),
                 "install util-linux");
-        failsWith(() -> RunExecutors.probe(Optional.of(Isolation.CRUN),
-                uncheck(() -> machine(true, true, "runc", "unshare", "mount"))),
+        failsWith(
+                () -> RunExecutors.probe(
+                        Optional.of(Isolation.CRUN), uncheck(() -> machine(true, true, "runc", "unshare", "mount"))),
                 "--isolation=crun: crun not found on PATH: install it (apt-get install crun)");
     }
 
@@ -102,7 +108,8 @@ class RunExecutorsTest {
     @Test
     void isolationNamesParse() {
         assertThat(Isolation.parse("RunC")).isEqualTo(Isolation.RUNC);
-        assertThatThrownBy(() -> Isolation.parse("docker")).isInstanceOf(StrataException.class)
+        assertThatThrownBy(() -> Isolation.parse("docker"))
+                .isInstanceOf(StrataException.class)
                 .hasMessageContaining("use crun, runc or chroot");
     }
 
@@ -114,7 +121,7 @@ class RunExecutorsTest {
         try {
             return s.get();
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 }

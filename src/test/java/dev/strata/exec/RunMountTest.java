@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -24,9 +25,12 @@ import org.junit.jupiter.params.provider.EnumSource;
 class RunMountTest {
     @TempDir
     static Path shared;
+
     static Path rootfs;
+
     @TempDir
     Path work;
+
     @TempDir
     Path caches;
 
@@ -47,15 +51,19 @@ class RunMountTest {
     @ParameterizedTest
     @EnumSource(Isolation.class)
     void aCachePersistsBetweenRunsAndStaysOutOfTheLayer(Isolation isolation) throws IOException {
-        RunMount.Cache cache = new RunMount.Cache("/root/.cache", "pip", RunMount.Sharing.SHARED, 1000, 1000, 0700,
-                false, Optional.empty());
-        Steps.Ran first = Steps.run(isolation, sh("echo one >> /root/.cache/log; stat -c '%u %g %a' /root/.cache")
-                .mount(cache));
+        RunMount.Cache cache = new RunMount.Cache(
+                "/root/.cache", "pip", RunMount.Sharing.SHARED, 1000, 1000, 0700, false, Optional.empty());
+        Steps.Ran first = Steps.run(
+                isolation,
+                sh("echo one >> /root/.cache/log; stat -c '%u %g %a' /root/.cache")
+                        .mount(cache));
         try (RunResult r = first.result()) {
             assertThat(first.lines()).containsExactly("1000 1000 700");
             assertThat(first.upperFiles()).isEmpty();
         }
-        Steps.Ran second = Steps.run(isolation, sh("echo two >> /root/.cache/log; cat /root/.cache/log").mount(cache));
+        Steps.Ran second = Steps.run(
+                isolation,
+                sh("echo two >> /root/.cache/log; cat /root/.cache/log").mount(cache));
         try (RunResult r = second.result()) {
             assertThat(second.lines()).containsExactly("one", "two");
             assertThat(second.upperFiles()).isEmpty();
@@ -66,9 +74,11 @@ class RunMountTest {
     @ParameterizedTest
     @EnumSource(Isolation.class)
     void aReadOnlyCacheRefusesWrites(Isolation isolation) {
-        RunMount.Cache cache = new RunMount.Cache("/c", "ro", RunMount.Sharing.LOCKED, 0, 0, 0755, true,
-                Optional.empty());
-        Steps.Ran ran = Steps.run(isolation, sh("touch /c/x 2>/dev/null && echo wrote || echo refused").mount(cache));
+        RunMount.Cache cache =
+                new RunMount.Cache("/c", "ro", RunMount.Sharing.LOCKED, 0, 0, 0755, true, Optional.empty());
+        Steps.Ran ran = Steps.run(
+                isolation,
+                sh("touch /c/x 2>/dev/null && echo wrote || echo refused").mount(cache));
         ran.result().close();
         assertThat(ran.lines()).containsExactly("refused");
     }
@@ -76,15 +86,24 @@ class RunMountTest {
     @ParameterizedTest
     @EnumSource(Isolation.class)
     void aSecretIsReadableInTheStepButNeverInTheLayer(Isolation isolation) {
-        RunMount.Secret secret = new RunMount.Secret("/run/secrets/token", "token",
-                Optional.of("s3cret\n".getBytes(StandardCharsets.UTF_8)), true, 0440, 1000, 0);
-        Steps.Ran ran = Steps.run(isolation, sh("cat /run/secrets/token; stat -c '%a %u' /run/secrets/token;"
-                + " (echo x > /run/secrets/token) 2>/dev/null || echo readonly; mkdir -p /run/other").mount(secret));
+        RunMount.Secret secret = new RunMount.Secret(
+                "/run/secrets/token",
+                "token",
+                Optional.of("s3cret\n".getBytes(StandardCharsets.UTF_8)),
+                true,
+                0440,
+                1000,
+                0);
+        Steps.Ran ran = Steps.run(
+                isolation,
+                sh("cat /run/secrets/token; stat -c '%a %u' /run/secrets/token;"
+                                + " (echo x > /run/secrets/token) 2>/dev/null || echo readonly; mkdir -p /run/other")
+                        .mount(secret));
         try (RunResult r = ran.result()) {
             assertThat(ran.lines()).containsExactly("s3cret", "440 1000", "readonly");
             // the step made /run/other; /run comes along, the secret's stub does not
-            assertThat(ran.upperFiles()).containsExactly(r.upperDir().resolve("run"),
-                    r.upperDir().resolve("run/other"));
+            assertThat(ran.upperFiles())
+                    .containsExactly(r.upperDir().resolve("run"), r.upperDir().resolve("run/other"));
         }
         assertThat(ran.result().toString()).doesNotContain("s3cret");
     }
@@ -93,24 +112,26 @@ class RunMountTest {
     @EnumSource(Isolation.class)
     void whileAStepRunsNoFileOnDiskHoldsItsEnvironmentOrSecrets(Isolation isolation) {
         String value = "env-Sekret-" + System.nanoTime();
-        List<String> onDisk = new java.util.ArrayList<>();
-        RunRequest.Builder b = sh("echo \"$TOKEN\" | wc -c; sleep 1").env(List.of("TOKEN=" + value + " 'q\\"))
+        List<String> onDisk = new ArrayList<>();
+        RunRequest.Builder b = sh("echo \"$TOKEN\" | wc -c; sleep 1")
+                .env(List.of("TOKEN=" + value + " 'q\\"))
                 .mount(RunMount.Secret.of("f", ("file-" + value).getBytes(StandardCharsets.UTF_8)));
         RunExecutor ex = RunExecutors.probe(Optional.of(isolation));
-        List<String> seen = new java.util.ArrayList<>();
+        List<String> seen = new ArrayList<>();
         RunResult r = ex.run(b.output(line -> {
-            seen.add(line.strip());
-            // the step is running now: its spec (the environment) and secrets exist only on its tmpfs
-            try (var files = Files.walk(work)) {
-                for (Path f : files.filter(Files::isRegularFile).toList()) {
-                    if (Files.readString(f, StandardCharsets.ISO_8859_1).contains(value)) {
-                        onDisk.add(f.toString());
+                    seen.add(line.strip());
+                    // the step is running now: its spec (the environment) and secrets exist only on its tmpfs
+                    try (var files = Files.walk(work)) {
+                        for (Path f : files.filter(Files::isRegularFile).toList()) {
+                            if (Files.readString(f, StandardCharsets.ISO_8859_1).contains(value)) {
+                                onDisk.add(f.toString());
+                            }
+                        }
+                    } catch (IOException e) {
+                        onDisk.add("unreadable: " + e);
                     }
-                }
-            } catch (IOException e) {
-                onDisk.add("unreadable: " + e);
-            }
-        }).build());
+                })
+                .build());
         r.close();
         assertThat(r.exitCode()).isZero();
         assertThat(onDisk).isEmpty();
@@ -121,15 +142,18 @@ class RunMountTest {
     void aMissingRequiredSecretIsAnInputError() {
         RunMount.Secret secret = new RunMount.Secret("/run/secrets/npm", "npm", Optional.empty(), true, 0400, 0, 0);
         assertThatThrownBy(() -> Steps.run(Isolation.CRUN, sh("true").mount(secret)))
-                .isInstanceOf(StrataException.class).hasMessageContaining("--secret id=npm")
-                .extracting(e -> ((StrataException) e).exitCode()).isEqualTo(ExitCode.INPUT);
+                .isInstanceOf(StrataException.class)
+                .hasMessageContaining("--secret id=npm")
+                .extracting(e -> ((StrataException) e).exitCode())
+                .isEqualTo(ExitCode.INPUT);
     }
 
     @Test
     void aMissingOptionalSecretIsSkipped() {
         RunMount.Secret secret = new RunMount.Secret("/run/secrets/npm", "npm", Optional.empty(), false, 0400, 0, 0);
-        Steps.Ran ran = Steps.run(Isolation.CRUN, sh("test -e /run/secrets/npm && echo there || echo absent")
-                .mount(secret));
+        Steps.Ran ran = Steps.run(
+                Isolation.CRUN,
+                sh("test -e /run/secrets/npm && echo there || echo absent").mount(secret));
         ran.result().close();
         assertThat(ran.lines()).containsExactly("absent");
     }
@@ -139,14 +163,18 @@ class RunMountTest {
     void bindsAreReadOnlyOrDiscardWrites(Isolation isolation) throws IOException {
         Path src = Files.createDirectories(shared.resolve("ctx-" + isolation));
         Files.writeString(src.resolve("req.txt"), "flask\n");
-        Steps.Ran ro = Steps.run(isolation, sh("cat /src/req.txt; touch /src/x 2>/dev/null && echo wrote || echo ro")
-                .mount(new RunMount.Bind("/src", src, false)));
+        Steps.Ran ro = Steps.run(
+                isolation,
+                sh("cat /src/req.txt; touch /src/x 2>/dev/null && echo wrote || echo ro")
+                        .mount(new RunMount.Bind("/src", src, false)));
         try (RunResult r = ro.result()) {
             assertThat(ro.lines()).containsExactly("flask", "ro");
             assertThat(ro.upperFiles()).isEmpty();
         }
-        Steps.Ran rw = Steps.run(isolation, sh("echo more >> /src/req.txt; touch /src/x; cat /src/req.txt")
-                .mount(new RunMount.Bind("/src", src, true)));
+        Steps.Ran rw = Steps.run(
+                isolation,
+                sh("echo more >> /src/req.txt; touch /src/x; cat /src/req.txt")
+                        .mount(new RunMount.Bind("/src", src, true)));
         try (RunResult r = rw.result()) {
             assertThat(rw.lines()).containsExactly("flask", "more");
             assertThat(rw.upperFiles()).isEmpty();
@@ -159,8 +187,8 @@ class RunMountTest {
     @EnumSource(Isolation.class)
     void aFileCanBeBound(Isolation isolation) throws IOException {
         Path file = Files.writeString(shared.resolve("conf-" + isolation), "k=v");
-        Steps.Ran ran = Steps.run(isolation, sh("cat /etc/app.conf; echo")
-                .mount(new RunMount.Bind("/etc/app.conf", file, false)));
+        Steps.Ran ran = Steps.run(
+                isolation, sh("cat /etc/app.conf; echo").mount(new RunMount.Bind("/etc/app.conf", file, false)));
         try (RunResult r = ran.result()) {
             assertThat(ran.lines()).containsExactly("k=v");
             assertThat(ran.upperFiles()).isEmpty();
@@ -170,8 +198,10 @@ class RunMountTest {
     @ParameterizedTest
     @EnumSource(Isolation.class)
     void aTmpfsIsEmptyAndDiscarded(Isolation isolation) {
-        Steps.Ran ran = Steps.run(isolation, sh("ls -A /t | wc -l; echo x > /t/f; grep ' /t ' /proc/mounts | cut -d' ' -f3")
-                .mount(new RunMount.Tmpfs("/t", OptionalLong.of(1 << 20))));
+        Steps.Ran ran = Steps.run(
+                isolation,
+                sh("ls -A /t | wc -l; echo x > /t/f; grep ' /t ' /proc/mounts | cut -d' ' -f3")
+                        .mount(new RunMount.Tmpfs("/t", OptionalLong.of(1 << 20))));
         try (RunResult r = ran.result()) {
             assertThat(ran.lines()).containsExactly("0", "tmpfs");
             assertThat(ran.upperFiles()).isEmpty();
@@ -181,41 +211,54 @@ class RunMountTest {
     @Test
     void sshIsNotSupportedYet() {
         assertThatThrownBy(() -> Steps.run(Isolation.CRUN, sh("true").mount(new RunMount.Ssh("/run/ssh", "default"))))
-                .isInstanceOf(StrataException.class).hasMessage("RUN --mount=type=ssh is not supported yet")
-                .extracting(e -> ((StrataException) e).exitCode()).isEqualTo(ExitCode.INPUT);
+                .isInstanceOf(StrataException.class)
+                .hasMessage("RUN --mount=type=ssh is not supported yet")
+                .extracting(e -> ((StrataException) e).exitCode())
+                .isEqualTo(ExitCode.INPUT);
     }
 
     @Test
     void lockedCachesTakeTurnsAndPrivateOnesGetAFreshDirWhenBusy() throws Exception {
-        RunMount.Cache locked = new RunMount.Cache("/c", "l", RunMount.Sharing.LOCKED, 0, 0, 0755, false,
-                Optional.empty());
+        RunMount.Cache locked =
+                new RunMount.Cache("/c", "l", RunMount.Sharing.LOCKED, 0, 0, 0755, false, Optional.empty());
         String step = "if [ -e /c/busy ]; then echo clash; fi; touch /c/busy; sleep 0.3; rm /c/busy; echo done";
-        CompletableFuture<Steps.Ran> a = CompletableFuture.supplyAsync(() -> Steps.run(Isolation.CRUN,
-                sh(step).mount(locked)));
-        CompletableFuture<Steps.Ran> b = CompletableFuture.supplyAsync(() -> Steps.run(Isolation.CRUN,
-                sh(step).mount(locked)));
+        CompletableFuture<Steps.Ran> a =
+                CompletableFuture.supplyAsync(() -> Steps.run(Isolation.CRUN, sh(step).mount(locked)));
+        CompletableFuture<Steps.Ran> b =
+                CompletableFuture.supplyAsync(() -> Steps.run(Isolation.CRUN, sh(step).mount(locked)));
         for (Steps.Ran r : List.of(a.get(), b.get())) {
             r.result().close();
             assertThat(r.lines()).containsExactly("done");
         }
 
-        RunMount.Cache priv = new RunMount.Cache("/c", "p", RunMount.Sharing.PRIVATE, 0, 0, 0755, false,
-                Optional.empty());
+        RunMount.Cache priv =
+                new RunMount.Cache("/c", "p", RunMount.Sharing.PRIVATE, 0, 0, 0755, false, Optional.empty());
         String mark = "ls /c; touch /c/$0; sleep 0.3";
-        CompletableFuture<Steps.Ran> p1 = CompletableFuture.supplyAsync(() -> Steps.run(Isolation.CRUN,
-                RunRequest.builder(List.of("/bin/sh", "-c", mark, "one"), work).lowerDirs(List.of(rootfs))
-                        .cacheRoot(caches).mount(priv)));
-        CompletableFuture<Steps.Ran> p2 = CompletableFuture.supplyAsync(() -> Steps.run(Isolation.CRUN,
-                RunRequest.builder(List.of("/bin/sh", "-c", mark, "two"), work).lowerDirs(List.of(rootfs))
-                        .cacheRoot(caches).mount(priv)));
+        CompletableFuture<Steps.Ran> p1 = CompletableFuture.supplyAsync(() -> Steps.run(
+                Isolation.CRUN,
+                RunRequest.builder(List.of("/bin/sh", "-c", mark, "one"), work)
+                        .lowerDirs(List.of(rootfs))
+                        .cacheRoot(caches)
+                        .mount(priv)));
+        CompletableFuture<Steps.Ran> p2 = CompletableFuture.supplyAsync(() -> Steps.run(
+                Isolation.CRUN,
+                RunRequest.builder(List.of("/bin/sh", "-c", mark, "two"), work)
+                        .lowerDirs(List.of(rootfs))
+                        .cacheRoot(caches)
+                        .mount(priv)));
         p1.get().result().close();
         p2.get().result().close();
         try (var s = Files.list(caches.resolve(MountPlan.cacheName("p")))) {
             // one of the two ran in the shared dir; the other's fresh dir is gone
-            assertThat(s.map(x -> x.getFileName().toString()).toList()).hasSize(1).isSubsetOf("one", "two");
+            assertThat(s.map(x -> x.getFileName().toString()).toList())
+                    .hasSize(1)
+                    .isSubsetOf("one", "two");
         }
         try (var s = Files.list(caches)) {
-            assertThat(s.map(x -> x.getFileName().toString()).filter(n -> n.contains(".private-")).toList()).isEmpty();
+            assertThat(s.map(x -> x.getFileName().toString())
+                            .filter(n -> n.contains(".private-"))
+                            .toList())
+                    .isEmpty();
         }
     }
 }

@@ -12,8 +12,7 @@ import java.util.stream.Stream;
 
 /** Test helpers: running a shell line on a rootfs and checking that nothing leaked. */
 final class Steps {
-    private Steps() {
-    }
+    private Steps() {}
 
     /** The output and result of one step. */
     record Ran(RunResult result, List<String> lines) {

@@ -23,10 +23,12 @@ class DigestTest {
 
     @Test
     void rejectsWhatCannotBeVerified() {
-        assertThatThrownBy(() -> Digest.parse("sha256:ABC")).isInstanceOf(StrataException.class)
+        assertThatThrownBy(() -> Digest.parse("sha256:ABC"))
+                .isInstanceOf(StrataException.class)
                 .hasMessageContaining("64 lowercase hex");
         assertThatThrownBy(() -> Digest.parse("sha256:" + "A".repeat(64))).isInstanceOf(StrataException.class);
-        assertThatThrownBy(() -> Digest.parse("md5:" + "a".repeat(32))).hasMessageContaining("unsupported digest algorithm");
+        assertThatThrownBy(() -> Digest.parse("md5:" + "a".repeat(32)))
+                .hasMessageContaining("unsupported digest algorithm");
         assertThatThrownBy(() -> Digest.parse("nocolon")).hasMessageContaining("ALGORITHM:HEX");
     }
 

@@ -14,8 +14,11 @@ class ManifestTest {
 
     @Test
     void writtenManifestParsesBackToTheSameBytesAndDigest() {
-        Manifest m = Manifest.of(MediaType.OCI_MANIFEST, new Descriptor(MediaType.OCI_CONFIG, CONFIG, 6),
-                List.of(new Descriptor(MediaType.OCI_LAYER_GZIP, LAYER, 5)), Map.of("b", "2", "a", "1"));
+        Manifest m = Manifest.of(
+                MediaType.OCI_MANIFEST,
+                new Descriptor(MediaType.OCI_CONFIG, CONFIG, 6),
+                List.of(new Descriptor(MediaType.OCI_LAYER_GZIP, LAYER, 5)),
+                Map.of("b", "2", "a", "1"));
         Manifest back = Manifest.parse(m.bytes(), null);
         assertThat(back).isEqualTo(m);
         assertThat(back.digest()).isEqualTo(m.digest());
@@ -49,15 +52,17 @@ class ManifestTest {
     void badJsonNamesTheDocument() {
         assertThatThrownBy(() -> Manifest.parse("{".getBytes(StandardCharsets.UTF_8), MediaType.OCI_MANIFEST))
                 .hasMessageContaining("image manifest is not valid JSON");
-        assertThatThrownBy(() -> Manifest.parse("{\"schemaVersion\":1}".getBytes(StandardCharsets.UTF_8),
-                MediaType.DOCKER_MANIFEST)).hasMessageContaining("schemaVersion");
+        assertThatThrownBy(() -> Manifest.parse(
+                        "{\"schemaVersion\":1}".getBytes(StandardCharsets.UTF_8), MediaType.DOCKER_MANIFEST))
+                .hasMessageContaining("schemaVersion");
     }
 
     @Test
     void indexSelectsPlatformAndSaysWhatItOffers() {
         Descriptor amd = new Descriptor(MediaType.OCI_MANIFEST, CONFIG, 1).withPlatform(Platform.parse("linux/amd64"));
         Descriptor arm = new Descriptor(MediaType.OCI_MANIFEST, LAYER, 1).withPlatform(Platform.parse("linux/arm64"));
-        Index idx = Index.parse(Index.of(MediaType.OCI_INDEX, List.of(amd, arm), Map.of()).bytes(), null);
+        Index idx = Index.parse(
+                Index.of(MediaType.OCI_INDEX, List.of(amd, arm), Map.of()).bytes(), null);
         assertThat(idx.select(Platform.parse("linux/aarch64"), "img").digest()).isEqualTo(LAYER);
         assertThatThrownBy(() -> idx.select(Platform.parse("linux/s390x"), "python:3"))
                 .hasMessageContaining("python:3 has no image for platform linux/s390x")

@@ -17,9 +17,12 @@ class PlatformTest {
 
     @Test
     void matchesOnlyTheSamePlatform() {
-        assertThat(Platform.parse("linux/arm/v7").matches(Platform.parse("linux/arm"))).isTrue();
-        assertThat(Platform.parse("linux/arm/v6").matches(Platform.parse("linux/arm"))).isFalse();
-        assertThat(Platform.parse("windows/amd64").matches(Platform.parse("linux/amd64"))).isFalse();
+        assertThat(Platform.parse("linux/arm/v7").matches(Platform.parse("linux/arm")))
+                .isTrue();
+        assertThat(Platform.parse("linux/arm/v6").matches(Platform.parse("linux/arm")))
+                .isFalse();
+        assertThat(Platform.parse("windows/amd64").matches(Platform.parse("linux/amd64")))
+                .isFalse();
     }
 
     @Test

@@ -43,7 +43,7 @@ class ReferenceTest {
         assertThat(Reference.parse(input).familiar()).isEqualTo(expected);
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void digestReferencesKeepTagAndDigest() {
         Reference r = Reference.parse("host:5000/a/b:t@sha256:" + HEX);
         assertThat(r.registry()).isEqualTo("host:5000");
@@ -58,9 +58,23 @@ class ReferenceTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "Python", "app:", "app:-bad", "a//b", "/app", "app/", "host:5000/App",
-        "app@sha256:short", "app@md5:" + "0123456789abcdef0123456789abcdef", "a..b", "-app", "app:tag:tag",
-        "exa_mple.com:port/app"})
+    @ValueSource(
+            strings = {
+                "",
+                "Python",
+                "app:",
+                "app:-bad",
+                "a//b",
+                "/app",
+                "app/",
+                "host:5000/App",
+                "app@sha256:short",
+                "app@md5:" + "0123456789abcdef0123456789abcdef",
+                "a..b",
+                "-app",
+                "app:tag:tag",
+                "exa_mple.com:port/app"
+            })
     void rejectsMalformedReferencesWithAReason(String input) {
         assertThatThrownBy(() -> Reference.parse(input))
                 .isInstanceOf(StrataException.class)
@@ -68,23 +82,20 @@ class ReferenceTest {
                 .satisfies(e -> assertThat(((StrataException) e).exitCode()).isEqualTo(ExitCode.INPUT));
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void uppercaseRepositorySaysItMustBeLowercase() {
-        assertThatThrownBy(() -> Reference.parse("docker.io/MyApp"))
-                .hasMessageContaining("must be lowercase");
+        assertThatThrownBy(() -> Reference.parse("docker.io/MyApp")).hasMessageContaining("must be lowercase");
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void tooLongNameIsRefused() {
         assertThatThrownBy(() -> Reference.parse("a".repeat(256))).hasMessageContaining("longer than 255");
     }
 
     @Test
     void asTaggedDropsTheDigestOnlyWhenATagNamesTheImage() {
-        assertThat(Reference.parse("host:5000/a:1@sha256:" + HEX).asTagged())
-                .hasToString("host:5000/a:1");
-        assertThat(Reference.parse("host:5000/a@sha256:" + HEX).asTagged())
-                .hasToString("host:5000/a@sha256:" + HEX);
+        assertThat(Reference.parse("host:5000/a:1@sha256:" + HEX).asTagged()).hasToString("host:5000/a:1");
+        assertThat(Reference.parse("host:5000/a@sha256:" + HEX).asTagged()).hasToString("host:5000/a@sha256:" + HEX);
         assertThat(Reference.parse("python").asTagged().familiar()).isEqualTo("python:latest");
     }
 }

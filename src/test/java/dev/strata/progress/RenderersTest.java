@@ -36,17 +36,20 @@ class RenderersTest {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         PlainRenderer r = new PlainRenderer(new PrintStream(b, true, StandardCharsets.UTF_8), CLOCK);
         SCRIPT.forEach(r::on);
-        assertThat(b.toString(StandardCharsets.UTF_8)).isEqualTo(String.join("\n",
-                "#3 [build 2/5] RUN pip install -r requirements.txt",
-                "#4 [test 1/2] COPY run_test.py /usr/src/app/",
-                "#3 0.512 Collecting flask",
-                "#4 CACHED",
-                "#3 MISS: build arg PIP_PROXY changed",
-                "#3 DONE 0.4s",
-                "#5 [build 3/5] RUN false",
-                "#5 ERROR: exit code 1",
-                "note",
-                "DONE 1.2s sha256:ab", ""));
+        assertThat(b.toString(StandardCharsets.UTF_8))
+                .isEqualTo(String.join(
+                        "\n",
+                        "#3 [build 2/5] RUN pip install -r requirements.txt",
+                        "#4 [test 1/2] COPY run_test.py /usr/src/app/",
+                        "#3 0.512 Collecting flask",
+                        "#4 CACHED",
+                        "#3 MISS: build arg PIP_PROXY changed",
+                        "#3 DONE 0.4s",
+                        "#5 [build 3/5] RUN false",
+                        "#5 ERROR: exit code 1",
+                        "note",
+                        "DONE 1.2s sha256:ab",
+                        ""));
     }
 
     @Test
@@ -54,15 +57,16 @@ class RenderersTest {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         JsonRenderer r = new JsonRenderer(new PrintStream(b, true, StandardCharsets.UTF_8), CLOCK);
         SCRIPT.subList(0, 5).forEach(r::on);
-        assertThat(b.toString(StandardCharsets.UTF_8).split("\n")).containsExactly(
-                "{\"type\":\"step.started\",\"id\":3,\"time\":\"2026-01-01T00:00:00Z\",\"stage\":\"build\",\"index\":2,"
-                        + "\"total\":5,\"instruction\":\"RUN pip install -r requirements.txt\"}",
-                "{\"type\":\"step.started\",\"id\":4,\"time\":\"2026-01-01T00:00:00Z\",\"stage\":\"test\",\"index\":1,"
-                        + "\"total\":2,\"instruction\":\"COPY run_test.py /usr/src/app/\"}",
-                "{\"type\":\"step.log\",\"id\":3,\"line\":\"Collecting flask\",\"time\":\"2026-01-01T00:00:00.512Z\"}",
-                "{\"type\":\"step.cached\",\"id\":4,\"source\":\"local\",\"time\":\"2026-01-01T00:00:00.512Z\"}",
-                "{\"type\":\"step.done\",\"id\":3,\"elapsedMs\":400,\"miss\":\"build arg PIP_PROXY changed\","
-                        + "\"time\":\"2026-01-01T00:00:00.512Z\"}");
+        assertThat(b.toString(StandardCharsets.UTF_8).split("\n"))
+                .containsExactly(
+                        "{\"type\":\"step.started\",\"id\":3,\"time\":\"2026-01-01T00:00:00Z\",\"stage\":\"build\",\"index\":2,"
+                                + "\"total\":5,\"instruction\":\"RUN pip install -r requirements.txt\"}",
+                        "{\"type\":\"step.started\",\"id\":4,\"time\":\"2026-01-01T00:00:00Z\",\"stage\":\"test\",\"index\":1,"
+                                + "\"total\":2,\"instruction\":\"COPY run_test.py /usr/src/app/\"}",
+                        "{\"type\":\"step.log\",\"id\":3,\"line\":\"Collecting flask\",\"time\":\"2026-01-01T00:00:00.512Z\"}",
+                        "{\"type\":\"step.cached\",\"id\":4,\"source\":\"local\",\"time\":\"2026-01-01T00:00:00.512Z\"}",
+                        "{\"type\":\"step.done\",\"id\":3,\"elapsedMs\":400,\"miss\":\"build arg PIP_PROXY changed\","
+                                + "\"time\":\"2026-01-01T00:00:00.512Z\"}");
     }
 
     @Test
@@ -71,26 +75,32 @@ class RenderersTest {
         TtyRenderer r = new TtyRenderer(new PrintStream(b, true, StandardCharsets.UTF_8));
         SCRIPT.subList(0, 5).forEach(r::on);
         String up = "\u001b[1A\u001b[2K";
-        assertThat(b.toString(StandardCharsets.UTF_8)).isEqualTo(
-                "#3 [build 2/5] RUN pip install -r requirements.txt\n"
-                + up + "#3 [build 2/5] RUN pip install -r requirements.txt\n#4 [test 1/2] COPY run_test.py /usr/src/app/\n"
-                + up + up + "#3 [build 2/5] RUN pip install -r requirements.txt\n  Collecting flask\n"
-                        + "#4 [test 1/2] COPY run_test.py /usr/src/app/\n"
-                + up + up + up + "#4 [test 1/2] COPY run_test.py /usr/src/app/\n#4 CACHED\n"
-                        + "#3 [build 2/5] RUN pip install -r requirements.txt\n  Collecting flask\n"
-                + up + up + "#3 [build 2/5] RUN pip install -r requirements.txt\n#3 MISS: build arg PIP_PROXY changed\n#3 DONE 0.4s\n");
+        assertThat(b.toString(StandardCharsets.UTF_8))
+                .isEqualTo(
+                        "#3 [build 2/5] RUN pip install -r requirements.txt\n"
+                                + up
+                                + "#3 [build 2/5] RUN pip install -r requirements.txt\n#4 [test 1/2] COPY run_test.py /usr/src/app/\n"
+                                + up + up + "#3 [build 2/5] RUN pip install -r requirements.txt\n  Collecting flask\n"
+                                + "#4 [test 1/2] COPY run_test.py /usr/src/app/\n"
+                                + up + up + up + "#4 [test 1/2] COPY run_test.py /usr/src/app/\n#4 CACHED\n"
+                                + "#3 [build 2/5] RUN pip install -r requirements.txt\n  Collecting flask\n"
+                                + up + up
+                                + "#3 [build 2/5] RUN pip install -r requirements.txt\n#3 MISS: build arg PIP_PROXY changed\n#3 DONE 0.4s\n");
     }
 
     @Test
     void cacheSummaryEndsPlainAndTtyOutputAndIsCountsInJson() {
-        CacheSummary c = new CacheSummary(1, 2, "#2 HIT  RUN a (from local)\n#3 MISS COPY b /b (file /b changed)\n1 of 2 steps cached\n");
+        CacheSummary c = new CacheSummary(
+                1, 2, "#2 HIT  RUN a (from local)\n#3 MISS COPY b /b (file /b changed)\n1 of 2 steps cached\n");
         ByteArrayOutputStream plain = new ByteArrayOutputStream();
         new PlainRenderer(new PrintStream(plain, true, StandardCharsets.UTF_8), CLOCK).on(c);
         assertThat(plain.toString(StandardCharsets.UTF_8)).isEqualTo(c.text());
         ByteArrayOutputStream tty = new ByteArrayOutputStream();
         new TtyRenderer(new PrintStream(tty, true, StandardCharsets.UTF_8)).on(c);
         assertThat(tty.toString(StandardCharsets.UTF_8)).isEqualTo(c.text());
-        assertThat(new JsonRenderer(new PrintStream(new ByteArrayOutputStream()), CLOCK).toJson(c).toString())
+        assertThat(new JsonRenderer(new PrintStream(new ByteArrayOutputStream()), CLOCK)
+                        .toJson(c)
+                        .toString())
                 .isEqualTo("{\"type\":\"cache.summary\",\"hits\":1,\"total\":2,\"time\":\"2026-01-01T00:00:00.512Z\"}");
     }
 
@@ -103,7 +113,8 @@ class RenderersTest {
         assertThat(Renderers.forMode("auto", out, true)).isInstanceOf(TtyRenderer.class);
         assertThat(Renderers.forMode("json", out, true)).isInstanceOf(JsonRenderer.class);
         assertThat(Renderers.forMode("plain", out, true)).isInstanceOf(PlainRenderer.class);
-        assertThatThrownBy(() -> Renderers.forMode("fancy", out, true)).isInstanceOf(StrataException.class)
+        assertThatThrownBy(() -> Renderers.forMode("fancy", out, true))
+                .isInstanceOf(StrataException.class)
                 .hasMessageContaining("plain, tty, json or auto");
     }
 

@@ -16,6 +16,7 @@ import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 class BlobDownloadTest {
     @TempDir
     Path tmp;
+
     FakeRegistry fake;
     byte[] blob;
     Descriptor desc;
@@ -48,7 +50,9 @@ class BlobDownloadTest {
 
     RegistryClient client(Duration timeout) {
         return RegistryClient.create(RegistryOptions.fromEnvironment(Map.of(), tmp.resolve("home"))
-                .withCertsDir(tmp.resolve("none")).withRetries(4, Duration.ofMillis(5)).withTimeout(timeout));
+                .withCertsDir(tmp.resolve("none"))
+                .withRetries(4, Duration.ofMillis(5))
+                .withTimeout(timeout));
     }
 
     byte[] fetch(RegistryClient c) {
@@ -87,7 +91,9 @@ class BlobDownloadTest {
         assertThat(fetch(client(Duration.ofSeconds(5)))).isEqualTo(blob);
         var gets = fake.requests("GET", path);
         assertThat(gets).hasSize(2);
-        assertThat(Long.parseLong(gets.get(1).header("Range").replaceAll("\\D", ""))).isPositive().isLessThanOrEqualTo(120_000);
+        assertThat(Long.parseLong(gets.get(1).header("Range").replaceAll("\\D", "")))
+                .isPositive()
+                .isLessThanOrEqualTo(120_000);
     }
 
     @Test
@@ -117,16 +123,19 @@ class BlobDownloadTest {
 
     @Test
     void aLongerBodyIsRefusedAtOnceAndAShortOneAfterRetries() {
-        byte[] longer = java.util.Arrays.copyOf(blob, blob.length + 10);
+        byte[] longer = Arrays.copyOf(blob, blob.length + 10);
         fake.on("GET", path, (ex, n) -> FakeRegistry.send(ex, 200, longer));
         assertThatThrownBy(() -> fetch(client(Duration.ofSeconds(5))))
-                .isInstanceOfSatisfying(StrataException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.REGISTRY))
+                .isInstanceOfSatisfying(
+                        StrataException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.REGISTRY))
                 .hasMessageContaining("longer than its " + blob.length + " bytes");
         assertThat(fake.requests("GET", path)).hasSize(1);
-        fake.on("GET", path, (ex, n) -> FakeRegistry.send(ex, 200, java.util.Arrays.copyOf(blob, 5000)));
+        fake.on("GET", path, (ex, n) -> FakeRegistry.send(ex, 200, Arrays.copyOf(blob, 5000)));
         assertThatThrownBy(() -> fetch(client(Duration.ofSeconds(5))))
-                .isInstanceOfSatisfying(StrataException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.REGISTRY))
-                .hasMessageContaining("the body ended at byte 5000").hasMessageContaining("unreliable");
+                .isInstanceOfSatisfying(
+                        StrataException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.REGISTRY))
+                .hasMessageContaining("the body ended at byte 5000")
+                .hasMessageContaining("unreliable");
     }
 
     @Test
@@ -142,11 +151,13 @@ class BlobDownloadTest {
             }
         });
         assertThatThrownBy(() -> fetch(client(Duration.ofSeconds(5))))
-                .isInstanceOfSatisfying(StrataException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.REGISTRY))
+                .isInstanceOfSatisfying(
+                        StrataException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.REGISTRY))
                 .hasMessageContaining("with the wrong range bytes 250000-299999/300000");
         fake.on("GET", path, (ex, n) -> FakeRegistry.send(ex, 404, new byte[0]));
         assertThatThrownBy(() -> fetch(client(Duration.ofSeconds(5))))
-                .isInstanceOfSatisfying(StrataException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.REGISTRY))
+                .isInstanceOfSatisfying(
+                        StrataException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.REGISTRY))
                 .hasMessageContaining("blob " + desc.digest() + " of " + fake.host() + "/r was not found");
     }
 }

@@ -1,7 +1,6 @@
 package dev.strata.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
-
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
@@ -11,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
+import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,7 +21,8 @@ class EndpointsTest {
 
     @Test
     void loopbackAndInsecureAreHttpUnlessACaDirectoryExists() throws Exception {
-        RegistryOptions o = RegistryOptions.fromEnvironment(Map.of(), tmp).withCertsDir(tmp.resolve("certs.d"))
+        RegistryOptions o = RegistryOptions.fromEnvironment(Map.of(), tmp)
+                .withCertsDir(tmp.resolve("certs.d"))
                 .withInsecureRegistries(Set.of("lab.example:5000"));
         assertThat(Endpoints.base(o, "localhost:5000")).hasToString("http://localhost:5000/");
         assertThat(Endpoints.base(o, "127.0.0.1:5000")).hasToString("http://127.0.0.1:5000/");
@@ -42,9 +43,10 @@ class EndpointsTest {
             RegistryOptions o = RegistryOptions.fromEnvironment(Map.of(), tmp).withCertsDir(tmp.resolve("certs.d"));
             var client = Endpoints.client(o, "127.0.0.1:1");
             assertThat(client.sslContext()).isInstanceOf(LazySslContext.class);
-            HttpRequest get = HttpRequest.newBuilder(URI.create("https://" + tls.host() + "/v2/")).build();
+            HttpRequest get = HttpRequest.newBuilder(URI.create("https://" + tls.host() + "/v2/"))
+                    .build();
             assertThatThrownBy(() -> client.send(get, HttpResponse.BodyHandlers.discarding()))
-                    .isInstanceOf(javax.net.ssl.SSLHandshakeException.class)
+                    .isInstanceOf(SSLHandshakeException.class)
                     .hasMessageContaining("PKIX");
         }
     }

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -21,8 +23,11 @@ public final class FakeRegistry implements AutoCloseable {
     /** One recorded request. */
     public record Req(String method, String path, String query, Map<String, List<String>> headers, String body) {
         public String header(String name) {
-            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
-                    .map(e -> e.getValue().get(0)).findFirst().orElse(null);
+            return headers.entrySet().stream()
+                    .filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .map(e -> e.getValue().get(0))
+                    .findFirst()
+                    .orElse(null);
         }
     }
 
@@ -33,7 +38,7 @@ public final class FakeRegistry implements AutoCloseable {
     }
 
     private final HttpServer server;
-    private final java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+    private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "fake-registry");
         t.setDaemon(true);
         return t;
@@ -47,14 +52,24 @@ public final class FakeRegistry implements AutoCloseable {
         server.createContext("/", ex -> {
             String key = ex.getRequestMethod() + " " + ex.getRequestURI().getPath();
             byte[] body = ex.getRequestBody().readAllBytes();
-            requests.add(new Req(ex.getRequestMethod(), ex.getRequestURI().getPath(), ex.getRequestURI().getRawQuery(),
-                    Map.copyOf(ex.getRequestHeaders()), new String(body, StandardCharsets.ISO_8859_1)));
+            requests.add(new Req(
+                    ex.getRequestMethod(),
+                    ex.getRequestURI().getPath(),
+                    ex.getRequestURI().getRawQuery(),
+                    Map.copyOf(ex.getRequestHeaders()),
+                    new String(body, StandardCharsets.ISO_8859_1)));
             Handler h = routes.get(key);
             try {
                 if (h == null) {
-                    send(ex, 404, "{\"errors\":[{\"code\":\"NAME_UNKNOWN\",\"message\":\"no route\"}]}".getBytes(StandardCharsets.UTF_8));
+                    send(
+                            ex,
+                            404,
+                            "{\"errors\":[{\"code\":\"NAME_UNKNOWN\",\"message\":\"no route\"}]}"
+                                    .getBytes(StandardCharsets.UTF_8));
                 } else {
-                    h.handle(ex, hits.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet());
+                    h.handle(
+                            ex,
+                            hits.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet());
                 }
             } finally {
                 ex.close();
@@ -78,7 +93,9 @@ public final class FakeRegistry implements AutoCloseable {
     }
 
     public List<Req> requests(String method, String path) {
-        return requests.stream().filter(r -> r.method().equals(method) && r.path().equals(path)).toList();
+        return requests.stream()
+                .filter(r -> r.method().equals(method) && r.path().equals(path))
+                .toList();
     }
 
     /**

@@ -24,7 +24,8 @@ class RegistryAuthTest {
 
     RegistryOptions options() {
         return RegistryOptions.fromEnvironment(Map.of(), tmp.resolve("home"))
-                .withCertsDir(tmp.resolve("no-certs")).withRetries(2, Duration.ofMillis(10));
+                .withCertsDir(tmp.resolve("no-certs"))
+                .withRetries(2, Duration.ofMillis(10));
     }
 
     @Test
@@ -41,21 +42,25 @@ class RegistryAuthTest {
             assertThat(ok.image(ref, AMD64).manifest()).isEqualTo(img.manifest());
 
             assertThatThrownBy(() -> ok.verifyLogin(reg.host(), new Credential("alice", "wrong-pw")))
-                    .isInstanceOfSatisfying(StrataException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.REGISTRY))
-                    .hasMessageContaining(reg.host()).hasMessageNotContaining("wrong-pw");
+                    .isInstanceOfSatisfying(
+                            StrataException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.REGISTRY))
+                    .hasMessageContaining(reg.host())
+                    .hasMessageNotContaining("wrong-pw");
 
             Path badFile = tmp.resolve("bad.json");
             RegistryOptions bad = options().withAuthFile(Optional.of(badFile));
             new CredentialStore(bad).store(reg.host(), new Credential("alice", "wrong-pw"));
             assertThatThrownBy(() -> RegistryClient.create(bad).image(ref, AMD64))
-                    .isInstanceOfSatisfying(StrataException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.REGISTRY))
+                    .isInstanceOfSatisfying(
+                            StrataException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.REGISTRY))
                     .hasMessageContaining("refused the saved credentials")
                     .hasMessageContaining("strata login " + reg.host())
                     .hasMessageNotContaining("wrong-pw");
 
             assertThatThrownBy(() -> RegistryClient.create(options()).push(img, ref))
                     .isInstanceOf(StrataException.class)
-                    .hasMessageContaining("requires authentication").hasMessageContaining("strata login " + reg.host());
+                    .hasMessageContaining("requires authentication")
+                    .hasMessageContaining("strata login " + reg.host());
         }
     }
 
@@ -77,8 +82,10 @@ class RegistryAuthTest {
             // the same host with an empty CA directory: TLS is used, and the unknown CA is refused
             Path emptyCerts = tmp.resolve("certs-empty");
             Files.createDirectories(emptyCerts.resolve(reg.host()));
-            assertThatThrownBy(() -> RegistryClient.create(options().withCertsDir(emptyCerts)).head(ref))
-                    .isInstanceOfSatisfying(StrataException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.REGISTRY))
+            assertThatThrownBy(() -> RegistryClient.create(options().withCertsDir(emptyCerts))
+                            .head(ref))
+                    .isInstanceOfSatisfying(
+                            StrataException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.REGISTRY))
                     .hasMessageContaining("cannot reach " + reg.host());
         }
     }

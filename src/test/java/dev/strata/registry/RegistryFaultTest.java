@@ -10,6 +10,7 @@ import dev.strata.oci.Digest;
 import dev.strata.oci.MediaType;
 import dev.strata.oci.Platform;
 import dev.strata.oci.Reference;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -17,7 +18,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,6 +33,7 @@ class RegistryFaultTest {
 
     @TempDir
     Path tmp;
+
     FakeRegistry fake;
     byte[] blob;
     Descriptor desc;
@@ -49,7 +53,8 @@ class RegistryFaultTest {
 
     RegistryClient client() {
         return RegistryClient.create(RegistryOptions.fromEnvironment(Map.of(), tmp.resolve("home"))
-                .withCertsDir(tmp.resolve("none")).withRetries(4, Duration.ofMillis(5)));
+                .withCertsDir(tmp.resolve("none"))
+                .withRetries(4, Duration.ofMillis(5)));
     }
 
     Reference repo() {
@@ -85,8 +90,10 @@ class RegistryFaultTest {
         Reference other = Reference.parse(fake.host() + "/down:t");
         fake.on("GET", "/v2/down/manifests/t", (ex, n) -> FakeRegistry.send(ex, 503, new byte[0]));
         assertThatThrownBy(() -> client().manifest(other))
-                .isInstanceOfSatisfying(StrataException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.REGISTRY))
-                .hasMessageContaining("503").hasMessageContaining("try again later");
+                .isInstanceOfSatisfying(
+                        StrataException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.REGISTRY))
+                .hasMessageContaining("503")
+                .hasMessageContaining("try again later");
         assertThat(fake.requests("GET", "/v2/down/manifests/t")).hasSize(4);
     }
 
@@ -114,7 +121,9 @@ class RegistryFaultTest {
         var gets = fake.requests("GET", blobPath());
         assertThat(gets).hasSize(2);
         assertThat(gets.get(1).header("Range")).matches("bytes=\\d+-");
-        assertThat(Long.parseLong(gets.get(1).header("Range").replaceAll("\\D", ""))).isPositive().isLessThanOrEqualTo(half);
+        assertThat(Long.parseLong(gets.get(1).header("Range").replaceAll("\\D", "")))
+                .isPositive()
+                .isLessThanOrEqualTo(half);
     }
 
     @Test
@@ -146,8 +155,10 @@ class RegistryFaultTest {
         other[1000] ^= 1;
         fake.on("GET", blobPath(), (ex, n) -> FakeRegistry.send(ex, 200, other));
         assertThatThrownBy(() -> TestImages.readAll(client().openBlob(repo(), desc)))
-                .isInstanceOfSatisfying(StrataException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.REGISTRY))
-                .hasMessageContaining("does not match its digest").hasMessageContaining(desc.digest().toString());
+                .isInstanceOfSatisfying(
+                        StrataException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.REGISTRY))
+                .hasMessageContaining("does not match its digest")
+                .hasMessageContaining(desc.digest().toString());
     }
 
     @Test
@@ -161,7 +172,8 @@ class RegistryFaultTest {
         });
         assertThatThrownBy(() -> TestImages.readAll(client().openBlob(repo(), desc)))
                 .isInstanceOf(StrataException.class)
-                .hasMessageContaining("cannot read blob " + desc.digest()).hasMessageContaining("unreliable");
+                .hasMessageContaining("cannot read blob " + desc.digest())
+                .hasMessageContaining("unreliable");
         assertThat(fake.requests("GET", blobPath())).hasSize(4);
     }
 
@@ -170,12 +182,14 @@ class RegistryFaultTest {
         // declares (and sends) fewer bytes than the descriptor: an early end, resumed, then given up
         fake.on("GET", blobPath(), (ex, n) -> FakeRegistry.send(ex, 200, Arrays.copyOf(blob, 5000)));
         assertThatThrownBy(() -> TestImages.readAll(client().openBlob(repo(), desc)))
-                .isInstanceOf(StrataException.class).hasMessageContaining("the body ended at byte 5000");
+                .isInstanceOf(StrataException.class)
+                .hasMessageContaining("the body ended at byte 5000");
         // declares more: the extra bytes are refused as soon as they pass the descriptor's size
         byte[] longer = Arrays.copyOf(blob, blob.length + 10);
         fake.on("GET", blobPath(), (ex, n) -> FakeRegistry.send(ex, 200, longer));
         assertThatThrownBy(() -> TestImages.readAll(client().openBlob(repo(), desc)))
-                .isInstanceOf(StrataException.class).hasMessageContaining("longer than its " + blob.length + " bytes");
+                .isInstanceOf(StrataException.class)
+                .hasMessageContaining("longer than its " + blob.length + " bytes");
     }
 
     @Test
@@ -194,23 +208,26 @@ class RegistryFaultTest {
             FakeRegistry.send(ex, n == 1 ? 503 : 201, new byte[0]);
         });
         // monolithic: the PUT fails once and is sent again from a fresh stream
-        client().pushBlob(repo(), desc, d -> new java.io.ByteArrayInputStream(blob), java.util.List.of());
+        client().pushBlob(repo(), desc, d -> new ByteArrayInputStream(blob), List.of());
         var puts = fake.requests("PUT", "/v2/r/blobs/uploads/session-1");
         assertThat(puts).hasSize(2);
-        assertThat(puts.get(1).query()).isEqualTo("_state=abc&digest=" + desc.digest().toString().replace(":", "%3A"));
+        assertThat(puts.get(1).query())
+                .isEqualTo("_state=abc&digest=" + desc.digest().toString().replace(":", "%3A"));
         assertThat(puts.get(1).body().getBytes(StandardCharsets.ISO_8859_1)).isEqualTo(blob);
         // chunked: 64 KiB chunks with Content-Range, the failed one sent again, then the closing PUT
         RegistryClient chunked = RegistryClient.create(client().options().withChunkSize(64 << 10));
-        chunked.pushBlob(repo(), desc, d -> new java.io.ByteArrayInputStream(blob), java.util.List.of());
+        chunked.pushBlob(repo(), desc, d -> new ByteArrayInputStream(blob), List.of());
         var patches = fake.requests("PATCH", "/v2/r/blobs/uploads/session-1");
-        assertThat(patches).extracting(r -> r.header("Content-Range"))
+        assertThat(patches)
+                .extracting(r -> r.header("Content-Range"))
                 .containsExactly("0-65535", "65536-131071", "65536-131071", "131072-196607", "196608-199999");
         StringBuilder joined = new StringBuilder();
         for (int i : new int[] {0, 2, 3, 4}) {
             joined.append(patches.get(i).body());
         }
         assertThat(joined.toString().getBytes(StandardCharsets.ISO_8859_1)).isEqualTo(blob);
-        assertThat(fake.requests("PUT", "/v2/r/blobs/uploads/session-1")).last()
+        assertThat(fake.requests("PUT", "/v2/r/blobs/uploads/session-1"))
+                .last()
                 .satisfies(r -> assertThat(r.body()).isEmpty());
     }
 
@@ -230,21 +247,24 @@ class RegistryFaultTest {
         };
         fake.on("PUT", "/v2/r/blobs/uploads/session-1", hang);
         fake.on("PATCH", "/v2/r/blobs/uploads/session-1", hang);
-        RegistryClient hung = RegistryClient.create(client().options().withTimeout(Duration.ofMillis(400))
-                .withRetries(2, Duration.ofMillis(5)));
+        RegistryClient hung = RegistryClient.create(
+                client().options().withTimeout(Duration.ofMillis(400)).withRetries(2, Duration.ofMillis(5)));
         long start = System.nanoTime();
         // monolithic PUT: 400 ms plus the body at the floor rate, twice, then a registry error
-        assertThatThrownBy(() -> hung.pushBlob(repo(), desc, d -> new java.io.ByteArrayInputStream(blob), java.util.List.of()))
-                .isInstanceOfSatisfying(StrataException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.REGISTRY))
+        assertThatThrownBy(() -> hung.pushBlob(repo(), desc, d -> new ByteArrayInputStream(blob), List.of()))
+                .isInstanceOfSatisfying(
+                        StrataException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.REGISTRY))
                 .hasMessageContaining(fake.host() + " did not answer PUT /v2/r/blobs/uploads/session-1")
                 .hasMessageContaining("2 times");
         assertThat(fake.requests("PUT", "/v2/r/blobs/uploads/session-1")).hasSize(2);
         // chunked: the first PATCH hangs, is sent once more, and the upload stops there
         RegistryClient chunked = RegistryClient.create(hung.options().withChunkSize(64 << 10));
-        assertThatThrownBy(() -> chunked.pushBlob(repo(), desc, d -> new java.io.ByteArrayInputStream(blob), java.util.List.of()))
-                .isInstanceOfSatisfying(StrataException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.REGISTRY))
+        assertThatThrownBy(() -> chunked.pushBlob(repo(), desc, d -> new ByteArrayInputStream(blob), List.of()))
+                .isInstanceOfSatisfying(
+                        StrataException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.REGISTRY))
                 .hasMessageContaining("did not answer PATCH");
-        assertThat(fake.requests("PATCH", "/v2/r/blobs/uploads/session-1")).hasSize(2)
+        assertThat(fake.requests("PATCH", "/v2/r/blobs/uploads/session-1"))
+                .hasSize(2)
                 .allSatisfy(r -> assertThat(r.header("Content-Range")).isEqualTo("0-65535"));
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
     }
@@ -252,10 +272,18 @@ class RegistryFaultTest {
     @Test
     void noManifestIsPushedWhenABlobUploadFails() {
         TestImages.MemImage img = TestImages.random(21, Platform.parse("linux/amd64"), 100);
-        fake.on("POST", "/v2/r/blobs/uploads/", (ex, n) -> FakeRegistry.send(ex, 500,
-                "{\"errors\":[{\"code\":\"UNKNOWN\",\"message\":\"disk on fire\"}]}".getBytes(StandardCharsets.UTF_8)));
+        fake.on(
+                "POST",
+                "/v2/r/blobs/uploads/",
+                (ex, n) -> FakeRegistry.send(
+                        ex,
+                        500,
+                        "{\"errors\":[{\"code\":\"UNKNOWN\",\"message\":\"disk on fire\"}]}"
+                                .getBytes(StandardCharsets.UTF_8)));
         assertThatThrownBy(() -> client().push(img, repo()))
-                .isInstanceOf(StrataException.class).hasMessageContaining("disk on fire").hasMessageContaining("500");
+                .isInstanceOf(StrataException.class)
+                .hasMessageContaining("disk on fire")
+                .hasMessageContaining("500");
         assertThat(fake.requests()).noneMatch(r -> r.method().equals("PUT"));
     }
 
@@ -269,15 +297,19 @@ class RegistryFaultTest {
                     FakeRegistry.send(ex, 401, new byte[0]);
                     return;
                 }
-                ex.getResponseHeaders().set("Location", "http://" + storage.host() + "/bucket/blob?X-Amz-Signature=abc");
+                ex.getResponseHeaders()
+                        .set("Location", "http://" + storage.host() + "/bucket/blob?X-Amz-Signature=abc");
                 FakeRegistry.send(ex, 307, new byte[0]);
             });
             Path auth = tmp.resolve("auth.json");
-            RegistryOptions o = client().options().withAuthFile(java.util.Optional.of(auth));
+            RegistryOptions o = client().options().withAuthFile(Optional.of(auth));
             new CredentialStore(o).store(fake.host(), new Credential("bob", "pw"));
-            assertThat(TestImages.readAll(RegistryClient.create(o).openBlob(repo(), desc))).isEqualTo(blob);
-            assertThat(fake.requests("GET", blobPath()).get(1).header("Authorization")).startsWith("Basic ");
-            assertThat(storage.requests("GET", "/bucket/blob")).singleElement()
+            assertThat(TestImages.readAll(RegistryClient.create(o).openBlob(repo(), desc)))
+                    .isEqualTo(blob);
+            assertThat(fake.requests("GET", blobPath()).get(1).header("Authorization"))
+                    .startsWith("Basic ");
+            assertThat(storage.requests("GET", "/bucket/blob"))
+                    .singleElement()
                     .satisfies(r -> assertThat(r.header("Authorization")).isNull())
                     .satisfies(r -> assertThat(r.query()).isEqualTo("X-Amz-Signature=abc"));
         }

@@ -2,6 +2,7 @@ package dev.strata.registry;
 
 import java.io.IOException;
 import java.net.HttpURLConnection;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -55,27 +56,79 @@ public final class RegistryFixture implements AutoCloseable {
         try {
             Path dir = Files.createTempDirectory("strata-registry-");
             int port;
-            try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
                 port = s.getLocalPort();
             }
             StringBuilder yml = new StringBuilder();
             yml.append("version: 0.1\nlog:\n  level: warn\n  accesslog:\n    disabled: false\n")
-                    .append("storage:\n  filesystem:\n    rootdirectory: ").append(dir.resolve("data")).append('\n')
+                    .append("storage:\n  filesystem:\n    rootdirectory: ")
+                    .append(dir.resolve("data"))
+                    .append('\n')
                     .append("  delete:\n    enabled: true\n")
-                    .append("http:\n  addr: 127.0.0.1:").append(port).append("\n  secret: strata-test\n");
+                    .append("http:\n  addr: 127.0.0.1:")
+                    .append(port)
+                    .append("\n  secret: strata-test\n");
             Path certsDir = null;
             if (tls) {
                 Path pki = dir.resolve("pki");
                 Files.createDirectories(pki);
-                run(pki, "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-                        "-nodes", "-keyout", "ca.key", "-out", "ca.crt", "-days", "2", "-subj", "/CN=strata test CA");
-                run(pki, "openssl", "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                        "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=127.0.0.1");
+                run(
+                        pki,
+                        "openssl",
+                        "req",
+                        "-x509",
+                        "-newkey",
+                        "ec",
+                        "-pkeyopt",
+                        "ec_paramgen_curve:prime256v1",
+                        "-nodes",
+                        "-keyout",
+                        "ca.key",
+                        "-out",
+                        "ca.crt",
+                        "-days",
+                        "2",
+                        "-subj",
+                        "/CN=strata test CA");
+                run(
+                        pki,
+                        "openssl",
+                        "req",
+                        "-newkey",
+                        "ec",
+                        "-pkeyopt",
+                        "ec_paramgen_curve:prime256v1",
+                        "-nodes",
+                        "-keyout",
+                        "server.key",
+                        "-out",
+                        "server.csr",
+                        "-subj",
+                        "/CN=127.0.0.1");
                 Files.writeString(pki.resolve("ext.cnf"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
-                run(pki, "openssl", "x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key",
-                        "-CAcreateserial", "-out", "server.crt", "-days", "2", "-extfile", "ext.cnf");
-                yml.append("  tls:\n    certificate: ").append(pki.resolve("server.crt"))
-                        .append("\n    key: ").append(pki.resolve("server.key")).append('\n');
+                run(
+                        pki,
+                        "openssl",
+                        "x509",
+                        "-req",
+                        "-in",
+                        "server.csr",
+                        "-CA",
+                        "ca.crt",
+                        "-CAkey",
+                        "ca.key",
+                        "-CAcreateserial",
+                        "-out",
+                        "server.crt",
+                        "-days",
+                        "2",
+                        "-extfile",
+                        "ext.cnf");
+                yml.append("  tls:\n    certificate: ")
+                        .append(pki.resolve("server.crt"))
+                        .append("\n    key: ")
+                        .append(pki.resolve("server.key"))
+                        .append('\n');
                 certsDir = dir.resolve("certs.d");
                 Path hostDir = certsDir.resolve("127.0.0.1:" + port);
                 Files.createDirectories(hostDir);
@@ -84,11 +137,18 @@ public final class RegistryFixture implements AutoCloseable {
             if (user != null) {
                 String line = run(dir, "htpasswd", "-Bbn", user[0], user[1]).trim();
                 Files.writeString(dir.resolve("htpasswd"), line + "\n");
-                yml.append("auth:\n  htpasswd:\n    realm: strata-test\n    path: ").append(dir.resolve("htpasswd")).append('\n');
+                yml.append("auth:\n  htpasswd:\n    realm: strata-test\n    path: ")
+                        .append(dir.resolve("htpasswd"))
+                        .append('\n');
             }
             Files.writeString(dir.resolve("config.yml"), yml);
-            Process p = new ProcessBuilder("/usr/bin/docker-registry", "serve", dir.resolve("config.yml").toString())
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("registry.log").toFile()).start();
+            Process p = new ProcessBuilder(
+                            "/usr/bin/docker-registry",
+                            "serve",
+                            dir.resolve("config.yml").toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("registry.log").toFile())
+                    .start();
             RegistryFixture f = new RegistryFixture(dir, port, p, certsDir);
             f.awaitReady(tls);
             return f;
@@ -101,11 +161,13 @@ public final class RegistryFixture implements AutoCloseable {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("docker-registry exited: " + Files.readString(dir.resolve("registry.log")));
+                throw new IllegalStateException(
+                        "docker-registry exited: " + Files.readString(dir.resolve("registry.log")));
             }
             try {
                 HttpURLConnection c = (HttpURLConnection) URI.create((tls ? "https" : "http") + "://" + host() + "/v2/")
-                        .toURL().openConnection();
+                        .toURL()
+                        .openConnection();
                 if (c instanceof HttpsURLConnection https) {
                     // readiness only: the CA is checked by the client under test, not here
                     https.setSSLSocketFactory(TrustAll.socketFactory());
@@ -132,7 +194,10 @@ public final class RegistryFixture implements AutoCloseable {
     }
 
     static String run(Path cwd, String... cmd) throws IOException {
-        Process p = new ProcessBuilder(cmd).directory(cwd.toFile()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(cmd)
+                .directory(cwd.toFile())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         try {
             if (p.waitFor() != 0) {

@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -47,7 +48,8 @@ class RegistryPushPullTest {
 
     RegistryClient client() {
         return RegistryClient.create(RegistryOptions.fromEnvironment(Map.of(), tmp.resolve("home"))
-                .withCertsDir(tmp.resolve("no-certs")).withRetries(3, java.time.Duration.ofMillis(10)));
+                .withCertsDir(tmp.resolve("no-certs"))
+                .withRetries(3, Duration.ofMillis(10)));
     }
 
     Reference ref(String name) {
@@ -59,14 +61,24 @@ class RegistryPushPullTest {
         TestImages.MemImage img = TestImages.random(1, AMD64, 1000, 20_000, 5);
         client().push(img, ref("pushed/app:1"));
         Path out = tmp.resolve("layout");
-        RegistryFixture.run(tmp, "skopeo", "copy", "--quiet", "--preserve-digests", "--src-tls-verify=false",
-                "docker://" + registry.host() + "/pushed/app:1", "oci:" + out + ":1");
+        RegistryFixture.run(
+                tmp,
+                "skopeo",
+                "copy",
+                "--quiet",
+                "--preserve-digests",
+                "--src-tls-verify=false",
+                "docker://" + registry.host() + "/pushed/app:1",
+                "oci:" + out + ":1");
         JsonNode index = OciJson.parse(Files.readAllBytes(out.resolve("index.json")), "index");
         String manifestDigest = index.path("manifests").get(0).path("digest").asText();
         assertThat(manifestDigest).isEqualTo(img.manifest().digest().toString());
-        assertThat(Files.readAllBytes(blob(out, img.manifest().digest()))).isEqualTo(img.manifest().bytes());
+        assertThat(Files.readAllBytes(blob(out, img.manifest().digest())))
+                .isEqualTo(img.manifest().bytes());
         for (var e : img.blobs().entrySet()) {
-            assertThat(Files.readAllBytes(blob(out, e.getKey()))).as(e.getKey().toString()).isEqualTo(e.getValue());
+            assertThat(Files.readAllBytes(blob(out, e.getKey())))
+                    .as(e.getKey().toString())
+                    .isEqualTo(e.getValue());
         }
     }
 
@@ -74,17 +86,27 @@ class RegistryPushPullTest {
     void imagePushedBySkopeoIsPulledByteForByte() throws Exception {
         TestImages.MemImage img = TestImages.random(2, AMD64, 3000, 70_000);
         Path layout = writeLayout(img, "v1");
-        RegistryFixture.run(tmp, "skopeo", "copy", "--quiet", "--preserve-digests", "--dest-tls-verify=false",
-                "oci:" + layout + ":v1", "docker://" + registry.host() + "/from-skopeo:v1");
+        RegistryFixture.run(
+                tmp,
+                "skopeo",
+                "copy",
+                "--quiet",
+                "--preserve-digests",
+                "--dest-tls-verify=false",
+                "oci:" + layout + ":v1",
+                "docker://" + registry.host() + "/from-skopeo:v1");
         RemoteImage pulled = client().image(ref("from-skopeo:v1"), AMD64);
         assertThat(pulled.manifest().bytes()).isEqualTo(img.manifest().bytes());
         assertThat(pulled.configBytes()).isEqualTo(img.configBytes());
         assertThat(pulled.reference().digest()).contains(img.manifest().digest());
         for (Layer l : pulled.layers()) {
-            assertThat(TestImages.readAll(l.open())).isEqualTo(img.blob(l.descriptor().digest()));
+            assertThat(TestImages.readAll(l.open()))
+                    .isEqualTo(img.blob(l.descriptor().digest()));
         }
-        assertThat(pulled.layers()).extracting(Layer::diffId).containsExactlyElementsOf(
-                img.layers().stream().map(Layer::diffId).toList());
+        assertThat(pulled.layers())
+                .extracting(Layer::diffId)
+                .containsExactlyElementsOf(
+                        img.layers().stream().map(Layer::diffId).toList());
     }
 
     @Test
@@ -101,8 +123,8 @@ class RegistryPushPullTest {
         int mid = registry.accessLog().size();
         client().push(img, ref("again/app:2"));
         List<String> third = registry.accessLogSince(mid);
-        assertThat(third.stream().filter(l -> !l.startsWith("HEAD "))).containsExactly(
-                "PUT /v2/again/app/manifests/2 201");
+        assertThat(third.stream().filter(l -> !l.startsWith("HEAD ")))
+                .containsExactly("PUT /v2/again/app/manifests/2 201");
         assertThat(third.stream().filter(l -> l.startsWith("HEAD ")).count()).isEqualTo(1 + 1 + 3);
     }
 
@@ -115,7 +137,9 @@ class RegistryPushPullTest {
         c.push(img, ref("sib/two:1"), List.of(ref("sib/one:1")));
         List<String> log = registry.accessLogSince(before);
         assertThat(log).noneMatch(l -> l.startsWith("PATCH ") || l.startsWith("PUT /v2/sib/two/blobs"));
-        assertThat(log.stream().filter(l -> l.startsWith("POST ") && l.contains("mount=") && l.endsWith(" 201")).count())
+        assertThat(log.stream()
+                        .filter(l -> l.startsWith("POST ") && l.contains("mount=") && l.endsWith(" 201"))
+                        .count())
                 .isEqualTo(3);
         assertThat(c.image(ref("sib/two:1"), AMD64).manifest()).isEqualTo(img.manifest());
     }
@@ -129,7 +153,8 @@ class RegistryPushPullTest {
         List<String> log = registry.accessLogSince(before);
         assertThat(log.stream().filter(l -> l.startsWith("PATCH ")).count()).isGreaterThanOrEqualTo(4);
         Layer l = client().image(ref("chunked:1"), AMD64).layers().get(0);
-        assertThat(TestImages.readAll(l.open())).isEqualTo(img.blob(l.descriptor().digest()));
+        assertThat(TestImages.readAll(l.open()))
+                .isEqualTo(img.blob(l.descriptor().digest()));
     }
 
     @Test
@@ -139,7 +164,10 @@ class RegistryPushPullTest {
         int before = registry.accessLog().size();
         client().push(img, ref("twice:1"));
         List<String> log = registry.accessLogSince(before);
-        assertThat(log.stream().filter(l -> l.startsWith("PUT /v2/twice/blobs/")).count()).isEqualTo(2); // config + layer
+        assertThat(log.stream()
+                        .filter(l -> l.startsWith("PUT /v2/twice/blobs/"))
+                        .count())
+                .isEqualTo(2); // config + layer
         assertThat(img.opens().values()).containsOnly(1);
         RemoteImage back = client().image(ref("twice:1"), AMD64);
         assertThat(back.layers()).hasSize(2);
@@ -148,21 +176,27 @@ class RegistryPushPullTest {
 
     @Test
     void dockerSchema2ManifestKeepsItsBytesAndType() {
-        TestImages.MemImage img = TestImages.of(List.of("hello".getBytes(StandardCharsets.UTF_8)), AMD64,
-                MediaType.DOCKER_MANIFEST);
+        TestImages.MemImage img =
+                TestImages.of(List.of("hello".getBytes(StandardCharsets.UTF_8)), AMD64, MediaType.DOCKER_MANIFEST);
         client().push(img, ref("docker-type:1"));
         RawManifest raw = client().manifest(ref("docker-type:1"));
         assertThat(raw.mediaType()).isEqualTo(MediaType.DOCKER_MANIFEST);
         assertThat(raw.bytes()).isEqualTo(img.manifest().bytes());
-        assertThat(client().head(ref("docker-type:1"))).map(Descriptor::digest).contains(img.manifest().digest());
+        assertThat(client().head(ref("docker-type:1")))
+                .map(Descriptor::digest)
+                .contains(img.manifest().digest());
     }
 
     /** Pushes both images as REPO:amd64 and REPO:arm64; the index listing them (not pushed). */
     Index twoPlatforms(RegistryClient c, String repo, TestImages.MemImage amd, TestImages.MemImage arm) {
         c.push(amd, ref(repo + ":amd64"));
         c.push(arm, ref(repo + ":arm64"));
-        return Index.of(MediaType.OCI_INDEX, List.of(amd.manifest().descriptor().withPlatform(AMD64),
-                arm.manifest().descriptor().withPlatform(ARM64)), Map.of());
+        return Index.of(
+                MediaType.OCI_INDEX,
+                List.of(
+                        amd.manifest().descriptor().withPlatform(AMD64),
+                        arm.manifest().descriptor().withPlatform(ARM64)),
+                Map.of());
     }
 
     @Test
@@ -177,11 +211,16 @@ class RegistryPushPullTest {
         assertThat(picked.index()).contains(index);
         // a platform the index lacks is a registry-side absence (exit 3, like a missing tag)
         assertThatThrownBy(() -> c.image(ref("multi:all"), Platform.parse("linux/s390x")))
-                .isInstanceOfSatisfying(StrataException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.REGISTRY))
+                .isInstanceOfSatisfying(
+                        StrataException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.REGISTRY))
                 .hasMessageContaining("multi:all has no image for platform linux/s390x")
-                .hasMessageContaining("linux/s390x").hasMessageContaining("linux/amd64").hasMessageContaining("linux/arm64");
-        assertThatThrownBy(() -> c.copy(ref("multi:all"), ref("multi-copy:s390x"), Optional.of(Platform.parse("linux/s390x"))))
-                .isInstanceOfSatisfying(StrataException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.REGISTRY))
+                .hasMessageContaining("linux/s390x")
+                .hasMessageContaining("linux/amd64")
+                .hasMessageContaining("linux/arm64");
+        assertThatThrownBy(() ->
+                        c.copy(ref("multi:all"), ref("multi-copy:s390x"), Optional.of(Platform.parse("linux/s390x"))))
+                .isInstanceOfSatisfying(
+                        StrataException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.REGISTRY))
                 .hasMessageContaining("it offers linux/amd64, linux/arm64");
         // copy of the whole index to another repository keeps it byte for byte
         Descriptor copied = c.copy(ref("multi:all"), ref("multi-copy:all"), Optional.empty());
@@ -203,11 +242,13 @@ class RegistryPushPullTest {
         Descriptor copied = c.copy(ref("nested:all"), ref("nested-copy:all"), Optional.empty());
         assertThat(copied.digest()).isEqualTo(outer.digest());
         assertThat(c.manifest(ref("nested-copy:all")).bytes()).isEqualTo(outer.bytes());
-        assertThat(c.manifest(ref("nested-copy:x").withDigest(inner.digest())).bytes()).isEqualTo(inner.bytes());
+        assertThat(c.manifest(ref("nested-copy:x").withDigest(inner.digest())).bytes())
+                .isEqualTo(inner.bytes());
         RemoteImage arm2 = c.image(ref("nested-copy:x").withDigest(inner.digest()), ARM64);
         assertThat(arm2.manifest()).isEqualTo(arm.manifest());
         for (Layer l : arm2.layers()) {
-            assertThat(TestImages.readAll(l.open())).isEqualTo(arm.blob(l.descriptor().digest()));
+            assertThat(TestImages.readAll(l.open()))
+                    .isEqualTo(arm.blob(l.descriptor().digest()));
         }
     }
 
@@ -221,10 +262,13 @@ class RegistryPushPullTest {
             Descriptor d = c.copy(ref("cross/src:1"), dst, Optional.of(AMD64));
             assertThat(d.digest()).isEqualTo(img.manifest().digest());
             assertThat(c.manifest(dst).bytes()).isEqualTo(img.manifest().bytes());
-            assertThat(other.accessLogSince(0)).noneMatch(l -> l.contains("mount="))
-                    .filteredOn(l -> l.startsWith("PUT /v2/cross/dst/blobs/uploads/")).hasSize(3);
+            assertThat(other.accessLogSince(0))
+                    .noneMatch(l -> l.contains("mount="))
+                    .filteredOn(l -> l.startsWith("PUT /v2/cross/dst/blobs/uploads/"))
+                    .hasSize(3);
             for (Layer l : c.image(dst, AMD64).layers()) {
-                assertThat(TestImages.readAll(l.open())).isEqualTo(img.blob(l.descriptor().digest()));
+                assertThat(TestImages.readAll(l.open()))
+                        .isEqualTo(img.blob(l.descriptor().digest()));
             }
         }
     }
@@ -232,8 +276,10 @@ class RegistryPushPullTest {
     @Test
     void missingTagIsA404NamingTheReference() {
         assertThatThrownBy(() -> client().image(ref("nothing/here:nope"), AMD64))
-                .isInstanceOfSatisfying(StrataException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.REGISTRY))
-                .hasMessageContaining(registry.host() + "/nothing/here:nope").hasMessageContaining("not found");
+                .isInstanceOfSatisfying(
+                        StrataException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.REGISTRY))
+                .hasMessageContaining(registry.host() + "/nothing/here:nope")
+                .hasMessageContaining("not found");
         assertThat(client().head(ref("nothing/here:nope"))).isEmpty();
     }
 
@@ -249,7 +295,9 @@ class RegistryPushPullTest {
         Descriptor sbom = amdDescriptor(c);
         Index fallback = Index.of(MediaType.OCI_INDEX, List.of(sbom), Map.of());
         c.putManifest(ref("listed:sha256-" + subject.hex()), fallback.bytes(), fallback.mediaType());
-        assertThat(c.referrers(ref("listed:a"), subject)).extracting(Descriptor::digest).containsExactly(sbom.digest());
+        assertThat(c.referrers(ref("listed:a"), subject))
+                .extracting(Descriptor::digest)
+                .containsExactly(sbom.digest());
     }
 
     private Descriptor amdDescriptor(RegistryClient c) {
@@ -266,8 +314,10 @@ class RegistryPushPullTest {
             Files.write(blob(dir, e.getKey()), e.getValue());
         }
         Files.write(blob(dir, img.manifest().digest()), img.manifest().bytes());
-        Index index = Index.of(MediaType.OCI_INDEX, List.of(img.manifest().descriptor()
-                .withAnnotations(Map.of("org.opencontainers.image.ref.name", tag))), Map.of());
+        Index index = Index.of(
+                MediaType.OCI_INDEX,
+                List.of(img.manifest().descriptor().withAnnotations(Map.of("org.opencontainers.image.ref.name", tag))),
+                Map.of());
         Files.write(dir.resolve("index.json"), index.bytes());
         return dir;
     }

@@ -25,8 +25,13 @@ import java.util.zip.GZIPOutputStream;
 /** Small in-memory images for registry tests: gzip layers of seeded random bytes and a valid config. */
 final class TestImages {
     /** An image whose blobs live in a map; counts how often each layer was opened. */
-    record MemImage(Manifest manifest, byte[] configBytes, List<Layer> layers, Map<Digest, byte[]> blobs,
-            Map<Digest, Integer> opens) implements Image {
+    record MemImage(
+            Manifest manifest,
+            byte[] configBytes,
+            List<Layer> layers,
+            Map<Digest, byte[]> blobs,
+            Map<Digest, Integer> opens)
+            implements Image {
         byte[] blob(Digest d) {
             return blobs.get(d);
         }
@@ -68,8 +73,10 @@ final class TestImages {
         }
         cfg.putObject("config").putArray("Cmd").add("true");
         byte[] configBytes = OciJson.bytes(cfg);
-        Descriptor config = new Descriptor(docker ? MediaType.DOCKER_CONFIG : MediaType.OCI_CONFIG,
-                Digest.sha256(configBytes), configBytes.length);
+        Descriptor config = new Descriptor(
+                docker ? MediaType.DOCKER_CONFIG : MediaType.OCI_CONFIG,
+                Digest.sha256(configBytes),
+                configBytes.length);
         blobs.put(config.digest(), configBytes);
         Manifest m = Manifest.of(manifestType, config, descs, Map.of());
         BlobSource source = d -> {

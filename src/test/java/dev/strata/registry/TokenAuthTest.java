@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.sun.net.httpserver.HttpExchange;
 import dev.strata.error.ExitCode;
 import dev.strata.error.StrataException;
+import dev.strata.oci.Descriptor;
 import dev.strata.oci.Digest;
 import dev.strata.oci.Reference;
 import java.io.IOException;
@@ -13,7 +14,10 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -27,6 +31,7 @@ class TokenAuthTest {
 
     @TempDir
     Path tmp;
+
     FakeRegistry fake;
 
     @BeforeEach
@@ -44,15 +49,20 @@ class TokenAuthTest {
         fake.on("GET", "/token", (ex, n) -> {
             Map<String, String> q = query(ex.getRequestURI().getRawQuery());
             String basic = ex.getRequestHeaders().getFirst("Authorization");
-            String expected = "Basic " + Base64.getEncoder().encodeToString("carol:pw".getBytes(StandardCharsets.UTF_8));
+            String expected =
+                    "Basic " + Base64.getEncoder().encodeToString("carol:pw".getBytes(StandardCharsets.UTF_8));
             if (!expected.equals(basic)) {
                 FakeRegistry.send(ex, 401, "{\"details\":\"bad creds\"}".getBytes(StandardCharsets.UTF_8));
                 return;
             }
             String scopes = String.join(" ", scopes(ex.getRequestURI().getRawQuery()));
             // the access_token alias, not "token"
-            FakeRegistry.send(ex, 200, ("{\"access_token\":\"tok-" + scopes.replace(' ', '+') + "\",\"expires_in\":300,\"service\":\""
-                    + q.get("service") + "\"}").getBytes(StandardCharsets.UTF_8));
+            FakeRegistry.send(
+                    ex,
+                    200,
+                    ("{\"access_token\":\"tok-" + scopes.replace(' ', '+') + "\",\"expires_in\":300,\"service\":\""
+                                    + q.get("service") + "\"}")
+                            .getBytes(StandardCharsets.UTF_8));
         });
     }
 
@@ -72,19 +82,25 @@ class TokenAuthTest {
         if (want.equals(ex.getRequestHeaders().getFirst("Authorization"))) {
             return true;
         }
-        ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"http://" + fake.host()
-                + "/token\",service=\"fake-registry\",scope=\"" + scopes.split(" ")[scopes.split(" ").length - 1] + "\"");
+        ex.getResponseHeaders()
+                .set(
+                        "WWW-Authenticate",
+                        "Bearer realm=\"http://" + fake.host() + "/token\",service=\"fake-registry\",scope=\""
+                                + scopes.split(" ")[scopes.split(" ").length - 1] + "\"");
         FakeRegistry.send(ex, 401, new byte[0]);
         return false;
     }
 
-    static java.util.List<String> scopes(String rawQuery) {
-        return java.util.Arrays.stream(rawQuery.split("&")).filter(p -> p.startsWith("scope="))
-                .map(p -> URLDecoder.decode(p.substring(6), StandardCharsets.UTF_8)).sorted().toList();
+    static List<String> scopes(String rawQuery) {
+        return Arrays.stream(rawQuery.split("&"))
+                .filter(p -> p.startsWith("scope="))
+                .map(p -> URLDecoder.decode(p.substring(6), StandardCharsets.UTF_8))
+                .sorted()
+                .toList();
     }
 
     static Map<String, String> query(String raw) {
-        Map<String, String> out = new java.util.HashMap<>();
+        Map<String, String> out = new HashMap<>();
         if (raw == null) {
             return out;
         }
@@ -100,7 +116,9 @@ class TokenAuthTest {
     RegistryClient client(Optional<Credential> cred) {
         Path auth = tmp.resolve("auth.json");
         RegistryOptions o = RegistryOptions.fromEnvironment(Map.of(), tmp.resolve("home"))
-                .withCertsDir(tmp.resolve("none")).withRetries(2, Duration.ofMillis(5)).withAuthFile(Optional.of(auth));
+                .withCertsDir(tmp.resolve("none"))
+                .withRetries(2, Duration.ofMillis(5))
+                .withAuthFile(Optional.of(auth));
         cred.ifPresent(c -> new CredentialStore(o).store(fake.host(), c));
         return RegistryClient.create(o);
     }
@@ -117,8 +135,10 @@ class TokenAuthTest {
         assertThat(c.hasBlob(ref("b"), D)).isTrue();
         var tokenCalls = fake.requests("GET", "/token");
         assertThat(tokenCalls).hasSize(2);
-        assertThat(query(tokenCalls.get(0).query())).containsEntry("service", "fake-registry")
-                .containsEntry("scope", "repository:a:pull").containsEntry("account", "carol");
+        assertThat(query(tokenCalls.get(0).query()))
+                .containsEntry("service", "fake-registry")
+                .containsEntry("scope", "repository:a:pull")
+                .containsEntry("account", "carol");
         // challenged once, retried with the token, then the second HEAD went straight through
         var heads = fake.requests("HEAD", "/v2/a/blobs/" + D);
         assertThat(heads).hasSize(3);
@@ -131,26 +151,40 @@ class TokenAuthTest {
     @Test
     void mountAsksForPushOnTheTargetAndPullOnTheSource() {
         RegistryClient c = client(Optional.of(new Credential("carol", "pw")));
-        new BlobUploader(c.transport(fake.host()), 1 << 20).mountOrUpload(ref("b"), ref("a"),
-                new dev.strata.oci.Descriptor("x", D, 1), () -> { throw new IOException("must not upload"); });
-        assertThat(fake.requests("GET", "/token")).last().satisfies(r -> assertThat(scopes(r.query()))
-                .containsExactly("repository:a:pull", "repository:b:pull,push"));
-        assertThat(fake.requests("POST", "/v2/b/blobs/uploads/")).last()
-                .satisfies(r -> assertThat(r.query()).contains("mount=" + D.toString().replace(":", "%3A")).contains("from=a"));
+        new BlobUploader(c.transport(fake.host()), 1 << 20)
+                .mountOrUpload(ref("b"), ref("a"), new Descriptor("x", D, 1), () -> {
+                    throw new IOException("must not upload");
+                });
+        assertThat(fake.requests("GET", "/token"))
+                .last()
+                .satisfies(r ->
+                        assertThat(scopes(r.query())).containsExactly("repository:a:pull", "repository:b:pull,push"));
+        assertThat(fake.requests("POST", "/v2/b/blobs/uploads/"))
+                .last()
+                .satisfies(r -> assertThat(r.query())
+                        .contains("mount=" + D.toString().replace(":", "%3A"))
+                        .contains("from=a"));
     }
 
     @Test
     void identityTokenIsSpentByTheRefreshTokenPost() throws IOException {
-        fake.on("POST", "/token", (ex, n) -> FakeRegistry.send(ex, 200,
-                "{\"token\":\"tok-repository:a:pull\",\"expires_in\":300}".getBytes(StandardCharsets.UTF_8)));
+        fake.on(
+                "POST",
+                "/token",
+                (ex, n) -> FakeRegistry.send(
+                        ex,
+                        200,
+                        "{\"token\":\"tok-repository:a:pull\",\"expires_in\":300}".getBytes(StandardCharsets.UTF_8)));
         RegistryClient c = client(Optional.of(new Credential(Credential.TOKEN_USER, "idtoken-xyz")));
         assertThat(c.hasBlob(ref("a"), D)).isTrue();
         assertThat(fake.requests("POST", "/token")).hasSize(1);
         assertThat(fake.requests("GET", "/token")).isEmpty();
         var post = fake.requests("POST", "/token").get(0);
         assertThat(post.header("Content-Type")).isEqualTo("application/x-www-form-urlencoded");
-        assertThat(query(post.body())).containsEntry("grant_type", "refresh_token")
-                .containsEntry("refresh_token", "idtoken-xyz").containsEntry("service", "fake-registry")
+        assertThat(query(post.body()))
+                .containsEntry("grant_type", "refresh_token")
+                .containsEntry("refresh_token", "idtoken-xyz")
+                .containsEntry("service", "fake-registry")
                 .containsEntry("scope", "repository:a:pull");
         assertThat(post.header("Authorization")).isNull();
     }
@@ -159,7 +193,8 @@ class TokenAuthTest {
     void badCredentialsAtTheTokenServiceSayHowToLogIn() {
         RegistryClient c = client(Optional.of(new Credential("carol", "not-the-pw")));
         assertThatThrownBy(() -> c.hasBlob(ref("a"), D))
-                .isInstanceOfSatisfying(StrataException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.REGISTRY))
+                .isInstanceOfSatisfying(
+                        StrataException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.REGISTRY))
                 .hasMessageContaining("token service refused the saved credentials")
                 .hasMessageContaining("strata login " + fake.host())
                 .hasMessageNotContaining("not-the-pw");
@@ -181,6 +216,8 @@ class TokenAuthTest {
         assertThat(all.get(0).param("scope")).contains("repository:a/b:pull,push");
         assertThat(all.get(1).scheme()).isEqualTo("basic");
         assertThat(all.get(1).param("realm")).contains("x");
-        assertThat(Challenge.parse("Basic")).singleElement().satisfies(ch -> assertThat(ch.params()).isEmpty());
+        assertThat(Challenge.parse("Basic"))
+                .singleElement()
+                .satisfies(ch -> assertThat(ch.params()).isEmpty());
     }
 }

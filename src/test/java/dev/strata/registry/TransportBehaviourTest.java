@@ -2,6 +2,7 @@ package dev.strata.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.strata.oci.Descriptor;
 import dev.strata.oci.Digest;
 import dev.strata.oci.Platform;
 import dev.strata.oci.Reference;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 class TransportBehaviourTest {
     @TempDir
     Path tmp;
+
     FakeRegistry fake;
 
     @BeforeEach
@@ -36,7 +38,8 @@ class TransportBehaviourTest {
 
     RegistryOptions options() {
         return RegistryOptions.fromEnvironment(Map.of(), tmp.resolve("home"))
-                .withCertsDir(tmp.resolve("none")).withRetries(3, Duration.ofMillis(5));
+                .withCertsDir(tmp.resolve("none"))
+                .withRetries(3, Duration.ofMillis(5));
     }
 
     @Test
@@ -59,8 +62,10 @@ class TransportBehaviourTest {
         fake.on("PUT", "/v2/p/manifests/t", (ex, n) -> FakeRegistry.send(ex, 201, new byte[0]));
         RegistryClient.create(options().withParallelism(2)).push(img, Reference.parse(fake.host() + "/p:t"));
         assertThat(max.get()).isEqualTo(2);
-        assertThat(fake.requests("PUT", "/v2/p/manifests/t")).singleElement()
-                .satisfies(r -> assertThat(r.body().getBytes(StandardCharsets.ISO_8859_1)).isEqualTo(img.manifest().bytes()));
+        assertThat(fake.requests("PUT", "/v2/p/manifests/t"))
+                .singleElement()
+                .satisfies(r -> assertThat(r.body().getBytes(StandardCharsets.ISO_8859_1))
+                        .isEqualTo(img.manifest().bytes()));
     }
 
     @Test
@@ -80,7 +85,8 @@ class TransportBehaviourTest {
                 FakeRegistry.send(ex, 200, new byte[0]);
                 return;
             }
-            ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"http://" + fake.host() + "/token\",service=\"s\"");
+            ex.getResponseHeaders()
+                    .set("WWW-Authenticate", "Bearer realm=\"http://" + fake.host() + "/token\",service=\"s\"");
             FakeRegistry.send(ex, 401, new byte[0]);
         });
         RegistryClient c = RegistryClient.create(options());
@@ -89,7 +95,8 @@ class TransportBehaviourTest {
         assertThat(c.hasBlob(repo, d)).isTrue();
         assertThat(issued.get()).isEqualTo(2);
         var heads = fake.requests("HEAD", "/v2/q/blobs/" + d);
-        assertThat(heads).extracting(r -> r.header("Authorization"))
+        assertThat(heads)
+                .extracting(r -> r.header("Authorization"))
                 .containsExactly(null, "Bearer tok-1", "Bearer tok-1", "Bearer tok-2");
     }
 
@@ -100,22 +107,32 @@ class TransportBehaviourTest {
             if (first) {
                 ex.getResponseHeaders().set("Link", "</v2/t/tags/list?n=2&last=b>; rel=\"next\"");
             }
-            FakeRegistry.send(ex, 200, (first ? "{\"name\":\"t\",\"tags\":[\"a\",\"b\"]}"
-                    : "{\"name\":\"t\",\"tags\":[\"c\"]}").getBytes(StandardCharsets.UTF_8));
+            FakeRegistry.send(
+                    ex,
+                    200,
+                    (first ? "{\"name\":\"t\",\"tags\":[\"a\",\"b\"]}" : "{\"name\":\"t\",\"tags\":[\"c\"]}")
+                            .getBytes(StandardCharsets.UTF_8));
         });
         Digest subject = Digest.sha256(new byte[] {3});
         Digest sig = Digest.sha256(new byte[] {4});
         fake.on("GET", "/v2/t/referrers/" + subject, (ex, n) -> {
             ex.getResponseHeaders().set("Content-Type", "application/vnd.oci.image.index.v1+json");
-            FakeRegistry.send(ex, 200, ("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\","
-                    + "\"manifests\":[{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"" + sig
-                    + "\",\"size\":10,\"artifactType\":\"application/vnd.example.sig\"}]}").getBytes(StandardCharsets.UTF_8));
+            FakeRegistry.send(
+                    ex,
+                    200,
+                    ("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\","
+                                    + "\"manifests\":[{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\""
+                                    + sig
+                                    + "\",\"size\":10,\"artifactType\":\"application/vnd.example.sig\"}]}")
+                            .getBytes(StandardCharsets.UTF_8));
         });
         RegistryClient c = RegistryClient.create(options());
         Reference repo = Reference.parse(fake.host() + "/t:x");
         assertThat(c.tags(repo)).containsExactly("a", "b", "c");
-        assertThat(fake.requests("GET", "/v2/t/tags/list")).last().satisfies(r -> assertThat(r.query()).isEqualTo("n=2&last=b"));
-        assertThat(c.referrers(repo, subject)).extracting(dev.strata.oci.Descriptor::digest).containsExactly(sig);
+        assertThat(fake.requests("GET", "/v2/t/tags/list"))
+                .last()
+                .satisfies(r -> assertThat(r.query()).isEqualTo("n=2&last=b"));
+        assertThat(c.referrers(repo, subject)).extracting(Descriptor::digest).containsExactly(sig);
         assertThat(fake.requests()).noneMatch(r -> r.path().contains("sha256-"));
     }
 }

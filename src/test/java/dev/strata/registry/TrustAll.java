@@ -14,18 +14,23 @@ final class TrustAll {
     static SSLSocketFactory socketFactory() {
         try {
             SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, new TrustManager[] {new X509TrustManager() {
-                @Override
-                public void checkClientTrusted(X509Certificate[] c, String a) {}
+            ctx.init(
+                    null,
+                    new TrustManager[] {
+                        new X509TrustManager() {
+                            @Override
+                            public void checkClientTrusted(X509Certificate[] c, String a) {}
 
-                @Override
-                public void checkServerTrusted(X509Certificate[] c, String a) {}
+                            @Override
+                            public void checkServerTrusted(X509Certificate[] c, String a) {}
 
-                @Override
-                public X509Certificate[] getAcceptedIssuers() {
-                    return new X509Certificate[0];
-                }
-            }}, null);
+                            @Override
+                            public X509Certificate[] getAcceptedIssuers() {
+                                return new X509Certificate[0];
+                            }
+                        }
+                    },
+                    null);
             return ctx.getSocketFactory();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);

@@ -4,8 +4,7 @@ import java.nio.file.Path;
 
 /** Run in a child JVM by {@link TwoProcessTest}: writes one big deterministic blob many times. */
 public final class BlobWriterMain {
-    private BlobWriterMain() {
-    }
+    private BlobWriterMain() {}
 
     public static void main(String[] args) {
         Store s = Store.open(Path.of(args[0]));

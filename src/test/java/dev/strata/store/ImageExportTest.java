@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.strata.error.ExitCode;
 import dev.strata.error.StrataException;
 import dev.strata.oci.Descriptor;
+import dev.strata.oci.Digest;
 import dev.strata.oci.Image;
 import dev.strata.oci.Index;
 import dev.strata.oci.MediaType;
@@ -15,15 +16,21 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ImageExportTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
+
     Store store;
     Image image;
 
@@ -37,7 +44,11 @@ class ImageExportTest {
     @BeforeEach
     void importBase() throws Exception {
         store = Store.open(dir.resolve("store"));
-        Descriptor d = ImageImport.importRootfs(store, ImageImportTest.rootfsTar(dir), "base:1", "docker.io/library/base:1",
+        Descriptor d = ImageImport.importRootfs(
+                store,
+                ImageImportTest.rootfsTar(dir),
+                "base:1",
+                "docker.io/library/base:1",
                 Platform.parse("linux/amd64"));
         image = store.image(d);
     }
@@ -47,7 +58,9 @@ class ImageExportTest {
         Path layout = dir.resolve("layout");
         ImageExport.writeOciLayout(image, store, layout, "base");
         String inspect = run("skopeo", "inspect", "oci:" + layout + ":base");
-        assertThat(inspect).contains(image.manifest().digest().toString()).contains(image.layers().get(0).descriptor().digest().toString());
+        assertThat(inspect)
+                .contains(image.manifest().digest().toString())
+                .contains(image.layers().get(0).descriptor().digest().toString());
         Path bundle = dir.resolve("bundle");
         run("umoci", "unpack", "--image", layout + ":base", bundle.toString());
         assertThat(Files.readString(bundle.resolve("rootfs/etc/passwd"))).startsWith("root:x:0:0");
@@ -63,17 +76,28 @@ class ImageExportTest {
         Files.createDirectories(tree.resolve("usr/bin"));
         Files.createDirectories(tree.resolve("var/empty"));
         Files.writeString(tree.resolve("usr/bin/run"), "#!/bin/sh\necho hi\n");
-        Files.setPosixFilePermissions(tree.resolve("usr/bin/run"), java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(tree.resolve("usr/bin/run"), PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.writeString(tree.resolve("secret"), "s");
-        Files.setPosixFilePermissions(tree.resolve("secret"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Files.setPosixFilePermissions(tree.resolve("secret"), PosixFilePermissions.fromString("rw-------"));
         Files.createSymbolicLink(tree.resolve("usr/bin/alias"), Path.of("run"));
         byte[] big = new byte[300_000];
-        new java.util.Random(7).nextBytes(big);
+        new Random(7).nextBytes(big);
         Files.write(tree.resolve("usr/big.bin"), big);
         Path tar = dir.resolve("tree.tar");
-        run("tar", "--sort=name", "--mtime=@0", "--owner=0", "--group=0", "--numeric-owner", "-C", tree.toString(),
-                "-cf", tar.toString(), ".");
-        Image img = store.image(ImageImport.importRootfs(store, tar, "tree:1", "tree:1", Platform.parse("linux/amd64")));
+        run(
+                "tar",
+                "--sort=name",
+                "--mtime=@0",
+                "--owner=0",
+                "--group=0",
+                "--numeric-owner",
+                "-C",
+                tree.toString(),
+                "-cf",
+                tar.toString(),
+                ".");
+        Image img =
+                store.image(ImageImport.importRootfs(store, tar, "tree:1", "tree:1", Platform.parse("linux/amd64")));
         Path layout = dir.resolve("tree-layout");
         ImageExport.writeOciLayout(img, store, layout, "t");
         Path bundle = dir.resolve("tree-bundle");
@@ -82,17 +106,20 @@ class ImageExportTest {
     }
 
     /** Every path with its type, mode and content (or link target), for comparing trees. */
-    private static java.util.SortedMap<String, String> describe(Path root) throws Exception {
-        java.util.SortedMap<String, String> out = new java.util.TreeMap<>();
+    private static SortedMap<String, String> describe(Path root) throws Exception {
+        SortedMap<String, String> out = new TreeMap<>();
         try (var w = Files.walk(root)) {
             for (Path p : (Iterable<Path>) w::iterator) {
                 String rel = root.relativize(p).toString();
                 if (Files.isSymbolicLink(p)) {
                     out.put(rel, "link " + Files.readSymbolicLink(p));
                 } else {
-                    String mode = java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
-                    out.put(rel, Files.isDirectory(p) ? "dir " + mode
-                            : "file " + mode + " " + dev.strata.oci.Digest.sha256(Files.readAllBytes(p)));
+                    String mode = PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+                    out.put(
+                            rel,
+                            Files.isDirectory(p)
+                                    ? "dir " + mode
+                                    : "file " + mode + " " + Digest.sha256(Files.readAllBytes(p)));
                 }
             }
         }
@@ -108,7 +135,8 @@ class ImageExportTest {
         assertThat(a.toByteArray()).isEqualTo(b.toByteArray());
         Path file = dir.resolve("img.tar");
         Files.write(file, a.toByteArray());
-        assertThat(run("skopeo", "inspect", "oci-archive:" + file)).contains(image.manifest().digest().toString());
+        assertThat(run("skopeo", "inspect", "oci-archive:" + file))
+                .contains(image.manifest().digest().toString());
     }
 
     @Test
@@ -127,7 +155,8 @@ class ImageExportTest {
         assertThat(back.config().diffIds()).isEqualTo(image.config().diffIds());
         Store other = Store.open(dir.resolve("other"));
         Descriptor m = other.putImage(back);
-        assertThat(other.image(m).layers().get(0).diffId()).isEqualTo(image.layers().get(0).diffId());
+        assertThat(other.image(m).layers().get(0).diffId())
+                .isEqualTo(image.layers().get(0).diffId());
         try (var l = Files.list(store.root().resolve("tmp"))) {
             assertThat(l.count()).as("export temp files").isZero();
         }
@@ -140,16 +169,22 @@ class ImageExportTest {
         Descriptor m = image.manifest().descriptor().withPlatform(Platform.parse("linux/amd64"));
         Index nested = Index.of(MediaType.OCI_INDEX, List.of(m), Map.of());
         Files.write(layout.resolve("blobs/sha256").resolve(nested.digest().hex()), nested.bytes());
-        Index top = Index.of(MediaType.OCI_INDEX,
-                List.of(nested.descriptor().withAnnotations(Map.of(Store.REF_NAME, "multi"))), Map.of());
+        Index top = Index.of(
+                MediaType.OCI_INDEX,
+                List.of(nested.descriptor().withAnnotations(Map.of(Store.REF_NAME, "multi"))),
+                Map.of());
         Files.write(layout.resolve("index.json"), top.bytes());
         OciLayout l = OciLayout.open(layout);
-        assertThat(l.image(Optional.empty(), Platform.parse("linux/amd64")).manifest()).isEqualTo(image.manifest());
-        assertThat(l.image(Optional.of("multi"), Platform.parse("linux/amd64")).layers()).hasSize(1);
+        assertThat(l.image(Optional.empty(), Platform.parse("linux/amd64")).manifest())
+                .isEqualTo(image.manifest());
+        assertThat(l.image(Optional.of("multi"), Platform.parse("linux/amd64")).layers())
+                .hasSize(1);
         assertThatThrownBy(() -> l.image(Optional.empty(), Platform.parse("linux/arm64")))
-                .isInstanceOf(StrataException.class).hasMessageContaining("linux/amd64");
+                .isInstanceOf(StrataException.class)
+                .hasMessageContaining("linux/amd64");
         assertThatThrownBy(() -> l.image(Optional.of("nope"), Platform.parse("linux/amd64")))
-                .hasMessageContaining("no image tagged 'nope'").hasMessageContaining("multi");
+                .hasMessageContaining("no image tagged 'nope'")
+                .hasMessageContaining("multi");
     }
 
     @Test
@@ -166,10 +201,12 @@ class ImageExportTest {
     void aTamperedManifestInALayoutIsRefused() throws Exception {
         Path layout = dir.resolve("tampered");
         ImageExport.writeOciLayout(image, store, layout, "t");
-        Path m = layout.resolve("blobs/sha256").resolve(image.manifest().digest().hex());
+        Path m =
+                layout.resolve("blobs/sha256").resolve(image.manifest().digest().hex());
         Files.writeString(m, Files.readString(m).replace("\"size\"", "\"size\" "));
         assertThatThrownBy(() -> OciLayout.open(layout).image(Optional.of("t"), Platform.parse("linux/amd64")))
-                .isInstanceOfSatisfying(StrataException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.INPUT))
+                .isInstanceOfSatisfying(
+                        StrataException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.INPUT))
                 .hasMessageContaining("does not match its digest");
     }
 
@@ -186,7 +223,8 @@ class ImageExportTest {
     @Test
     void notALayoutIsAnInputError() {
         assertThatThrownBy(() -> OciLayout.open(dir))
-                .isInstanceOfSatisfying(StrataException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.INPUT))
+                .isInstanceOfSatisfying(
+                        StrataException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.INPUT))
                 .hasMessageContaining("not an OCI image layout");
     }
 
@@ -194,8 +232,10 @@ class ImageExportTest {
     void aLayerDeletedFromTheStoreIsAClearErrorNamingTheBlob() throws Exception {
         Files.delete(store.blobPath(image.layers().get(0).descriptor().digest()));
         assertThatThrownBy(() -> ImageExport.writeOciArchive(image, store, OutputStream.nullOutputStream(), "x"))
-                .isInstanceOfSatisfying(StrataException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.ENVIRONMENT))
-                .hasMessageContaining(image.layers().get(0).descriptor().digest().toString())
+                .isInstanceOfSatisfying(
+                        StrataException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.ENVIRONMENT))
+                .hasMessageContaining(
+                        image.layers().get(0).descriptor().digest().toString())
                 .hasMessageContaining("strata prune");
     }
 
@@ -207,6 +247,7 @@ class ImageExportTest {
         Files.write(blob, b);
         assertThatThrownBy(() -> ImageExport.writeDockerArchive(image, store, OutputStream.nullOutputStream(), "x:1"))
                 .isInstanceOf(StrataException.class)
-                .hasMessageContaining(image.layers().get(0).descriptor().digest().toString());
+                .hasMessageContaining(
+                        image.layers().get(0).descriptor().digest().toString());
     }
 }

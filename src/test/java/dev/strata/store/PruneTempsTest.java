@@ -23,7 +23,8 @@ class PruneTempsTest {
         Path liveBlob = Files.write(tmp.resolve(TempNames.of("blob")), new byte[10]);
         Path unnamed = Files.write(tmp.resolve("build-123"), new byte[10]);
         Path deadSnapshot = Files.createDirectories(dir.resolve("snapshots/.tmp-" + dead + "-abc-1/etc"));
-        Path liveSnapshot = Files.createDirectories(dir.resolve("snapshots/.tmp-" + ProcessHandle.current().pid() + "-abc-2"));
+        Path liveSnapshot = Files.createDirectories(
+                dir.resolve("snapshots/.tmp-" + ProcessHandle.current().pid() + "-abc-2"));
 
         s.prune(Duration.ofMinutes(10));
 

@@ -28,7 +28,10 @@ class SkeletonPruneTest {
         String cfg = "{\"os\":\"linux\",\"architecture\":\"amd64\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\""
                 + layer.digest() + "\"]}}";
         Descriptor config = s.putBlob(MediaType.OCI_CONFIG, cfg.getBytes(StandardCharsets.UTF_8));
-        Descriptor md = s.putBlob(MediaType.OCI_MANIFEST, Manifest.of(MediaType.OCI_MANIFEST, config, List.of(layer), Map.of()).bytes());
+        Descriptor md = s.putBlob(
+                MediaType.OCI_MANIFEST,
+                Manifest.of(MediaType.OCI_MANIFEST, config, List.of(layer), Map.of())
+                        .bytes());
         s.tag("a:1", "docker.io/library/a:1", md);
         Descriptor skeleton = skeletons.put(layer.digest(), "skeleton of the layer".getBytes(StandardCharsets.UTF_8));
         Digest orphan = Digest.sha256("a layer nothing names".getBytes(StandardCharsets.UTF_8));

@@ -6,8 +6,7 @@ import java.nio.file.Path;
 
 /** Run in a child JVM by {@link SnapshotsTest}: makes one snapshot and prints its directory. */
 public final class SnapshotMakerMain {
-    private SnapshotMakerMain() {
-    }
+    private SnapshotMakerMain() {}
 
     /** Arguments: store dir, media type, blob digest, blob size, diffID. */
     public static void main(String[] args) {

@@ -11,17 +11,17 @@ import dev.strata.error.ExitCode;
 import dev.strata.error.StrataException;
 import dev.strata.oci.Descriptor;
 import dev.strata.oci.Digest;
-import dev.strata.oci.LazyLayer;
 import dev.strata.oci.Layer;
+import dev.strata.oci.LazyLayer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
@@ -41,6 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SnapshotsTest {
     @TempDir
     Path tmp;
+
     Store store;
     Layer layer;
     byte[] blob;
@@ -74,9 +75,12 @@ class SnapshotsTest {
         assertThat(dir).isEqualTo(snapshots().resolve(layer.diffId().hex()));
         assertThat(dir.resolve("etc/app/conf")).hasContent("key=value\n");
         assertThat(Files.size(dir.resolve("etc/app/big.bin"))).isEqualTo(3_000_000);
-        assertThat(Files.getAttribute(dir.resolve("gone"), "unix:mode", LinkOption.NOFOLLOW_LINKS)).isEqualTo(0020000);
-        assertThat(Files.getAttribute(dir.resolve("gone"), "unix:rdev", LinkOption.NOFOLLOW_LINKS)).isEqualTo(0L);
-        assertThat(Files.exists(dir.resolve(".wh.gone"), LinkOption.NOFOLLOW_LINKS)).isFalse();
+        assertThat(Files.getAttribute(dir.resolve("gone"), "unix:mode", LinkOption.NOFOLLOW_LINKS))
+                .isEqualTo(0020000);
+        assertThat(Files.getAttribute(dir.resolve("gone"), "unix:rdev", LinkOption.NOFOLLOW_LINKS))
+                .isEqualTo(0L);
+        assertThat(Files.exists(dir.resolve(".wh.gone"), LinkOption.NOFOLLOW_LINKS))
+                .isFalse();
     }
 
     /** Only finished snapshots remain: no temp dirs left behind. */
@@ -134,9 +138,18 @@ class SnapshotsTest {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<Process> ps = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
-            ps.add(new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), SnapshotMakerMain.class.getName(),
-                    store.root().toString(), layer.descriptor().mediaType(), layer.descriptor().digest().toString(),
-                    Long.toString(layer.descriptor().size()), layer.diffId().toString()).redirectErrorStream(true).start());
+            ps.add(new ProcessBuilder(
+                            java,
+                            "-cp",
+                            System.getProperty("java.class.path"),
+                            SnapshotMakerMain.class.getName(),
+                            store.root().toString(),
+                            layer.descriptor().mediaType(),
+                            layer.descriptor().digest().toString(),
+                            Long.toString(layer.descriptor().size()),
+                            layer.diffId().toString())
+                    .redirectErrorStream(true)
+                    .start());
         }
         for (Process p : ps) {
             String out = new String(p.getInputStream().readAllBytes()).trim();
@@ -152,12 +165,14 @@ class SnapshotsTest {
         // what a maker killed mid-unpack leaves: its temp dir, named with its (now dead) pid
         Process dead = new ProcessBuilder("true").start();
         dead.waitFor();
-        Path half = snapshots().resolve(".tmp-" + dead.pid() + "-" + layer.diffId().shortHex() + "-x");
+        Path half =
+                snapshots().resolve(".tmp-" + dead.pid() + "-" + layer.diffId().shortHex() + "-x");
         Files.createDirectories(half.resolve("etc/app"));
         Files.writeString(half.resolve("etc/app/conf"), "key=va");
         // and a maker still running elsewhere: its temp dir must be left alone
         Process alive = new ProcessBuilder("sleep", "30").start();
-        Path busy = snapshots().resolve(".tmp-" + alive.pid() + "-" + layer.diffId().shortHex() + "-y");
+        Path busy =
+                snapshots().resolve(".tmp-" + alive.pid() + "-" + layer.diffId().shortHex() + "-y");
         try {
             Files.createDirectories(busy);
             Snapshots snaps = new Snapshots(store);
@@ -174,19 +189,22 @@ class SnapshotsTest {
     @Test
     void aFailedUnpackLeavesNoSnapshotAndTheNextTrySucceeds() throws IOException {
         // the source dies half-way (a dropped download, a crash of the reader)
-        Layer flaky = new LazyLayer(layer.descriptor(), layer.diffId(), desc -> new FilterInputStream(
-                new ByteArrayInputStream(blob, 0, blob.length / 2)) {
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                int n = super.read(b, off, len);
-                if (n < 0) {
-                    throw new IOException("connection reset");
-                }
-                return n;
-            }
-        });
+        Layer flaky = new LazyLayer(
+                layer.descriptor(),
+                layer.diffId(),
+                desc -> new FilterInputStream(new ByteArrayInputStream(blob, 0, blob.length / 2)) {
+                    @Override
+                    public int read(byte[] b, int off, int len) throws IOException {
+                        int n = super.read(b, off, len);
+                        if (n < 0) {
+                            throw new IOException("connection reset");
+                        }
+                        return n;
+                    }
+                });
         Snapshots snaps = new Snapshots(store);
-        assertThatThrownBy(() -> snaps.snapshot(flaky)).isInstanceOf(StrataException.class)
+        assertThatThrownBy(() -> snaps.snapshot(flaky))
+                .isInstanceOf(StrataException.class)
                 .hasMessageContaining(layer.descriptor().digest().toString());
         assertThat(snaps.existing(layer.diffId())).isEmpty();
         assertThat(snapshotNames()).isEmpty();
@@ -197,7 +215,11 @@ class SnapshotsTest {
     void aSnapshotWhoseDirWasDeletedIsRecreated() throws IOException {
         Snapshots snaps = new Snapshots(store);
         Path dir = snaps.snapshot(layer);
-        new ProcessBuilder("rm", "-rf", dir.toString()).inheritIO().start().onExit().join();
+        new ProcessBuilder("rm", "-rf", dir.toString())
+                .inheritIO()
+                .start()
+                .onExit()
+                .join();
         assertThat(dir).doesNotExist();
         assertThat(snaps.existing(layer.diffId())).isEmpty();
         assertGood(snaps.snapshot(layer));
@@ -206,11 +228,13 @@ class SnapshotsTest {
 
     @Test
     void aBlobThatIsNotItsDigestIsRefused() throws IOException {
-        byte[] other = java.util.Arrays.copyOf(blob, blob.length + 8); // gzip ignores it: same tar, other digest
+        byte[] other = Arrays.copyOf(blob, blob.length + 8); // gzip ignores it: same tar, other digest
         Layer wrong = new LazyLayer(layer.descriptor(), layer.diffId(), desc -> new ByteArrayInputStream(other));
-        assertThatThrownBy(() -> new Snapshots(store).snapshot(wrong)).isInstanceOf(StrataException.class)
+        assertThatThrownBy(() -> new Snapshots(store).snapshot(wrong))
+                .isInstanceOf(StrataException.class)
                 .satisfies(e -> assertThat(((StrataException) e).exitCode()).isEqualTo(ExitCode.INPUT))
-                .hasMessageContaining(layer.descriptor().digest().toString()).hasMessageContaining("has digest");
+                .hasMessageContaining(layer.descriptor().digest().toString())
+                .hasMessageContaining("has digest");
         assertThat(new Snapshots(store).existing(layer.diffId())).isEmpty();
         assertThat(snapshotNames()).isEmpty();
     }
@@ -219,9 +243,11 @@ class SnapshotsTest {
     void aLayerWhoseDiffIdDoesNotMatchIsRefused() throws IOException {
         Digest bogus = Digest.sha256(new byte[] {1});
         Layer lying = new LazyLayer(layer.descriptor(), bogus, desc -> store.openBlob(desc.digest()));
-        assertThatThrownBy(() -> new Snapshots(store).snapshot(lying)).isInstanceOf(StrataException.class)
+        assertThatThrownBy(() -> new Snapshots(store).snapshot(lying))
+                .isInstanceOf(StrataException.class)
                 .satisfies(e -> assertThat(((StrataException) e).exitCode()).isEqualTo(ExitCode.INPUT))
-                .hasMessageContaining("diffID").hasMessageContaining(bogus.toString());
+                .hasMessageContaining("diffID")
+                .hasMessageContaining(bogus.toString());
         assertThat(new Snapshots(store).existing(bogus)).isEmpty();
         assertThat(snapshotNames()).isEmpty();
     }

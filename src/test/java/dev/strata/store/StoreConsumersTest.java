@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class StoreConsumersTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @Test
     void skopeoReadsATaggedImageFromTheStore() throws Exception {
@@ -27,14 +28,16 @@ class StoreConsumersTest {
         String cfg = "{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\""
                 + layer.digest() + "\"]}}";
         Descriptor config = s.putBlob(MediaType.OCI_CONFIG, cfg.getBytes(StandardCharsets.UTF_8));
-        String man = "{\"schemaVersion\":2,\"mediaType\":\"" + MediaType.OCI_MANIFEST + "\",\"config\":{\"mediaType\":\""
-                + MediaType.OCI_CONFIG + "\",\"digest\":\"" + config.digest() + "\",\"size\":" + config.size()
-                + "},\"layers\":[{\"mediaType\":\"" + MediaType.OCI_LAYER + "\",\"digest\":\"" + layer.digest()
-                + "\",\"size\":" + layer.size() + "}]}";
+        String man =
+                "{\"schemaVersion\":2,\"mediaType\":\"" + MediaType.OCI_MANIFEST + "\",\"config\":{\"mediaType\":\""
+                        + MediaType.OCI_CONFIG + "\",\"digest\":\"" + config.digest() + "\",\"size\":" + config.size()
+                        + "},\"layers\":[{\"mediaType\":\"" + MediaType.OCI_LAYER + "\",\"digest\":\"" + layer.digest()
+                        + "\",\"size\":" + layer.size() + "}]}";
         Descriptor m = s.putBlob(MediaType.OCI_MANIFEST, man.getBytes(StandardCharsets.UTF_8));
         s.tag("demo", "docker.io/library/demo:latest", m);
         Process p = new ProcessBuilder("skopeo", "inspect", "--raw", "oci:" + dir + ":demo")
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor()).as(out).isZero();
         assertThat(out).isEqualTo(man);

@@ -20,10 +20,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class StoreRobustnessTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     private static void age(Store s, Descriptor d, Duration by) throws Exception {
-        Files.setLastModifiedTime(s.blobPath(d.digest()), FileTime.fromMillis(System.currentTimeMillis() - by.toMillis()));
+        Files.setLastModifiedTime(
+                s.blobPath(d.digest()), FileTime.fromMillis(System.currentTimeMillis() - by.toMillis()));
     }
 
     @Test
@@ -40,7 +42,8 @@ class StoreRobustnessTest {
     @Test
     void reusingAnOldUntaggedBlobRenewsItsGrace() throws Exception {
         Store a = Store.open(dir.resolve("a"));
-        Image img = a.image(ImageImport.importRootfs(a, ImageImportTest.rootfsTar(dir), "i:1", "i:1", Platform.parse("linux/amd64")));
+        Image img = a.image(ImageImport.importRootfs(
+                a, ImageImportTest.rootfsTar(dir), "i:1", "i:1", Platform.parse("linux/amd64")));
         Store b = Store.open(dir.resolve("b"));
         // an earlier, untagged copy of the layer sits in b, old enough to be pruned
         Descriptor layer = img.layers().get(0).descriptor();
@@ -65,7 +68,8 @@ class StoreRobustnessTest {
             byte[] big = new byte[1 << 20];
             new Random(1).nextBytes(big);
             assertThatThrownBy(() -> s.putBlob("x", new ByteArrayInputStream(big), Optional.empty()))
-                    .isInstanceOfSatisfying(StrataException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.ENVIRONMENT))
+                    .isInstanceOfSatisfying(
+                            StrataException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.ENVIRONMENT))
                     .hasMessageContaining("no space left");
             // a rootfs of incompressible bytes: the import's gzip layer cannot fit either
             Path root = dir.resolve("rootfs");
@@ -74,9 +78,11 @@ class StoreRobustnessTest {
             Path tar = dir.resolve("big.tar");
             run("tar", "-C", root.toString(), "-cf", tar.toString(), ".");
             assertThatThrownBy(() -> ImageImport.importRootfs(s, tar, "big:1", "big:1", Platform.parse("linux/amd64")))
-                    .isInstanceOfSatisfying(StrataException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.ENVIRONMENT))
+                    .isInstanceOfSatisfying(
+                            StrataException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.ENVIRONMENT))
                     .hasMessageContaining("no space left");
-            try (var blobs = Files.list(s.root().resolve("blobs/sha256")); var tmp = Files.list(s.root().resolve("tmp"))) {
+            try (var blobs = Files.list(s.root().resolve("blobs/sha256"));
+                    var tmp = Files.list(s.root().resolve("tmp"))) {
                 assertThat(blobs.count()).isZero();
                 assertThat(tmp.count()).isZero();
             }

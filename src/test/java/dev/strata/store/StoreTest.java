@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class StoreTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @Test
     void blobsAreStoredByDigestAndTagsLandInIndexJson() throws Exception {
@@ -38,7 +39,8 @@ class StoreTest {
         Store s = Store.open(dir);
         Digest wrong = Digest.sha256(new byte[] {1});
         assertThatThrownBy(() -> s.putBlob("x", new ByteArrayInputStream(new byte[] {2}), Optional.of(wrong)))
-                .isInstanceOf(StrataException.class).hasMessageContaining("does not match");
+                .isInstanceOf(StrataException.class)
+                .hasMessageContaining("does not match");
         assertThat(Files.list(dir.resolve("tmp"))).isEmpty();
         assertThat(s.hasBlob(wrong)).isFalse();
     }
@@ -50,7 +52,9 @@ class StoreTest {
         Files.write(s.blobPath(d.digest()), new byte[] {6});
         assertThatThrownBy(() -> s.readBlob(d.digest())).hasMessageContaining("corrupt");
         Files.delete(s.blobPath(d.digest()));
-        assertThatThrownBy(() -> s.openBlob(d.digest())).hasMessageContaining("missing").hasMessageContaining("strata prune");
+        assertThatThrownBy(() -> s.openBlob(d.digest()))
+                .hasMessageContaining("missing")
+                .hasMessageContaining("strata prune");
         Files.writeString(dir.resolve("index.json"), "{nope");
         assertThatThrownBy(s::tags).hasMessageContaining("index.json");
     }

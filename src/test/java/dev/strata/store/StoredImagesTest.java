@@ -27,14 +27,21 @@ class StoredImagesTest {
         // pulled by digest as another name, recorded with the reference it came from
         s.tagPulled("mirror/python:3.7", "docker.io/library/python:3.7-slim", pulled);
 
-        assertThat(StoredImages.find(s, Reference.parse("python:3.7"))).map(Descriptor::digest).contains(built.digest());
+        assertThat(StoredImages.find(s, Reference.parse("python:3.7")))
+                .map(Descriptor::digest)
+                .contains(built.digest());
         assertThat(StoredImages.find(s, Reference.parse("docker.io/library/python:3.7-slim")))
-                .map(Descriptor::digest).contains(pulled.digest());
+                .map(Descriptor::digest)
+                .contains(pulled.digest());
         assertThat(StoredImages.find(s, Reference.parse("anything@" + pulled.digest())))
-                .map(Descriptor::digest).contains(pulled.digest());
-        assertThat(StoredImages.find(s, Reference.parse("mirror/python:3.7"))).map(Descriptor::digest).contains(pulled.digest());
+                .map(Descriptor::digest)
+                .contains(pulled.digest());
+        assertThat(StoredImages.find(s, Reference.parse("mirror/python:3.7")))
+                .map(Descriptor::digest)
+                .contains(pulled.digest());
         assertThat(StoredImages.find(s, Reference.parse("python:3.8"))).isEmpty();
-        assertThat(StoredImages.find(s, Reference.parse("python@sha256:" + "0".repeat(64)))).isEmpty();
+        assertThat(StoredImages.find(s, Reference.parse("python@sha256:" + "0".repeat(64))))
+                .isEmpty();
     }
 
     @Test
@@ -45,7 +52,8 @@ class StoredImagesTest {
         s.tag("127.0.0.1:5000/app:1", "other", local);
         s.tagPulled("mirror:1", "127.0.0.1:5000/app:1", remote);
 
-        assertThat(StoredImages.find(s, Reference.parse("127.0.0.1:5000/app:1"))).map(Descriptor::digest)
+        assertThat(StoredImages.find(s, Reference.parse("127.0.0.1:5000/app:1")))
+                .map(Descriptor::digest)
                 .contains(remote.digest());
     }
 }

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class TwoProcessTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     static byte[] payload() {
         byte[] b = new byte[2_000_000];
@@ -27,8 +28,15 @@ class TwoProcessTest {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<Process> ps = new ArrayList<>();
         for (String tag : List.of("p1", "p2")) {
-            ps.add(new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                    BlobWriterMain.class.getName(), dir.toString(), tag).redirectErrorStream(true).start());
+            ps.add(new ProcessBuilder(
+                            java,
+                            "-cp",
+                            System.getProperty("java.class.path"),
+                            BlobWriterMain.class.getName(),
+                            dir.toString(),
+                            tag)
+                    .redirectErrorStream(true)
+                    .start());
         }
         for (Process p : ps) {
             String out = new String(p.getInputStream().readAllBytes());
