@@ -243,17 +243,17 @@ public final class BuildCommand implements Callable<Integer> {
 
     /** Runs the build into the local store and writes the requested outputs. */
     int runBuild() {
-        BuildRequest request = BuildRequest.of(Path.of(context))
-                .withDockerfile(dockerfilePath())
-                .withOptions(buildOptions())
-                .withTags(tags)
-                .withOutputs(outputs.stream().map(OutputSpec::parse).toList())
-                .withNoCache(noCache)
-                .withCache(cacheOptions())
-                .withIsolation(Optional.ofNullable(isolation))
-                .withNetwork(BuildFlags.network(network))
-                .withSecrets(BuildFlags.secrets(secrets, System::getenv))
-                .withSourceDateEpoch(BuildFlags.sourceDateEpoch(
+        BuildRequest.Builder request = BuildRequest.builder(Path.of(context))
+                .dockerfile(dockerfilePath())
+                .options(buildOptions())
+                .tags(tags)
+                .outputs(outputs.stream().map(OutputSpec::parse).toList())
+                .noCache(noCache)
+                .cache(cacheOptions())
+                .isolation(Optional.ofNullable(isolation))
+                .network(BuildFlags.network(network))
+                .secrets(BuildFlags.secrets(secrets, System::getenv))
+                .sourceDateEpoch(BuildFlags.sourceDateEpoch(
                         Optional.ofNullable(buildOptions().buildArgs().get("SOURCE_DATE_EPOCH"))
                                 .orElse(System.getenv("SOURCE_DATE_EPOCH"))));
         Optional.ofNullable(isolation).ifPresent(Isolation::parse); // unknown: exit 2 before any work
@@ -264,7 +264,8 @@ public final class BuildCommand implements Callable<Integer> {
             BuildPush.check(tags);
         }
         RegistryClient registryClient = RegistryClient.create(registryFlags.options());
-        request = request.withRegistry(new RegistryAccess(registryClient, pull));
+        BuildRequest req =
+                request.registry(new RegistryAccess(registryClient, pull)).build();
         PrintWriter err = spec.commandLine().getErr();
         // --quiet keeps the plain progress aside and shows it only if the build fails (a RUN's output)
         ByteArrayOutputStream held = new ByteArrayOutputStream();
@@ -276,7 +277,7 @@ public final class BuildCommand implements Callable<Integer> {
         Store store = Store.open(StoreHome.resolve());
         BuildResult result;
         try {
-            result = Engine.build(request, store, listener);
+            result = Engine.build(req, store, listener);
         } catch (RuntimeException e) {
             if (quiet) {
                 err.print(held.toString(StandardCharsets.UTF_8));

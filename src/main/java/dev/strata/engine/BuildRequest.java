@@ -47,183 +47,120 @@ public record BuildRequest(
 
     /** A build of {@code context} with its Dockerfile, default options, nothing exported. */
     public static BuildRequest of(Path context) {
-        return new BuildRequest(
-                context,
-                context.resolve("Dockerfile"),
-                BuildOptions.defaults(),
-                List.of(),
-                List.of(),
-                false,
-                Optional.empty(),
-                "host",
-                Map.of(),
-                Instant.EPOCH,
-                RegistryAccess.defaults(),
-                CacheOptions.none());
+        return builder(context).build();
     }
 
-    public BuildRequest withTags(List<String> t) {
-        return new BuildRequest(
-                context,
-                dockerfile,
-                options,
-                t,
-                outputs,
-                noCache,
-                isolation,
-                network,
-                secrets,
-                sourceDateEpoch,
-                registry,
-                cache);
+    /** A builder for a build of {@code context}, starting from the defaults of {@link #of}. */
+    public static Builder builder(Path context) {
+        return new Builder(context);
     }
 
-    public BuildRequest withOptions(BuildOptions o) {
-        return new BuildRequest(
-                context,
-                dockerfile,
-                o,
-                tags,
-                outputs,
-                noCache,
-                isolation,
-                network,
-                secrets,
-                sourceDateEpoch,
-                registry,
-                cache);
+    /** A builder holding this request's fields, to change a few. */
+    public Builder toBuilder() {
+        return new Builder(context)
+                .dockerfile(dockerfile)
+                .options(options)
+                .tags(tags)
+                .outputs(outputs)
+                .noCache(noCache)
+                .isolation(isolation)
+                .network(network)
+                .secrets(secrets)
+                .sourceDateEpoch(sourceDateEpoch)
+                .registry(registry)
+                .cache(cache);
     }
 
-    public BuildRequest withDockerfile(Path f) {
-        return new BuildRequest(
-                context,
-                f,
-                options,
-                tags,
-                outputs,
-                noCache,
-                isolation,
-                network,
-                secrets,
-                sourceDateEpoch,
-                registry,
-                cache);
-    }
+    /** Sets a request's fields one by one; every field not set keeps the default of {@link #of}. */
+    public static final class Builder {
+        private final Path context;
+        private Path dockerfile;
+        private BuildOptions options = BuildOptions.defaults();
+        private List<String> tags = List.of();
+        private List<OutputSpec> outputs = List.of();
+        private boolean noCache;
+        private Optional<String> isolation = Optional.empty();
+        private String network = "host";
+        private Map<String, byte[]> secrets = Map.of();
+        private Instant sourceDateEpoch = Instant.EPOCH;
+        private Optional<RegistryAccess> registry = Optional.empty();
+        private CacheOptions cache = CacheOptions.none();
 
-    public BuildRequest withNoCache(boolean n) {
-        return new BuildRequest(
-                context,
-                dockerfile,
-                options,
-                tags,
-                outputs,
-                n,
-                isolation,
-                network,
-                secrets,
-                sourceDateEpoch,
-                registry,
-                cache);
-    }
+        private Builder(Path context) {
+            this.context = context;
+            this.dockerfile = context.resolve("Dockerfile");
+        }
 
-    public BuildRequest withOutputs(List<OutputSpec> o) {
-        return new BuildRequest(
-                context,
-                dockerfile,
-                options,
-                tags,
-                o,
-                noCache,
-                isolation,
-                network,
-                secrets,
-                sourceDateEpoch,
-                registry,
-                cache);
-    }
+        public Builder dockerfile(Path f) {
+            this.dockerfile = f;
+            return this;
+        }
 
-    public BuildRequest withIsolation(Optional<String> i) {
-        return new BuildRequest(
-                context,
-                dockerfile,
-                options,
-                tags,
-                outputs,
-                noCache,
-                i,
-                network,
-                secrets,
-                sourceDateEpoch,
-                registry,
-                cache);
-    }
+        public Builder options(BuildOptions o) {
+            this.options = o;
+            return this;
+        }
 
-    public BuildRequest withNetwork(String n) {
-        return new BuildRequest(
-                context,
-                dockerfile,
-                options,
-                tags,
-                outputs,
-                noCache,
-                isolation,
-                n,
-                secrets,
-                sourceDateEpoch,
-                registry,
-                cache);
-    }
+        public Builder tags(List<String> t) {
+            this.tags = t;
+            return this;
+        }
 
-    public BuildRequest withSecrets(Map<String, byte[]> s) {
-        return new BuildRequest(
-                context,
-                dockerfile,
-                options,
-                tags,
-                outputs,
-                noCache,
-                isolation,
-                network,
-                s,
-                sourceDateEpoch,
-                registry,
-                cache);
-    }
+        public Builder outputs(List<OutputSpec> o) {
+            this.outputs = o;
+            return this;
+        }
 
-    public BuildRequest withSourceDateEpoch(Instant t) {
-        return new BuildRequest(
-                context, dockerfile, options, tags, outputs, noCache, isolation, network, secrets, t, registry, cache);
-    }
+        public Builder noCache(boolean n) {
+            this.noCache = n;
+            return this;
+        }
 
-    public BuildRequest withRegistry(RegistryAccess r) {
-        return new BuildRequest(
-                context,
-                dockerfile,
-                options,
-                tags,
-                outputs,
-                noCache,
-                isolation,
-                network,
-                secrets,
-                sourceDateEpoch,
-                r,
-                cache);
-    }
+        public Builder isolation(Optional<String> i) {
+            this.isolation = i;
+            return this;
+        }
 
-    public BuildRequest withCache(CacheOptions c) {
-        return new BuildRequest(
-                context,
-                dockerfile,
-                options,
-                tags,
-                outputs,
-                noCache,
-                isolation,
-                network,
-                secrets,
-                sourceDateEpoch,
-                registry,
-                c);
+        public Builder network(String n) {
+            this.network = n;
+            return this;
+        }
+
+        public Builder secrets(Map<String, byte[]> s) {
+            this.secrets = s;
+            return this;
+        }
+
+        public Builder sourceDateEpoch(Instant t) {
+            this.sourceDateEpoch = t;
+            return this;
+        }
+
+        public Builder registry(RegistryAccess r) {
+            this.registry = Optional.of(r);
+            return this;
+        }
+
+        public Builder cache(CacheOptions c) {
+            this.cache = c;
+            return this;
+        }
+
+        public BuildRequest build() {
+            return new BuildRequest(
+                    context,
+                    dockerfile,
+                    options,
+                    tags,
+                    outputs,
+                    noCache,
+                    isolation,
+                    network,
+                    secrets,
+                    sourceDateEpoch,
+                    // made only when none was given: the CLI always passes its own
+                    registry.orElseGet(RegistryAccess::defaults),
+                    cache);
+        }
     }
 }

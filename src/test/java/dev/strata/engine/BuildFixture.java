@@ -69,7 +69,7 @@ final class BuildFixture {
     }
 
     BuildResult build(String... tags) {
-        return build(BuildRequest.of(context).withTags(List.of(tags)));
+        return build(BuildRequest.builder(context).tags(List.of(tags)).build());
     }
 
     BuildResult build(BuildRequest request) {

@@ -77,7 +77,7 @@ class CacheFlowTest {
     @Test
     void noCacheRunsEverythingSaysSoAndStillRecords() throws Exception {
         BuildFixture f = new BuildFixture(dir).files(DF, Map.of("a.txt", "A", "b.txt", "B"));
-        BuildResult r = f.build(BuildRequest.of(f.context).withNoCache(true));
+        BuildResult r = f.build(BuildRequest.builder(f.context).noCache(true).build());
         assertThat(r.steps()).allSatisfy(s -> assertThat(s.missReason()).contains("--no-cache"));
         assertThat(f.build().cachedSteps()).isEqualTo(3);
     }

@@ -90,7 +90,11 @@ class CorpusTest {
 
     @Test
     void multiStageCopyFromNameIndexAndImageWithBuildArgs() throws Exception {
-        Built b = build("stages", r -> r.withOptions(BuildOptions.of(Map.of("VERSION", "2"), Optional.empty())));
+        Built b = build(
+                "stages",
+                r -> r.toBuilder()
+                        .options(BuildOptions.of(Map.of("VERSION", "2"), Optional.empty()))
+                        .build());
         assertThat(delta(b))
                 .isEqualTo(Map.of(
                         "app",
@@ -159,17 +163,29 @@ class CorpusTest {
                         "CMD [\"run\" \"it\"] (empty)");
 
         // ENTRYPOINT resets an inherited CMD; a CMD set earlier in the same stage stays
-        JsonNode reset = build("config", r -> r.withOptions(BuildOptions.of(Map.of(), Optional.of("reset"))))
+        JsonNode reset = build(
+                        "config",
+                        r -> r.toBuilder()
+                                .options(BuildOptions.of(Map.of(), Optional.of("reset")))
+                                .build())
                 .cfg();
         assertThat(strings(reset.path("Entrypoint"))).containsExactly("/bin/echo");
         assertThat(reset.path("Cmd").isMissingNode() || reset.path("Cmd").isNull())
                 .as(reset.toString())
                 .isTrue();
-        JsonNode keep = build("config", r -> r.withOptions(BuildOptions.of(Map.of(), Optional.of("keep"))))
+        JsonNode keep = build(
+                        "config",
+                        r -> r.toBuilder()
+                                .options(BuildOptions.of(Map.of(), Optional.of("keep")))
+                                .build())
                 .cfg();
         assertThat(strings(keep.path("Cmd"))).containsExactly("kept");
         // SHELL applies to shell-form ENTRYPOINT and CMD
-        Built shellBuilt = build("config", r -> r.withOptions(BuildOptions.of(Map.of(), Optional.of("shellform"))));
+        Built shellBuilt = build(
+                "config",
+                r -> r.toBuilder()
+                        .options(BuildOptions.of(Map.of(), Optional.of("shellform")))
+                        .build());
         JsonNode shell = shellBuilt.cfg();
         assertThat(delta(shellBuilt)).isEqualTo(Map.of("shell-used", file(644, "/bin/ash\n")));
         assertThat(shellBuilt.history())
@@ -298,7 +314,11 @@ class CorpusTest {
 
     @Test
     void runMountsLeaveNoMountPointsOrSecretsInTheLayers() throws Exception {
-        Built b = build("mounts", r -> r.withSecrets(Map.of("tok", "s3cr3t".getBytes(StandardCharsets.UTF_8))));
+        Built b = build(
+                "mounts",
+                r -> r.toBuilder()
+                        .secrets(Map.of("tok", "s3cr3t".getBytes(StandardCharsets.UTF_8)))
+                        .build());
         // no /cache, /run/secrets, /scratch or /conf stubs: only what the commands wrote
         assertThat(delta(b))
                 .isEqualTo(
@@ -342,7 +362,11 @@ class CorpusTest {
         HttpServer http = serve("remote content\n");
         try {
             String url = "http://127.0.0.1:" + http.getAddress().getPort() + "/remote.txt";
-            Built b = build("archives", r -> r.withOptions(BuildOptions.of(Map.of("URL", url), Optional.empty())));
+            Built b = build(
+                    "archives",
+                    r -> r.toBuilder()
+                            .options(BuildOptions.of(Map.of("URL", url), Optional.empty()))
+                            .build());
             Map<String, String> want = new TreeMap<>();
             for (String d : List.of("gz", "bz2", "xz", "zst")) {
                 want.put(d, dir(755));
@@ -369,7 +393,7 @@ class CorpusTest {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            return r.withSourceDateEpoch(epoch);
+            return r.toBuilder().sourceDateEpoch(epoch).build();
         });
         assertThat(Files.getLastModifiedTime(b.root().resolve("old.txt")).toInstant())
                 .isEqualTo(Instant.ofEpochSecond(500));
@@ -413,9 +437,10 @@ class CorpusTest {
             throws Exception {
         BuildFixture f = new BuildFixture(dir.resolve(dockerfile), store);
         copyTree(resource("bad"), f.context);
-        BuildRequest req = BuildRequest.of(f.context)
-                .withDockerfile(f.context.resolve(dockerfile))
-                .withOptions(options);
+        BuildRequest req = BuildRequest.builder(f.context)
+                .dockerfile(f.context.resolve(dockerfile))
+                .options(options)
+                .build();
         assertThatThrownBy(() -> f.build(req)).isInstanceOfSatisfying(StrataException.class, e -> {
             assertThat(e.exitCode()).as(e.getMessage()).isEqualTo(code);
             // the first line says it all; a failing RUN adds the command's last output below it
@@ -439,14 +464,19 @@ class CorpusTest {
             // a symlink in the context is copied as a symlink (git keeps none in resources, so made here)
             Files.createSymbolicLink(f.context.resolve("dir/link"), Path.of("x.txt"));
         }
-        BuildRequest req =
-                tweak.apply(withLayout(f, BuildRequest.of(f.context).withTags(List.of("corpus/" + name + ":latest"))));
+        BuildRequest req = tweak.apply(withLayout(
+                f,
+                BuildRequest.builder(f.context)
+                        .tags(List.of("corpus/" + name + ":latest"))
+                        .build()));
         return export(f, f.build(req));
     }
 
     private static BuildRequest withLayout(BuildFixture f, BuildRequest r) throws IOException {
         Files.createDirectories(f.dir.resolve("layout"));
-        return r.withOutputs(List.of(OutputSpec.parse("type=oci,dest=" + f.dir.resolve("layout"))));
+        return r.toBuilder()
+                .outputs(List.of(OutputSpec.parse("type=oci,dest=" + f.dir.resolve("layout"))))
+                .build();
     }
 
     /** Unpacks the OCI layout {@code r} was exported to with umoci. */

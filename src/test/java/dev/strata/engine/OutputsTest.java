@@ -32,12 +32,13 @@ class OutputsTest {
         Path layout = Files.createDirectories(dir.resolve("layout"));
         Path ociTar = dir.resolve("image.oci.tar");
         Path dockerTar = dir.resolve("image.docker.tar");
-        BuildResult r = f.build(BuildRequest.of(f.context)
-                .withTags(List.of("out/app:7"))
-                .withOutputs(List.of(
+        BuildResult r = f.build(BuildRequest.builder(f.context)
+                .tags(List.of("out/app:7"))
+                .outputs(List.of(
                         OutputSpec.parse("type=oci,dest=" + layout),
                         OutputSpec.parse("type=oci,dest=" + ociTar),
-                        OutputSpec.parse("type=docker,dest=" + dockerTar))));
+                        OutputSpec.parse("type=docker,dest=" + dockerTar)))
+                .build());
         String digest = r.manifest().digest().toString();
         assertThat(run("skopeo", "inspect", "--raw", "oci:" + layout + ":7"))
                 .isEqualTo(new String(r.image().manifest().bytes(), StandardCharsets.UTF_8));
@@ -58,9 +59,10 @@ class OutputsTest {
         BuildFixture a = new BuildFixture(dir.resolve("a"))
                 .files("FROM scratch\nCOPY a.txt /a.txt\nENV X=1\n", Map.of("a.txt", "A"));
         Path layout = Files.createDirectories(dir.resolve("layout"));
-        BuildResult base = a.build(BuildRequest.of(a.context)
-                .withTags(List.of("base:v1"))
-                .withOutputs(List.of(OutputSpec.parse("type=oci,dest=" + layout))));
+        BuildResult base = a.build(BuildRequest.builder(a.context)
+                .tags(List.of("base:v1"))
+                .outputs(List.of(OutputSpec.parse("type=oci,dest=" + layout)))
+                .build());
         BuildFixture b = new BuildFixture(dir.resolve("b"))
                 .files("FROM oci-layout://" + layout + ":v1\nCOPY b.txt /b.txt\n", Map.of("b.txt", "B"));
         BuildResult r = b.build();

@@ -207,7 +207,9 @@ class RunBuildTest extends MountCheckedTest {
                 RUN --mount=type=bind,source=conf,target=/conf cat /conf/c.txt > /bound
                 """;
         BuildFixture f = new BuildFixture(dir).withBusybox().files(df, Map.of("conf/c.txt", "C\n"));
-        BuildRequest req = BuildRequest.of(f.context).withSecrets(Map.of("tok", "s3cr3t-value".getBytes()));
+        BuildRequest req = BuildRequest.builder(f.context)
+                .secrets(Map.of("tok", "s3cr3t-value".getBytes()))
+                .build();
         BuildResult r = f.build(req);
         Path root = f.unpack(r.image(), "mounts");
         assertThat(BuildFixture.read(root.resolve("count")).strip()).isEqualTo("1");
@@ -229,7 +231,7 @@ class RunBuildTest extends MountCheckedTest {
         }
         assertThat(new String(r.image().configBytes())).doesNotContain("s3cr3t");
         // the cache mount persists: a no-cache rebuild sees the first run's line
-        BuildResult again = f.build(req.withNoCache(true));
+        BuildResult again = f.build(req.toBuilder().noCache(true).build());
         Path root2 = f.unpack(again.image(), "mounts2");
         assertThat(BuildFixture.read(root2.resolve("count")).strip()).isEqualTo("2");
     }
@@ -289,8 +291,9 @@ class RunBuildTest extends MountCheckedTest {
         String df = "FROM test/busybox:latest\nARG V=1\nRUN echo constant > /c\nCOPY a.txt /a\n";
         BuildFixture f = new BuildFixture(dir).withBusybox().files(df, Map.of("a.txt", "A"));
         BuildResult first = f.build();
-        BuildResult r =
-                f.build(BuildRequest.of(f.context).withOptions(BuildOptions.of(Map.of("V", "2"), Optional.empty())));
+        BuildResult r = f.build(BuildRequest.builder(f.context)
+                .options(BuildOptions.of(Map.of("V", "2"), Optional.empty()))
+                .build());
         assertThat(r.steps()).extracting(StepReport::cached).containsExactly(false, true);
         assertThat(r.steps().get(0).missReason().orElseThrow()).contains("build arg V changed");
         assertThat(r.image().config().diffIds())
@@ -307,15 +310,22 @@ class RunBuildTest extends MountCheckedTest {
         // an OCI runtime gives the step its own UTS namespace and hostname
         assertThat(BuildFixture.read(root.resolve("h"))).isEqualTo("strata\n");
         assertThat(root.resolve("etc/group")).doesNotExist();
-        BuildResult runc = f.build(BuildRequest.of(f.context).withNoCache(true).withIsolation(Optional.of("runc")));
+        BuildResult runc = f.build(BuildRequest.builder(f.context)
+                .noCache(true)
+                .isolation(Optional.of("runc"))
+                .build());
         assertThat(runc.manifest().digest()).isEqualTo(crun.manifest().digest());
-        BuildResult chroot =
-                f.build(BuildRequest.of(f.context).withNoCache(true).withIsolation(Optional.of("chroot")));
+        BuildResult chroot = f.build(BuildRequest.builder(f.context)
+                .noCache(true)
+                .isolation(Optional.of("chroot"))
+                .build());
         Path c = f.unpack(chroot.image(), "chroot");
         assertThat(BuildFixture.read(c.resolve("d"))).isEqualTo("data\n");
         assertThat(c.resolve("etc/group")).doesNotExist();
-        assertThatThrownBy(() ->
-                        f.build(BuildRequest.of(f.context).withNoCache(true).withIsolation(Optional.of("kata"))))
+        assertThatThrownBy(() -> f.build(BuildRequest.builder(f.context)
+                        .noCache(true)
+                        .isolation(Optional.of("kata"))
+                        .build()))
                 .isInstanceOfSatisfying(
                         StrataException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.INPUT));
     }
@@ -399,7 +409,8 @@ class RunBuildTest extends MountCheckedTest {
                 RUN --mount=type=bind,source=conf,target=/conf,rw echo changed > /conf/c.txt && cat /conf/c.txt > /w
                 """;
         BuildFixture f = new BuildFixture(dir).withBusybox().files(df, Map.of("conf/c.txt", "C\n"));
-        BuildResult r = f.build(BuildRequest.of(f.context).withIsolation(Optional.of("chroot")));
+        BuildResult r = f.build(
+                BuildRequest.builder(f.context).isolation(Optional.of("chroot")).build());
         Path root = f.unpack(r.image(), "chroot-mounts");
         assertThat(BuildFixture.read(root.resolve("h"))).isEqualTo("from-heredoc\n");
         assertThat(BuildFixture.read(root.resolve("t"))).isEqualTo("t\n");

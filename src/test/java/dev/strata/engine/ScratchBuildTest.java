@@ -175,7 +175,8 @@ class ScratchBuildTest {
     void noCacheRunsEveryStepAndStillGivesTheSameImage() throws Exception {
         BuildFixture f = new BuildFixture(dir).files(DOCKERFILE, Map.of("a.txt", "A\n", "sub/b.txt", "B\n"));
         BuildResult first = f.build();
-        BuildResult again = f.build(BuildRequest.of(f.context).withNoCache(true));
+        BuildResult again =
+                f.build(BuildRequest.builder(f.context).noCache(true).build());
         assertThat(again.cachedSteps()).isZero();
         assertThat(again.manifest().digest()).isEqualTo(first.manifest().digest());
     }
@@ -222,7 +223,8 @@ class ScratchBuildTest {
     @Test
     void outputsIidfileAndMetadata() throws Exception {
         BuildFixture f = new BuildFixture(dir).files("FROM scratch\nCOPY a.txt /\n", Map.of("a.txt", "A"));
-        BuildResult r = f.build(BuildRequest.of(f.context).withTags(List.of("out:1")));
+        BuildResult r =
+                f.build(BuildRequest.builder(f.context).tags(List.of("out:1")).build());
         Path iid = dir.resolve("iid");
         Path meta = dir.resolve("meta.json");
         Engine.writeIidFile(r, iid);
@@ -240,7 +242,9 @@ class ScratchBuildTest {
         String df = "FROM scratch\nARG V=1\nCOPY a.txt /a-$V.txt\nCOPY a.txt /b.txt\n";
         BuildFixture f = new BuildFixture(dir).files(df, Map.of("a.txt", "A"));
         f.build();
-        BuildRequest req = BuildRequest.of(f.context).withOptions(BuildOptions.of(Map.of("V", "2"), Optional.empty()));
+        BuildRequest req = BuildRequest.builder(f.context)
+                .options(BuildOptions.of(Map.of("V", "2"), Optional.empty()))
+                .build();
         BuildResult r = f.build(req);
         // V only shows through the expanded destination
         assertThat(r.steps().get(0).missReason().orElseThrow()).startsWith("instruction text changed");
@@ -265,7 +269,9 @@ class ScratchBuildTest {
         String df =
                 "FROM scratch AS a\nCOPY a.txt /a\nFROM scratch AS b\nCOPY nope.txt /b\nFROM a AS c\nCOPY a.txt /c\n";
         BuildFixture f = new BuildFixture(dir).files(df, Map.of("a.txt", "A"));
-        BuildResult r = f.build(BuildRequest.of(f.context).withOptions(BuildOptions.of(Map.of(), Optional.of("c"))));
+        BuildResult r = f.build(BuildRequest.builder(f.context)
+                .options(BuildOptions.of(Map.of(), Optional.of("c")))
+                .build());
         assertThat(r.steps()).extracting(StepReport::stage).containsExactly("a", "c");
         assertThat(r.image().layers()).hasSize(2);
     }
