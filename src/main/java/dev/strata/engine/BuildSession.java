@@ -9,13 +9,13 @@ import dev.strata.cache.CacheSource;
 import dev.strata.cache.LocalCache;
 import dev.strata.context.BuildContext;
 import dev.strata.context.ContentHasher;
+import dev.strata.context.ImageView;
 import dev.strata.dockerfile.BuildPlan;
 import dev.strata.error.StrataException;
 import dev.strata.exec.Isolation;
 import dev.strata.exec.RootfsView;
 import dev.strata.exec.RunExecutor;
 import dev.strata.exec.RunExecutors;
-import dev.strata.exec.Tree;
 import dev.strata.oci.Layer;
 import dev.strata.progress.ProgressListener;
 import dev.strata.store.Skeletons;
@@ -27,7 +27,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -43,7 +42,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 
 /** What every stage of one build shares: the store, cache, context, scratch space, runtime and events. */
-final class BuildSession implements AutoCloseable {
+final class BuildSession implements LayerWorkspace, AutoCloseable {
     final BuildRequest request;
     private final BuildPlan plan;
     final Store store;
@@ -96,7 +95,8 @@ final class BuildSession implements AutoCloseable {
     }
 
     /** Opens the merged view of {@code layers} (see {@link MergedRootfs}). */
-    MergedRootfs merged(List<Layer> layers) {
+    @Override
+    public MergedRootfs merged(List<Layer> layers) {
         return MergedRootfs.open(lowerDirs(layers), scratch, mounts);
     }
 
@@ -105,7 +105,8 @@ final class BuildSession implements AutoCloseable {
     }
 
     /** The timestamp of everything this build creates: SOURCE_DATE_EPOCH, else 1970-01-01 (reproducible). */
-    Instant createdInstant() {
+    @Override
+    public Instant createdInstant() {
         return request.sourceDateEpoch();
     }
 
@@ -144,8 +145,8 @@ final class BuildSession implements AutoCloseable {
         return executor;
     }
 
-    /** A fresh directory under the build's scratch space. */
-    Path tempDir(String prefix) {
+    @Override
+    public Path tempDir(String prefix) {
         try {
             return Files.createTempDirectory(scratch, prefix);
         } catch (IOException e) {
@@ -157,7 +158,8 @@ final class BuildSession implements AutoCloseable {
      * Writes a layer with {@code writer} into a temp file, then into the store (verified), with its
      * skeleton, which the writer makes in the same pass (see {@link ParentView}).
      */
-    Layer storeLayer(BiFunction<OutputStream, Optional<LayerSkeleton>, WrittenLayer> writer) {
+    @Override
+    public Layer storeLayer(BiFunction<OutputStream, Optional<LayerSkeleton>, WrittenLayer> writer) {
         Path tmp = scratch.resolve("layer-" + UUID.randomUUID());
         try {
             WrittenLayer w;
@@ -186,8 +188,14 @@ final class BuildSession implements AutoCloseable {
         }
     }
 
+    @Override
+    public ImageView parentView(List<Layer> layers) {
+        return ParentView.of(this, layers);
+    }
+
     /** How this build writes layers: gzip, mtimes clamped to {@link #createdInstant()} (reproducible). */
-    LayerOptions layerOptions() {
+    @Override
+    public LayerOptions layerOptions() {
         return new LayerOptions(
                 Compression.GZIP,
                 Optional.of(createdInstant()),
@@ -195,7 +203,8 @@ final class BuildSession implements AutoCloseable {
     }
 
     /** Unpacked directories of {@code layers}, base first (made once per layer, shared by builds). */
-    List<Path> lowerDirs(List<Layer> layers) {
+    @Override
+    public List<Path> lowerDirs(List<Layer> layers) {
         List<Path> out = new ArrayList<>();
         for (Layer l : layers) {
             // a hardlink to a file of a lower layer is copied from the snapshots made so far
@@ -224,13 +233,6 @@ final class BuildSession implements AutoCloseable {
             }
             mounts.remove(m);
         }
-        deleteTree(scratch);
-    }
-
-    /** Deletes {@code root} and everything below it (symlinks not followed); fails if it stays. */
-    static void deleteTree(Path root) {
-        if (!Tree.delete(root)) {
-            throw new UncheckedIOException(new IOException("cannot remove " + root));
-        }
+        ScratchFiles.deleteTree(scratch);
     }
 }

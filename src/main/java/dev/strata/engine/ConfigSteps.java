@@ -1,22 +1,18 @@
 package dev.strata.engine;
 
-import dev.strata.dockerfile.AddInstruction;
 import dev.strata.dockerfile.ArgInstruction;
 import dev.strata.dockerfile.CmdInstruction;
 import dev.strata.dockerfile.CommandForm;
-import dev.strata.dockerfile.CopyInstruction;
 import dev.strata.dockerfile.EntrypointInstruction;
 import dev.strata.dockerfile.EnvInstruction;
 import dev.strata.dockerfile.ExecForm;
 import dev.strata.dockerfile.ExposeInstruction;
-import dev.strata.dockerfile.FromInstruction;
 import dev.strata.dockerfile.HealthcheckInstruction;
 import dev.strata.dockerfile.Instruction;
 import dev.strata.dockerfile.KeyValue;
 import dev.strata.dockerfile.LabelInstruction;
 import dev.strata.dockerfile.MaintainerInstruction;
 import dev.strata.dockerfile.OnbuildInstruction;
-import dev.strata.dockerfile.RunInstruction;
 import dev.strata.dockerfile.ShellForm;
 import dev.strata.dockerfile.ShellInstruction;
 import dev.strata.dockerfile.StopSignalInstruction;
@@ -37,15 +33,6 @@ import java.util.Optional;
  */
 final class ConfigSteps {
     private ConfigSteps() {}
-
-    /** True for instructions that never add a layer. */
-    static boolean configOnly(Instruction ins) {
-        return !(ins instanceof RunInstruction
-                || ins instanceof CopyInstruction
-                || ins instanceof AddInstruction
-                || ins instanceof WorkdirInstruction
-                || ins instanceof FromInstruction);
-    }
 
     /**
      * Applies {@code ins} (expanded) to {@code c}. {@code shell} is the stage's SHELL before the

@@ -1,136 +1,141 @@
 package dev.strata.engine;
 
-import dev.strata.archive.LayerEntry;
-import dev.strata.archive.LayerWriter;
 import dev.strata.context.BuildContext;
 import dev.strata.context.CopyEntry;
-import dev.strata.context.CopyPlan;
 import dev.strata.context.CopyPlanner;
 import dev.strata.context.CopyRequest;
 import dev.strata.context.CopySource;
 import dev.strata.context.DockerIgnore;
 import dev.strata.context.ImageView;
-import dev.strata.context.NoSourceFilesException;
-import dev.strata.context.Stager;
 import dev.strata.dockerfile.AddInstruction;
 import dev.strata.dockerfile.CopyInstruction;
 import dev.strata.dockerfile.Heredoc;
-import dev.strata.dockerfile.Stage;
-import dev.strata.error.ExitCode;
+import dev.strata.dockerfile.Instruction;
 import dev.strata.error.StrataException;
-import dev.strata.oci.Image;
+import dev.strata.oci.ImageConfig;
 import dev.strata.oci.Layer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.function.Supplier;
 
-/** COPY and ADD: the context planner's plan becomes the layer (through a staging tree for ADD archives). */
-final class CopyStep {
-    private CopyStep() {}
+/**
+ * COPY and ADD: the context planner's plan (of the context, another stage or an image, and the
+ * here-documents) becomes the layer, written by {@link CopyLayer}. The key holds the digest of what
+ * the sources resolve to, so a changed file misses and an untouched one hits.
+ */
+final class CopyStep implements FilesystemStep {
+    private final StepContext ctx;
+    private final LayerWorkspace ws;
+    private final ContextFiles files;
+    private final FromSources sources;
+    private final CopyRequest request;
+    private final List<Heredoc> heredocs;
+    private final Optional<String> from;
 
-    /** Where a COPY --from (or a RUN --mount from=) reads: a stage's layers or an image's, and their state. */
-    record FromSource(String name, List<Layer> layers, String state) {}
+    CopyStep(StepContext ctx, LayerWorkspace ws, ContextFiles files, FromSources sources) {
+        this.ctx = ctx;
+        this.ws = ws;
+        this.files = files;
+        this.sources = sources;
+        this.request = request(ctx, ws);
+        if (ctx.step().expanded() instanceof CopyInstruction c) {
+            this.heredocs = c.heredocs();
+            this.from = c.from();
+        } else {
+            this.heredocs = ((AddInstruction) ctx.step().expanded()).heredocs();
+            this.from = Optional.empty();
+        }
+    }
 
-    static void inputs(StepContext ctx, Map<String, String> m) {
-        CopyRequest req = request(ctx);
-        if (!req.sources().isEmpty()) {
-            Optional<FromSource> from = from(ctx);
-            if (from.isPresent()) {
-                BuildSession s = ctx.session();
-                try (MergedRootfs merged = s.merged(from.get().layers())) {
-                    CopySource src = merged.root()
-                            .map(r -> CopySource.rootfs(r, from.get().name()))
-                            .orElseThrow(
-                                    () -> missing(ctx, "the stage " + from.get().name() + " is empty"));
+    /** What a COPY or ADD reads besides its parent: the context, or the {@code --from} stage or image. */
+    static List<String> reads(Instruction ins) {
+        return ins instanceof CopyInstruction c
+                ? List.of(c.from().map(f -> "from:" + f).orElse("context"))
+                : List.of("context");
+    }
+
+    @Override
+    public List<String> reads() {
+        return reads(ctx.step().expanded());
+    }
+
+    @Override
+    public ImageConfig configAfter(ImageConfig before) {
+        return before;
+    }
+
+    @Override
+    public Optional<String> history(ImageConfig after) {
+        return Optional.of(CreatedBy.of(ctx.step(), after.config()));
+    }
+
+    @Override
+    public Map<String, String> keyInputs() {
+        Map<String, String> m = new LinkedHashMap<>();
+        if (!request.sources().isEmpty()) {
+            Optional<FromSources.FromSource> src = fromSource();
+            if (src.isPresent()) {
+                try (MergedRootfs merged = ws.merged(src.get().layers())) {
+                    CopySource cs = merged.root()
+                            .map(r -> CopySource.rootfs(r, src.get().name()))
+                            .orElseThrow(() -> missing("the stage " + src.get().name() + " is empty"));
                     m.put(
-                            "file:" + req.dest(),
-                            wrap(
-                                    ctx,
-                                    () -> CopyPlanner.sourceDigest(req, src, s.hasher, Optional.empty())
+                            "file:" + request.dest(),
+                            CopyLayer.withLine(
+                                    ctx.step(),
+                                    () -> CopyPlanner.sourceDigest(request, cs, files.hasher(), Optional.empty())
                                             .toString()));
                 }
             } else {
                 m.put(
-                        "file:" + req.dest(),
-                        wrap(
-                                ctx,
+                        "file:" + request.dest(),
+                        CopyLayer.withLine(
+                                ctx.step(),
                                 () -> CopyPlanner.sourceDigest(
-                                                req,
-                                                CopySource.context(ctx.session().context),
-                                                ctx.session().hasher,
-                                                Optional.of(ctx.session().tempDir("fetch-")))
+                                                request,
+                                                CopySource.context(files.context()),
+                                                files.hasher(),
+                                                Optional.of(ws.tempDir("fetch-")))
                                         .toString()));
             }
         }
-        for (Heredoc h : heredocs(ctx)) {
+        for (Heredoc h : heredocs) {
             m.put("heredoc:" + h.name(), StageRunner.hashed(h.content()));
         }
+        return m;
     }
 
-    static Optional<Layer> execute(StepContext ctx) {
-        BuildSession s = ctx.session();
-        CopyRequest req = request(ctx);
+    @Override
+    public Optional<Layer> run() {
         List<List<CopyEntry>> plans = new ArrayList<>();
         List<MergedRootfs> open = new ArrayList<>();
         try {
             // the parent image, read from its unpacked layers without a mount
-            ImageView view = ParentView.of(s, ctx.layers());
-            if (!req.sources().isEmpty()) {
-                Optional<FromSource> from = from(ctx);
-                if (from.isPresent()) {
+            ImageView view = ws.parentView(ctx.layers());
+            if (!request.sources().isEmpty()) {
+                Optional<FromSources.FromSource> src = fromSource();
+                if (src.isPresent()) {
                     // the source stays mounted until the layer is written: the plan points at its files
-                    MergedRootfs src = s.merged(from.get().layers());
-                    open.add(src);
-                    CopySource cs = src.root()
-                            .map(r -> CopySource.rootfs(r, from.get().name()))
-                            .orElseThrow(
-                                    () -> missing(ctx, "the stage " + from.get().name() + " is empty"));
-                    plans.add(plan(ctx, req, cs, view));
+                    MergedRootfs merged = ws.merged(src.get().layers());
+                    open.add(merged);
+                    CopySource cs = merged.root()
+                            .map(r -> CopySource.rootfs(r, src.get().name()))
+                            .orElseThrow(() -> missing("the stage " + src.get().name() + " is empty"));
+                    plans.add(plan(request, cs, view));
                 } else {
-                    plans.add(plan(ctx, req, CopySource.context(s.context), view));
+                    plans.add(plan(request, CopySource.context(files.context()), view));
                 }
             }
-            List<Heredoc> docs = heredocs(ctx);
-            if (!docs.isEmpty()) {
-                Path dir = s.tempDir("heredoc-");
-                StepExecutors.setMode(dir, 0755);
-                List<String> names = new ArrayList<>();
-                for (Heredoc h : docs) {
-                    Path f = dir.resolve(h.name());
-                    try {
-                        Files.writeString(f, h.content(), StandardCharsets.UTF_8);
-                    } catch (IOException e) {
-                        throw StrataException.environment(
-                                "cannot write the heredoc " + h.name() + ": " + e.getMessage(), e);
-                    }
-                    StepExecutors.setMode(f, 0644);
-                    names.add(h.name());
-                }
-                CopyRequest hreq = new CopyRequest(
-                        req.add(),
-                        names,
-                        req.dest(),
-                        req.workdir(),
-                        req.chown(),
-                        req.chmod(),
-                        List.of(),
-                        false,
-                        Optional.empty(),
-                        false,
-                        req.sourceDateEpoch(),
-                        req.createdAt());
-                plans.add(plan(ctx, hreq, CopySource.context(BuildContext.open(dir, DockerIgnore.none())), view));
+            if (!heredocs.isEmpty()) {
+                plans.add(heredocPlan(view));
             }
-            return Optional.of(storePlans(ctx, plans));
+            return Optional.of(CopyLayer.write(ctx.step(), ws, plans));
         } finally {
             for (int i = open.size() - 1; i >= 0; i--) {
                 open.get(i).close();
@@ -138,114 +143,57 @@ final class CopyStep {
         }
     }
 
-    /**
-     * Stores the plans as one layer, a later entry for a path replacing an earlier one. Plain plans
-     * go straight into the tar (no staging copy, no root needed for owners); plans that extract an
-     * ADD archive are staged into a directory first (owners need root there).
-     */
-    static Layer storePlans(StepContext ctx, List<List<CopyEntry>> plans) {
-        BuildSession s = ctx.session();
-        if (plans.stream().flatMap(List::stream).noneMatch(e -> e.kind() == CopyEntry.Kind.ARCHIVE)) {
-            List<LayerEntry> entries = wrap(ctx, () -> layerEntries(plans));
-            return s.storeLayer((out, skeleton) -> LayerWriter.writeEntries(entries, s.layerOptions(), out, skeleton));
+    /** The here-documents as files of a directory of their own, copied like context files. */
+    private List<CopyEntry> heredocPlan(ImageView view) {
+        Path dir = ws.tempDir("heredoc-");
+        ScratchFiles.setMode(dir, 0755);
+        List<String> names = new ArrayList<>();
+        for (Heredoc h : heredocs) {
+            Path f = dir.resolve(h.name());
+            try {
+                Files.writeString(f, h.content(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw StrataException.environment("cannot write the heredoc " + h.name() + ": " + e.getMessage(), e);
+            }
+            ScratchFiles.setMode(f, 0644);
+            names.add(h.name());
         }
-        Path staging = s.tempDir("copy-");
-        try {
-            for (List<CopyEntry> p : plans) {
-                wrap(ctx, () -> {
-                    Stager.stage(new CopyPlan(p), staging);
-                    return "";
-                });
-            }
-            return s.storeLayer((out, skeleton) -> LayerWriter.writeTree(staging, s.layerOptions(), out, skeleton));
-        } finally {
-            BuildSession.deleteTree(staging);
-        }
+        CopyRequest hreq = new CopyRequest(
+                request.add(),
+                names,
+                request.dest(),
+                request.workdir(),
+                request.chown(),
+                request.chmod(),
+                List.of(),
+                false,
+                Optional.empty(),
+                false,
+                request.sourceDateEpoch(),
+                request.createdAt());
+        return plan(hreq, CopySource.context(BuildContext.open(dir, DockerIgnore.none())), view);
     }
 
-    /** The plans' entries for the layer writer; refuses writing through a symlink the plans create. */
-    private static List<LayerEntry> layerEntries(List<List<CopyEntry>> plans) {
-        List<LayerEntry> out = new ArrayList<>();
-        Set<String> symlinks = new HashSet<>();
-        for (CopyEntry e : plans.stream().flatMap(List::stream).toList()) {
-            if (e.dest().equals("/")) {
-                continue; // the root's metadata is never part of a layer
-            }
-            for (String d = e.dest().substring(0, e.dest().lastIndexOf('/'));
-                    !d.isEmpty();
-                    d = d.substring(0, d.lastIndexOf('/'))) {
-                if (symlinks.contains(d)) {
-                    throw StrataException.stepFailed("refusing to write " + e.dest() + " through the symlink " + d
-                            + "; copy to the symlink's target path instead");
-                }
-            }
-            LayerEntry.Type type = switch (e.kind()) {
-                case DIRECTORY -> LayerEntry.Type.DIRECTORY;
-                case SYMLINK -> LayerEntry.Type.SYMLINK;
-                case HARDLINK -> LayerEntry.Type.HARDLINK;
-                case FILE -> LayerEntry.Type.FILE;
-                case ARCHIVE -> throw new IllegalStateException("archives are staged, not written directly");
-            };
-            if (type == LayerEntry.Type.SYMLINK) {
-                symlinks.add(e.dest());
-            }
-            Optional<String> link = type == LayerEntry.Type.HARDLINK
-                    ? e.linkTarget().map(t -> t.replaceFirst("^/+", ""))
-                    : e.linkTarget();
-            out.add(new LayerEntry(
-                    e.dest().substring(1),
-                    type,
-                    e.mode(),
-                    e.uid(),
-                    e.gid(),
-                    Math.floorDiv(e.mtimeNanos(), 1_000_000_000L),
-                    e.origin().map(o -> o.file()),
-                    link));
-        }
-        return out;
+    private List<CopyEntry> plan(CopyRequest req, CopySource src, ImageView view) {
+        return CopyLayer.withLine(
+                ctx.step(),
+                () -> CopyPlanner.plan(req, src, view, ws.tempDir("fetch-")).entries());
     }
 
-    /** WORKDIR's directories as a plan entry list (written like a COPY layer). */
-    static List<CopyEntry> planOf(StepContext ctx, CopyRequest req, CopySource src, ImageView view) {
-        return plan(ctx, req, src, view);
+    private Optional<FromSources.FromSource> fromSource() {
+        return from.map(f -> sources.resolve(
+                f, ctx.config().platform(), ctx.step().position().toString()));
     }
 
-    private static List<CopyEntry> plan(StepContext ctx, CopyRequest req, CopySource src, ImageView view) {
-        List<List<CopyEntry>> out = new ArrayList<>();
-        wrap(ctx, () -> {
-            out.add(CopyPlanner.plan(req, src, view, ctx.session().tempDir("fetch-"))
-                    .entries());
-            return "";
-        });
-        return out.get(0);
-    }
-
-    /** Adds the Dockerfile line to context errors (missing sources, bad --chown, ...). */
-    private static <T> T wrap(StepContext ctx, Supplier<T> body) {
-        try {
-            return body.get();
-        } catch (NoSourceFilesException e) {
-            throw new StrataException(ExitCode.INPUT, ctx.step().position() + ": " + e.getMessage());
-        } catch (StrataException e) {
-            if (e.getMessage().startsWith(ctx.step().position().file())) {
-                throw e;
-            }
-            throw new StrataException(
-                    e.exitCode(),
-                    ctx.step().position() + ": " + ctx.step().expanded().keyword() + " failed: " + e.getMessage(),
-                    e);
-        }
-    }
-
-    private static StrataException missing(StepContext ctx, String why) {
+    private StrataException missing(String why) {
         return StrataException.input(ctx.step().position() + ": COPY --from: " + why + ", there is nothing to copy");
     }
 
-    static CopyRequest request(StepContext ctx) {
-        BuildSession s = ctx.session();
+    private static CopyRequest request(StepContext ctx, LayerWorkspace ws) {
         String workdir = ctx.config().config().workingDir().isEmpty()
                 ? "/"
                 : ctx.config().config().workingDir();
+        Optional<Long> epoch = Optional.of(ws.createdInstant().getEpochSecond());
         if (ctx.step().expanded() instanceof CopyInstruction c) {
             return new CopyRequest(
                     false,
@@ -258,8 +206,8 @@ final class CopyStep {
                     c.parents(),
                     Optional.empty(),
                     false,
-                    Optional.of(s.createdInstant().getEpochSecond()),
-                    s.createdInstant());
+                    epoch,
+                    ws.createdInstant());
         }
         AddInstruction a = (AddInstruction) ctx.step().expanded();
         return new CopyRequest(
@@ -273,40 +221,7 @@ final class CopyStep {
                 false,
                 a.checksum(),
                 a.keepGitDir(),
-                Optional.of(s.createdInstant().getEpochSecond()),
-                s.createdInstant());
-    }
-
-    private static List<Heredoc> heredocs(StepContext ctx) {
-        return ctx.step().expanded() instanceof CopyInstruction c
-                ? c.heredocs()
-                : ((AddInstruction) ctx.step().expanded()).heredocs();
-    }
-
-    private static Optional<FromSource> from(StepContext ctx) {
-        if (!(ctx.step().expanded() instanceof CopyInstruction c) || c.from().isEmpty()) {
-            return Optional.empty();
-        }
-        return Optional.of(resolveFrom(ctx, c.from().get()));
-    }
-
-    /** A stage by name or index (built first if needed), else an image. */
-    static FromSource resolveFrom(StepContext ctx, String from) {
-        Optional<Stage> named = ctx.session().plan().dockerfile().stage(from.toLowerCase(Locale.ROOT));
-        int index = -1;
-        if (named.isPresent()) {
-            index = named.get().index();
-        } else if (from.matches("[0-9]+")) {
-            index = Integer.parseInt(from);
-        }
-        if (index >= 0) {
-            StageResult r = ctx.stages().apply(index);
-            return new FromSource("stage " + from, r.layers(), StageRunner.parentState(r.config(), r.layers()));
-        }
-        Image img = ctx.session()
-                .baseImages
-                .resolve(from, ctx.config().platform(), ctx.step().position().toString());
-        return new FromSource(
-                "image " + from, img.layers(), img.manifest().digest().toString());
+                epoch,
+                ws.createdInstant());
     }
 }

@@ -4,7 +4,6 @@ import dev.strata.dockerfile.AddInstruction;
 import dev.strata.dockerfile.BuildPlan;
 import dev.strata.dockerfile.CopyInstruction;
 import dev.strata.dockerfile.Instruction;
-import dev.strata.dockerfile.Mount;
 import dev.strata.dockerfile.ResolvedStage;
 import dev.strata.dockerfile.RunInstruction;
 import dev.strata.dockerfile.WorkdirInstruction;
@@ -30,27 +29,14 @@ public final class Planner {
         return new StageGraph(plan, nodes);
     }
 
+    /** Which kind of step {@code ins} is; {@link StageRunner} makes the matching {@link Step}. */
     static PlannedStep classify(Instruction ins) {
         if (ins instanceof RunInstruction r) {
-            List<String> inputs = new ArrayList<>();
-            for (Mount m : r.mounts()) {
-                inputs.add("mount:" + m.type().text() + ":" + m.target().orElse(m.id().orElse(""))
-                        + m.from().map(f -> ":from=" + f).orElse(""));
-            }
-            return new PlannedStep(ins, PlannedStep.Kind.RUN, inputs);
+            return new PlannedStep(ins, true, RunStep.reads(r));
         }
-        if (ins instanceof CopyInstruction c) {
-            return new PlannedStep(
-                    ins,
-                    PlannedStep.Kind.COPY,
-                    List.of(c.from().map(f -> "from:" + f).orElse("context")));
+        if (ins instanceof CopyInstruction || ins instanceof AddInstruction) {
+            return new PlannedStep(ins, true, CopyStep.reads(ins));
         }
-        if (ins instanceof AddInstruction) {
-            return new PlannedStep(ins, PlannedStep.Kind.ADD, List.of("context"));
-        }
-        if (ins instanceof WorkdirInstruction) {
-            return new PlannedStep(ins, PlannedStep.Kind.WORKDIR, List.of());
-        }
-        return new PlannedStep(ins, PlannedStep.Kind.CONFIG, List.of());
+        return new PlannedStep(ins, ins instanceof WorkdirInstruction, List.of());
     }
 }

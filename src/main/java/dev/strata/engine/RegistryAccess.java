@@ -16,8 +16,4 @@ public record RegistryAccess(RegistryClient client, boolean alwaysPull) {
     public static RegistryAccess defaults() {
         return new RegistryAccess(RegistryClient.create(RegistryOptions.defaults()), false);
     }
-
-    public RegistryAccess withAlwaysPull(boolean pull) {
-        return new RegistryAccess(client, pull);
-    }
 }

@@ -16,6 +16,7 @@ import dev.strata.exec.RunExecutor;
 import dev.strata.exec.RunMount;
 import dev.strata.exec.RunRequest;
 import dev.strata.exec.RunResult;
+import dev.strata.oci.ImageConfig;
 import dev.strata.oci.Layer;
 import dev.strata.oci.Platform;
 import java.io.IOException;
@@ -35,14 +36,59 @@ import java.util.OptionalLong;
  * RUN: the parent's layers as overlay lowerdirs, the command in the runtime, the upperdir as the
  * new layer. Like BuildKit, a command that changes nothing adds no layer.
  */
-final class RunStep {
+final class RunStep implements FilesystemStep {
     /** Where BuildKit mounts a heredoc script; a RUN of one heredoc executes it from there. */
     private static final String PIPES = "/dev/pipes";
 
-    private RunStep() {}
+    private final StepContext ctx;
+    private final RunInstruction r;
+    private final LayerWorkspace ws;
+    private final ContextFiles files;
+    private final FromSources sources;
+    private final RunServices services;
 
-    static List<String> argv(StepContext ctx) {
-        RunInstruction r = run(ctx);
+    RunStep(
+            StepContext ctx,
+            RunInstruction r,
+            LayerWorkspace ws,
+            ContextFiles files,
+            FromSources sources,
+            RunServices services) {
+        this.ctx = ctx;
+        this.r = r;
+        this.ws = ws;
+        this.files = files;
+        this.sources = sources;
+        this.services = services;
+    }
+
+    /** What a RUN reads besides its parent: its mounts ("mount:TYPE:TARGET[:from=F]"). */
+    static List<String> reads(RunInstruction r) {
+        List<String> inputs = new ArrayList<>();
+        for (Mount m : r.mounts()) {
+            inputs.add("mount:" + m.type().text() + ":" + m.target().orElse(m.id().orElse(""))
+                    + m.from().map(f -> ":from=" + f).orElse(""));
+        }
+        return inputs;
+    }
+
+    @Override
+    public List<String> reads() {
+        return reads(r);
+    }
+
+    @Override
+    public ImageConfig configAfter(ImageConfig before) {
+        return before;
+    }
+
+    @Override
+    public Optional<String> history(ImageConfig after) {
+        return Optional.of(CreatedBy.run(ctx.step(), argv()));
+    }
+
+    /** The command as the runtime executes it: exec form as is, shell form (or a heredoc script) after SHELL. */
+    List<String> argv() {
         if (r.command() instanceof ExecForm e) {
             return e.args();
         }
@@ -55,14 +101,15 @@ final class RunStep {
         return out;
     }
 
-    static void inputs(StepContext ctx, Map<String, String> m) {
-        RunInstruction r = run(ctx);
+    @Override
+    public Map<String, String> keyInputs() {
+        Map<String, String> m = new LinkedHashMap<>();
         // ARGs reach a RUN only as its environment; other steps see them through their expanded text
         ctx.step().args().forEach((k, v) -> m.put("arg:" + k, StageRunner.hashed(v)));
-        m.put("network", network(ctx).name().toLowerCase(Locale.ROOT));
+        m.put("network", network().name().toLowerCase(Locale.ROOT));
         m.put("shell", String.join(" ", ctx.scope().shell()));
         m.put("user", ctx.config().config().user());
-        m.put("workdir", workdir(ctx));
+        m.put("workdir", workdir());
         for (Heredoc h : r.heredocs()) {
             m.put("heredoc:" + h.name(), StageRunner.hashed(h.content()));
         }
@@ -72,22 +119,22 @@ final class RunStep {
                 case CACHE -> "cache,id=" + mt.id().orElse(target) + ",sharing=" + mt.sharing();
                 case SECRET -> "secret,id=" + secretId(mt); // never the content
                 case TMPFS -> "tmpfs" + mt.size().map(s -> ",size=" + s).orElse("");
-                case BIND -> "bind," + bindDigest(ctx, mt);
+                case BIND -> "bind," + bindDigest(mt);
                 case SSH -> "ssh";
             };
             m.put("mount:" + target, desc);
         }
+        return m;
     }
 
-    static Optional<Layer> execute(StepContext ctx) {
-        BuildSession s = ctx.session();
+    @Override
+    public Optional<Layer> run() {
         RunExecutor executor;
         try {
-            executor = s.executor();
+            executor = services.executor().get();
         } catch (StrataException e) {
             throw new StrataException(e.exitCode(), ctx.step().position() + ": " + e.getMessage(), e);
         }
-        RunInstruction r = run(ctx);
         Platform host = Platform.host();
         if (!ctx.config().platform().architecture().equals(host.architecture())) {
             throw StrataException.environment(
@@ -95,23 +142,23 @@ final class RunStep {
                             + " cannot run on this " + host + " machine (strata does not emulate other CPUs);"
                             + " build for " + host + " or move the RUN to a stage with --platform=$BUILDPLATFORM");
         }
-        RunRequest.Builder req = RunRequest.builder(argv(ctx), s.scratch)
-                .env(env(ctx, r))
-                .workingDir(workdir(ctx))
+        RunRequest.Builder req = RunRequest.builder(argv(), services.scratch())
+                .env(env())
+                .workingDir(workdir())
                 .user(ctx.config().config().user())
-                .lowerDirs(s.lowerDirs(ctx.layers()))
-                .network(network(ctx))
-                .cacheRoot(cacheRoot(s))
-                .output(line -> s.events().log(ctx.id(), line));
+                .lowerDirs(ws.lowerDirs(ctx.layers()))
+                .network(network())
+                .cacheRoot(services.cacheRoot())
+                .output(line -> services.events().log(ctx.id(), line));
         Optional<Path> pipes = Optional.empty();
         if (r.heredocIsScript()) {
-            Path dir = s.tempDir("pipes-");
+            Path dir = ws.tempDir("pipes-");
             pipes = Optional.of(dir);
             Heredoc h = r.heredocs().get(0);
             try {
                 Path f = dir.resolve(h.name());
                 Files.writeString(f, h.content(), StandardCharsets.UTF_8);
-                StepExecutors.setMode(f, 0755);
+                ScratchFiles.setMode(f, 0755);
             } catch (IOException e) {
                 throw StrataException.environment("cannot write the RUN heredoc script: " + e.getMessage(), e);
             }
@@ -120,57 +167,50 @@ final class RunStep {
         List<MergedRootfs> views = new ArrayList<>();
         try {
             for (Mount mt : r.mounts()) {
-                mount(ctx, mt, views).ifPresent(req::mount);
+                mount(mt, views).ifPresent(req::mount);
             }
-            return runWith(ctx, executor, req.build());
+            return runWith(executor, req.build());
         } finally {
             views.forEach(MergedRootfs::close);
-            pipes.ifPresent(BuildSession::deleteTree);
+            pipes.ifPresent(ScratchFiles::deleteTree);
         }
     }
 
-    private static Optional<Layer> runWith(StepContext ctx, RunExecutor executor, RunRequest request) {
-        BuildSession s = ctx.session();
+    private Optional<Layer> runWith(RunExecutor executor, RunRequest request) {
         RunResult result;
         try {
             result = executor.run(request);
         } catch (StrataException e) {
             throw new StrataException(
-                    e.exitCode(), ctx.step().position() + ": RUN " + summary(ctx) + ": " + e.getMessage(), e);
+                    e.exitCode(), ctx.step().position() + ": RUN " + summary() + ": " + e.getMessage(), e);
         }
         try (result) {
             if (result.exitCode() != 0) {
-                throw StrataException.stepFailed(ctx.step().position() + ": RUN " + summary(ctx)
+                throw StrataException.stepFailed(ctx.step().position() + ": RUN " + summary()
                         + " failed: the command exited with code " + result.exitCode());
             }
             if (LayerWriter.isEmptyTree(result.upperDir())) {
                 return Optional.empty();
             }
-            return Optional.of(s.storeLayer(
-                    (out, skeleton) -> LayerWriter.writeUpperdir(result.upperDir(), s.layerOptions(), out, skeleton)));
+            return Optional.of(ws.storeLayer(
+                    (out, skeleton) -> LayerWriter.writeUpperdir(result.upperDir(), ws.layerOptions(), out, skeleton)));
         }
     }
 
-    /** Where {@code type=cache} mounts persist, per id, between builds. */
-    private static Path cacheRoot(BuildSession s) {
-        return s.store.root().resolve("cache-mounts");
-    }
-
-    private static String summary(StepContext ctx) {
+    private String summary() {
         String text = InstructionText.arguments(ctx.step().expanded());
         return text.length() > 80 ? text.substring(0, 77) + "..." : text;
     }
 
-    private static Optional<RunMount> mount(StepContext ctx, Mount mt, List<MergedRootfs> views) {
+    private Optional<RunMount> mount(Mount mt, List<MergedRootfs> views) {
         String where = ctx.step().position() + ": RUN --mount=type=" + mt.type().text();
-        BuildSession s = ctx.session();
         switch (mt.type()) {
             case CACHE -> {
                 String target = mt.target().orElseThrow();
                 String id = mt.id().orElse(target);
                 Optional<Path> seeded = Optional.empty();
                 if (mt.from().isPresent()) {
-                    seeded = Optional.of(seededCache(s, id, mt, source(ctx, mt, views, where), where));
+                    seeded = Optional.of(seededCache(id, mt, source(mt, views, where), where));
                 }
                 RunMount.Sharing sharing = RunMount.Sharing.valueOf(mt.sharing().toUpperCase(Locale.ROOT));
                 return Optional.of(
@@ -182,7 +222,7 @@ final class RunStep {
                 }
                 String id = secretId(mt);
                 Optional<byte[]> content =
-                        Optional.ofNullable(s.request.secrets().get(id));
+                        Optional.ofNullable(services.secrets().get(id));
                 if (content.isEmpty() && mt.required()) {
                     throw StrataException.input(where + ": secret " + id + " is required but not given;"
                             + " pass --secret id=" + id + ",src=FILE");
@@ -203,7 +243,7 @@ final class RunStep {
             }
             case BIND -> {
                 return Optional.of(
-                        new RunMount.Bind(mt.target().orElseThrow(), source(ctx, mt, views, where), !mt.readOnly()));
+                        new RunMount.Bind(mt.target().orElseThrow(), source(mt, views, where), !mt.readOnly()));
             }
             default -> {
                 return Optional.of(new RunMount.Ssh(
@@ -213,13 +253,13 @@ final class RunStep {
     }
 
     /** A bind's or a seeded cache's {@code source}: in the context, or in the {@code from} stage or image. */
-    private static Path source(StepContext ctx, Mount mt, List<MergedRootfs> views, String where) {
-        Path root = ctx.session().context.root();
+    private Path source(Mount mt, List<MergedRootfs> views, String where) {
+        Path root = files.context().root();
         String in = "the context";
         if (mt.from().isPresent()) {
             // a stage's or image's filesystem, merged read-only for the length of the step
-            CopyStep.FromSource from = CopyStep.resolveFrom(ctx, mt.from().get());
-            MergedRootfs view = ctx.session().merged(from.layers());
+            FromSources.FromSource from = resolve(mt.from().get());
+            MergedRootfs view = ws.merged(from.layers());
             views.add(view);
             in = mt.from().get();
             root = view.root()
@@ -238,12 +278,12 @@ final class RunStep {
      * {@code type=cache,from=STAGE}: the cache starts as a copy of the stage's {@code source} dir the
      * first time its id is used with that source, then persists like any cache mount.
      */
-    private static Path seededCache(BuildSession s, String id, Mount mt, Path src, String where) {
+    private Path seededCache(String id, Mount mt, Path src, String where) {
         if (!Files.isDirectory(src)) {
             throw StrataException.input(where + ": source " + mt.source().orElse("/") + " in "
                     + mt.from().get() + " is not a directory");
         }
-        Path root = cacheRoot(s);
+        Path root = services.cacheRoot();
         Path dir = root.resolve("seeded-"
                 + StageRunner.hashed(
                                 id + "\0" + mt.from().get() + "\0" + mt.source().orElse("/"))
@@ -259,14 +299,14 @@ final class RunStep {
                     .start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             if (p.waitFor() != 0) {
-                BuildSession.deleteTree(tmp);
+                ScratchFiles.deleteTree(tmp);
                 throw StrataException.environment(where + ": cannot seed the cache from " + src + ": " + out);
             }
             try {
                 // renamed into place so a concurrent step never sees it half-copied
                 Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException raced) {
-                BuildSession.deleteTree(tmp);
+                ScratchFiles.deleteTree(tmp);
             }
             return dir;
         } catch (IOException e) {
@@ -278,16 +318,15 @@ final class RunStep {
         }
     }
 
-    private static String bindDigest(StepContext ctx, Mount mt) {
+    private String bindDigest(Mount mt) {
         if (mt.from().isPresent()) {
             // the source stage's content (its layers and config) names what the mount shows
-            return "from=" + CopyStep.resolveFrom(ctx, mt.from().get()).state() + ":"
+            return "from=" + resolve(mt.from().get()).state() + ":"
                     + mt.source().orElse("/") + (mt.readOnly() ? "" : ",rw");
         }
         String source = mt.source().orElse(".");
         CopyRequest req = CopyRequest.copy("/", source.isEmpty() || source.equals("/") ? "." : source);
-        return CopyPlanner.sourceDigest(
-                                req, CopySource.context(ctx.session().context), ctx.session().hasher, Optional.empty())
+        return CopyPlanner.sourceDigest(req, CopySource.context(files.context()), files.hasher(), Optional.empty())
                         .toString()
                 + (mt.readOnly() ? "" : ",rw");
     }
@@ -300,11 +339,11 @@ final class RunStep {
     }
 
     /** The step's environment as K=V, {@code type=secret,env=VAR} secrets last (never in the key or history). */
-    private static List<String> env(StepContext ctx, RunInstruction r) {
+    private List<String> env() {
         Map<String, String> env = new LinkedHashMap<>(ctx.step().runEnvironment());
         for (Mount mt : r.mounts()) {
             if (mt.type() == MountType.SECRET && mt.env().isPresent()) {
-                byte[] content = ctx.session().request.secrets().get(secretId(mt));
+                byte[] content = services.secrets().get(secretId(mt));
                 if (content != null) {
                     env.put(mt.env().get(), new String(content, StandardCharsets.UTF_8));
                 } else if (mt.required()) {
@@ -319,14 +358,14 @@ final class RunStep {
         return out;
     }
 
-    private static String workdir(StepContext ctx) {
+    private String workdir() {
         String w = ctx.config().config().workingDir();
         return w.isEmpty() ? "/" : w;
     }
 
     /** The network a RUN sees: its own --network, else the build's. */
-    private static NetworkMode network(StepContext ctx) {
-        String n = run(ctx).network().orElse(ctx.session().request.network());
+    private NetworkMode network() {
+        String n = r.network().orElse(services.network());
         return switch (n) {
             case "none" -> NetworkMode.NONE;
             case "host", "default" -> NetworkMode.HOST;
@@ -336,7 +375,8 @@ final class RunStep {
         };
     }
 
-    private static RunInstruction run(StepContext ctx) {
-        return (RunInstruction) ctx.step().expanded();
+    private FromSources.FromSource resolve(String from) {
+        return sources.resolve(
+                from, ctx.config().platform(), ctx.step().position().toString());
     }
 }

@@ -9,14 +9,18 @@ import dev.strata.cache.MissExplanation;
 import dev.strata.cache.ParentState;
 import dev.strata.cache.ParentSummary;
 import dev.strata.cache.StepInputs;
+import dev.strata.dockerfile.AddInstruction;
 import dev.strata.dockerfile.BaseImage;
 import dev.strata.dockerfile.BaseStage;
+import dev.strata.dockerfile.CopyInstruction;
 import dev.strata.dockerfile.Dockerfile;
 import dev.strata.dockerfile.ExpandedStep;
 import dev.strata.dockerfile.Instruction;
 import dev.strata.dockerfile.InstructionText;
 import dev.strata.dockerfile.ResolvedStage;
+import dev.strata.dockerfile.RunInstruction;
 import dev.strata.dockerfile.StageScope;
+import dev.strata.dockerfile.WorkdirInstruction;
 import dev.strata.error.StrataException;
 import dev.strata.oci.ContainerConfig;
 import dev.strata.oci.Digest;
@@ -30,6 +34,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,6 +55,9 @@ final class StageRunner {
     private Optional<Integer> lastMiss = Optional.empty();
 
     private final IntFunction<Optional<Integer>> baseMisses;
+    private final ContextFiles files;
+    private final FromSources sources;
+    private final RunServices runServices;
 
     /** baseMisses: the {@link #lastMiss()} of an already built stage, by index. */
     StageRunner(
@@ -61,6 +69,15 @@ final class StageRunner {
         this.node = node;
         this.stages = stages;
         this.baseMisses = baseMisses;
+        this.files = new ContextFiles(session.context, session.hasher);
+        this.sources = new FromSources(session.plan().dockerfile(), stages, session.baseImages);
+        this.runServices = new RunServices(
+                session::executor,
+                session.scratch,
+                session.store.root().resolve("cache-mounts"),
+                session.request.secrets(),
+                session.request.network(),
+                session.events());
     }
 
     /** After {@link #run()}: the id of the step whose re-run the stage's result depends on, if any. */
@@ -121,24 +138,15 @@ final class StageRunner {
             ExpandedStep step = scope.expand(ins);
             PlannedStep planned = Planner.classify(step.expanded());
             if (!planned.filesystem()) {
-                ConfigEditor e = new ConfigEditor(config.config());
-                Optional<String> author = ConfigSteps.apply(step.expanded(), e, flags, scope.shell());
-                config = config.withConfig(e.build());
-                if (author.isPresent()) {
-                    config = new ImageConfig(
-                            config.created(),
-                            author,
-                            config.platform(),
-                            config.config(),
-                            config.diffIds(),
-                            config.history());
-                }
-                if (CreatedBy.recorded(step)) {
-                    config = config.withHistory(history(CreatedBy.of(step, config.config()), true));
+                ConfigStep cs = new ConfigStep(step, flags, scope.shell());
+                config = cs.configAfter(config);
+                Optional<String> createdBy = cs.history(config);
+                if (createdBy.isPresent()) {
+                    config = config.withHistory(history(createdBy.get(), true));
                 }
             } else {
                 index++;
-                StepOutcome out = filesystemStep(step, planned, config, layers, scope, index, total);
+                StepOutcome out = filesystemStep(step, config, layers, scope, index, total);
                 if (out.layer().isPresent()) {
                     layers.add(out.layer().get());
                     config = out.config().withLayer(out.layer().get().diffId(), history(out.createdBy(), false));
@@ -156,24 +164,36 @@ final class StageRunner {
                 Optional.of(session.created()), createdBy, Optional.empty(), Optional.of(CreatedBy.COMMENT), empty);
     }
 
+    /** The step for {@code ctx}'s instruction, given only the services its kind uses. */
+    private FilesystemStep wire(StepContext ctx) {
+        Instruction ins = ctx.step().expanded();
+        if (ins instanceof RunInstruction r) {
+            return new RunStep(ctx, r, session, files, sources, runServices);
+        }
+        if (ins instanceof CopyInstruction || ins instanceof AddInstruction) {
+            return new CopyStep(ctx, session, files, sources);
+        }
+        if (ins instanceof WorkdirInstruction w) {
+            return new WorkdirStep(ctx, w, session);
+        }
+        throw new IllegalStateException("not a filesystem step: " + ins.keyword());
+    }
+
     private StepOutcome filesystemStep(
-            ExpandedStep step,
-            PlannedStep planned,
-            ImageConfig config,
-            List<Layer> layers,
-            StageScope scope,
-            int index,
-            int total) {
+            ExpandedStep step, ImageConfig config, List<Layer> layers, StageScope scope, int index, int total) {
         int id = session.nextStepId();
         String text = InstructionText.render(step.expanded());
         Instant start = Instant.now();
         session.events().started(id, node.displayName(), index, total, text);
-        StepContext ctx = new StepContext(session, step, config, List.copyOf(layers), scope, stages, id);
+        StepContext ctx = new StepContext(step, config, layers, scope, id);
         try {
-            SortedInputs inputs = StepExecutors.inputs(planned.kind(), ctx);
-            StepInputs key = new StepInputs(parentState(config, layers), text, inputs.map());
+            FilesystemStep fs = wire(ctx);
+            Map<String, String> m = new LinkedHashMap<>();
+            m.put("platform", config.platform().toString());
+            m.putAll(fs.keyInputs());
+            StepInputs key = new StepInputs(parentState(config, layers), text, new TreeMap<>(m));
             ParentSummary seen = parentSummary(config, layers);
-            ImageConfig after = StepExecutors.configAfter(planned.kind(), ctx);
+            ImageConfig after = fs.configAfter(config);
             Optional<Hit> hit = session.request.noCache() ? Optional.empty() : lookup(key.key());
             if (hit.isPresent()) {
                 CacheRecord r = hit.get().record();
@@ -197,11 +217,11 @@ final class StageRunner {
                         r.layer().map(d -> d.digest().toString()),
                         Optional.of(hit.get().source())));
                 lastMiss = Optional.empty();
-                return new StepOutcome(after, layer, StepExecutors.createdBy(planned.kind(), ctx, layer.isPresent()));
+                return new StepOutcome(after, layer, fs.history(after).orElseThrow());
             }
             MissExplanation why =
                     session.request.noCache() ? MissExplanation.notLookedUp(key, "--no-cache") : explain(key, seen);
-            Optional<Layer> layer = StepExecutors.execute(planned.kind(), ctx);
+            Optional<Layer> layer = fs.run();
             record(
                     new CacheRecord(
                             key.key(),
@@ -224,7 +244,7 @@ final class StageRunner {
                     layer.map(l -> l.descriptor().digest().toString()),
                     Optional.empty()));
             lastMiss = Optional.of(id);
-            return new StepOutcome(after, layer, StepExecutors.createdBy(planned.kind(), ctx, layer.isPresent()));
+            return new StepOutcome(after, layer, fs.history(after).orElseThrow());
         } catch (StrataException e) {
             session.events().failed(id, e.getMessage());
             throw e;
@@ -302,13 +322,6 @@ final class StageRunner {
         ArrayNode shell = o.putArray("Shell");
         c.shell().forEach(shell::add);
         return ParentState.of(layers.stream().map(Layer::diffId).toList(), OciJson.bytes(o));
-    }
-
-    /** The inputs of a step besides its parent, sorted by name. */
-    record SortedInputs(TreeMap<String, String> map) {
-        static SortedInputs of(Map<String, String> m) {
-            return new SortedInputs(new TreeMap<>(m));
-        }
     }
 
     /** sha256 of a value, so secrets-like build args never sit in a record in clear. */

@@ -5,14 +5,10 @@ import dev.strata.dockerfile.StageScope;
 import dev.strata.oci.ImageConfig;
 import dev.strata.oci.Layer;
 import java.util.List;
-import java.util.function.IntFunction;
 
-/** What a filesystem step's executor sees: the build, the step, the parent's config and layers, the scope. */
-record StepContext(
-        BuildSession session,
-        ExpandedStep step,
-        ImageConfig config,
-        List<Layer> layers,
-        StageScope scope,
-        IntFunction<StageResult> stages,
-        int id) {}
+/** A filesystem step and its parent: the expanded step, the parent's config and layers, the scope, its id. */
+record StepContext(ExpandedStep step, ImageConfig config, List<Layer> layers, StageScope scope, int id) {
+    StepContext {
+        layers = List.copyOf(layers);
+    }
+}

@@ -29,7 +29,7 @@ class ConfigStepsTest {
         StageFlags flags = new StageFlags();
         for (Instruction ins : rs.stage().instructions()) {
             ExpandedStep step = scope.expand(ins);
-            if (Planner.classify(step.expanded()).kind() == PlannedStep.Kind.WORKDIR) {
+            if (step.expanded() instanceof WorkdirInstruction) {
                 e.workingDir = ConfigSteps.workdir(e.workingDir, ((WorkdirInstruction) step.expanded()).path());
             } else {
                 ConfigSteps.apply(step.expanded(), e, flags, scope.shell());

@@ -1,0 +1,24 @@
+package dev.strata.engine;
+
+import dev.strata.exec.RunExecutor;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * What only RUN uses of the build.
+ *
+ * @param executor   the runtime, probed on first use (builds without RUN need none)
+ * @param scratch    the build's scratch directory, where the runtime makes its bundle
+ * @param cacheRoot  where {@code type=cache} mounts persist between builds
+ * @param secrets    {@code --secret} id to bytes
+ * @param network    the build's {@code --network}, for a RUN without its own
+ * @param events     where the command's output lines go
+ */
+record RunServices(
+        Supplier<RunExecutor> executor,
+        Path scratch,
+        Path cacheRoot,
+        Map<String, byte[]> secrets,
+        String network,
+        StepEvents events) {}
