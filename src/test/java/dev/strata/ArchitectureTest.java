@@ -15,7 +15,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Keeps the package rules of ARCHITECTURE.md: a package may use only the packages listed for it.
+ * Keeps the package rules of docs/ARCHITECTURE.md: a package may use only the packages listed for it.
  * A plain scan of every reference to {@code dev.strata.X} in main sources (imports and fully
  * qualified names), so that a new dependency fails here before it becomes a cycle.
  */

@@ -1,2 +1,2 @@
-/** The build engine: planner, stage scheduler, one executor per instruction, cache lookup and the image exporter. */
+/** The build engine: planner, stage scheduler, stage runner, one sealed Step per instruction kind, cache lookup and the image exporter (map: docs/ARCHITECTURE.md). */
 package dev.strata.engine;
