@@ -56,8 +56,17 @@ class ReadmeTest {
     @Test
     void ciInstallsWhatTheFreshRootLacks() throws IOException {
         String ci = Files.readString(Path.of(".ci/run"));
-        for (String pkg :
-                List.of("openjdk-17-jdk-headless", "maven", "busybox-static", "crun", "docker-registry", "tmux")) {
+        for (String pkg : List.of(
+                "openjdk-17-jdk-headless",
+                "maven",
+                "busybox-static",
+                "crun",
+                "docker-registry",
+                "tmux",
+                "procps",
+                "iproute2",
+                "bzip2",
+                "xz-utils")) {
             assertThat(ci).as(".ci/run installs " + pkg).containsPattern("(?m)^  .*\\b" + Pattern.quote(pkg) + "\\b");
         }
     }
