@@ -37,7 +37,23 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "build",
         mixinStandardHelpOptions = true,
-        description = "Build an image from a Dockerfile and a context directory.")
+        description = "Build an image from a Dockerfile and a context directory.",
+        footer = {
+            "",
+            "Examples:",
+            "  strata build -t app:dev .",
+            "      build ./Dockerfile into the local store, tagged app:dev",
+            "  strata build --cache-from REG/app:buildcache \\",
+            "      --cache-to type=registry,ref=REG/app:buildcache,mode=max -t REG/app:latest --push .",
+            "      a CI job on an empty runner: every unchanged step comes from the registry cache",
+            "  strata build --cache-to type=local,dest=/ci-cache --cache-from type=local,src=/ci-cache .",
+            "      keep the cache in a directory the CI system saves between jobs",
+            "  strata build --progress=plain --cache-report cache.json -t app:dev .",
+            "      plain log lines, and what was cached and why each other step missed as JSON",
+            "  strata build -f - . < Dockerfile.ci",
+            "      read the Dockerfile from stdin",
+            "See docs/build.md, docs/cache.md and docs/migrating.md."
+        })
 public final class BuildCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;

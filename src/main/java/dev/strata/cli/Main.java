@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
             // one line per command; keep sorted
             BuildCommand.class,
             CheckCommand.class,
+            CompletionCommand.class,
             CommandLine.HelpCommand.class,
             CopyCommand.class,
             ImagesCommand.class,

@@ -1,16 +1,21 @@
 package dev.strata.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -18,7 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The README's first command, examples/quickstart/run.sh, run twice on one fresh STRATA_HOME: both
- * runs succeed, the base comes from `strata import`, and the second run's builds are all cached.
+ * runs succeed, the base comes from `strata import`, the second run's local build is all cached, and
+ * in each run the second CI job (an empty store, a registry cache) hits every step but the one whose
+ * file changed, says why that one missed, and the script stops the registry it started.
  * The script runs strata from this test's classes (a launcher jar whose Class-Path names them),
  * since the fat jar is built only after the tests.
  */
@@ -56,24 +63,66 @@ class QuickstartTest {
     }
 
     @Test
-    void runShWorksTwiceFromAFreshStoreAndTheSecondBuildIsCached() throws Exception {
+    void runShWorksTwiceFromAFreshStoreAndTheSecondCiJobHitsTheRegistryCache() throws Exception {
         assertThat(Files.readString(Path.of("examples/quickstart/Dockerfile")))
-                .contains("FROM quickstart/busybox:latest");
+                .contains("ARG BASE=quickstart/busybox:latest")
+                .contains("FROM ${BASE}");
         Path jar = launcherJar();
         Path home = tmp.resolve("home");
         String first = run(jar, home);
-        assertThat(first)
+        assertThat(local(first))
                 .contains("strata import")
                 .contains("RUN echo 123")
                 .contains("DONE")
                 .contains("quickstart/app")
                 .contains("quickstart/busybox");
+        String job1 = between(first, "== CI job 1", "== CI job 2");
+        assertThat(job1).contains("0 of 6 steps cached").contains("pushed 127.0.0.1:");
+        String job2 = first.substring(first.indexOf("== CI job 2"));
+        assertThat(job2)
+                .contains("importing cache 127.0.0.1:")
+                .containsPattern(
+                        "(?m)^#6 HIT  RUN echo 123 \\(from registry:127\\.0\\.0\\.1:\\d+/quickstart/app:buildcache\\)")
+                .containsPattern("(?m)^#7 MISS COPY ./run_test.py /usr/src/app/run_test.py "
+                        + "\\(file /usr/src/app/run_test.py changed\\)")
+                .contains("5 of 6 steps cached")
+                .contains("== done: job 2 reused 5 steps");
+        assertRegistryStopped(first);
+
         String second = run(jar, home);
-        String[] builds = second.split("== second build");
-        assertThat(builds).hasSize(2);
-        assertThat(second).doesNotContain("cache miss").doesNotContain(" DONE ");
-        assertThat(builds[1]).contains("#7 CACHED");
-        String digest = first.substring(first.lastIndexOf("(manifest "));
-        assertThat(second).contains(digest.substring(0, digest.indexOf(')')));
+        String again = local(second);
+        assertThat(again).doesNotContain(" MISS").doesNotContain(" DONE ");
+        assertThat(again).contains("#7 CACHED");
+        String digest = local(first).substring(local(first).lastIndexOf("(manifest "));
+        assertThat(again).contains(digest.substring(0, digest.indexOf(')')));
+        assertThat(second).contains("5 of 6 steps cached");
+    }
+
+    /** The part that builds on the local store (before the registry starts). */
+    private static String local(String out) {
+        return between(out, "== strata import", "== starting docker-registry");
+    }
+
+    private static String between(String out, String from, String to) {
+        int a = out.indexOf(from);
+        int b = out.indexOf(to, a);
+        assertThat(a).as(out).isNotNegative();
+        assertThat(b).as(out).isGreaterThan(a);
+        return out.substring(a, b);
+    }
+
+    /** The script stops the registry it started: nothing answers on its port any more. */
+    private static void assertRegistryStopped(String out) {
+        Matcher m = Pattern.compile("starting docker-registry on 127\\.0\\.0\\.1:(\\d+)")
+                .matcher(out);
+        assertThat(m.find()).as(out).isTrue();
+        int port = Integer.parseInt(m.group(1));
+        assertThatThrownBy(() -> {
+                    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                        s.getPort();
+                    }
+                })
+                .as("registry on port " + port + " still running")
+                .isInstanceOf(IOException.class);
     }
 }
