@@ -4,8 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strata.error.StrataException;
+import dev.strata.oci.Artifact;
 import dev.strata.oci.Descriptor;
 import dev.strata.oci.Digest;
+import dev.strata.oci.Layer;
+import dev.strata.oci.LayerOrigin;
 import dev.strata.oci.Manifest;
 import dev.strata.oci.MediaType;
 import dev.strata.oci.OciJson;
@@ -19,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * An exported cache as one OCI image manifest: the config blob lists the records (canonical JSON,
@@ -75,6 +79,12 @@ public record CacheManifest(
     @Override
     public int hashCode() {
         return Arrays.hashCode(manifest);
+    }
+
+    /** The cache as a sink writes it: its manifest, its config, and each blob it lists as {@code blobs} gives it. */
+    public Artifact artifact(Function<Descriptor, Layer> blobs) {
+        Manifest m = Manifest.parse(manifest, MediaType.OCI_MANIFEST);
+        return Artifact.of(m, config, blobs().stream().map(blobs).toList(), LayerOrigin.LOCAL);
     }
 
     public Descriptor descriptor() {

@@ -1,5 +1,6 @@
 package dev.strata.cache;
 
+import dev.strata.oci.LayerOrigin;
 import dev.strata.oci.Reference;
 import java.nio.file.Path;
 import java.util.List;
@@ -41,6 +42,13 @@ public final class ImportedCache implements CacheSource {
     /** The OCI layout directory holding the layers, for a local cache. */
     public Optional<Path> directory() {
         return spec.type() == CacheSpec.Type.LOCAL ? Optional.of(spec.directory()) : Optional.empty();
+    }
+
+    /** Where the layers and skeletons this cache lists are: its registry repository or its directory. */
+    public LayerOrigin origin() {
+        return spec.type() == CacheSpec.Type.LOCAL
+                ? new LayerOrigin.Directory(spec.directory())
+                : new LayerOrigin.Registry(List.of(spec.reference()));
     }
 
     public int size() {

@@ -13,7 +13,7 @@ import java.util.Optional;
  * refs/cache-layer/KEY (prune does not look inside records), and a candidate index per
  * (parent state, instruction kind) under refs/cacheidx-HASH/KEY. Adding the same key twice is harmless.
  */
-public final class LocalCache implements CacheSource, CacheSink {
+public final class LocalCache implements CacheSource {
     private final Store store;
 
     public LocalCache(Store store) {
@@ -63,7 +63,7 @@ public final class LocalCache implements CacheSource, CacheSink {
         return out;
     }
 
-    @Override
+    /** Keeps {@code record} (durable once this returns); adding the same key again is harmless. */
     public void add(CacheRecord record) {
         Descriptor blob = store.putBlob(CacheRecord.MEDIA_TYPE, record.toJson());
         String name = record.key().digest().hex();
@@ -72,11 +72,6 @@ public final class LocalCache implements CacheSource, CacheSink {
                 indexNamespace(record.inputs().parentState(), record.inputs().kind()), name, blob);
         store.setRef(instructionNamespace(record.inputs().instruction()), name, blob);
         store.setRef("cache", name, blob);
-    }
-
-    @Override
-    public void flush() {
-        // every add is already durable in the store
     }
 
     static String instructionNamespace(String instruction) {

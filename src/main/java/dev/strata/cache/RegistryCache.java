@@ -1,23 +1,20 @@
 package dev.strata.cache;
 
 import dev.strata.error.StrataException;
-import dev.strata.oci.BlobSource;
 import dev.strata.oci.Descriptor;
-import dev.strata.oci.Digest;
 import dev.strata.oci.MediaType;
 import dev.strata.oci.Reference;
 import dev.strata.registry.RawManifest;
 import dev.strata.registry.RegistryClient;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.List;
 import java.util.Optional;
 
 /**
  * A cache kept in a registry under a tag ({@code --cache-from/--cache-to type=registry,ref=R}).
- * Import reads the manifest and the config (the records), never a layer. Export HEADs the tag first
- * (an unchanged cache costs one request), sends only blobs the repository lacks (mounting them from
- * a sibling repository of the same registry when one has them) and pushes the manifest last.
+ * Import reads the manifest and the config (the records), never a layer. Export goes through
+ * {@code registry/RepositorySink}, as a push does: it HEADs the tag first (an unchanged cache costs one
+ * request), sends only blobs the repository lacks (mounting them where it can) and the manifest last.
  */
 public final class RegistryCache {
     /** A config larger than this is not a cache strata wrote (a record is a few hundred bytes). */
@@ -84,52 +81,5 @@ public final class RegistryCache {
             throw StrataException.registry("cannot read the config of " + ref + ": " + e.getMessage(), e);
         }
         return new ImportedCache(spec, CacheManifest.parse(manifest, bytes, ref.toString()));
-    }
-
-    /**
-     * Pushes {@code cache} to {@code ref}; {@code layers} serves the bytes of a layer or skeleton that
-     * must be uploaded, {@code mountFrom} the repositories that may hold them already. Returns false when the
-     * tag already named this exact cache (nothing was sent).
-     */
-    public static boolean write(
-            RegistryClient client, Reference ref, CacheManifest cache, BlobSource layers, List<Reference> mountFrom) {
-        Optional<Descriptor> have = client.head(ref);
-        if (have.isPresent() && have.get().digest().equals(cache.descriptor().digest())) {
-            // a registry keeps a manifest only with all its blobs: nothing more to check
-            return false;
-        }
-        pushBlobs(client, ref, cache, layers, mountFrom);
-        // last: a registry never serves a manifest whose blobs are not there yet
-        client.putManifest(ref, cache.manifest(), MediaType.OCI_MANIFEST);
-        return true;
-    }
-
-    /**
-     * Pushes {@code cache} (made with the image as its subject) into the image's repository as one of
-     * the image's referrers. Returns false when the repository already holds this exact cache.
-     */
-    public static boolean writeInline(
-            RegistryClient client,
-            Reference image,
-            Descriptor subject,
-            CacheManifest cache,
-            BlobSource layers,
-            List<Reference> mountFrom) {
-        Digest digest = cache.descriptor().digest();
-        if (client.head(image.withDigest(digest)).isPresent()
-                && client.referrers(image, subject.digest()).stream()
-                        .anyMatch(d -> d.digest().equals(digest))) {
-            return false;
-        }
-        pushBlobs(client, image, cache, layers, mountFrom);
-        client.putReferrer(image, cache.manifest(), CacheManifest.CONFIG_MEDIA_TYPE, subject.digest());
-        return true;
-    }
-
-    /** The cache's layers and skeletons (only those the repository lacks) and its config: all but the manifest. */
-    private static void pushBlobs(
-            RegistryClient client, Reference repo, CacheManifest cache, BlobSource layers, List<Reference> mountFrom) {
-        client.inParallel(cache.blobs(), d -> client.pushBlob(repo, d, layers, mountFrom));
-        client.pushBlob(repo, CacheManifest.CONFIG_MEDIA_TYPE, cache.config());
     }
 }

@@ -1,6 +1,7 @@
 package dev.strata.cli;
 
 import dev.strata.engine.BuildResult;
+import dev.strata.engine.LayerFetcher;
 import dev.strata.engine.LayerOrigins;
 import dev.strata.error.StrataException;
 import dev.strata.oci.Image;
@@ -29,7 +30,7 @@ final class BuildPush {
     /** Pushes to each tag; {@code err} gets one "pushed REF@DIGEST" line per tag (none with json progress). */
     static void push(
             BuildResult result, List<String> tags, Store store, RegistryClient client, Optional<PrintWriter> err) {
-        Image image = LayerOrigins.complete(store, result.image(), client);
+        Image image = LayerOrigins.complete(store, result.image(), new LayerFetcher(store, client));
         List<Reference> mountFrom = LayerOrigins.of(store, image);
         for (String t : tags) {
             Reference ref = Reference.parse(t);

@@ -1,5 +1,6 @@
 package dev.strata.cli;
 
+import dev.strata.engine.LayerFetcher;
 import dev.strata.engine.LayerOrigins;
 import dev.strata.error.StrataException;
 import dev.strata.oci.Descriptor;
@@ -48,7 +49,7 @@ public final class PushCommand implements Runnable {
                         + "` or pull it first (see `strata images`)"));
         RegistryClient client = RegistryClient.create(flags.options());
         // layers of a base a build never needed may still be only in the base's registry
-        Image image = LayerOrigins.complete(store, store.image(d), client);
+        Image image = LayerOrigins.complete(store, store.image(d), new LayerFetcher(store, client));
         client.push(image, dest, LayerOrigins.of(store, image));
         PrintWriter out = spec.commandLine().getOut();
         out.printf("Pushed %s (%s)%n", dest.familiar(), image.manifest().digest());

@@ -1,5 +1,6 @@
 package dev.strata.cli;
 
+import dev.strata.engine.LayerFetcher;
 import dev.strata.engine.LayerOrigins;
 import dev.strata.error.StrataException;
 import dev.strata.oci.Descriptor;
@@ -56,7 +57,8 @@ public final class SaveCommand implements Runnable {
         Descriptor d = StoreRefs.find(store, ref);
         String name = d.annotations().getOrDefault(Store.REF_NAME, ref);
         // an image built FROM a registry base may lack base layers no step needed: fetch them from their origin
-        Image image = LayerOrigins.complete(store, store.image(d), RegistryClient.create(flags.options()));
+        Image image = LayerOrigins.complete(
+                store, store.image(d), new LayerFetcher(store, RegistryClient.create(flags.options())));
         if (format.equals("oci-dir")) {
             ImageExport.writeOciLayout(image, store, output, name);
         } else {

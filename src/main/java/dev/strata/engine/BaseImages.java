@@ -3,7 +3,6 @@ package dev.strata.engine;
 import dev.strata.dockerfile.BaseImage;
 import dev.strata.error.StrataException;
 import dev.strata.oci.Descriptor;
-import dev.strata.oci.Digest;
 import dev.strata.oci.Image;
 import dev.strata.oci.Index;
 import dev.strata.oci.MediaType;
@@ -27,11 +26,12 @@ final class BaseImages {
     private final ConcurrentMap<String, Image> resolved = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Object> resolving = new ConcurrentHashMap<>();
     /** One download per blob per build, whichever stage or step asks first. */
-    private final ConcurrentMap<Digest, Object> fetching = new ConcurrentHashMap<>();
+    private final LayerFetcher fetcher;
 
-    BaseImages(Store store, RegistryAccess registry) {
+    BaseImages(Store store, RegistryAccess registry, LayerFetcher fetcher) {
         this.store = store;
         this.registry = registry;
+        this.fetcher = fetcher;
     }
 
     Image resolve(String reference, Platform platform, String where) {
@@ -78,10 +78,10 @@ final class BaseImages {
         // a digest names one content forever: the store's copy is as new as the registry's
         boolean fresh = ref.digest().isPresent() || !registry.alwaysPull();
         if (here.isPresent() && fresh) {
-            return LayerOrigins.complete(store, here.get(), registry.client(), fetching);
+            return LayerOrigins.complete(store, here.get(), fetcher);
         }
         try {
-            return new RegistryBase(store, registry.client(), fetching)
+            return new RegistryBase(store, registry.client(), fetcher)
                     .resolve(ref, platform, here.isPresent() ? local : Optional.empty());
         } catch (StrataException e) {
             String hint = here.isPresent()

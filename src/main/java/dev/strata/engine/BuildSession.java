@@ -4,7 +4,6 @@ import dev.strata.archive.Compression;
 import dev.strata.archive.LayerOptions;
 import dev.strata.archive.LayerSkeleton;
 import dev.strata.archive.WrittenLayer;
-import dev.strata.cache.CacheSink;
 import dev.strata.cache.CacheSource;
 import dev.strata.cache.LocalCache;
 import dev.strata.context.BuildContext;
@@ -49,7 +48,10 @@ final class BuildSession implements LayerWorkspace, AutoCloseable {
     /** Where step results are looked up, in order, and where every step's record is written. */
     final List<CacheSource> cacheSources;
 
-    final List<CacheSink> cacheSinks;
+    /** Every step's record, hits included, goes into the local store's cache. */
+    final LocalCache localCache;
+    /** The one fetch-verify-store path of this build: every lazy layer downloads through it, once. */
+    final LayerFetcher fetcher;
     /** The layers of cache hits: from the store, or lazily from an imported cache. */
     final CacheLayers cacheLayers;
     /** What {@code --cache-to} writes once the image is stored. */
@@ -78,11 +80,12 @@ final class BuildSession implements LayerWorkspace, AutoCloseable {
         List<CacheSource> sources = new ArrayList<>(List.of(local));
         sources.addAll(CacheImports.open(request, events, store));
         this.cacheSources = List.copyOf(sources);
-        this.cacheLayers = new CacheLayers(store, request.registry().client());
-        this.cacheSinks = List.of(local);
+        this.fetcher = new LayerFetcher(store, request.registry().client());
+        this.cacheLayers = new CacheLayers(store, fetcher);
+        this.localCache = local;
         this.snapshots = new Snapshots(store);
         this.context = BuildContext.open(request.context(), Optional.of(request.dockerfile()));
-        this.baseImages = new BaseImages(store, request.registry());
+        this.baseImages = new BaseImages(store, request.registry(), fetcher);
         try {
             Files.createDirectories(store.root().resolve("tmp"));
             // the pid in the name lets prune remove a killed build's scratch dir at once (TempNames)

@@ -4,15 +4,17 @@ import dev.strata.cache.CacheManifest;
 import dev.strata.cache.CacheRecord;
 import dev.strata.cache.CacheSpec;
 import dev.strata.cache.DirCache;
-import dev.strata.cache.RegistryCache;
 import dev.strata.dockerfile.BaseStage;
-import dev.strata.oci.BlobSource;
+import dev.strata.error.StrataException;
+import dev.strata.oci.Artifact;
 import dev.strata.oci.Descriptor;
 import dev.strata.oci.Digest;
+import dev.strata.oci.ImageSink;
 import dev.strata.oci.Layer;
 import dev.strata.oci.Reference;
-import dev.strata.registry.RegistryClient;
-import java.io.IOException;
+import dev.strata.registry.RepositorySink;
+import dev.strata.store.LayoutSink;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -72,32 +74,48 @@ final class CacheExports {
                     chosen.stream().map(Entry::record).toList(),
                     skeletons,
                     inline ? Optional.of(imageManifest) : Optional.empty());
-            BlobSource bytes = d -> {
+            Artifact artifact = cache.artifact(d -> {
                 Layer l = layers.containsKey(d.digest()) ? layers.get(d.digest()) : skeletonBlobs.get(d.digest());
                 if (l == null) {
-                    throw new IOException("no step of this build made layer " + d.digest());
+                    throw new IllegalStateException("no step of this build made layer " + d.digest());
                 }
-                return l.open();
-            };
-            String what = cache.records().size() + " records, " + cache.layers().size() + " layers";
+                return l;
+            });
             List<Layer> mountable = Stream.concat(layers.values().stream(), skeletonBlobs.values().stream())
                     .toList();
-            if (spec.type() != CacheSpec.Type.LOCAL) {
-                RegistryClient client = s.request.registry().client();
-                List<Reference> mountFrom = mountCandidates(s, mountable);
-                boolean sent = inline
-                        ? RegistryCache.writeInline(client, spec.reference(), imageManifest, cache, bytes, mountFrom)
-                        : RegistryCache.write(client, spec.reference(), cache, bytes, mountFrom);
-                s.events()
-                        .notice("exported cache " + (inline ? "with " : "to ") + spec.location() + " (" + what + ")"
-                                + (sent ? "" : ", unchanged") + ": "
-                                + cache.descriptor().digest());
-            } else {
-                DirCache.write(spec.directory(), cache, bytes);
-                s.events()
-                        .notice("exported cache to " + spec.location() + " (" + what + "): "
-                                + cache.descriptor().digest());
-            }
+            boolean sent = write(s, spec, sink(s, spec, imageManifest, mountable), artifact);
+            s.events()
+                    .notice("exported cache " + (inline ? "with " : "to ") + spec.location() + " ("
+                            + cache.records().size() + " records, "
+                            + cache.layers().size() + " layers)"
+                            + (sent ? "" : ", unchanged") + ": "
+                            + cache.descriptor().digest());
+        }
+    }
+
+    /** Where {@code spec} goes: a registry tag, a referrer of the pushed image (inline), or a directory. */
+    private static ImageSink sink(BuildSession s, CacheSpec spec, Descriptor imageManifest, List<Layer> layers) {
+        return switch (spec.type()) {
+            case REGISTRY ->
+                RepositorySink.tagged(s.request.registry().client(), spec.reference(), mountCandidates(s, layers));
+            case INLINE ->
+                RepositorySink.referrer(
+                        s.request.registry().client(),
+                        spec.reference(),
+                        new RepositorySink.Referrer(imageManifest.digest(), CacheManifest.CONFIG_MEDIA_TYPE),
+                        mountCandidates(s, layers));
+            case LOCAL -> new LayoutSink(spec.directory(), DirCache.TAG);
+        };
+    }
+
+    private static boolean write(BuildSession s, CacheSpec spec, ImageSink sink, Artifact artifact) {
+        try {
+            return sink.write(artifact);
+        } catch (UncheckedIOException e) {
+            throw StrataException.environment(
+                    "cannot write the cache to " + spec.location() + ": "
+                            + e.getCause().getMessage(),
+                    e);
         }
     }
 
@@ -117,7 +135,7 @@ final class CacheExports {
      */
     private static List<Reference> mountCandidates(BuildSession s, Collection<Layer> layers) {
         Set<Reference> out = new LinkedHashSet<>();
-        layers.forEach(l -> out.addAll(RegistryBlobs.repositoriesOf(l)));
+        layers.forEach(l -> out.addAll(l.origin().repositories()));
         s.request.cache().from().stream()
                 .filter(c -> c.type() == CacheSpec.Type.REGISTRY)
                 .forEach(c -> out.add(c.reference()));

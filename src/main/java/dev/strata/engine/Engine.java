@@ -1,7 +1,6 @@
 package dev.strata.engine;
 
 import dev.strata.cache.CacheReport;
-import dev.strata.cache.CacheSink;
 import dev.strata.dockerfile.BuildPlan;
 import dev.strata.dockerfile.Dockerfile;
 import dev.strata.error.StrataException;
@@ -42,8 +41,6 @@ public final class Engine {
             result = StageScheduler.solve(graph, s);
             Image image = Exporter.store(s, result);
             Exporter.outputs(s, image);
-            // sinks may batch (a registry cache is pushed once): every step's record goes out now
-            s.cacheSinks.forEach(CacheSink::flush);
             s.cacheExports.write(s, graph, image.manifest().descriptor());
             Duration elapsed = Duration.between(start, Instant.now());
             BuildResult r = new BuildResult(

@@ -4,11 +4,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strata.error.StrataException;
+import dev.strata.oci.Artifact;
 import dev.strata.oci.Descriptor;
+import dev.strata.oci.Digest;
 import dev.strata.oci.Image;
 import dev.strata.oci.ImageConfig;
 import dev.strata.oci.Layer;
-import dev.strata.oci.LazyLayer;
+import dev.strata.oci.LayerOrigin;
 import dev.strata.oci.Manifest;
 import dev.strata.oci.MediaType;
 import dev.strata.oci.Reference;
@@ -17,7 +19,6 @@ import dev.strata.store.Store;
 import dev.strata.store.StoredImage;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,20 +43,11 @@ final class Exporter {
             // --label: on the image only, never in a cache key (a step cannot see labels)
             cfg = cfg.withConfig(cfg.config().withLabels(labels));
         }
-        Descriptor cfgDesc = store.putBlob(MediaType.OCI_CONFIG, cfg.toBytes());
+        byte[] config = cfg.toBytes();
+        Descriptor cfgDesc = new Descriptor(MediaType.OCI_CONFIG, Digest.sha256(config), config.length);
         List<Descriptor> layers = new ArrayList<>();
         for (Layer l : result.layers()) {
             Descriptor d = l.descriptor();
-            // a base layer still in its registry stays there unless an --output needs its bytes
-            boolean deferred = RegistryBlobs.isRemote(l) && s.request.outputs().isEmpty();
-            if (!store.hasBlob(d.digest()) && !deferred) {
-                try (InputStream in = l.open()) {
-                    store.putBlob(d.mediaType(), in, Optional.of(d.digest()));
-                } catch (IOException e) {
-                    throw StrataException.environment(
-                            "cannot copy layer " + d.digest() + " into the store: " + e.getMessage(), e);
-                }
-            }
             // an OCI manifest lists OCI layer types; docker's are the same bytes under another name
             String mt = MediaType.layerCompression(d.mediaType())
                     .map(MediaType::ociLayer)
@@ -63,30 +55,37 @@ final class Exporter {
             layers.add(new Descriptor(mt, d.digest(), d.size()));
         }
         Manifest m = Manifest.of(MediaType.OCI_MANIFEST, cfgDesc, layers, Map.of());
-        Descriptor md = store.putBlob(MediaType.OCI_MANIFEST, m.bytes());
+        // a base layer still in its registry stays there unless an --output needs its bytes
+        boolean leaveRemote = s.request.outputs().isEmpty();
+        new StoreSink(store, s.fetcher, leaveRemote, md -> name(s, md))
+                .write(Artifact.of(m, config, result.layers(), LayerOrigin.LOCAL));
+        return keepRemote(s, store.image(m.descriptor()), result.layers());
+    }
+
+    /** The {@code -t} tags, or refs/builds/last for an untagged build. */
+    private static void name(BuildSession s, Descriptor md) {
         for (String t : s.request.tags()) {
             Reference ref = Reference.parse(t);
-            store.tag(ref.familiar(), ref.toString(), md);
+            s.store.tag(ref.familiar(), ref.toString(), md);
         }
         if (s.request.tags().isEmpty()) {
             // untagged images stay reachable (for --output, inspection) until pruned by name
-            store.setRef("builds", "last", md);
+            s.store.setRef("builds", "last", md);
         }
-        return keepRemote(store, store.image(md), result.layers());
     }
 
     /**
      * The stored image with each layer the store lacks read from where the build found it (a FROM
      * image's or an imported cache's repository), so that {@code --push} mounts it from there.
      */
-    private static Image keepRemote(Store store, Image stored, List<Layer> built) {
+    private static Image keepRemote(BuildSession s, Image stored, List<Layer> built) {
         List<Layer> layers = new ArrayList<>();
         for (int i = 0; i < stored.layers().size(); i++) {
             Layer l = stored.layers().get(i);
             Layer b = built.get(i);
             layers.add(
-                    !store.hasBlob(l.descriptor().digest()) && b instanceof LazyLayer lazy && RegistryBlobs.isRemote(b)
-                            ? new LazyLayer(l.descriptor(), l.diffId(), lazy.source())
+                    !s.store.hasBlob(l.descriptor().digest()) && b.isRemote()
+                            ? s.fetcher.remote(l.descriptor(), l.diffId(), b.origin())
                             : l);
         }
         return new StoredImage(stored.manifest(), stored.configBytes(), layers);

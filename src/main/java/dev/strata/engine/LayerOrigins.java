@@ -5,11 +5,10 @@ import dev.strata.oci.Descriptor;
 import dev.strata.oci.Digest;
 import dev.strata.oci.Image;
 import dev.strata.oci.Layer;
-import dev.strata.oci.LazyLayer;
+import dev.strata.oci.LayerOrigin;
 import dev.strata.oci.Manifest;
 import dev.strata.oci.MediaType;
 import dev.strata.oci.Reference;
-import dev.strata.registry.RegistryClient;
 import dev.strata.store.Store;
 import dev.strata.store.StoredImage;
 import java.nio.charset.StandardCharsets;
@@ -22,8 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 
 /**
  * Where the layers of a stored image live when the store does not hold them. A build {@code FROM} a
@@ -48,7 +45,7 @@ public final class LayerOrigins {
         Set<Reference> out = new LinkedHashSet<>();
         byLayer(store, image).values().forEach(out::addAll);
         // layers still lazy in a build's image (e.g. hits of a registry cache) name their repositories themselves
-        image.layers().forEach(l -> out.addAll(RegistryBlobs.repositoriesOf(l)));
+        image.layers().forEach(l -> out.addAll(l.origin().repositories()));
         return List.copyOf(out);
     }
 
@@ -71,11 +68,7 @@ public final class LayerOrigins {
      * verified, the first time it is opened). Layers without an origin stay as they are: opening them
      * fails with the store's "missing blob" error.
      */
-    public static Image complete(Store store, Image image, RegistryClient client) {
-        return complete(store, image, client, new ConcurrentHashMap<>());
-    }
-
-    static Image complete(Store store, Image image, RegistryClient client, ConcurrentMap<Digest, Object> fetching) {
+    public static Image complete(Store store, Image image, LayerFetcher fetcher) {
         if (image.layers().stream().allMatch(l -> store.hasBlob(l.descriptor().digest()))) {
             return image;
         }
@@ -86,7 +79,7 @@ public final class LayerOrigins {
             if (store.hasBlob(l.descriptor().digest()) || from.isEmpty()) {
                 layers.add(l);
             } else {
-                layers.add(new LazyLayer(l.descriptor(), l.diffId(), new RegistryBlobs(store, client, from, fetching)));
+                layers.add(fetcher.remote(l.descriptor(), l.diffId(), new LayerOrigin.Registry(from)));
             }
         }
         return new StoredImage(image.manifest(), image.configBytes(), layers);

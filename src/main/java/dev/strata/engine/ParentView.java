@@ -48,7 +48,7 @@ final class ParentView {
 
     /** True for a layer whose bytes are only in a registry so far. */
     private static boolean remote(BuildSession s, Layer l) {
-        return RegistryBlobs.isRemote(l) && !s.store.hasBlob(l.descriptor().digest());
+        return l.isRemote() && !s.store.hasBlob(l.descriptor().digest());
     }
 
     /** The skeleton an imported cache lists for the layer, fetched into the store (verified). */

@@ -2,10 +2,10 @@ package dev.strata.engine;
 
 import dev.strata.error.StrataException;
 import dev.strata.oci.Descriptor;
-import dev.strata.oci.Digest;
 import dev.strata.oci.Image;
 import dev.strata.oci.ImageConfig;
 import dev.strata.oci.Layer;
+import dev.strata.oci.LayerOrigin;
 import dev.strata.oci.Manifest;
 import dev.strata.oci.MediaType;
 import dev.strata.oci.Platform;
@@ -18,22 +18,21 @@ import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentMap;
 
 /**
  * A {@code FROM} image from its registry. The manifest (the build platform's, from an index) and the
  * config are fetched now and stored under the reference's tag, like a pull; the layers are not: they
- * are {@link RegistryBlobs} layers, downloaded into the store only when a step opens them.
+ * {@link LayerFetcher#remote remote} layers, downloaded into the store only when a step opens them.
  */
 final class RegistryBase {
     private final Store store;
     private final RegistryClient client;
-    private final ConcurrentMap<Digest, Object> fetching;
+    private final LayerFetcher fetcher;
 
-    RegistryBase(Store store, RegistryClient client, ConcurrentMap<Digest, Object> fetching) {
+    RegistryBase(Store store, RegistryClient client, LayerFetcher fetcher) {
         this.store = store;
         this.client = client;
-        this.fetching = fetching;
+        this.fetcher = fetcher;
     }
 
     /**
@@ -74,8 +73,8 @@ final class RegistryBase {
 
     /** Stores the config if missing, tags the manifest as a pull would, and returns the image with lazy layers. */
     private Image image(Reference ref, Manifest m) {
-        RegistryBlobs blobs = new RegistryBlobs(store, client, List.of(ref), fetching);
-        blobs.fetch(m.config());
+        LayerOrigin origin = new LayerOrigin.Registry(List.of(ref));
+        fetcher.fetch(m.config(), origin);
         byte[] cfg = store.readBlob(m.config().digest());
         ImageConfig config = ImageConfig.parse(cfg);
         if (config.diffIds().size() != m.layers().size()) {
@@ -87,7 +86,7 @@ final class RegistryBase {
         store.tagPulled(named.familiar(), named.toString(), m.descriptor());
         List<Layer> layers = new ArrayList<>();
         for (int i = 0; i < m.layers().size(); i++) {
-            layers.add(blobs.layer(m.layers().get(i), config.diffIds().get(i)));
+            layers.add(fetcher.remote(m.layers().get(i), config.diffIds().get(i), origin));
         }
         return new StoredImage(m, cfg, layers);
     }

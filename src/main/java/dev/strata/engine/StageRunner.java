@@ -273,7 +273,7 @@ final class StageRunner {
     }
 
     private void record(CacheRecord r, Optional<Layer> layer, List<Layer> parent) {
-        session.cacheSinks.forEach(s -> s.add(r));
+        session.localCache.add(r);
         session.cacheExports.add(node.index(), r, layer, parent);
     }
 

@@ -15,4 +15,14 @@ public interface Layer {
 
     /** Opens the compressed blob; callers verify it against {@link #descriptor()}'s digest. */
     InputStream open() throws IOException;
+
+    /** Where the bytes are when they are not here (see {@link LayerOrigin}). */
+    default LayerOrigin origin() {
+        return LayerOrigin.LOCAL;
+    }
+
+    /** True when the bytes stay in a registry until something opens them. */
+    default boolean isRemote() {
+        return origin() instanceof LayerOrigin.Registry;
+    }
 }

@@ -1,6 +1,7 @@
 package dev.strata.registry;
 
 import dev.strata.error.StrataException;
+import dev.strata.oci.Artifact;
 import dev.strata.oci.BlobSource;
 import dev.strata.oci.Descriptor;
 import dev.strata.oci.Digest;
@@ -8,6 +9,8 @@ import dev.strata.oci.Image;
 import dev.strata.oci.ImageConfig;
 import dev.strata.oci.Index;
 import dev.strata.oci.Layer;
+import dev.strata.oci.LayerOrigin;
+import dev.strata.oci.LazyLayer;
 import dev.strata.oci.Manifest;
 import dev.strata.oci.MediaType;
 import dev.strata.oci.OciJson;
@@ -21,12 +24,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.channels.WritableByteChannel;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Consumer;
@@ -318,8 +318,9 @@ public final class RegistryClient {
         }
         List<Layer> layers = new ArrayList<>();
         BlobSource source = blobSource(ref);
+        LayerOrigin origin = new LayerOrigin.Registry(List.of(ref));
         for (int i = 0; i < m.layers().size(); i++) {
-            layers.add(source.layer(m.layers().get(i), cfg.diffIds().get(i)));
+            layers.add(new LazyLayer(m.layers().get(i), cfg.diffIds().get(i), source, origin));
         }
         return new RemoteImage(ref.withDigest(chosen.digest()), m, config, layers, index);
     }
@@ -340,42 +341,13 @@ public final class RegistryClient {
 
     /**
      * Like {@link #push(Image, Reference)}; a missing blob found in one of {@code mountFrom}
-     * (same registry) is mounted rather than uploaded. A {@link RemoteImage}'s own repository is
-     * always a candidate.
+     * (same registry) is mounted rather than uploaded, and so is one whose layer names its origin.
+     * A {@link RemoteImage}'s layers and config name its repository.
      */
     public void push(Image image, Reference ref, List<Reference> mountFrom) {
-        Optional<Reference> source = image instanceof RemoteImage r
-                        && r.reference().registry().equals(ref.registry())
-                        && !r.reference().repository().equals(ref.repository())
-                ? Optional.of(r.reference())
-                : Optional.empty();
-        List<Reference> siblings = mountFrom.stream()
-                .filter(c ->
-                        c.registry().equals(ref.registry()) && !c.repository().equals(ref.repository()))
-                .distinct()
-                .toList();
-        Optional<Descriptor> existing = head(ref);
-        if (existing.isPresent()
-                && existing.get().digest().equals(image.manifest().digest())) {
-            // the registry keeps a manifest only with all its blobs: nothing more to check or send
-            return;
-        }
-        byte[] config = image.configBytes();
-        List<Parallel.Task> tasks = new ArrayList<>();
-        tasks.add(() ->
-                pushBlob(ref, image.manifest().config(), () -> new ByteArrayInputStream(config), source, siblings));
-        // largest first: the biggest blob bounds the wall time, so it must not start last
-        // one transfer per digest: an image may list the same layer twice (or a layer equal to its config)
-        Set<Digest> seen = new HashSet<>(List.of(image.manifest().config().digest()));
-        List<Layer> bySize = new ArrayList<>(image.layers().stream()
-                .filter(l -> seen.add(l.descriptor().digest()))
-                .toList());
-        bySize.sort(Comparator.comparingLong((Layer l) -> l.descriptor().size()).reversed());
-        for (Layer layer : bySize) {
-            tasks.add(() -> pushBlob(ref, layer.descriptor(), layer::open, source, siblings));
-        }
-        Parallel.run(tasks, options.parallelism());
-        putManifest(ref, image.manifest().bytes(), image.manifest().mediaType());
+        LayerOrigin config =
+                image instanceof RemoteImage r ? new LayerOrigin.Registry(List.of(r.reference())) : LayerOrigin.LOCAL;
+        RepositorySink.tagged(this, ref, mountFrom).write(Artifact.of(image, config));
     }
 
     /** Pushes a blob unless the repository has it, mounting from a sibling that does. */

@@ -1,29 +1,20 @@
 package dev.strata.store;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strata.error.StrataException;
+import dev.strata.oci.Artifact;
 import dev.strata.oci.Descriptor;
 import dev.strata.oci.Digest;
 import dev.strata.oci.Image;
-import dev.strata.oci.Index;
 import dev.strata.oci.Layer;
-import dev.strata.oci.MediaType;
-import dev.strata.oci.OciJson;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 import java.util.zip.ZipException;
 
 /**
@@ -32,8 +23,6 @@ import java.util.zip.ZipException;
  * Every byte written is checked against its digest; tar output is deterministic: same image, same bytes.
  */
 public final class ImageExport {
-    private static final String LAYOUT = "{\"imageLayoutVersion\":\"1.0.0\"}";
-
     private ImageExport() {}
 
     /**
@@ -42,72 +31,20 @@ public final class ImageExport {
      */
     public static void writeOciLayout(Image image, Store source, Path dir, String tag) {
         try {
-            Path blobs = dir.resolve("blobs/sha256");
-            Files.createDirectories(blobs);
-            Files.writeString(dir.resolve("oci-layout"), LAYOUT);
-            for (Layer l : image.layers()) {
-                Path dest = blobs.resolve(l.descriptor().digest().hex());
-                if (!Files.isRegularFile(dest)) {
-                    Path tmp = blobs.resolve(".tmp-" + UUID.randomUUID());
-                    try (InputStream in = verified(l);
-                            OutputStream out = Files.newOutputStream(tmp)) {
-                        in.transferTo(out);
-                    } catch (IOException | RuntimeException e) {
-                        Files.deleteIfExists(tmp);
-                        throw e;
-                    }
-                    Files.move(tmp, dest, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-            Files.write(blobs.resolve(image.manifest().config().digest().hex()), image.configBytes());
-            Files.write(
-                    blobs.resolve(image.manifest().digest().hex()),
-                    image.manifest().bytes());
-            List<Descriptor> entries = new ArrayList<>();
-            Path index = dir.resolve("index.json");
-            if (Files.exists(index)) {
-                entries.addAll(Index.parse(Files.readAllBytes(index), MediaType.OCI_INDEX)
-                        .manifests());
-            }
-            Descriptor m = image.manifest().descriptor();
-            if (!tag.isEmpty()) {
-                entries.removeIf(d -> tag.equals(d.annotations().get(Store.REF_NAME)));
-                m = m.withAnnotations(Map.of(Store.REF_NAME, tag));
-            }
-            entries.add(m);
-            Files.write(index, Index.of(MediaType.OCI_INDEX, entries, Map.of()).bytes());
-        } catch (IOException e) {
-            throw failure("write the OCI layout " + dir, source, e);
+            new LayoutSink(dir, tag).write(Artifact.of(image));
+        } catch (UncheckedIOException e) {
+            throw failure("write the OCI layout " + dir, source, e.getCause());
         }
     }
 
     /** Writes {@code image} as an oci-archive (tar of an OCI image layout) to {@code out}, tagged {@code tag}. */
     public static void writeOciArchive(Image image, Store source, OutputStream out, String tag) {
         try (DeterministicTar tar = new DeterministicTar(out)) {
-            Descriptor m = image.manifest().descriptor();
-            if (!tag.isEmpty()) {
-                m = m.withAnnotations(Map.of(Store.REF_NAME, tag));
-            }
-            tar.file("oci-layout", LAYOUT.getBytes(StandardCharsets.UTF_8));
-            tar.file(
-                    "index.json",
-                    Index.of(MediaType.OCI_INDEX, List.of(m), Map.of()).bytes());
-            tar.dir("blobs/");
-            tar.dir("blobs/sha256/");
-            tar.file(
-                    "blobs/sha256/" + image.manifest().digest().hex(),
-                    image.manifest().bytes());
-            tar.file("blobs/sha256/" + image.manifest().config().digest().hex(), image.configBytes());
-            for (Layer l : image.layers()) {
-                String name = "blobs/sha256/" + l.descriptor().digest().hex();
-                if (!tar.has(name)) {
-                    try (InputStream in = verified(l)) {
-                        tar.file(name, l.descriptor().size(), in);
-                    }
-                }
-            }
+            new OciArchiveSink(tar, tag).write(Artifact.of(image));
         } catch (IOException e) {
             throw failure("write an oci-archive", source, e);
+        } catch (UncheckedIOException e) {
+            throw failure("write an oci-archive", source, e.getCause());
         }
     }
 
@@ -117,46 +54,12 @@ public final class ImageExport {
      * {@code docker load} accepts. Compressed layers are unpacked to a temp file and their diffID checked.
      */
     public static void writeDockerArchive(Image image, Store source, OutputStream out, String repoTag) {
-        List<Path> temps = new ArrayList<>();
         try (DeterministicTar tar = new DeterministicTar(out)) {
-            String configName = image.manifest().config().digest().hex() + ".json";
-            ArrayNode layers = OciJson.array();
-            for (Layer l : image.layers()) {
-                String dir = l.diffId().hex() + "/";
-                layers.add(dir + "layer.tar");
-                if (tar.has(dir)) {
-                    continue;
-                }
-                tar.dir(dir);
-                Path tmp = source.root().resolve("tmp").resolve(TempNames.of("export"));
-                temps.add(tmp);
-                long size = uncompressedTo(l, tmp);
-                try (InputStream in = Files.newInputStream(tmp)) {
-                    tar.file(dir + "layer.tar", size, in);
-                }
-                Files.delete(tmp);
-            }
-            tar.file(configName, image.configBytes());
-            ObjectNode entry = OciJson.object();
-            entry.put("Config", configName);
-            ArrayNode tags = entry.putArray("RepoTags");
-            if (!repoTag.isEmpty()) {
-                tags.add(repoTag);
-            }
-            entry.set("Layers", layers);
-            ArrayNode manifest = OciJson.array();
-            manifest.add(entry);
-            tar.file("manifest.json", OciJson.bytes(manifest));
+            new DockerArchiveSink(tar, repoTag, source.root().resolve("tmp")).write(Artifact.of(image));
         } catch (IOException e) {
             throw failure("write a docker-archive", source, e);
-        } finally {
-            for (Path t : temps) {
-                try {
-                    Files.deleteIfExists(t);
-                } catch (IOException ignored) {
-                    // prune removes stale temp files
-                }
-            }
+        } catch (UncheckedIOException e) {
+            throw failure("write a docker-archive", source, e.getCause());
         }
     }
 
@@ -172,7 +75,7 @@ public final class ImageExport {
     }
 
     /** Writes the layer's plain tar to {@code tmp}, checking blob digest and diffID; returns its size. */
-    private static long uncompressedTo(Layer l, Path tmp) throws IOException {
+    static long uncompressedTo(Layer l, Path tmp) throws IOException {
         MessageDigest diff = l.diffId().newHasher();
         long size;
         try (InputStream blob = verified(l);
