@@ -222,10 +222,11 @@ public record CacheManifest(
         return o;
     }
 
-    /** Records by key, for the sources that read a cache. */
+    /** Records by key and by alias, for the sources that read a cache; a key wins over another record's alias. */
     Map<CacheKey, CacheRecord> byKey() {
         Map<CacheKey, CacheRecord> out = new LinkedHashMap<>();
         records.forEach(r -> out.putIfAbsent(r.key(), r));
+        records.forEach(r -> r.aliases().forEach(a -> out.putIfAbsent(a, r)));
         return out;
     }
 }

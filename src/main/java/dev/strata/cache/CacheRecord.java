@@ -1,16 +1,26 @@
 package dev.strata.cache;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strata.oci.Descriptor;
 import dev.strata.oci.Digest;
 import dev.strata.oci.OciJson;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.TreeSet;
 
 /**
  * One cached step result: its inputs, the layer it produced (none for config-only steps) and what
  * it saw of its parent (to explain later misses; not part of the key).
+ *
+ * @param aliases  other keys naming the same result: a {@code COPY --from} is also keyed by the
+ *                 layers of its source (no file read needed), so it can hit without downloading them
+ * @param lastUsed the day an exported cache last saw the record built or hit (retention reads it);
+ *                 a day, not an instant, so an all-hit rebuild on the same day changes no byte
  */
 public record CacheRecord(
         CacheKey key,
@@ -18,12 +28,48 @@ public record CacheRecord(
         Optional<Descriptor> layer,
         Optional<Digest> diffId,
         Instant created,
-        Optional<ParentSummary> parent) {
+        Optional<ParentSummary> parent,
+        List<CacheKey> aliases,
+        Optional<LocalDate> lastUsed) {
     public static final String MEDIA_TYPE = "application/vnd.strata.cache.record.v1+json";
+
+    public CacheRecord {
+        TreeSet<String> sorted = new TreeSet<>();
+        aliases.forEach(a -> sorted.add(a.toString()));
+        sorted.remove(key.toString());
+        aliases = sorted.stream().map(a -> new CacheKey(Digest.parse(a))).toList();
+    }
+
+    public CacheRecord(
+            CacheKey key,
+            StepInputs inputs,
+            Optional<Descriptor> layer,
+            Optional<Digest> diffId,
+            Instant created,
+            Optional<ParentSummary> parent) {
+        this(key, inputs, layer, diffId, created, parent, List.of(), Optional.empty());
+    }
 
     public CacheRecord(
             CacheKey key, StepInputs inputs, Optional<Descriptor> layer, Optional<Digest> diffId, Instant created) {
         this(key, inputs, layer, diffId, created, Optional.empty());
+    }
+
+    /** This record, last used on {@code day}. */
+    public CacheRecord usedOn(LocalDate day) {
+        return new CacheRecord(key, inputs, layer, diffId, created, parent, aliases, Optional.of(day));
+    }
+
+    /** This record with {@code more} aliases. */
+    public CacheRecord withAliases(List<CacheKey> more) {
+        List<CacheKey> all = new ArrayList<>(aliases);
+        all.addAll(more);
+        return new CacheRecord(key, inputs, layer, diffId, created, parent, all, lastUsed);
+    }
+
+    /** True when {@code k} is this record's key or one of its aliases. */
+    public boolean answers(CacheKey k) {
+        return key.equals(k) || aliases.contains(k);
     }
 
     public byte[] toJson() {
@@ -39,6 +85,11 @@ public record CacheRecord(
         diffId.ifPresent(d -> o.put("diffId", d.toString()));
         o.put("created", created.toString());
         parent.ifPresent(p -> o.set("parent", p.toJson()));
+        if (!aliases.isEmpty()) {
+            ArrayNode a = o.putArray("aliases");
+            aliases.forEach(k -> a.add(k.toString()));
+        }
+        lastUsed.ifPresent(d -> o.put("lastUsed", d.toString()));
         return OciJson.bytes(o);
     }
 
@@ -58,6 +109,16 @@ public record CacheRecord(
                 layer,
                 diff,
                 Instant.parse(o.path("created").asText()),
-                o.has("parent") ? Optional.of(ParentSummary.fromJson(o.get("parent"))) : Optional.empty());
+                o.has("parent") ? Optional.of(ParentSummary.fromJson(o.get("parent"))) : Optional.empty(),
+                aliases(o.path("aliases")),
+                o.has("lastUsed")
+                        ? Optional.of(LocalDate.parse(o.get("lastUsed").asText()))
+                        : Optional.empty());
+    }
+
+    private static List<CacheKey> aliases(JsonNode a) {
+        List<CacheKey> out = new ArrayList<>();
+        a.forEach(k -> out.add(new CacheKey(Digest.parse(k.asText()))));
+        return out;
     }
 }

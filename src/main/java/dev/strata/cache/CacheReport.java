@@ -9,9 +9,27 @@ import java.util.List;
 import java.util.Optional;
 
 /** Exactly what a build took from cache and why the rest missed, one entry per step. */
-public record CacheReport(List<Entry> steps) {
+public record CacheReport(List<Entry> steps, List<Export> exports) {
     public CacheReport {
         steps = List.copyOf(steps);
+        exports = List.copyOf(exports);
+    }
+
+    public CacheReport(List<Entry> steps) {
+        this(steps, List.of());
+    }
+
+    /**
+     * One {@code --cache-to}: how many records it holds, how many this build made or hit, how many
+     * it kept of those already there (merged in) and how many retention dropped.
+     */
+    public record Export(
+            String to, int records, int fromBuild, int mergedIn, int dropped, Digest digest, boolean unchanged) {
+        /** "exported cache to R (12 records: 6 from this build, 6 merged in, 1 dropped)". */
+        public String summary() {
+            return records + " records: " + fromBuild + " from this build, " + mergedIn + " merged in, " + dropped
+                    + " dropped";
+        }
     }
 
     /** source: where a hit came from; reason: why a miss missed; layer: the step's layer, either way. */
@@ -46,6 +64,10 @@ public record CacheReport(List<Entry> steps) {
             b.append('\n');
         }
         b.append(hits()).append(" of ").append(steps.size()).append(" steps cached\n");
+        for (Export x : exports) {
+            b.append("cache ").append(x.to()).append(": ").append(x.summary());
+            b.append(x.unchanged() ? ", unchanged\n" : "\n");
+        }
         return b.toString();
     }
 
@@ -60,6 +82,19 @@ public record CacheReport(List<Entry> steps) {
             e.layer().ifPresent(x -> s.put("layer", x.toString()));
         }
         o.put("hits", hits()).put("total", steps.size());
+        if (!exports.isEmpty()) {
+            ArrayNode xs = o.putArray("exports");
+            for (Export x : exports) {
+                xs.addObject()
+                        .put("to", x.to())
+                        .put("records", x.records())
+                        .put("fromBuild", x.fromBuild())
+                        .put("mergedIn", x.mergedIn())
+                        .put("dropped", x.dropped())
+                        .put("digest", x.digest().toString())
+                        .put("unchanged", x.unchanged());
+            }
+        }
         return new String(OciJson.bytes(o), StandardCharsets.UTF_8);
     }
 }

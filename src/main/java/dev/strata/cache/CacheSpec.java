@@ -13,7 +13,7 @@ import java.util.Set;
  * ({@code type=registry,ref=R}, or a bare {@code R} for --cache-from as docker takes it) or an OCI
  * layout directory ({@code type=local,src=DIR} / {@code dest=DIR}); {@code mode} matters for export only.
  */
-public record CacheSpec(Type type, String location, Mode mode) {
+public record CacheSpec(Type type, String location, Mode mode, CacheRetention retention) {
     /** Where a cache lives. */
     public enum Type {
         REGISTRY,
@@ -28,11 +28,18 @@ public record CacheSpec(Type type, String location, Mode mode) {
         MAX
     }
 
+    private static final String AGE = "max-age";
+    private static final String SIZE = "max-size";
+
     static final String FROM_FORMS =
             "type=registry,ref=REGISTRY/REPO:TAG, type=local,src=DIR or a bare REGISTRY/REPO:TAG";
     static final String TO_FORMS =
             "type=registry,ref=REGISTRY/REPO:TAG[,mode=min|max], type=local,dest=DIR[,mode=min|max]"
-                    + " or type=inline[,mode=min|max] (with --push)";
+                    + " or type=inline[,mode=min|max] (with --push), each with [,max-age=14d][,max-size=10g]";
+
+    public CacheSpec(Type type, String location, Mode mode) {
+        this(type, location, mode, CacheRetention.DEFAULT);
+    }
 
     /** The registry reference of a registry cache. */
     public Reference reference() {
@@ -58,7 +65,7 @@ public record CacheSpec(Type type, String location, Mode mode) {
         if (type != Type.INLINE) {
             throw new IllegalStateException("only an inline cache is attached to an image");
         }
-        return new CacheSpec(Type.INLINE, Reference.parse(imageReference).toString(), mode);
+        return new CacheSpec(Type.INLINE, Reference.parse(imageReference).toString(), mode, retention);
     }
 
     /** Parses a {@code --cache-from} value; a usage error (exit 2) names the flag, the bad part and the accepted forms. */
@@ -87,11 +94,12 @@ public record CacheSpec(Type type, String location, Mode mode) {
                     part.substring(eq + 1).trim());
         }
         String type = kv.getOrDefault("type", "");
+        boolean export = flag.equals("--cache-to");
         Set<String> allowed = switch (type) {
-            case "registry" -> flag.equals("--cache-to") ? Set.of("type", "ref", "mode") : Set.of("type", "ref");
-            case "local" -> flag.equals("--cache-to") ? Set.of("type", "dest", "mode") : Set.of("type", "src");
+            case "registry" -> export ? Set.of("type", "ref", "mode", AGE, SIZE) : Set.of("type", "ref");
+            case "local" -> export ? Set.of("type", "dest", "mode", AGE, SIZE) : Set.of("type", "src");
             // an inline cache is read back through the image: --cache-from IMAGE
-            case "inline" -> flag.equals("--cache-to") ? Set.of("type", "mode") : Set.of("type");
+            case "inline" -> export ? Set.of("type", "mode", AGE, SIZE) : Set.of("type");
             default ->
                 throw bad(flag, value, type.isEmpty() ? "type= is missing" : "unknown type '" + type + "'", forms);
         };
@@ -100,7 +108,16 @@ public record CacheSpec(Type type, String location, Mode mode) {
                 throw bad(flag, value, "unknown key '" + k + "' for type=" + type, forms);
             }
         }
-        Mode mode = switch (kv.getOrDefault("mode", "min")) {
+        CacheRetention retention = CacheRetention.DEFAULT;
+        if (kv.containsKey(AGE)) {
+            retention = retention.withMaxAge(CacheRetention.parseAge(kv.get(AGE), flag + " \"" + value + "\""));
+        }
+        if (kv.containsKey(SIZE)) {
+            retention = retention.withMaxSize(CacheRetention.parseSize(kv.get(SIZE), flag + " \"" + value + "\""));
+        }
+        // an inline cache is a referrer, not part of the image: carrying every stage costs the image nothing
+        String defaultMode = type.equals("inline") ? "max" : "min";
+        Mode mode = switch (kv.getOrDefault("mode", defaultMode)) {
             case "min" -> Mode.MIN;
             case "max" -> Mode.MAX;
             default -> throw bad(flag, value, "mode must be min or max, not '" + kv.get("mode") + "'", forms);
@@ -113,21 +130,21 @@ public record CacheSpec(Type type, String location, Mode mode) {
                         "an inline cache is read through its image: --cache-from REGISTRY/REPO:TAG",
                         forms);
             }
-            return new CacheSpec(Type.INLINE, "", mode);
+            return new CacheSpec(Type.INLINE, "", mode, retention);
         }
         if (type.equals("registry")) {
             String ref = kv.get("ref");
             if (ref == null || ref.isEmpty()) {
                 throw bad(flag, value, "ref= is missing", forms);
             }
-            return new CacheSpec(Type.REGISTRY, reference(flag, value, ref, forms), mode);
+            return new CacheSpec(Type.REGISTRY, reference(flag, value, ref, forms), mode, retention);
         }
         String dir = kv.get(dirKey);
         if (dir == null || dir.isEmpty()) {
             throw bad(flag, value, dirKey + "= is missing", forms);
         }
         return new CacheSpec(
-                Type.LOCAL, Path.of(dir).toAbsolutePath().normalize().toString(), mode);
+                Type.LOCAL, Path.of(dir).toAbsolutePath().normalize().toString(), mode, retention);
     }
 
     private static String reference(String flag, String value, String ref, String forms) {

@@ -24,6 +24,11 @@ public final class ImportedCache implements CacheSource {
         this.records = cache.byKey();
     }
 
+    /** The {@code --cache-from} (or export destination) it was read from. */
+    public CacheSpec spec() {
+        return spec;
+    }
+
     /** The cache as it was read: its manifest names the layers and where they are. */
     public CacheManifest manifest() {
         return cache;
@@ -52,7 +57,7 @@ public final class ImportedCache implements CacheSource {
     }
 
     public int size() {
-        return records.size();
+        return cache.records().size();
     }
 
     @Override
@@ -63,7 +68,7 @@ public final class ImportedCache implements CacheSource {
 
     @Override
     public List<CacheRecord> candidates(String parentState, String instructionKind) {
-        return records.values().stream()
+        return cache.records().stream()
                 .filter(r -> r.inputs().parentState().equals(parentState)
                         && r.inputs().kind().equals(instructionKind))
                 .toList();
@@ -71,7 +76,7 @@ public final class ImportedCache implements CacheSource {
 
     @Override
     public List<CacheRecord> sameInstruction(String instruction) {
-        return records.values().stream()
+        return cache.records().stream()
                 .filter(r -> r.inputs().instruction().equals(instruction))
                 .toList();
     }

@@ -30,8 +30,8 @@ public final class LocalCache implements CacheSource {
         return store.ref("cache", key.digest().hex())
                 .filter(d -> store.hasBlob(d.digest()))
                 .flatMap(d -> read(d.digest()))
-                .filter(r -> r.key().equals(key)
-                        && r.layer().isPresent() == r.diffId().isPresent())
+                .filter(r ->
+                        r.answers(key) && r.layer().isPresent() == r.diffId().isPresent())
                 .filter(r -> r.layer().map(l -> store.hasBlob(l.digest())).orElse(true));
     }
 
@@ -72,6 +72,8 @@ public final class LocalCache implements CacheSource {
                 indexNamespace(record.inputs().parentState(), record.inputs().kind()), name, blob);
         store.setRef(instructionNamespace(record.inputs().instruction()), name, blob);
         store.setRef("cache", name, blob);
+        // an alias finds the same record (a COPY --from keyed by its source's layers)
+        record.aliases().forEach(a -> store.setRef("cache", a.digest().hex(), blob));
     }
 
     static String instructionNamespace(String instruction) {

@@ -159,11 +159,13 @@ public final class BuildCommand implements Callable<Integer> {
 
     @Option(
             names = "--cache-to",
-            paramLabel = "type=registry,ref=REF|type=local,dest=DIR|type=inline[,mode=min|max]",
-            description = "export every step's record (hits included) to this cache after the build (repeatable);"
-                    + " mode=min (default): the image's steps, mode=max: every stage's; type=inline (with --push,"
-                    + " or --build-arg BUILDKIT_INLINE_CACHE=1) attaches it to the pushed image, read back by"
-                    + " --cache-from IMAGE")
+            paramLabel =
+                    "type=registry,ref=REF|type=local,dest=DIR|type=inline[,mode=min|max][,max-age=14d][,max-size=10g]",
+            description = "export every step's record (hits included) to this cache after the build (repeatable),"
+                    + " merged with the records already there; mode=min (default): the image's steps, mode=max:"
+                    + " every stage's; type=inline (with --push, or --build-arg BUILDKIT_INLINE_CACHE=1, mode=max"
+                    + " by default) attaches it to the pushed image, read back by --cache-from IMAGE; records"
+                    + " unused for max-age or beyond max-size go, the least recently used first")
     List<String> cacheTo = new ArrayList<>();
 
     @Option(names = "--push", description = "push the image to every -t reference after building it")

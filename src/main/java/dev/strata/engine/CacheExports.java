@@ -2,11 +2,10 @@ package dev.strata.engine;
 
 import dev.strata.cache.CacheManifest;
 import dev.strata.cache.CacheRecord;
+import dev.strata.cache.CacheReport;
 import dev.strata.cache.CacheSpec;
 import dev.strata.cache.DirCache;
 import dev.strata.dockerfile.BaseStage;
-import dev.strata.error.StrataException;
-import dev.strata.oci.Artifact;
 import dev.strata.oci.Descriptor;
 import dev.strata.oci.Digest;
 import dev.strata.oci.ImageSink;
@@ -14,7 +13,6 @@ import dev.strata.oci.Layer;
 import dev.strata.oci.Reference;
 import dev.strata.registry.RepositorySink;
 import dev.strata.store.LayoutSink;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -25,7 +23,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 
 /**
  * {@code --cache-to}: every step's record, hits included, with the stage it belongs to and its layer,
@@ -42,59 +39,49 @@ final class CacheExports {
         entries.add(new Entry(stage, record, layer, List.copyOf(parent)));
     }
 
-    /** Writes every {@code --cache-to} of the session's request. */
-    void write(BuildSession s, StageGraph graph, Descriptor imageManifest) {
+    /** Writes every {@code --cache-to} of the session's request; what each wrote, in order. */
+    List<CacheReport.Export> write(BuildSession s, StageGraph graph, Descriptor imageManifest) {
         Set<Integer> image = imageStages(graph);
         List<Entry> all;
         synchronized (this) {
             all = List.copyOf(entries);
         }
+        List<CacheReport.Export> out = new ArrayList<>();
         for (CacheSpec spec : s.request.cache().to()) {
             List<Entry> chosen = all.stream()
                     .filter(e -> spec.mode() == CacheSpec.Mode.MAX || image.contains(e.stage()))
                     .toList();
             boolean inline = spec.type() == CacheSpec.Type.INLINE;
-            Map<Digest, Layer> layers = new HashMap<>();
+            Map<Digest, Layer> blobs = new HashMap<>();
             chosen.forEach(e ->
-                    e.layer().ifPresent(l -> layers.putIfAbsent(l.descriptor().digest(), l)));
+                    e.layer().ifPresent(l -> blobs.putIfAbsent(l.descriptor().digest(), l)));
             // every layer a chosen step ran on or made: the next runner's COPY may need to read it
             Map<Digest, Layer> used = new TreeMap<>();
             chosen.forEach(e -> {
                 e.parent().forEach(l -> used.putIfAbsent(l.diffId(), l));
                 e.layer().ifPresent(l -> used.putIfAbsent(l.diffId(), l));
             });
-            Map<Digest, Layer> skeletonBlobs = new HashMap<>();
             Map<Digest, Descriptor> skeletons = new TreeMap<>();
             used.keySet()
                     .forEach(diffId -> CacheSkeletons.find(s, diffId).ifPresent(sk -> {
                         skeletons.put(diffId, sk.descriptor());
-                        skeletonBlobs.putIfAbsent(sk.descriptor().digest(), sk);
+                        blobs.putIfAbsent(sk.descriptor().digest(), sk);
                     }));
-            CacheManifest cache = CacheManifest.of(
-                    chosen.stream().map(Entry::record).toList(),
-                    skeletons,
-                    inline ? Optional.of(imageManifest) : Optional.empty());
-            Artifact artifact = cache.artifact(d -> {
-                Layer l = layers.containsKey(d.digest()) ? layers.get(d.digest()) : skeletonBlobs.get(d.digest());
-                if (l == null) {
-                    throw new IllegalStateException("no step of this build made layer " + d.digest());
-                }
-                return l;
-            });
-            List<Layer> mountable = Stream.concat(layers.values().stream(), skeletonBlobs.values().stream())
-                    .toList();
-            boolean sent = write(s, spec, sink(s, spec, imageManifest, mountable), artifact);
+            CacheExport.Mine mine =
+                    new CacheExport.Mine(chosen.stream().map(Entry::record).toList(), skeletons, blobs);
+            Optional<Descriptor> subject = inline ? Optional.of(imageManifest) : Optional.empty();
+            CacheReport.Export x =
+                    new CacheExport(s, spec, sink(s, spec, imageManifest, blobs.values()), subject).write(mine);
             s.events()
-                    .notice("exported cache " + (inline ? "with " : "to ") + spec.location() + " ("
-                            + cache.records().size() + " records, "
-                            + cache.layers().size() + " layers)"
-                            + (sent ? "" : ", unchanged") + ": "
-                            + cache.descriptor().digest());
+                    .notice("exported cache " + (inline ? "with " : "to ") + spec.location() + " (" + x.summary() + ")"
+                            + (x.unchanged() ? ", unchanged" : "") + ": " + x.digest());
+            out.add(x);
         }
+        return out;
     }
 
     /** Where {@code spec} goes: a registry tag, a referrer of the pushed image (inline), or a directory. */
-    private static ImageSink sink(BuildSession s, CacheSpec spec, Descriptor imageManifest, List<Layer> layers) {
+    private static ImageSink sink(BuildSession s, CacheSpec spec, Descriptor imageManifest, Collection<Layer> layers) {
         return switch (spec.type()) {
             case REGISTRY ->
                 RepositorySink.tagged(s.request.registry().client(), spec.reference(), mountCandidates(s, layers));
@@ -106,17 +93,6 @@ final class CacheExports {
                         mountCandidates(s, layers));
             case LOCAL -> new LayoutSink(spec.directory(), DirCache.TAG);
         };
-    }
-
-    private static boolean write(BuildSession s, CacheSpec spec, ImageSink sink, Artifact artifact) {
-        try {
-            return sink.write(artifact);
-        } catch (UncheckedIOException e) {
-            throw StrataException.environment(
-                    "cannot write the cache to " + spec.location() + ": "
-                            + e.getCause().getMessage(),
-                    e);
-        }
     }
 
     /** The target stage and the stages it is built FROM: the ones whose layers the image holds. */

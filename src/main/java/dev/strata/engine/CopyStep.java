@@ -111,6 +111,25 @@ final class CopyStep implements FilesystemStep {
         return m;
     }
 
+    /**
+     * For {@code COPY --from}: the source's state (a stage's layer diffIDs and config, an image's
+     * manifest digest) in place of the copied files' digest. The instruction text names the paths
+     * and options, so equal inputs copy equal files; a source rebuilt into other layers with the
+     * same files misses here and still hits by the content key.
+     */
+    @Override
+    public Optional<Map<String, String>> aliasInputs() {
+        if (from.isEmpty() || request.sources().isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("from:" + request.dest(), fromSource().orElseThrow().state());
+        for (Heredoc h : heredocs) {
+            m.put("heredoc:" + h.name(), StageRunner.hashed(h.content()));
+        }
+        return Optional.of(m);
+    }
+
     @Override
     public Optional<Layer> run() {
         List<List<CopyEntry>> plans = new ArrayList<>();

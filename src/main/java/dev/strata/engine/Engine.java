@@ -41,14 +41,16 @@ public final class Engine {
             result = StageScheduler.solve(graph, s);
             Image image = Exporter.store(s, result);
             Exporter.outputs(s, image);
-            s.cacheExports.write(s, graph, image.manifest().descriptor());
+            List<CacheReport.Export> exports =
+                    s.cacheExports.write(s, graph, image.manifest().descriptor());
             Duration elapsed = Duration.between(start, Instant.now());
             BuildResult r = new BuildResult(
                     image,
                     image.manifest().descriptor(),
                     image.manifest().config().digest(),
                     s.reports(),
-                    elapsed);
+                    elapsed,
+                    exports);
             s.events().summary(cacheReport(r));
             s.events().finished(elapsed, Optional.of(r.manifest().digest().toString()));
             return r;
@@ -57,15 +59,17 @@ public final class Engine {
 
     /** What the build took from cache and why the rest missed, one entry per filesystem step. */
     public static CacheReport cacheReport(BuildResult r) {
-        return new CacheReport(r.steps().stream()
-                .map(s -> new CacheReport.Entry(
-                        s.id(),
-                        s.instruction(),
-                        s.cached(),
-                        s.source(),
-                        s.missReason(),
-                        s.layerDigest().map(Digest::parse)))
-                .toList());
+        return new CacheReport(
+                r.steps().stream()
+                        .map(s -> new CacheReport.Entry(
+                                s.id(),
+                                s.instruction(),
+                                s.cached(),
+                                s.source(),
+                                s.missReason(),
+                                s.layerDigest().map(Digest::parse)))
+                        .toList(),
+                r.exports());
     }
 
     /** Writes {@code --cache-report}: {@link #cacheReport} as JSON. */

@@ -15,6 +15,15 @@ sealed interface FilesystemStep extends Step permits RunStep, CopyStep, WorkdirS
      */
     Map<String, String> keyInputs();
 
+    /**
+     * Inputs of a second key naming the same result that costs no file read, looked up first: a
+     * {@code COPY --from} keyed by its source's layers, so a cache hit never downloads them. Empty
+     * for a step whose inputs are cheap anyway.
+     */
+    default Optional<Map<String, String>> aliasInputs() {
+        return Optional.empty();
+    }
+
     /** Runs the step: the layer it adds, none if it changed nothing. */
     Optional<Layer> run();
 }

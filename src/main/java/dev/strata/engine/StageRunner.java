@@ -188,22 +188,36 @@ final class StageRunner {
         StepContext ctx = new StepContext(step, config, layers, scope, id);
         try {
             FilesystemStep fs = wire(ctx);
-            Map<String, String> m = new LinkedHashMap<>();
-            m.put("platform", config.platform().toString());
-            m.putAll(fs.keyInputs());
-            StepInputs key = new StepInputs(parentState(config, layers), text, new TreeMap<>(m));
             ParentSummary seen = parentSummary(config, layers);
             ImageConfig after = fs.configAfter(config);
-            Optional<Hit> hit = session.request.noCache() ? Optional.empty() : lookup(key.key());
+            boolean lookUp = !session.request.noCache();
+            Optional<StepInputs> alias = fs.aliasInputs().map(a -> inputs(config, layers, text, a));
+            Optional<Hit> aliasHit =
+                    lookUp && alias.isPresent() ? lookup(alias.get().key()) : Optional.empty();
+            // an alias hit keeps the record's own key and inputs: they name the copied content
+            StepInputs key = aliasHit.isPresent()
+                    ? aliasHit.get().record().inputs()
+                    : inputs(config, layers, text, fs.keyInputs());
+            Optional<Hit> hit = aliasHit.isPresent() || !lookUp ? aliasHit : lookup(key.key());
+            List<CacheKey> aliases = alias.map(a -> List.of(a.key())).orElse(List.of());
             if (hit.isPresent()) {
-                CacheRecord r = hit.get().record();
+                Hit h = hit.get();
+                CacheRecord r = h.record();
                 Optional<Layer> layer = r.layer()
-                        .map(d -> session.cacheLayers.of(
-                                hit.get().from(), d, r.diffId().orElseThrow()));
+                        .map(d -> session.cacheLayers.of(h.from(), d, r.diffId().orElseThrow()));
                 // every sink gets every step, hits included: an exported cache never forgets reused steps;
                 // the hit keeps the record's time, so an all-hit rebuild exports the very same cache
                 record(
-                        new CacheRecord(key.key(), key, r.layer(), r.diffId(), r.created(), Optional.of(seen)),
+                        new CacheRecord(
+                                        key.key(),
+                                        key,
+                                        r.layer(),
+                                        r.diffId(),
+                                        r.created(),
+                                        Optional.of(seen),
+                                        r.aliases(),
+                                        Optional.empty())
+                                .withAliases(aliases),
                         layer,
                         layers);
                 session.events().cached(id, hit.get().source());
@@ -229,7 +243,9 @@ final class StageRunner {
                             layer.map(Layer::descriptor),
                             layer.map(Layer::diffId),
                             session.createdInstant(),
-                            Optional.of(seen)),
+                            Optional.of(seen),
+                            aliases,
+                            Optional.empty()),
                     layer,
                     layers);
             Duration took = Duration.between(start, Instant.now());
@@ -252,6 +268,14 @@ final class StageRunner {
             session.events().failed(id, String.valueOf(e.getMessage()));
             throw e;
         }
+    }
+
+    /** The step's inputs: its parent's state, its text, the platform and {@code own}. */
+    private static StepInputs inputs(ImageConfig config, List<Layer> layers, String text, Map<String, String> own) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("platform", config.platform().toString());
+        m.putAll(own);
+        return new StepInputs(parentState(config, layers), text, new TreeMap<>(m));
     }
 
     /** A record found for a key, and the name of the source it came from. */

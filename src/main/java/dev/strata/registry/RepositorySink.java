@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A registry repository as an {@link ImageSink}: the one upload path of every push and registry
@@ -26,6 +28,7 @@ public final class RepositorySink implements ImageSink {
     private final Reference ref;
     private final List<Reference> siblings;
     private final Optional<Referrer> referrer;
+    private final Set<Digest> present = ConcurrentHashMap.newKeySet();
 
     private RepositorySink(
             RegistryClient client, Reference ref, List<Reference> mountFrom, Optional<Referrer> referrer) {
@@ -64,9 +67,16 @@ public final class RepositorySink implements ImageSink {
 
     @Override
     public void blob(Artifact artifact, Layer blob) {
+        Digest d = blob.descriptor().digest();
+        // read from a manifest of this very repository (a cache merged into itself): the registry
+        // keeps a manifest's blobs, so there is nothing to ask; and a blob is sent once per sink
+        if (present.contains(d) || blob.origin().repositories().stream().anyMatch(this::isSameRepository)) {
+            return;
+        }
         Optional<Reference> origin =
                 blob.origin().repositories().stream().filter(this::isSibling).findFirst();
         client.pushBlob(ref, blob.descriptor(), blob::open, origin, siblings);
+        present.add(d);
     }
 
     @Override
@@ -86,6 +96,10 @@ public final class RepositorySink implements ImageSink {
         } else {
             client.putManifest(ref, bytes, artifact.manifest().mediaType());
         }
+    }
+
+    private boolean isSameRepository(Reference r) {
+        return r.registry().equals(ref.registry()) && r.repository().equals(ref.repository());
     }
 
     private boolean isSibling(Reference r) {

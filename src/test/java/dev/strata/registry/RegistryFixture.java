@@ -1,5 +1,6 @@
 package dev.strata.registry;
 
+import dev.strata.oci.Digest;
 import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.net.InetAddress;
@@ -224,6 +225,20 @@ public final class RegistryFixture implements AutoCloseable {
     }
 
     /** One line per request the registry served: "METHOD PATH STATUS". */
+    /** The size of a blob the registry stores (from its storage directory), to count bytes served. */
+    public long blobSize(Digest d) {
+        Path data = dir.resolve("data/docker/registry/v2/blobs")
+                .resolve(d.algorithm())
+                .resolve(d.hex().substring(0, 2))
+                .resolve(d.hex())
+                .resolve("data");
+        try {
+            return Files.size(data);
+        } catch (IOException e) {
+            throw new IllegalStateException("the registry has no blob " + d, e);
+        }
+    }
+
     public List<String> accessLog() {
         List<String> out = new ArrayList<>();
         try {
