@@ -101,12 +101,20 @@ public final class CacheMerge {
         older.values().forEach(r -> r.diffId().ifPresent(recordLayers::add));
         Set<Digest> keptLayers = new HashSet<>();
         kept.forEach(r -> r.diffId().ifPresent(keptLayers::add));
-        existingSkeletons.forEach((diffId, d) -> {
-            // a kept record's own layer, or a layer no record made (a base image's) while older records remain
-            if (keptLayers.contains(diffId) || (!kept.isEmpty() && !recordLayers.contains(diffId))) {
-                skeletons.putIfAbsent(diffId, d);
+        for (Map.Entry<Digest, Descriptor> e : existingSkeletons.entrySet()) {
+            Digest diffId = e.getKey();
+            Descriptor d = e.getValue();
+            if (keptLayers.contains(diffId)) {
+                skeletons.putIfAbsent(diffId, d); // counted with its record above
+            } else if (!kept.isEmpty() && !recordLayers.contains(diffId) && !blobs.containsKey(d.digest())) {
+                // a layer no record made (a base image's) that kept records ran on: kept while it fits
+                if (size + d.size() <= retention.maxSize()) {
+                    size += d.size();
+                    blobs.put(d.digest(), d.size());
+                    skeletons.putIfAbsent(diffId, d);
+                }
             }
-        });
+        }
         List<CacheRecord> all = new ArrayList<>(mine.values());
         all.addAll(kept);
         return new Result(all, skeletons, mine.size(), kept.size(), older.size() - kept.size());

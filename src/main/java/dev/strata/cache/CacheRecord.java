@@ -21,6 +21,7 @@ import java.util.TreeSet;
  *                 layers of its source (no file read needed), so it can hit without downloading them
  * @param lastUsed the day an exported cache last saw the record built or hit (retention reads it);
  *                 a day, not an instant, so an all-hit rebuild on the same day changes no byte
+ * @param stage    the stage the step belongs to ("builder", "stage-1"), for {@code strata cache inspect}
  */
 public record CacheRecord(
         CacheKey key,
@@ -30,7 +31,8 @@ public record CacheRecord(
         Instant created,
         Optional<ParentSummary> parent,
         List<CacheKey> aliases,
-        Optional<LocalDate> lastUsed) {
+        Optional<LocalDate> lastUsed,
+        Optional<String> stage) {
     public static final String MEDIA_TYPE = "application/vnd.strata.cache.record.v1+json";
 
     public CacheRecord {
@@ -47,7 +49,7 @@ public record CacheRecord(
             Optional<Digest> diffId,
             Instant created,
             Optional<ParentSummary> parent) {
-        this(key, inputs, layer, diffId, created, parent, List.of(), Optional.empty());
+        this(key, inputs, layer, diffId, created, parent, List.of(), Optional.empty(), Optional.empty());
     }
 
     public CacheRecord(
@@ -57,14 +59,19 @@ public record CacheRecord(
 
     /** This record, last used on {@code day}. */
     public CacheRecord usedOn(LocalDate day) {
-        return new CacheRecord(key, inputs, layer, diffId, created, parent, aliases, Optional.of(day));
+        return new CacheRecord(key, inputs, layer, diffId, created, parent, aliases, Optional.of(day), stage);
     }
 
     /** This record with {@code more} aliases. */
     public CacheRecord withAliases(List<CacheKey> more) {
         List<CacheKey> all = new ArrayList<>(aliases);
         all.addAll(more);
-        return new CacheRecord(key, inputs, layer, diffId, created, parent, all, lastUsed);
+        return new CacheRecord(key, inputs, layer, diffId, created, parent, all, lastUsed, stage);
+    }
+
+    /** This record, of the stage named {@code name}. */
+    public CacheRecord inStage(String name) {
+        return new CacheRecord(key, inputs, layer, diffId, created, parent, aliases, lastUsed, Optional.of(name));
     }
 
     /** True when {@code k} is this record's key or one of its aliases. */
@@ -90,6 +97,7 @@ public record CacheRecord(
             aliases.forEach(k -> a.add(k.toString()));
         }
         lastUsed.ifPresent(d -> o.put("lastUsed", d.toString()));
+        stage.ifPresent(n -> o.put("stage", n));
         return OciJson.bytes(o);
     }
 
@@ -113,7 +121,8 @@ public record CacheRecord(
                 aliases(o.path("aliases")),
                 o.has("lastUsed")
                         ? Optional.of(LocalDate.parse(o.get("lastUsed").asText()))
-                        : Optional.empty());
+                        : Optional.empty(),
+                o.has("stage") ? Optional.of(o.get("stage").asText()) : Optional.empty());
     }
 
     private static List<CacheKey> aliases(JsonNode a) {

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             // one line per command; keep sorted
             BuildCommand.class,
+            CacheCommand.class,
             CheckCommand.class,
             CompletionCommand.class,
             CommandLine.HelpCommand.class,

@@ -216,7 +216,8 @@ final class StageRunner {
                                         r.created(),
                                         Optional.of(seen),
                                         r.aliases(),
-                                        Optional.empty())
+                                        Optional.empty(),
+                                        Optional.of(node.displayName()))
                                 .withAliases(aliases),
                         layer,
                         layers);
@@ -245,7 +246,8 @@ final class StageRunner {
                             session.createdInstant(),
                             Optional.of(seen),
                             aliases,
-                            Optional.empty()),
+                            Optional.empty(),
+                            Optional.of(node.displayName())),
                     layer,
                     layers);
             Duration took = Duration.between(start, Instant.now());

@@ -74,6 +74,16 @@ class CliReferenceTest {
                     .append(e.getKey())
                     .append("\n\n")
                     .append(indent(e.getValue().getUsageMessage(CommandLine.Help.Ansi.OFF)));
+            // a command with subcommands of its own (strata cache inspect|prune): each gets its section
+            for (Map.Entry<String, CommandLine> sub :
+                    e.getValue().getSubcommands().entrySet()) {
+                out.append("\n## strata ")
+                        .append(e.getKey())
+                        .append(' ')
+                        .append(sub.getKey())
+                        .append("\n\n")
+                        .append(indent(sub.getValue().getUsageMessage(CommandLine.Help.Ansi.OFF)));
+            }
         }
         return out.toString();
     }

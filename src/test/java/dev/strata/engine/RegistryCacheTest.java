@@ -67,7 +67,8 @@ class RegistryCacheTest extends RegistryScenario {
         assertThat(three.hits()).as(three.run().out()).isEqualTo(5);
         assertThat(three.steps().get(5).path("reason").asText()).isEqualTo("file /usr/src/app/run_test.py changed");
         CacheManifest afterThree = cacheAt(cache);
-        assertThat(afterThree.records()).hasSize(6);
+        // merged: the run_test.py COPY of jobs 1 and 2 stays next to job 3's (a revert would hit it)
+        assertThat(afterThree.records()).hasSize(8);
 
         // job 4: nothing changed: every step hits, and not one cached layer is downloaded; the image
         // goes to a new repository by registry-side mounts
@@ -135,6 +136,9 @@ class RegistryCacheTest extends RegistryScenario {
         assertThat(later.code()).as(later.out()).isZero();
         List<String> logPush = registry.accessLogSince(mark);
         for (Descriptor l : afterThree.layers()) {
+            if (!pushed.layers().contains(l)) {
+                continue; // an earlier job's run_test.py, merged into the cache, is not in this image
+            }
             assertThat(logPush)
                     .as("layer " + l.digest())
                     .noneMatch(x -> x.startsWith("GET ") && x.contains("/blobs/" + l.digest()))
@@ -154,6 +158,9 @@ class RegistryCacheTest extends RegistryScenario {
         assertThat(six.hits()).isEqualTo(6);
         List<String> log6 = registry.accessLogSince(mark);
         for (Descriptor l : afterThree.layers()) {
+            if (!pushed.layers().contains(l)) {
+                continue; // only this build's records go to a new ref: nothing is merged from another
+            }
             assertThat(log6)
                     .as("layer " + l.digest())
                     .noneMatch(x -> x.startsWith("GET ") && x.contains("/blobs/" + l.digest()))
@@ -162,7 +169,9 @@ class RegistryCacheTest extends RegistryScenario {
                             && x.contains(l.digest().toString().replace(":", "%3A"))
                             && x.endsWith(" 201"));
         }
-        assertThat(cacheAt(host + "/copy:cache").descriptor()).isEqualTo(afterThree.descriptor());
+        CacheManifest copy = cacheAt(host + "/copy:cache");
+        assertThat(copy.records()).hasSize(6);
+        assertThat(afterThree.records()).containsAll(copy.records());
 
         // a hit image equals a miss image: --no-cache on another empty runner gives the same digest
         Job fresh = job("nocache", ctx4, "--no-cache");
