@@ -91,7 +91,8 @@ if tool == "strata":
     m = re.search(r"(\d+) of (\d+) steps cached", text)
     cached = f"{m.group(1)} of {m.group(2)}"
 else:
-    steps = re.split(r"\nSTEP \d+/\d+: ", "\n" + text)[1:]
+    # single-stage "STEP 2/7: ", multi-stage "[2/2] STEP 3/5: "
+    steps = re.split(r"\n(?:\[\d+/\d+\] )?STEP \d+/\d+: ", "\n" + text)[1:]
     fs = [s for s in steps if re.match(r"(RUN|COPY|ADD|WORKDIR) ", s)]
     cached = f"{sum('Using cache' in s for s in fs)} of {len(fs)}"
 requests, got = 0, 0
