@@ -137,6 +137,10 @@ done
   echo "|---|---|---|---|---|---|---|"
   cat "$rows"
   echo
+  echo "Both tools hit every unchanged step of both branches from round 2 (strata merges each export"
+  echo "into the ref, so neither branch wipes the other's records). A strata job whose steps all hit"
+  echo "downloads manifests and configs only, no layer; buildah pulls the image's layers on every job."
+  echo
   echo "Measured by \`bench/team.bench.sh\` on $(nproc) cores, $(date -u +%F)."
 } > "$out"
 cat "$out"
