@@ -18,16 +18,7 @@ host="$reg_host"
 
 strata() { bin/strata "$@"; }
 warm_launcher
-# the base: busybox-static imported as the quickstart does, pushed to the registry
-mkdir -p "$work/rootfs/bin" "$work/rootfs/etc" "$work/rootfs/tmp"
-chmod 1777 "$work/rootfs/tmp"
-cp /bin/busybox "$work/rootfs/bin/busybox"
-for a in $(/bin/busybox --list); do [ "$a" = busybox ] || ln -s busybox "$work/rootfs/bin/$a"; done
-printf 'root:x:0:0:root:/root:/bin/sh\n' > "$work/rootfs/etc/passwd"
-tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -C "$work/rootfs" -cf "$work/rootfs.tar" .
-STRATA_HOME="$work/setup" strata import "$work/rootfs.tar" -t bench/base:1 \
-    -c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' >/dev/null
-STRATA_HOME="$work/setup" strata push bench/base:1 "$host/base:1" >/dev/null
+push_busybox_base "$host"
 
 ctx="$work/ctx"
 mkdir -p "$ctx"

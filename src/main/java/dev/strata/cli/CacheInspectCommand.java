@@ -5,10 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strata.cache.CacheManifest;
 import dev.strata.cache.CacheRecord;
 import dev.strata.cache.ImportedCache;
-import dev.strata.error.StrataException;
 import dev.strata.oci.Descriptor;
 import dev.strata.oci.OciJson;
-import dev.strata.registry.RegistryClient;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -18,7 +16,6 @@ import java.util.Locale;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Parameters;
 
 /** {@code strata cache inspect}: the records of an exported cache, stage by stage, and its size. */
 @Command(
@@ -30,27 +27,14 @@ public final class CacheInspectCommand implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     @Mixin
-    RegistryFlags flags = new RegistryFlags();
-
-    @Parameters(index = "0", paramLabel = "REF|DIR", description = "REGISTRY/REPO:TAG, a directory, or type=...")
-    String location;
-
-    @CommandLine.Option(
-            names = "--format",
-            defaultValue = "text",
-            paramLabel = "text|json",
-            description = "text (default) or json")
-    String format;
+    CacheArguments args = new CacheArguments();
 
     @Override
     public void run() {
-        if (!format.equals("text") && !format.equals("json")) {
-            throw StrataException.input("unknown --format '" + format + "': use text or json");
-        }
-        CacheLocation where = CacheLocation.parse(location, RegistryClient.create(flags.options()));
+        CacheLocation where = args.open();
         ImportedCache cache = where.read();
         PrintWriter out = spec.commandLine().getOut();
-        out.print(format.equals("json") ? json(where, cache.manifest()) : text(where, cache.manifest()));
+        out.print(args.json() ? json(where, cache.manifest()) : text(where, cache.manifest()));
         out.flush();
     }
 

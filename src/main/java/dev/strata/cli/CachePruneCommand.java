@@ -6,9 +6,7 @@ import dev.strata.cache.CacheMerge;
 import dev.strata.cache.CacheRetention;
 import dev.strata.cache.CacheSpec;
 import dev.strata.cache.ImportedCache;
-import dev.strata.error.StrataException;
 import dev.strata.oci.OciJson;
-import dev.strata.registry.RegistryClient;
 import dev.strata.store.LayoutSweep;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +19,6 @@ import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code strata cache prune}: applies the retention an export applies, now: records unused for
@@ -37,10 +34,7 @@ public final class CachePruneCommand implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     @Mixin
-    RegistryFlags flags = new RegistryFlags();
-
-    @Parameters(index = "0", paramLabel = "REF|DIR", description = "REGISTRY/REPO:TAG, a directory, or type=...")
-    String location;
+    CacheArguments args = new CacheArguments();
 
     @CommandLine.Option(
             names = "--max-age",
@@ -54,18 +48,8 @@ public final class CachePruneCommand implements Runnable {
             description = "then drop the least recently used records until the blobs fit: 500m, 10g (default 10g)")
     Optional<String> maxSize = Optional.empty();
 
-    @CommandLine.Option(
-            names = "--format",
-            defaultValue = "text",
-            paramLabel = "text|json",
-            description = "text (default) or json")
-    String format;
-
     @Override
     public void run() {
-        if (!format.equals("text") && !format.equals("json")) {
-            throw StrataException.input("unknown --format '" + format + "': use text or json");
-        }
         CacheRetention retention = CacheRetention.DEFAULT;
         if (maxAge.isPresent()) {
             retention = retention.withMaxAge(CacheRetention.parseAge(maxAge.get(), "--max-age"));
@@ -73,7 +57,7 @@ public final class CachePruneCommand implements Runnable {
         if (maxSize.isPresent()) {
             retention = retention.withMaxSize(CacheRetention.parseSize(maxSize.get(), "--max-size"));
         }
-        CacheLocation where = CacheLocation.parse(location, RegistryClient.create(flags.options()));
+        CacheLocation where = args.open();
         ImportedCache before = where.read();
         CacheMerge.Result kept = CacheMerge.merge(
                 List.of(), Map.of(), List.of(before.manifest()), LocalDate.now(Clock.systemUTC()), retention);
@@ -83,7 +67,7 @@ public final class CachePruneCommand implements Runnable {
                 ? LayoutSweep.sweep(where.spec().directory(), Duration.ofMinutes(10))
                 : 0;
         PrintWriter out = spec.commandLine().getOut();
-        if (format.equals("json")) {
+        if (args.json()) {
             ObjectNode o = OciJson.object();
             o.put("location", where.spec().location())
                     .put("kept", kept.mergedIn())
