@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             CompletionCommand.class,
             CommandLine.HelpCommand.class,
             CopyCommand.class,
+            DoctorCommand.class,
             ImagesCommand.class,
             ImportCommand.class,
             InspectCommand.class,
