@@ -29,6 +29,20 @@ public final class Doctor {
         return new Doctor(EnvironmentProbe.system(), ProcessIdentity.current(), UserNamespace.current()).run(workDir);
     }
 
+    /**
+     * For a user who is not root: whether strata can make a user namespace of its own and with
+     * which ids (no overlay or runtime trials: those run inside it). Its findings hold the
+     * warnings a build prints.
+     */
+    public static Diagnosis userNamespace() {
+        Doctor d = new Doctor(EnvironmentProbe.system(), ProcessIdentity.current(), UserNamespace.current());
+        List<Finding> f = new ArrayList<>();
+        RunMode mode = d.env.executable("unshare").isEmpty()
+                ? new RunMode.Unavailable("unshare is missing", "apt-get install util-linux")
+                : d.rootless(f);
+        return new Diagnosis(mode, false, f);
+    }
+
     private Diagnosis run(Path workDir) {
         List<Finding> f = new ArrayList<>();
         boolean nested = ns.nested();

@@ -1,5 +1,8 @@
 package dev.strata.exec;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * How RUN steps can run on this machine, from the most isolated to the least. {@link Doctor}
  * chooses one; docs/exec.md describes each and what it does not protect.
@@ -27,6 +30,19 @@ public sealed interface RunMode {
      * its own, mapping the user's /etc/subuid range or, without one, only their own uid.
      */
     record NewUserNamespace(boolean subordinateIds, long ids) implements RunMode {
+        /**
+         * The command prefix that runs a program as uid 0 of such a namespace: util-linux maps
+         * uid 0 to this user and, with --map-auto, 1..N to the subordinate range (by newuidmap).
+         */
+        public List<String> enter() {
+            List<String> cmd = new ArrayList<>(List.of("unshare", "--user", "--map-root-user"));
+            if (subordinateIds) {
+                cmd.add("--map-auto");
+            }
+            cmd.add("--");
+            return List.copyOf(cmd);
+        }
+
         @Override
         public String describe() {
             return subordinateIds

@@ -1,5 +1,6 @@
 package dev.strata.exec;
 
+import dev.strata.archive.UserNamespace;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +23,11 @@ final class SetupScript {
             lower.append(":l/").append(i);
         }
         lines.add("mount -t overlay overlay -o lowerdir=" + lower
-                + ",upperdir=upper,workdir=work,redirect_dir=off,metacopy=off,index=off merged");
+                + ",upperdir=upper,workdir=work,metacopy=off,index=off"
+                // in a user namespace overlayfs may only write user.overlay.* markers (kernel 5.11+);
+                // userxattr implies redirect_dir=nofollow (no redirects made either) and refuses =off
+                + (UserNamespace.current().nested() ? ",userxattr" : ",redirect_dir=off")
+                + " merged");
         if (!secrets.isEmpty()) {
             lines.add("mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs secrets");
             for (MountPlan.SecretFile s : secrets) {
