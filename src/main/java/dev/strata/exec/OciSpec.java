@@ -127,7 +127,10 @@ final class OciSpec {
         }
 
         ObjectNode linux = spec.putObject("linux");
-        linux.put("cgroupsPath", cgroupsPath);
+        if (!userns.nested()) {
+            // rootless runtimes may not make cgroups (runc then fails on cgroup v1 even with --rootless)
+            linux.put("cgroupsPath", cgroupsPath);
+        }
         ArrayNode ns = linux.putArray("namespaces");
         for (String t : List.of("pid", "ipc", "uts", "mount")) {
             ns.addObject().put("type", t);

@@ -67,7 +67,12 @@ final class SetupScript {
         l.add("ln -s /proc/self/fd/0 merged/dev/stdin; ln -s /proc/self/fd/1 merged/dev/stdout;"
                 + " ln -s /proc/self/fd/2 merged/dev/stderr");
         l.add("mount -t tmpfs -o nosuid,nodev,noexec,mode=1777 shm merged/dev/shm");
-        l.add("mount -t sysfs -o ro,nosuid,nodev,noexec sysfs merged/sys");
+        if (UserNamespace.current().nested() && !loopbackOnly) {
+            // sysfs mounts only for the owner of the network namespace; the host's is not ours
+            l.add("mount --rbind /sys merged/sys && mount -o remount,bind,ro merged/sys");
+        } else {
+            l.add("mount -t sysfs -o ro,nosuid,nodev,noexec sysfs merged/sys");
+        }
         for (String[] e : etc) {
             bind(l, e[1], e[0], true);
         }
