@@ -19,7 +19,8 @@ final class Overlay {
             Commands.run(cmd, what);
         }
         for (int i = 0; i < opaqueDirs.size(); i += BATCH) {
-            List<String> cmd = new ArrayList<>(List.of("setfattr", "-n", "trusted.overlay.opaque", "-v", "y"));
+            List<String> cmd = new ArrayList<>(
+                    List.of("setfattr", "-n", UserNamespace.current().overlayXattr("opaque"), "-v", "y"));
             opaqueDirs.subList(i, Math.min(opaqueDirs.size(), i + BATCH)).forEach(p -> cmd.add(p.toString()));
             Commands.run(cmd, what);
         }

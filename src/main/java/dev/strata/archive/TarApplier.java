@@ -199,7 +199,7 @@ final class TarApplier {
      */
     private void special(TarArchiveEntry e, Path dest) {
         String type = e.isFIFO() ? "p" : e.isCharacterDevice() ? "c" : "b";
-        String owner = ROOT ? e.getLongUserId() + ":" + e.getLongGroupId() : "";
+        String owner = ROOT ? ownerOf(e.getLongUserId(), true) + ":" + ownerOf(e.getLongGroupId(), false) : "";
         Instant t = e.getModTime().toInstant();
         String script =
                 "set -e; if [ \"$1\" = p ]; then mkfifo -m 600 \"$2\"; else mknod -m 600 \"$2\" \"$1\" \"$3\" \"$4\"; fi;"
@@ -223,16 +223,26 @@ final class TarApplier {
 
     private void setXattrs(TarArchiveEntry e, Path dest) {
         for (Map.Entry<String, String> x : e.getExtraPaxHeaders().entrySet()) {
-            if (x.getKey().startsWith("SCHILY.xattr.") && !x.getKey().startsWith("SCHILY.xattr.trusted.overlay.")) {
+            if (x.getKey().startsWith("SCHILY.xattr.")
+                    && !UserNamespace.isOverlayMarker(x.getKey().substring(13))) {
                 Xattrs.set(dest, x.getKey().substring(13), x.getValue().getBytes(StandardCharsets.ISO_8859_1), what);
             }
         }
     }
 
+    /**
+     * The id a file can get here: itself, or 0 when a single-uid user namespace (rootless strata
+     * without /etc/subuid ranges, see docs/exec.md) does not map it, as that mode's warning says.
+     */
+    private static long ownerOf(long id, boolean uid) {
+        UserNamespace ns = UserNamespace.current();
+        return (uid ? ns.mapsUid(id) : ns.mapsGid(id)) ? id : 0;
+    }
+
     private void attributes(TarArchiveEntry e, Path dest) throws IOException {
         if (ROOT) {
-            Files.setAttribute(dest, "unix:uid", (int) e.getLongUserId(), NOFOLLOW);
-            Files.setAttribute(dest, "unix:gid", (int) e.getLongGroupId(), NOFOLLOW);
+            Files.setAttribute(dest, "unix:uid", (int) ownerOf(e.getLongUserId(), true), NOFOLLOW);
+            Files.setAttribute(dest, "unix:gid", (int) ownerOf(e.getLongGroupId(), false), NOFOLLOW);
         }
         if (!e.isSymbolicLink()) {
             Files.setAttribute(dest, "unix:mode", e.getMode() & 07777, NOFOLLOW);

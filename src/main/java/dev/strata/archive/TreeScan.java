@@ -22,14 +22,14 @@ import java.util.TreeMap;
 
 /** Walks a tree into sorted {@link TreeEntry}s; for upperdirs it turns overlay whiteouts into OCI ones. */
 final class TreeScan {
-    private static final String OPAQUE = "trusted.overlay.opaque";
 
     private TreeScan() {}
 
     static List<TreeEntry> scan(Path root, boolean upper) throws IOException {
         Map<String, SortedMap<String, byte[]>> xattrs = readXattrs(root);
+        String opaque = UserNamespace.current().overlayXattr("opaque");
         List<TreeEntry> out = new ArrayList<>();
-        walk(root, "", xattrs, upper, out);
+        walk(root, "", xattrs, upper, opaque, out);
         sort(out);
         return out;
     }
@@ -106,7 +106,12 @@ final class TreeScan {
     }
 
     private static void walk(
-            Path dir, String prefix, Map<String, SortedMap<String, byte[]>> xattrs, boolean upper, List<TreeEntry> out)
+            Path dir,
+            String prefix,
+            Map<String, SortedMap<String, byte[]>> xattrs,
+            boolean upper,
+            String opaqueXattr,
+            List<TreeEntry> out)
             throws IOException {
         List<Path> children = new ArrayList<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
@@ -138,11 +143,13 @@ final class TreeScan {
                 continue;
             }
             SortedMap<String, byte[]> x = xattrs.getOrDefault(p.toString(), new TreeMap<>());
-            boolean opaque =
-                    upper && type == 0040000 && x.containsKey(OPAQUE) && Arrays.equals(x.get(OPAQUE), new byte[] {'y'});
+            boolean opaque = upper
+                    && type == 0040000
+                    && x.containsKey(opaqueXattr)
+                    && Arrays.equals(x.get(opaqueXattr), new byte[] {'y'});
             SortedMap<String, byte[]> kept = new TreeMap<>();
             x.forEach((k, v) -> {
-                if (!k.startsWith("trusted.overlay.")) {
+                if (!UserNamespace.isOverlayMarker(k)) {
                     kept.put(k, v);
                 }
             });
@@ -182,7 +189,7 @@ final class TreeScan {
                         Optional.empty()));
             }
             if (type == 0040000) {
-                walk(p, name, xattrs, upper, out);
+                walk(p, name, xattrs, upper, opaqueXattr, out);
             }
         }
     }

@@ -4,6 +4,7 @@ import dev.strata.error.ExitCode;
 import dev.strata.error.StrataException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -21,6 +22,7 @@ import picocli.CommandLine.Command;
             CompletionCommand.class,
             CommandLine.HelpCommand.class,
             CopyCommand.class,
+            DoctorCommand.class,
             ImagesCommand.class,
             ImportCommand.class,
             InspectCommand.class,
@@ -44,6 +46,11 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        PrintWriter stderr = new PrintWriter(System.err, true);
+        Optional<Integer> relaunched = RootlessLaunch.relaunch(args, stderr);
+        if (relaunched.isPresent()) {
+            System.exit(relaunched.get());
+        }
         int code = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
         wakeHttpSelectors();
         System.exit(code);

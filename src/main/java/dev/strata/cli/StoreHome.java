@@ -2,7 +2,7 @@ package dev.strata.cli;
 
 import java.nio.file.Path;
 
-/** Where the local store lives: $STRATA_HOME, else ~/.local/share/strata. */
+/** Where the local store lives: $STRATA_HOME, else $XDG_DATA_HOME/strata, else ~/.local/share/strata. */
 final class StoreHome {
     /** Set only by {@link ClassDataTraining}, which runs commands on temp stores in one JVM and cannot set its environment. */
     static final String TRAINING_PROPERTY = "strata.training.home";
@@ -18,6 +18,16 @@ final class StoreHome {
         if (env != null && !env.isBlank()) {
             return Path.of(env);
         }
-        return Path.of(System.getProperty("user.home"), ".local", "share", "strata");
+        String data = System.getenv("XDG_DATA_HOME");
+        if (data != null && data.startsWith("/")) {
+            return Path.of(data, "strata");
+        }
+        // $HOME first: in strata's own user namespace the JVM's user.home is root's passwd entry
+        String home = System.getenv("HOME");
+        return Path.of(
+                home != null && home.startsWith("/") ? home : System.getProperty("user.home"),
+                ".local",
+                "share",
+                "strata");
     }
 }

@@ -4,9 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.strata.archive.UserNamespace;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /** The OCI runtime spec (config.json) of one RUN step, shaped like docker's defaults. */
@@ -91,15 +93,20 @@ final class OciSpec {
         ArrayNode mounts = spec.putArray("mounts");
         mount(mounts, "/proc", "proc", "proc", List.of("nosuid", "noexec", "nodev"));
         mount(mounts, "/dev", "tmpfs", "tmpfs", List.of("nosuid", "strictatime", "mode=755", "size=65536k"));
-        mount(
-                mounts,
-                "/dev/pts",
-                "devpts",
-                "devpts",
-                List.of("nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"));
+        UserNamespace userns = UserNamespace.current();
+        List<String> pts = new ArrayList<>(List.of("nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620"));
+        if (userns.mapsGid(5)) {
+            pts.add("gid=5"); // tty; a single-uid namespace has no gid 5
+        }
+        mount(mounts, "/dev/pts", "devpts", "devpts", pts);
         mount(mounts, "/dev/shm", "tmpfs", "shm", List.of("nosuid", "noexec", "nodev", "mode=1777", "size=65536k"));
         mount(mounts, "/dev/mqueue", "mqueue", "mqueue", List.of("nosuid", "noexec", "nodev"));
-        mount(mounts, "/sys", "sysfs", "sysfs", List.of("nosuid", "noexec", "nodev", "ro"));
+        if (userns.nested() && request.network() != NetworkMode.NONE) {
+            // sysfs mounts only for the owner of the network namespace; the host's is not ours
+            mount(mounts, "/sys", "bind", "/sys", List.of("rbind", "nosuid", "noexec", "nodev", "ro"));
+        } else {
+            mount(mounts, "/sys", "sysfs", "sysfs", List.of("nosuid", "noexec", "nodev", "ro"));
+        }
         for (String[] e : etc) {
             mount(mounts, e[0], "bind", e[1], List.of("rbind", "ro"));
         }
@@ -120,7 +127,10 @@ final class OciSpec {
         }
 
         ObjectNode linux = spec.putObject("linux");
-        linux.put("cgroupsPath", cgroupsPath);
+        if (!userns.nested()) {
+            // rootless runtimes may not make cgroups (runc then fails on cgroup v1 even with --rootless)
+            linux.put("cgroupsPath", cgroupsPath);
+        }
         ArrayNode ns = linux.putArray("namespaces");
         for (String t : List.of("pid", "ipc", "uts", "mount")) {
             ns.addObject().put("type", t);

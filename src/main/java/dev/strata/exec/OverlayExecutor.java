@@ -1,5 +1,6 @@
 package dev.strata.exec;
 
+import dev.strata.archive.UserNamespace;
 import dev.strata.error.StrataException;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -64,7 +65,7 @@ final class OverlayExecutor implements RunExecutor {
             throw StrataException.environment(
                     "cannot create a scratch dir under " + request.workRoot() + ": " + e.getMessage(), e);
         }
-        Running running = new Running(id, step);
+        Running running = new Running(id, step, stateRoot());
         // Ctrl-C or a kill: the run thread may never reach its finally, so the hook cleans up itself
         Thread hook = new Thread(
                 () -> {
@@ -182,12 +183,9 @@ final class OverlayExecutor implements RunExecutor {
                 if (maskUnified) {
                     script.add("mount -t tmpfs none /sys/fs/cgroup/unified");
                 }
-                command = Shell.quoteAll(List.of(
-                        runtime.toString(),
-                        "run",
-                        "--bundle",
-                        step.resolve("secrets").toString(),
-                        running.id));
+                List<String> run = running.runtime();
+                run.addAll(List.of("run", "--bundle", step.resolve("secrets").toString(), running.id));
+                command = Shell.quoteAll(run);
             }
             Files.writeString(bundle.resolve("run.sh"), script.finish(command));
             launcher.addAll(List.of("/bin/sh", "bundle/run.sh"));
@@ -197,6 +195,21 @@ final class OverlayExecutor implements RunExecutor {
         } catch (IOException | RuntimeException e) {
             plan.close();
             throw e;
+        }
+    }
+
+    /**
+     * Where the runtime keeps its state: its default /run/crun or /run/runc as root of the machine;
+     * in a user namespace (rootless strata) those belong to the real root, so a temp dir per step.
+     */
+    private Path stateRoot() {
+        if (!UserNamespace.current().nested()) {
+            return Path.of("/run", isolation.flag());
+        }
+        try {
+            return Files.createTempDirectory("strata-" + isolation.flag() + "-");
+        } catch (IOException e) {
+            throw StrataException.environment("cannot create the runtime's state dir: " + e.getMessage(), e);
         }
     }
 
@@ -258,12 +271,27 @@ final class OverlayExecutor implements RunExecutor {
     private final class Running {
         final String id;
         final Path step;
+        final Path state;
         private Process process;
         private boolean done;
 
-        Running(String id, Path step) {
+        Running(String id, Path step, Path state) {
             this.id = id;
             this.step = step;
+            this.state = state;
+        }
+
+        /**
+         * The runtime and its global options. In a user namespace: a state dir of our own, and for
+         * crun no cgroup (a rootless user may not write the cgroup tree; runc ignores the error itself).
+         */
+        List<String> runtime() {
+            List<String> cmd = new ArrayList<>(List.of(runtime.toString()));
+            if (UserNamespace.current().nested()) {
+                cmd.addAll(List.of("--root", state.toString()));
+                cmd.add(isolation == Isolation.CRUN ? "--cgroup-manager=disabled" : "--rootless=true");
+            }
+            return cmd;
         }
 
         synchronized void start(ProcessBuilder pb, List<MountPlan.SecretFile> secrets) throws IOException {
@@ -319,15 +347,18 @@ final class OverlayExecutor implements RunExecutor {
                 }
             }
             if (isolation != Isolation.CHROOT) {
-                if (Files.exists(Path.of("/run", isolation.flag(), id))) {
+                if (Files.exists(state.resolve(id))) {
                     runtimeCommand("delete", "-f", id);
                 }
                 Cgroups.remove(id);
             }
+            if (UserNamespace.current().nested()) {
+                Tree.delete(state);
+            }
         }
 
         private void runtimeCommand(String... args) {
-            List<String> cmd = new ArrayList<>(List.of(runtime.toString()));
+            List<String> cmd = runtime();
             cmd.addAll(List.of(args));
             String line = Shell.quoteAll(cmd);
             if (maskUnified) {

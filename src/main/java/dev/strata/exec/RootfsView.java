@@ -1,5 +1,6 @@
 package dev.strata.exec;
 
+import dev.strata.archive.UserNamespace;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -160,7 +161,7 @@ public final class RootfsView {
         Boolean known = opaqueCache.get(dir);
         if (known == null) {
             known = Files.exists(dir.resolve(".wh..wh..opq"))
-                    || Xattrs.get(dir, "trusted.overlay.opaque")
+                    || Xattrs.get(dir, UserNamespace.current().overlayXattr("opaque"))
                             .map("y"::equals)
                             .orElse(false);
             opaqueCache.put(dir, known);

@@ -21,8 +21,9 @@ public final class RunExecutors {
     /** {@link #probe(Optional)} against the given view of the machine. */
     public static RunExecutor probe(Optional<Isolation> requested, EnvironmentProbe env) {
         if (!env.isRoot()) {
-            throw StrataException.environment("RUN steps need root: strata mounts overlayfs and starts an OCI "
-                    + "runtime for them; run strata as root (for example with sudo)");
+            throw StrataException.environment("RUN steps need root, or a user namespace strata makes for"
+                    + " itself (rootless, see docs/exec.md), and neither is available here: 'strata doctor'"
+                    + " says why and what to change; or run strata as root");
         }
         if (!env.overlaySupported()) {
             throw StrataException.environment("overlayfs is not available in this kernel: load it with "

@@ -1,5 +1,6 @@
 package dev.strata.exec;
 
+import dev.strata.archive.UserNamespace;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +23,11 @@ final class SetupScript {
             lower.append(":l/").append(i);
         }
         lines.add("mount -t overlay overlay -o lowerdir=" + lower
-                + ",upperdir=upper,workdir=work,redirect_dir=off,metacopy=off,index=off merged");
+                + ",upperdir=upper,workdir=work,metacopy=off,index=off"
+                // in a user namespace overlayfs may only write user.overlay.* markers (kernel 5.11+);
+                // userxattr implies redirect_dir=nofollow (no redirects made either) and refuses =off
+                + (UserNamespace.current().nested() ? ",userxattr" : ",redirect_dir=off")
+                + " merged");
         if (!secrets.isEmpty()) {
             lines.add("mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs secrets");
             for (MountPlan.SecretFile s : secrets) {
@@ -62,7 +67,12 @@ final class SetupScript {
         l.add("ln -s /proc/self/fd/0 merged/dev/stdin; ln -s /proc/self/fd/1 merged/dev/stdout;"
                 + " ln -s /proc/self/fd/2 merged/dev/stderr");
         l.add("mount -t tmpfs -o nosuid,nodev,noexec,mode=1777 shm merged/dev/shm");
-        l.add("mount -t sysfs -o ro,nosuid,nodev,noexec sysfs merged/sys");
+        if (UserNamespace.current().nested() && !loopbackOnly) {
+            // sysfs mounts only for the owner of the network namespace; the host's is not ours
+            l.add("mount --rbind /sys merged/sys && mount -o remount,bind,ro merged/sys");
+        } else {
+            l.add("mount -t sysfs -o ro,nosuid,nodev,noexec sysfs merged/sys");
+        }
         for (String[] e : etc) {
             bind(l, e[1], e[0], true);
         }

@@ -167,6 +167,8 @@ class BuildCommandTest {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("STRATA_HOME", home.toString());
         pb.environment().put("HOME", dir.toString());
+        // without its own user namespace (RootlessBuildTest has the one it makes)
+        pb.environment().put("STRATA_ROOTLESS", "0");
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         return new Run(p.waitFor(), out);
@@ -184,7 +186,7 @@ class BuildCommandTest {
         Files.writeString(ctx.resolve("Dockerfile"), "FROM nr:1\nRUN echo hi\n");
         Run run = asNobody(home, "build", "--progress=plain", ctx.toString());
         assertThat(run.code()).as(run.out()).isEqualTo(4);
-        assertThat(run.out()).contains("Dockerfile:2:1").contains("need root");
+        assertThat(run.out()).contains("Dockerfile:2:1").contains("need root").contains("strata doctor");
     }
 
     /** A context directory with this Dockerfile and one file, f. */
