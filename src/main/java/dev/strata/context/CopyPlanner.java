@@ -194,6 +194,9 @@ public final class CopyPlanner {
             }
             if (target.equals("/")) {
                 // the image root always exists and, like any existing destination, keeps its metadata
+            } else if (existing.isEmpty() && chmod.isPresent()) {
+                // docker creates the destination 0755 and applies --chmod only to what it copies into it
+                put(dirEntry(target, e, false).withMode(0755));
             } else if (existing.isEmpty()) {
                 put(dirEntry(target, e, false));
             } else if (!planned.containsKey(target)) {
