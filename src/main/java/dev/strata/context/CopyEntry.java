@@ -27,11 +27,6 @@ public record CopyEntry(
         Optional<ContextEntry> origin,
         boolean implied) {
 
-    /** This entry with other permission bits. */
-    public CopyEntry withMode(int m) {
-        return new CopyEntry(kind, dest, m, uid, gid, mtimeNanos, linkTarget, origin, implied);
-    }
-
     /** The kinds of entries. */
     public enum Kind {
         DIRECTORY,

@@ -83,6 +83,24 @@ class ParityBuildTest extends MountCheckedTest {
     }
 
     @Test
+    void aCreatedDestinationDirectoryIsNotGivenTheSourceDirectorysMode() throws Exception {
+        String df = """
+                FROM test/busybox:latest
+                COPY private/ /slash/
+                COPY private /noslash
+                """;
+        BuildFixture f = new BuildFixture(dir).withBusybox().files(df, Map.of("private/sub/f", "F"));
+        Files.setAttribute(f.context.resolve("private"), "unix:mode", 0700);
+        Files.setAttribute(f.context.resolve("private/sub"), "unix:mode", 0700);
+        Path root = f.unpack(f.build().image(), "d");
+        for (String d : new String[] {"slash", "noslash"}) {
+            assertThat(mode(root.resolve(d))).as(d).isEqualTo(0755);
+            // what is copied into it keeps its mode
+            assertThat(mode(root.resolve(d + "/sub"))).as(d + "/sub").isEqualTo(0700);
+        }
+    }
+
+    @Test
     void bindMountsTakeRoReadonlyRwAndReadwrite() throws Exception {
         String df = """
                 FROM test/busybox:latest
