@@ -91,4 +91,48 @@ class ParityParserTest {
         assertThat(Dockerfile.parse("FROM x\nCOPY \"a'b\" /b\n", "Dockerfile").stages())
                 .hasSize(1);
     }
+
+    /** The SyntaxFrontend warnings of a Dockerfile starting with {@code # syntax=value}. */
+    static List<String> syntaxWarnings(String value) {
+        return Dockerfile.parse("# syntax=" + value + "\nFROM x\n", "Dockerfile").warnings().stream()
+                .filter(w -> w.rule().equals("SyntaxFrontend"))
+                .map(Warning::toString)
+                .toList();
+    }
+
+    @Test
+    void syntaxLinesAreAcceptedAndOtherFrontendsWarned() {
+        for (String ok : List.of(
+                "docker/dockerfile:1",
+                "docker/dockerfile:1.7",
+                "docker.io/docker/dockerfile:1.4.3",
+                "docker/dockerfile:1.0-experimental",
+                "docker/dockerfile",
+                "docker/dockerfile:1@sha256:ac85f380a63b13dfcefa89046420e1781752bab202122f8f50032edf31be0021")) {
+            assertThat(syntaxWarnings(ok)).as(ok).isEmpty();
+            assertThat(Dockerfile.parse("# syntax=" + ok + "\nFROM x\n", "Dockerfile")
+                            .directives()
+                            .syntax())
+                    .contains(ok);
+        }
+        assertThat(syntaxWarnings("docker/dockerfile:1-labs"))
+                .singleElement()
+                .asString()
+                .startsWith("Dockerfile:1:1: warning: SyntaxFrontend: syntax docker/dockerfile:1-labs")
+                .contains("--parents");
+        assertThat(syntaxWarnings("docker/dockerfile-upstream:master")).hasSize(1);
+        assertThat(syntaxWarnings("docker/dockerfile:2"))
+                .singleElement()
+                .asString()
+                .contains("not this version");
+        assertThat(syntaxWarnings("registry.example/acme/frontend:3"))
+                .singleElement()
+                .asString()
+                .contains("registry.example/acme/frontend:3")
+                .contains("does not run frontend images");
+        // a check=skip of the rule silences it, like any other warning
+        assertThat(Dockerfile.parse("# syntax=acme/f\n# check=skip=SyntaxFrontend\nFROM x\n", "Dockerfile")
+                        .warnings())
+                .isEmpty();
+    }
 }
