@@ -177,6 +177,9 @@ public final class BuildCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     RegistryFlags registryFlags = new RegistryFlags();
 
+    @picocli.CommandLine.Mixin
+    RunFlags runFlags = new RunFlags();
+
     @Parameters(
             index = "0",
             arity = "0..1",
@@ -268,6 +271,7 @@ public final class BuildCommand implements Callable<Integer> {
                 .cache(cacheOptions())
                 .isolation(Optional.ofNullable(isolation))
                 .network(BuildFlags.network(network))
+                .container(runFlags.options())
                 .secrets(BuildFlags.secrets(secrets, System::getenv))
                 .sourceDateEpoch(BuildFlags.sourceDateEpoch(
                         Optional.ofNullable(buildOptions().buildArgs().get("SOURCE_DATE_EPOCH"))
@@ -283,6 +287,7 @@ public final class BuildCommand implements Callable<Integer> {
         BuildRequest req =
                 request.registry(new RegistryAccess(registryClient, pull)).build();
         PrintWriter err = spec.commandLine().getErr();
+        runFlags.warnIgnored(err);
         // --quiet keeps the plain progress aside and shows it only if the build fails (a RUN's output)
         ByteArrayOutputStream held = new ByteArrayOutputStream();
         PrintStream stream = quiet

@@ -2,6 +2,7 @@ package dev.strata.engine;
 
 import dev.strata.cache.CacheOptions;
 import dev.strata.dockerfile.BuildOptions;
+import dev.strata.exec.ContainerOptions;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -20,6 +21,7 @@ import java.util.Optional;
  * @param noCache         {@code --no-cache}: run every step (records are still written)
  * @param isolation       {@code --isolation} (crun, runc, chroot) or empty to probe
  * @param network         {@code --network} default for RUN: "host" (default) or "none"
+ * @param container       {@code --add-host}, {@code --shm-size}, {@code --ulimit} for every RUN
  * @param secrets         {@code --secret} id → bytes, for {@code RUN --mount=type=secret}
  * @param sourceDateEpoch SOURCE_DATE_EPOCH: timestamps of the image and clamp of file mtimes
  * @param registry        how {@code FROM} images are fetched from registries ({@code --pull}, registry flags)
@@ -34,6 +36,7 @@ public record BuildRequest(
         boolean noCache,
         Optional<String> isolation,
         String network,
+        ContainerOptions container,
         Map<String, byte[]> secrets,
         Instant sourceDateEpoch,
         RegistryAccess registry,
@@ -65,6 +68,7 @@ public record BuildRequest(
                 .noCache(noCache)
                 .isolation(isolation)
                 .network(network)
+                .container(container)
                 .secrets(secrets)
                 .sourceDateEpoch(sourceDateEpoch)
                 .registry(registry)
@@ -81,6 +85,7 @@ public record BuildRequest(
         private boolean noCache;
         private Optional<String> isolation = Optional.empty();
         private String network = "host";
+        private ContainerOptions container = ContainerOptions.defaults();
         private Map<String, byte[]> secrets = Map.of();
         private Instant sourceDateEpoch = Instant.EPOCH;
         private Optional<RegistryAccess> registry = Optional.empty();
@@ -126,6 +131,11 @@ public record BuildRequest(
             return this;
         }
 
+        public Builder container(ContainerOptions c) {
+            this.container = c;
+            return this;
+        }
+
         public Builder secrets(Map<String, byte[]> s) {
             this.secrets = s;
             return this;
@@ -156,6 +166,7 @@ public record BuildRequest(
                     noCache,
                     isolation,
                     network,
+                    container,
                     secrets,
                     sourceDateEpoch,
                     // made only when none was given: the CLI always passes its own

@@ -1,5 +1,6 @@
 package dev.strata.engine;
 
+import dev.strata.exec.ContainerOptions;
 import dev.strata.exec.RunExecutor;
 import java.nio.file.Path;
 import java.util.Map;
@@ -13,6 +14,7 @@ import java.util.function.Supplier;
  * @param cacheRoot  where {@code type=cache} mounts persist between builds
  * @param secrets    {@code --secret} id to bytes
  * @param network    the build's {@code --network}, for a RUN without its own
+ * @param container  the build's {@code --add-host}, {@code --shm-size}, {@code --ulimit}
  * @param events     where the command's output lines go
  */
 record RunServices(
@@ -21,4 +23,5 @@ record RunServices(
         Path cacheRoot,
         Map<String, byte[]> secrets,
         String network,
+        ContainerOptions container,
         StepEvents events) {}

@@ -11,6 +11,7 @@ import dev.strata.dockerfile.Mount;
 import dev.strata.dockerfile.MountType;
 import dev.strata.dockerfile.RunInstruction;
 import dev.strata.error.StrataException;
+import dev.strata.exec.ContainerOptions;
 import dev.strata.exec.NetworkMode;
 import dev.strata.exec.RunExecutor;
 import dev.strata.exec.RunMount;
@@ -113,6 +114,21 @@ final class RunStep implements FilesystemStep {
         for (Heredoc h : r.heredocs()) {
             m.put("heredoc:" + h.name(), StageRunner.hashed(h.content()));
         }
+        ContainerOptions c = services.container();
+        if (!c.isDefault()) {
+            // BuildKit keys extra hosts, ulimits and the /dev/shm size with the exec; absent, keys stay as before
+            m.put(
+                    "hosts",
+                    String.join(",", c.hosts().stream().map(h -> h.line()).toList()));
+            c.shmSize().ifPresent(s -> m.put("shm", Long.toString(s)));
+            m.put(
+                    "ulimits",
+                    String.join(
+                            ",",
+                            c.ulimits().stream()
+                                    .map(u -> u.name() + "=" + u.soft() + ":" + u.hard())
+                                    .toList()));
+        }
         for (Mount mt : r.mounts()) {
             String target = mt.target().orElse("/run/secrets/" + mt.id().orElse(""));
             String desc = switch (mt.type()) {
@@ -149,6 +165,7 @@ final class RunStep implements FilesystemStep {
                 .lowerDirs(ws.lowerDirs(ctx.layers()))
                 .network(network())
                 .cacheRoot(services.cacheRoot())
+                .container(services.container())
                 .output(line -> services.events().log(ctx.id(), line));
         Optional<Path> pipes = Optional.empty();
         if (r.heredocIsScript()) {

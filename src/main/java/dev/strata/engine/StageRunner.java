@@ -77,6 +77,7 @@ final class StageRunner {
                 session.store.root().resolve("cache-mounts"),
                 session.request.secrets(),
                 session.request.network(),
+                session.request.container(),
                 session.events());
     }
 
