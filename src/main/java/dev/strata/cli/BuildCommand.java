@@ -272,6 +272,7 @@ public final class BuildCommand implements Callable<Integer> {
                 .isolation(Optional.ofNullable(isolation))
                 .network(BuildFlags.network(network))
                 .container(runFlags.options())
+                .sshAgents(runFlags.sshAgents(System::getenv))
                 .secrets(BuildFlags.secrets(secrets, System::getenv))
                 .sourceDateEpoch(BuildFlags.sourceDateEpoch(
                         Optional.ofNullable(buildOptions().buildArgs().get("SOURCE_DATE_EPOCH"))

@@ -23,6 +23,7 @@ import java.util.Optional;
  * @param network         {@code --network} default for RUN: "host" (default) or "none"
  * @param container       {@code --add-host}, {@code --shm-size}, {@code --ulimit} for every RUN
  * @param secrets         {@code --secret} id → bytes, for {@code RUN --mount=type=secret}
+ * @param sshAgents       {@code --ssh} id → the agent's unix socket, for {@code RUN --mount=type=ssh}
  * @param sourceDateEpoch SOURCE_DATE_EPOCH: timestamps of the image and clamp of file mtimes
  * @param registry        how {@code FROM} images are fetched from registries ({@code --pull}, registry flags)
  * @param cache           {@code --cache-from} and {@code --cache-to}
@@ -38,6 +39,7 @@ public record BuildRequest(
         String network,
         ContainerOptions container,
         Map<String, byte[]> secrets,
+        Map<String, Path> sshAgents,
         Instant sourceDateEpoch,
         RegistryAccess registry,
         CacheOptions cache) {
@@ -46,6 +48,7 @@ public record BuildRequest(
         tags = List.copyOf(tags);
         outputs = List.copyOf(outputs);
         secrets = Map.copyOf(secrets);
+        sshAgents = Map.copyOf(sshAgents);
     }
 
     /** A build of {@code context} with its Dockerfile, default options, nothing exported. */
@@ -70,6 +73,7 @@ public record BuildRequest(
                 .network(network)
                 .container(container)
                 .secrets(secrets)
+                .sshAgents(sshAgents)
                 .sourceDateEpoch(sourceDateEpoch)
                 .registry(registry)
                 .cache(cache);
@@ -87,6 +91,7 @@ public record BuildRequest(
         private String network = "host";
         private ContainerOptions container = ContainerOptions.defaults();
         private Map<String, byte[]> secrets = Map.of();
+        private Map<String, Path> sshAgents = Map.of();
         private Instant sourceDateEpoch = Instant.EPOCH;
         private Optional<RegistryAccess> registry = Optional.empty();
         private CacheOptions cache = CacheOptions.none();
@@ -141,6 +146,11 @@ public record BuildRequest(
             return this;
         }
 
+        public Builder sshAgents(Map<String, Path> a) {
+            this.sshAgents = a;
+            return this;
+        }
+
         public Builder sourceDateEpoch(Instant t) {
             this.sourceDateEpoch = t;
             return this;
@@ -168,6 +178,7 @@ public record BuildRequest(
                     network,
                     container,
                     secrets,
+                    sshAgents,
                     sourceDateEpoch,
                     // made only when none was given: the CLI always passes its own
                     registry.orElseGet(RegistryAccess::defaults),

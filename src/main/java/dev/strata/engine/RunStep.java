@@ -130,13 +130,15 @@ final class RunStep implements FilesystemStep {
                                     .toList()));
         }
         for (Mount mt : r.mounts()) {
-            String target = mt.target().orElse("/run/secrets/" + mt.id().orElse(""));
+            String target = mt.type() == MountType.SSH
+                    ? sshTarget(mt)
+                    : mt.target().orElse("/run/secrets/" + mt.id().orElse(""));
             String desc = switch (mt.type()) {
                 case CACHE -> "cache,id=" + mt.id().orElse(target) + ",sharing=" + mt.sharing();
                 case SECRET -> "secret,id=" + secretId(mt); // never the content
                 case TMPFS -> "tmpfs" + mt.size().map(s -> ",size=" + s).orElse("");
                 case BIND -> "bind," + bindDigest(mt);
-                case SSH -> "ssh";
+                case SSH -> "ssh,id=" + mt.id().orElse("default"); // never the agent's socket
             };
             m.put("mount:" + target, desc);
         }
@@ -263,8 +265,15 @@ final class RunStep implements FilesystemStep {
                         new RunMount.Bind(mt.target().orElseThrow(), source(mt, views, where), !mt.readOnly()));
             }
             default -> {
-                return Optional.of(new RunMount.Ssh(
-                        mt.target().orElse("/run/buildkit/ssh_agent.0"), mt.id().orElse("default")));
+                String id = mt.id().orElse("default");
+                Optional<Path> agent = Optional.ofNullable(services.sshAgents().get(id));
+                if (agent.isEmpty() && mt.required()) {
+                    throw StrataException.input(where + ",id=" + id + ": no ssh agent " + id
+                            + " was forwarded; pass --ssh " + id + " (uses $SSH_AUTH_SOCK) or --ssh " + id
+                            + "=/path/to/agent.sock");
+                }
+                return Optional.of(
+                        new RunMount.Ssh(sshTarget(mt), id, agent, mt.required(), mt.mode(), mt.uid(), mt.gid()));
             }
         }
     }
@@ -370,9 +379,24 @@ final class RunStep implements FilesystemStep {
                 }
             }
         }
+        // BuildKit points SSH_AUTH_SOCK at the first ssh mount unless the environment sets it
+        r.mounts().stream()
+                .filter(mt -> mt.type() == MountType.SSH)
+                .findFirst()
+                .ifPresent(mt -> env.putIfAbsent("SSH_AUTH_SOCK", sshTarget(mt)));
         List<String> out = new ArrayList<>();
         env.forEach((k, v) -> out.add(k + "=" + v));
         return out;
+    }
+
+    /** An ssh mount's target: given, else BuildKit's /run/buildkit/ssh_agent.N (N counts this RUN's ssh mounts). */
+    private String sshTarget(Mount mt) {
+        if (mt.target().isPresent()) {
+            return mt.target().get();
+        }
+        List<Mount> ssh =
+                r.mounts().stream().filter(m -> m.type() == MountType.SSH).toList();
+        return "/run/buildkit/ssh_agent." + ssh.indexOf(mt);
     }
 
     private String workdir() {

@@ -76,6 +76,7 @@ final class StageRunner {
                 session.scratch,
                 session.store.root().resolve("cache-mounts"),
                 session.request.secrets(),
+                session.request.sshAgents(),
                 session.request.network(),
                 session.request.container(),
                 session.events());

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.strata.error.StrataException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,5 +74,28 @@ class BuildFlagsTest {
         Path big = Files.write(dir.resolve("big"), new byte[500 * 1024 + 1]);
         assertThatThrownBy(() -> BuildFlags.secrets(List.of("id=a,src=" + big), v -> null))
                 .hasMessageContaining("larger than 500 KiB");
+    }
+
+    @Test
+    void sshTakesAnAgentSocketAndSaysWhatToDoWithAKeyFile() throws Exception {
+        Path sock = dir.resolve("agent.sock");
+        try (var server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(sock));
+            RunFlags f = new RunFlags();
+            f.ssh = List.of("default", "deploy=" + sock);
+            assertThat(f.sshAgents(Map.of("SSH_AUTH_SOCK", sock.toString())::get))
+                    .containsExactly(Map.entry("default", sock), Map.entry("deploy", sock));
+            f.ssh = List.of("default");
+            assertThatThrownBy(() -> f.sshAgents(v -> null))
+                    .isInstanceOf(StrataException.class)
+                    .hasMessageContaining("SSH_AUTH_SOCK is not set");
+            Path key = Files.writeString(dir.resolve("id_rsa"), "-----BEGIN OPENSSH PRIVATE KEY-----");
+            f.ssh = List.of("default=" + key);
+            assertThatThrownBy(() -> f.sshAgents(v -> null))
+                    .hasMessageContaining("is not an agent socket")
+                    .hasMessageContaining("ssh-add " + key);
+            f.ssh = List.of("default=" + dir.resolve("gone.sock"));
+            assertThatThrownBy(() -> f.sshAgents(v -> null)).hasMessageContaining("does not exist");
+        }
     }
 }
