@@ -179,6 +179,9 @@ public final class BuildCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     RegistryFlags registryFlags = new RegistryFlags();
 
+    @picocli.CommandLine.Mixin
+    RunFlags runFlags = new RunFlags();
+
     @Parameters(
             index = "0",
             arity = "0..1",
@@ -270,6 +273,8 @@ public final class BuildCommand implements Callable<Integer> {
                 .cache(cacheOptions())
                 .isolation(Optional.ofNullable(isolation))
                 .network(BuildFlags.network(network))
+                .container(runFlags.options())
+                .sshAgents(runFlags.sshAgents(System::getenv))
                 .secrets(BuildFlags.secrets(secrets, System::getenv))
                 .sourceDateEpoch(BuildFlags.sourceDateEpoch(
                         Optional.ofNullable(buildOptions().buildArgs().get("SOURCE_DATE_EPOCH"))
@@ -285,6 +290,7 @@ public final class BuildCommand implements Callable<Integer> {
         BuildRequest req =
                 request.registry(new RegistryAccess(registryClient, pull)).build();
         PrintWriter err = spec.commandLine().getErr();
+        runFlags.warnIgnored(err);
         // --quiet keeps the plain progress aside and shows it only if the build fails (a RUN's output)
         ByteArrayOutputStream held = new ByteArrayOutputStream();
         PrintStream stream = quiet

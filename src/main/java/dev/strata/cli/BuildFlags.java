@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -32,42 +33,86 @@ final class BuildFlags {
         return out;
     }
 
-    /** {@code id=x,src=FILE} or {@code id=x,env=VAR} (also {@code source=}, {@code type=file|env}). */
+    /** BuildKit refuses a secret file larger than this. */
+    static final long MAX_SECRET_BYTES = 500 * 1024;
+
+    /**
+     * {@code --secret} as buildx reads it: {@code id=ID,src=FILE}, {@code id=ID,env=VAR},
+     * {@code type=env,id=ID[,src=VAR]}; keys are case-insensitive, {@code source} is {@code src}.
+     * With neither src nor env, the variable named ID is used when it is set, else the file ID.
+     */
     static Map<String, byte[]> secrets(List<String> specs, Function<String, String> environment) {
         Map<String, byte[]> out = new LinkedHashMap<>();
         for (String spec : specs) {
-            Map<String, String> kv = new LinkedHashMap<>();
+            String type = null;
+            String id = null;
+            String src = null;
+            String env = null;
             for (String part : spec.split(",")) {
                 int eq = part.indexOf('=');
                 if (eq < 0) {
                     throw StrataException.input("--secret \"" + spec + "\": '" + part + "' is not key=value;"
                             + " use --secret id=ID,src=FILE or id=ID,env=VAR");
                 }
-                kv.put(part.substring(0, eq).trim(), part.substring(eq + 1));
+                String value = part.substring(eq + 1);
+                switch (part.substring(0, eq).trim().toLowerCase(Locale.ROOT)) {
+                    case "type" -> {
+                        if (!value.equals("file") && !value.equals("env")) {
+                            throw StrataException.input(
+                                    "--secret \"" + spec + "\": type=" + value + " is not supported: use file or env");
+                        }
+                        type = value;
+                    }
+                    case "id" -> id = value;
+                    case "src", "source" -> src = value;
+                    case "env" -> env = value;
+                    default ->
+                        throw StrataException.input("--secret \"" + spec + "\": unexpected key '"
+                                + part.substring(0, eq).trim() + "'; the keys are id, type, src (source) and env");
+                }
             }
-            String id = kv.get("id");
             if (id == null || id.isEmpty()) {
                 throw StrataException.input("--secret \"" + spec + "\" needs id=ID");
             }
-            String src = kv.getOrDefault("src", kv.get("source"));
-            String env = kv.get("env");
-            if (src != null) {
-                try {
-                    out.put(id, Files.readAllBytes(Path.of(src)));
-                } catch (IOException e) {
-                    throw StrataException.input("--secret id=" + id + ": cannot read " + src + ": " + e.getMessage());
-                }
-            } else {
-                String var = env != null ? env : id;
-                String value = environment.apply(var);
-                if (value == null) {
-                    throw StrataException.input(
-                            "--secret id=" + id + ": the environment variable " + var + " is not set");
-                }
-                out.put(id, value.getBytes(StandardCharsets.UTF_8));
+            if ("env".equals(type) && env == null) {
+                env = src == null ? id : src;
+                src = null;
             }
+            if (src == null && env == null) {
+                // docker: the variable of that name if it is set, else the file of that name
+                if (environment.apply(id) != null) {
+                    env = id;
+                } else if (!Files.exists(Path.of(id))) {
+                    throw StrataException.input("--secret id=" + id + ": neither the environment variable " + id
+                            + " nor a file " + id + " exists; use --secret id=" + id + ",src=FILE or env=VAR");
+                } else {
+                    src = id;
+                }
+            }
+            out.put(id, src != null ? secretFile(id, src) : secretEnv(id, env, environment));
         }
         return out;
+    }
+
+    private static byte[] secretFile(String id, String src) {
+        try {
+            Path file = Path.of(src);
+            if (Files.size(file) > MAX_SECRET_BYTES) {
+                throw StrataException.input("--secret id=" + id + ": " + src
+                        + " is larger than 500 KiB, the most BuildKit takes; mount a smaller file");
+            }
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw StrataException.input("--secret id=" + id + ": cannot read " + src + ": " + e.getMessage());
+        }
+    }
+
+    private static byte[] secretEnv(String id, String var, Function<String, String> environment) {
+        String value = environment.apply(var);
+        if (value == null) {
+            throw StrataException.input("--secret id=" + id + ": the environment variable " + var + " is not set");
+        }
+        return value.getBytes(StandardCharsets.UTF_8);
     }
 
     static String network(String n) {

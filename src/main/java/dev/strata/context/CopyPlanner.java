@@ -195,7 +195,9 @@ public final class CopyPlanner {
             if (target.equals("/")) {
                 // the image root always exists and, like any existing destination, keeps its metadata
             } else if (existing.isEmpty()) {
-                put(dirEntry(target, e, false));
+                // BuildKit makes the destination (MkdirAll 0755) before copying the directory's contents
+                // into it, so it gets neither the source directory's mode nor --chmod
+                put(newDir(target, false));
             } else if (!planned.containsKey(target)) {
                 put(implied(target, existing.get()));
             }
@@ -249,16 +251,7 @@ public final class CopyPlanner {
         if (req.add() && !req.parents() && Archives.isArchive(e.file())) {
             ensureParents(destAbs);
             if (lookup(destAbs).isEmpty()) {
-                put(new CopyEntry(
-                        CopyEntry.Kind.DIRECTORY,
-                        destAbs,
-                        0755,
-                        owner().uid(),
-                        owner().gid(),
-                        createdNanos,
-                        Optional.empty(),
-                        Optional.empty(),
-                        true));
+                put(newDir(destAbs, true));
             }
             put(new CopyEntry(
                     CopyEntry.Kind.ARCHIVE,
@@ -379,16 +372,7 @@ public final class CopyPlanner {
             }
             Optional<ContextEntry> inImage = image.lstat(d);
             if (inImage.isEmpty()) {
-                put(new CopyEntry(
-                        CopyEntry.Kind.DIRECTORY,
-                        d,
-                        0755,
-                        owner().uid(),
-                        owner().gid(),
-                        createdNanos,
-                        Optional.empty(),
-                        Optional.empty(),
-                        true));
+                put(newDir(d, true));
             } else if (inImage.get().type() == FileType.DIRECTORY) {
                 put(implied(d, inImage.get()));
             } else {
@@ -398,6 +382,20 @@ public final class CopyPlanner {
                         + " there");
             }
         }
+    }
+
+    /** A directory this copy creates: 0755, the --chown owner, the build's time. */
+    private CopyEntry newDir(String dest, boolean implied) {
+        return new CopyEntry(
+                CopyEntry.Kind.DIRECTORY,
+                dest,
+                0755,
+                owner().uid(),
+                owner().gid(),
+                createdNanos,
+                Optional.empty(),
+                Optional.empty(),
+                implied);
     }
 
     private static CopyEntry implied(String dest, ContextEntry existing) {

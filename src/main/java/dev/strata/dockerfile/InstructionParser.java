@@ -207,6 +207,9 @@ final class InstructionParser {
     /** Sources and destination of COPY/ADD: JSON array or whitespace-separated, heredoc markers removed. */
     private List<String> paths(Node node, String kw) {
         Optional<List<String>> json = Json.stringArray(node.args(), node, kw);
+        if (json.isEmpty()) {
+            checkQuotes(node, kw);
+        }
         List<String> w = new ArrayList<>(json.orElseGet(() -> words(node.args())));
         if (json.isEmpty() && !node.heredocs().isEmpty()) {
             w.removeIf(s -> s.matches("\\d*<<.+"));
@@ -391,6 +394,35 @@ final class InstructionParser {
     }
 
     /** Splits at unquoted whitespace; quotes and escapes stay in the words (expansion removes them). */
+    /**
+     * Fails on a quote that is never closed, naming it (docker reports the quote, not a missing
+     * destination, for {@code ADD \conf\\" /.znc}).
+     */
+    private void checkQuotes(Node node, String kw) {
+        String s = node.args();
+        char quote = 0;
+        int opened = -1;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == escape && quote != '\'' && i + 1 < s.length()) {
+                i++;
+            } else if (quote == 0 && (c == '"' || c == '\'')) {
+                quote = c;
+                opened = i;
+            } else if (c == quote) {
+                quote = 0;
+            }
+        }
+        if (quote != 0) {
+            String kind = quote == '"' ? "double" : "single";
+            throw new DockerfileException(
+                    node.positionAt(opened),
+                    kw + ": unterminated " + kind + " quote in \"" + s + "\" (unexpected end of statement while"
+                            + " looking for the matching " + kind + " quote); close it, or escape it with "
+                            + escape + quote);
+        }
+    }
+
     List<String> words(String s) {
         List<String> out = new ArrayList<>();
         StringBuilder b = new StringBuilder();

@@ -17,8 +17,8 @@ import java.util.regex.Pattern;
  */
 public record Mount(MountType type, Map<String, String> options, Position position) {
     private static final Map<MountType, Set<String>> ALLOWED = Map.of(
-            MountType.BIND, Set.of("target", "source", "from", "rw"),
-            MountType.CACHE, Set.of("target", "id", "ro", "sharing", "from", "source", "mode", "uid", "gid"),
+            MountType.BIND, Set.of("target", "source", "from", "rw", "ro"),
+            MountType.CACHE, Set.of("target", "id", "ro", "rw", "sharing", "from", "source", "mode", "uid", "gid"),
             MountType.TMPFS, Set.of("target", "size"),
             MountType.SECRET, Set.of("id", "target", "env", "required", "mode", "uid", "gid"),
             MountType.SSH, Set.of("id", "target", "required", "mode", "uid", "gid"));
@@ -98,6 +98,9 @@ public record Mount(MountType type, Map<String, String> options, Position positi
                         position, "--mount option " + b + " takes true or false, not \"" + v + "\"");
             }
         }
+        if (options.containsKey("ro") && options.containsKey("rw")) {
+            throw new DockerfileException(position, "--mount takes one of ro (readonly) and rw (readwrite), not both");
+        }
         String sharing = options.get("sharing");
         if (sharing != null && !Set.of("shared", "private", "locked").contains(sharing)) {
             throw new DockerfileException(
@@ -142,11 +145,16 @@ public record Mount(MountType type, Map<String, String> options, Position positi
         return Optional.ofNullable(options.get("env"));
     }
 
-    /** Bind mounts are read-only unless {@code rw}; cache mounts are writable unless {@code ro}. */
+    /**
+     * Bind mounts are read-only unless {@code rw} (or {@code ro=false}); cache mounts are writable
+     * unless {@code ro}. BuildKit takes both spellings on both types.
+     */
     public boolean readOnly() {
         return switch (type) {
-            case BIND -> !"true".equals(options.get("rw"));
-            case CACHE -> "true".equals(options.get("ro"));
+            case BIND ->
+                options.containsKey("ro") ? "true".equals(options.get("ro")) : !"true".equals(options.get("rw"));
+            case CACHE ->
+                options.containsKey("ro") ? "true".equals(options.get("ro")) : "false".equals(options.get("rw"));
             default -> false;
         };
     }

@@ -244,44 +244,60 @@ public final class ShellWords {
                 i++;
                 return Optional.of(braced());
             }
-            if (Character.isDigit(c)) {
-                i++;
-                return lookup(String.valueOf(c));
-            }
-            if (!isNameChar(c)) {
+            String name = name();
+            if (name.isEmpty()) {
                 cur.append('$');
                 started = true;
                 return Optional.empty();
             }
-            int start = i;
-            while (i < s.length() && isNameChar(s.charAt(i))) {
-                i++;
+            if (isSpecial(name)) {
+                return Optional.empty();
             }
-            String name = s.substring(start, i);
             if (keep && !env.containsKey(name) && !unset.contains(name)) {
                 return Optional.of("$" + name);
             }
             return lookup(name);
         }
 
+        /**
+         * The name after {@code $} or <code>${</code>, as BuildKit reads it: all the digits of a
+         * positional parameter, one special parameter character, or letters, digits and '_'.
+         */
+        private String name() {
+            int start = i;
+            if (i < s.length() && Character.isDigit(s.charAt(i))) {
+                while (i < s.length() && Character.isDigit(s.charAt(i))) {
+                    i++;
+                }
+            } else if (i < s.length() && SPECIAL.indexOf(s.charAt(i)) >= 0) {
+                i++;
+            } else {
+                while (i < s.length() && isNameChar(s.charAt(i))) {
+                    i++;
+                }
+            }
+            return s.substring(start, i);
+        }
+
         private Optional<String> lookup(String name) {
+            if (isSpecial(name)) {
+                // a Dockerfile has no positional or special parameters: they are empty, as in BuildKit
+                return Optional.empty();
+            }
             seen.accept(name);
             return Optional.ofNullable(env.get(name));
         }
 
         private String braced() {
             int start = i;
-            while (i < s.length() && isNameChar(s.charAt(i))) {
-                i++;
-            }
-            String name = s.substring(start, i);
+            String name = name();
             if (i >= s.length()) {
                 throw error("missing '}' after ${" + name);
             }
             if (name.isEmpty()) {
                 throw error("bad substitution: no variable name after ${");
             }
-            if (keep && !env.containsKey(name) && !unset.contains(name)) {
+            if (keep && !env.containsKey(name) && !unset.contains(name) && !isSpecial(name)) {
                 int dollar = start - 2;
                 keep = false;
                 inactive++;
@@ -387,6 +403,14 @@ public final class ShellWords {
             }
             i++;
         }
+    }
+
+    /** The special parameters of the POSIX shell ({@code $0} is a digit, read as positional). */
+    private static final String SPECIAL = "@*#?-$!";
+
+    /** Positional ({@code 0}, {@code 12}) and special ({@code @ * # ? - $ !}) parameter names. */
+    private static boolean isSpecial(String name) {
+        return !name.isEmpty() && (Character.isDigit(name.charAt(0)) || SPECIAL.indexOf(name.charAt(0)) >= 0);
     }
 
     private static boolean isNameChar(char c) {

@@ -82,6 +82,7 @@ final class SyntaxParser {
                         throw new DockerfileException(at, "only one syntax parser directive can be used");
                     }
                     syntax = Optional.of(value);
+                    SyntaxFrontend.check(value).ifPresent(w -> warnings.add(new Warning("SyntaxFrontend", at, w)));
                 }
                 case "escape" -> {
                     if (escapeSeen) {

@@ -2,6 +2,7 @@ package dev.strata.engine;
 
 import dev.strata.cache.CacheOptions;
 import dev.strata.dockerfile.BuildOptions;
+import dev.strata.exec.ContainerOptions;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -20,7 +21,9 @@ import java.util.Optional;
  * @param noCache         {@code --no-cache}: run every step (records are still written)
  * @param isolation       {@code --isolation} (crun, runc, chroot) or empty to probe
  * @param network         {@code --network} default for RUN: "host" (default) or "none"
+ * @param container       {@code --add-host}, {@code --shm-size}, {@code --ulimit} for every RUN
  * @param secrets         {@code --secret} id → bytes, for {@code RUN --mount=type=secret}
+ * @param sshAgents       {@code --ssh} id → the agent's unix socket, for {@code RUN --mount=type=ssh}
  * @param sourceDateEpoch SOURCE_DATE_EPOCH: timestamps of the image and clamp of file mtimes
  * @param registry        how {@code FROM} images are fetched from registries ({@code --pull}, registry flags)
  * @param cache           {@code --cache-from} and {@code --cache-to}
@@ -34,7 +37,9 @@ public record BuildRequest(
         boolean noCache,
         Optional<String> isolation,
         String network,
+        ContainerOptions container,
         Map<String, byte[]> secrets,
+        Map<String, Path> sshAgents,
         Instant sourceDateEpoch,
         RegistryAccess registry,
         CacheOptions cache) {
@@ -43,6 +48,7 @@ public record BuildRequest(
         tags = List.copyOf(tags);
         outputs = List.copyOf(outputs);
         secrets = Map.copyOf(secrets);
+        sshAgents = Map.copyOf(sshAgents);
     }
 
     /** A build of {@code context} with its Dockerfile, default options, nothing exported. */
@@ -65,7 +71,9 @@ public record BuildRequest(
                 .noCache(noCache)
                 .isolation(isolation)
                 .network(network)
+                .container(container)
                 .secrets(secrets)
+                .sshAgents(sshAgents)
                 .sourceDateEpoch(sourceDateEpoch)
                 .registry(registry)
                 .cache(cache);
@@ -81,7 +89,9 @@ public record BuildRequest(
         private boolean noCache;
         private Optional<String> isolation = Optional.empty();
         private String network = "host";
+        private ContainerOptions container = ContainerOptions.defaults();
         private Map<String, byte[]> secrets = Map.of();
+        private Map<String, Path> sshAgents = Map.of();
         private Instant sourceDateEpoch = Instant.EPOCH;
         private Optional<RegistryAccess> registry = Optional.empty();
         private CacheOptions cache = CacheOptions.none();
@@ -126,8 +136,18 @@ public record BuildRequest(
             return this;
         }
 
+        public Builder container(ContainerOptions c) {
+            this.container = c;
+            return this;
+        }
+
         public Builder secrets(Map<String, byte[]> s) {
             this.secrets = s;
+            return this;
+        }
+
+        public Builder sshAgents(Map<String, Path> a) {
+            this.sshAgents = a;
             return this;
         }
 
@@ -156,7 +176,9 @@ public record BuildRequest(
                     noCache,
                     isolation,
                     network,
+                    container,
                     secrets,
+                    sshAgents,
                     sourceDateEpoch,
                     // made only when none was given: the CLI always passes its own
                     registry.orElseGet(RegistryAccess::defaults),

@@ -72,6 +72,20 @@ final class ConfigEditor {
                 argsEscaped);
     }
 
+    /**
+     * {@code c} with {@code PATH=default} appended when it sets no PATH: docker (BuildKit and classic)
+     * and buildah do this for every base, so FROM scratch and imported images get the same PATH in
+     * the image config and in RUN.
+     */
+    static ContainerConfig withDefaultPath(ContainerConfig c, String defaultPath) {
+        if (envMap(c).containsKey("PATH")) {
+            return c;
+        }
+        ConfigEditor e = new ConfigEditor(c);
+        e.env.add("PATH=" + defaultPath);
+        return e.build();
+    }
+
     /** The environment as a map (later entries win), as the Dockerfile scope wants it. */
     static Map<String, String> envMap(ContainerConfig c) {
         Map<String, String> out = new LinkedHashMap<>();

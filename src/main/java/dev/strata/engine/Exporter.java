@@ -129,7 +129,17 @@ final class Exporter {
         ObjectNode n = json.createObjectNode();
         n.put("containerimage.digest", r.manifest().digest().toString());
         n.put("containerimage.config.digest", r.configDigest().toString());
-        n.put("image.name", String.join(",", tags));
+        // the keys buildx writes, so `jq '."containerimage.descriptor".digest'` in CI scripts works as-is
+        ObjectNode desc = n.putObject("containerimage.descriptor");
+        desc.put("mediaType", r.manifest().mediaType());
+        desc.put("digest", r.manifest().digest().toString());
+        desc.put("size", r.manifest().size());
+        // buildx names the images fully (docker.io/library/app:latest), comma-separated
+        n.put(
+                "image.name",
+                String.join(
+                        ",",
+                        tags.stream().map(t -> Reference.parse(t).toString()).toList()));
         n.put("strata.elapsed_seconds", r.elapsed().toMillis() / 1000.0);
         ArrayNode steps = n.putArray("strata.steps");
         for (StepReport s : r.steps()) {

@@ -1,5 +1,6 @@
 package dev.strata.engine;
 
+import dev.strata.exec.ContainerOptions;
 import dev.strata.exec.RunExecutor;
 import java.nio.file.Path;
 import java.util.Map;
@@ -12,7 +13,9 @@ import java.util.function.Supplier;
  * @param scratch    the build's scratch directory, where the runtime makes its bundle
  * @param cacheRoot  where {@code type=cache} mounts persist between builds
  * @param secrets    {@code --secret} id to bytes
+ * @param sshAgents  {@code --ssh} id to the agent's socket
  * @param network    the build's {@code --network}, for a RUN without its own
+ * @param container  the build's {@code --add-host}, {@code --shm-size}, {@code --ulimit}
  * @param events     where the command's output lines go
  */
 record RunServices(
@@ -20,5 +23,7 @@ record RunServices(
         Path scratch,
         Path cacheRoot,
         Map<String, byte[]> secrets,
+        Map<String, Path> sshAgents,
         String network,
+        ContainerOptions container,
         StepEvents events) {}

@@ -11,6 +11,7 @@ import dev.strata.dockerfile.Mount;
 import dev.strata.dockerfile.MountType;
 import dev.strata.dockerfile.RunInstruction;
 import dev.strata.error.StrataException;
+import dev.strata.exec.ContainerOptions;
 import dev.strata.exec.NetworkMode;
 import dev.strata.exec.RunExecutor;
 import dev.strata.exec.RunMount;
@@ -113,14 +114,31 @@ final class RunStep implements FilesystemStep {
         for (Heredoc h : r.heredocs()) {
             m.put("heredoc:" + h.name(), StageRunner.hashed(h.content()));
         }
+        ContainerOptions c = services.container();
+        if (!c.isDefault()) {
+            // BuildKit keys extra hosts, ulimits and the /dev/shm size with the exec; absent, keys stay as before
+            m.put(
+                    "hosts",
+                    String.join(",", c.hosts().stream().map(h -> h.line()).toList()));
+            c.shmSize().ifPresent(s -> m.put("shm", Long.toString(s)));
+            m.put(
+                    "ulimits",
+                    String.join(
+                            ",",
+                            c.ulimits().stream()
+                                    .map(u -> u.name() + "=" + u.soft() + ":" + u.hard())
+                                    .toList()));
+        }
         for (Mount mt : r.mounts()) {
-            String target = mt.target().orElse("/run/secrets/" + mt.id().orElse(""));
+            String target = mt.type() == MountType.SSH
+                    ? sshTarget(mt)
+                    : mt.target().orElse("/run/secrets/" + mt.id().orElse(""));
             String desc = switch (mt.type()) {
                 case CACHE -> "cache,id=" + mt.id().orElse(target) + ",sharing=" + mt.sharing();
                 case SECRET -> "secret,id=" + secretId(mt); // never the content
                 case TMPFS -> "tmpfs" + mt.size().map(s -> ",size=" + s).orElse("");
                 case BIND -> "bind," + bindDigest(mt);
-                case SSH -> "ssh";
+                case SSH -> "ssh,id=" + mt.id().orElse("default"); // never the agent's socket
             };
             m.put("mount:" + target, desc);
         }
@@ -149,6 +167,7 @@ final class RunStep implements FilesystemStep {
                 .lowerDirs(ws.lowerDirs(ctx.layers()))
                 .network(network())
                 .cacheRoot(services.cacheRoot())
+                .container(services.container())
                 .output(line -> services.events().log(ctx.id(), line));
         Optional<Path> pipes = Optional.empty();
         if (r.heredocIsScript()) {
@@ -246,8 +265,15 @@ final class RunStep implements FilesystemStep {
                         new RunMount.Bind(mt.target().orElseThrow(), source(mt, views, where), !mt.readOnly()));
             }
             default -> {
-                return Optional.of(new RunMount.Ssh(
-                        mt.target().orElse("/run/buildkit/ssh_agent.0"), mt.id().orElse("default")));
+                String id = mt.id().orElse("default");
+                Optional<Path> agent = Optional.ofNullable(services.sshAgents().get(id));
+                if (agent.isEmpty() && mt.required()) {
+                    throw StrataException.input(where + ",id=" + id + ": no ssh agent " + id
+                            + " was forwarded; pass --ssh " + id + " (uses $SSH_AUTH_SOCK) or --ssh " + id
+                            + "=/path/to/agent.sock");
+                }
+                return Optional.of(
+                        new RunMount.Ssh(sshTarget(mt), id, agent, mt.required(), mt.mode(), mt.uid(), mt.gid()));
             }
         }
     }
@@ -353,9 +379,24 @@ final class RunStep implements FilesystemStep {
                 }
             }
         }
+        // BuildKit points SSH_AUTH_SOCK at the first ssh mount unless the environment sets it
+        r.mounts().stream()
+                .filter(mt -> mt.type() == MountType.SSH)
+                .findFirst()
+                .ifPresent(mt -> env.putIfAbsent("SSH_AUTH_SOCK", sshTarget(mt)));
         List<String> out = new ArrayList<>();
         env.forEach((k, v) -> out.add(k + "=" + v));
         return out;
+    }
+
+    /** An ssh mount's target: given, else BuildKit's /run/buildkit/ssh_agent.N (N counts this RUN's ssh mounts). */
+    private String sshTarget(Mount mt) {
+        if (mt.target().isPresent()) {
+            return mt.target().get();
+        }
+        List<Mount> ssh =
+                r.mounts().stream().filter(m -> m.type() == MountType.SSH).toList();
+        return "/run/buildkit/ssh_agent." + ssh.indexOf(mt);
     }
 
     private String workdir() {

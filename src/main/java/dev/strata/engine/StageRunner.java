@@ -76,7 +76,9 @@ final class StageRunner {
                 session.scratch,
                 session.store.root().resolve("cache-mounts"),
                 session.request.secrets(),
+                session.request.sshAgents(),
                 session.request.network(),
+                session.request.container(),
                 session.events());
     }
 
@@ -109,13 +111,13 @@ final class StageRunner {
                     rs.stage().from().node().position().toString());
             session.events().cached(id, "local store");
             config = ImageConfig.parse(img.configBytes());
+            config = config.withConfig(ConfigEditor.withDefaultPath(config.config(), DEFAULT_PATH));
             layers.addAll(img.layers());
             baseEnv = ConfigEditor.envMap(config.config());
         } else {
             // BuildKit's empty image carries the default PATH, so FROM scratch images have it too
-            ConfigEditor e = new ConfigEditor(ImageConfig.scratch(platform).config());
-            e.env.add("PATH=" + DEFAULT_PATH);
-            config = ImageConfig.scratch(platform).withConfig(e.build());
+            ImageConfig empty = ImageConfig.scratch(platform);
+            config = empty.withConfig(ConfigEditor.withDefaultPath(empty.config(), DEFAULT_PATH));
             baseEnv = ConfigEditor.envMap(config.config());
         }
         List<Instruction> instructions = new ArrayList<>();

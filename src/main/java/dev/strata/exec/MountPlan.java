@@ -20,7 +20,7 @@ import java.util.OptionalLong;
 
 /**
  * A step's {@code RUN --mount}s made concrete: host dirs chosen (cache dirs created, locks taken,
- * read-write binds copied), stubs placed in the init layer, secrets kept in memory until the setup
+ * read-write binds copied, ssh agent sockets relayed), stubs placed in the init layer, secrets kept in memory until the setup
  * script writes them to a tmpfs. {@link #close()} releases locks and removes the step's copies.
  */
 final class MountPlan implements AutoCloseable {
@@ -89,8 +89,18 @@ final class MountPlan implements AutoCloseable {
             mounts.add(new Planned(init.stub(b.target(), dir), false, source, !b.readwrite(), OptionalLong.empty()));
         } else if (m instanceof RunMount.Tmpfs t) {
             mounts.add(new Planned(init.stub(t.target(), true), true, null, false, t.size()));
-        } else if (m instanceof RunMount.Ssh) {
-            throw StrataException.input("RUN --mount=type=ssh is not supported yet");
+        } else if (m instanceof RunMount.Ssh s) {
+            if (s.agent().isEmpty()) {
+                if (s.required()) {
+                    throw StrataException.input("RUN --mount=type=ssh,id=" + s.id() + ": no ssh agent " + s.id()
+                            + " was forwarded; pass --ssh " + s.id() + " (uses $SSH_AUTH_SOCK) or --ssh " + s.id()
+                            + "=/path/to/agent.sock");
+                }
+                return;
+            }
+            SshAgentProxy proxy = SshAgentProxy.start(s.agent().get(), s.uid(), s.gid(), s.mode());
+            releases.add(proxy);
+            mounts.add(new Planned(init.stub(s.target(), false), false, proxy.socket(), false, OptionalLong.empty()));
         }
     }
 

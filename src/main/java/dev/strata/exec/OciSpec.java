@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strata.archive.UserNamespace;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -79,11 +80,15 @@ final class OciSpec {
         for (String set : List.of("bounding", "effective", "permitted")) {
             strings(caps.putArray(set), CAPABILITIES);
         }
-        ObjectNode rlimit = process.putArray("rlimits").addObject();
-        rlimit.put("type", "RLIMIT_NOFILE");
-        long nofile = openFilesLimit();
-        rlimit.put("hard", nofile);
-        rlimit.put("soft", nofile);
+        ArrayNode rlimits = process.putArray("rlimits");
+        List<ContainerOptions.Ulimit> ulimits = request.container().ulimits();
+        if (ulimits.stream().noneMatch(l -> l.name().equals("nofile"))) {
+            long nofile = openFilesLimit();
+            rlimit(rlimits, "RLIMIT_NOFILE", nofile, nofile);
+        }
+        for (ContainerOptions.Ulimit l : ulimits) {
+            rlimit(rlimits, l.ociType(), l.soft(), l.hard());
+        }
         process.put("noNewPrivileges", false);
         ObjectNode root = spec.putObject("root");
         root.put("path", rootfs.toString());
@@ -99,7 +104,12 @@ final class OciSpec {
             pts.add("gid=5"); // tty; a single-uid namespace has no gid 5
         }
         mount(mounts, "/dev/pts", "devpts", "devpts", pts);
-        mount(mounts, "/dev/shm", "tmpfs", "shm", List.of("nosuid", "noexec", "nodev", "mode=1777", "size=65536k"));
+        mount(
+                mounts,
+                "/dev/shm",
+                "tmpfs",
+                "shm",
+                List.of("nosuid", "noexec", "nodev", "mode=1777", "size=" + shmSize(request)));
         mount(mounts, "/dev/mqueue", "mqueue", "mqueue", List.of("nosuid", "noexec", "nodev"));
         if (userns.nested() && request.network() != NetworkMode.NONE) {
             // sysfs mounts only for the owner of the network namespace; the host's is not ours
@@ -166,6 +176,21 @@ final class OciSpec {
         }
         return want;
     }
+
+    /** The /dev/shm tmpfs size option: {@code --shm-size} in bytes, else docker's 64 MiB. */
+    static String shmSize(RunRequest request) {
+        return Long.toString(request.container().shmSize().orElse(ContainerOptions.DEFAULT_SHM));
+    }
+
+    private static void rlimit(ArrayNode rlimits, String type, long soft, long hard) {
+        ObjectNode r = rlimits.addObject();
+        r.put("type", type);
+        // the spec's values are uint64: -1 (unlimited) is RLIM_INFINITY, all bits set
+        r.put("hard", hard == -1 ? UNLIMITED : BigInteger.valueOf(hard));
+        r.put("soft", soft == -1 ? UNLIMITED : BigInteger.valueOf(soft));
+    }
+
+    private static final BigInteger UNLIMITED = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
 
     private static void mount(ArrayNode mounts, String dest, String type, String source, List<String> options) {
         ObjectNode m = mounts.addObject();

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
  * Runs a step on overlayfs inside a private mount namespace ({@code unshare -m}), in crun, runc or
@@ -169,10 +170,16 @@ final class OverlayExecutor implements RunExecutor {
                 if (request.network() == NetworkMode.NONE) {
                     launcher.add("-n");
                 }
-                SetupScript.chrootMounts(etc, plan.mounts, request.network() == NetworkMode.NONE, request.hostname())
+                SetupScript.chrootMounts(
+                                etc,
+                                plan.mounts,
+                                request.network() == NetworkMode.NONE,
+                                request.hostname(),
+                                OciSpec.shmSize(request))
                         .forEach(script::add);
                 script.add(". secrets/env");
-                List<String> cmd = new ArrayList<>(List.of(unshare.toString(), "-R", "merged", "-w", cwd));
+                List<String> cmd = new ArrayList<>(prlimit(request));
+                cmd.addAll(List.of(unshare.toString(), "-R", "merged", "-w", cwd));
                 if (user.uid() != 0 || user.gid() != 0) {
                     cmd.addAll(List.of("-S", Integer.toString(user.uid()), "-G", Integer.toString(user.gid())));
                 }
@@ -213,6 +220,24 @@ final class OverlayExecutor implements RunExecutor {
         }
     }
 
+    /** For chroot, {@code --ulimit}s as a {@code prlimit} prefix (a runtime sets them from the spec). */
+    private static List<String> prlimit(RunRequest request) {
+        List<ContainerOptions.Ulimit> ulimits = request.container().ulimits();
+        if (ulimits.isEmpty()) {
+            return List.of();
+        }
+        Path tool = Stream.of("/usr/bin/prlimit", "/bin/prlimit")
+                .map(Path::of)
+                .filter(Files::isExecutable)
+                .findFirst()
+                .orElseThrow(() -> StrataException.environment(
+                        "--ulimit with --isolation=chroot needs prlimit (util-linux); install it or use crun or runc"));
+        List<String> out = new ArrayList<>(List.of(tool.toString()));
+        ulimits.forEach(l -> out.add(l.prlimitOption()));
+        out.add("--");
+        return out;
+    }
+
     private static List<String> environment(RunRequest request, ResolvedUser user) {
         List<String> env = new ArrayList<>(request.env());
         if (env.stream().noneMatch(e -> e.startsWith("PATH="))) {
@@ -225,8 +250,13 @@ final class OverlayExecutor implements RunExecutor {
     }
 
     private static String hosts(RunRequest request) {
-        return "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t" + request.hostname()
-                + "\n";
+        StringBuilder b = new StringBuilder(
+                        "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t")
+                .append(request.hostname())
+                .append('\n');
+        // --add-host lines come after the defaults, as docker writes them
+        request.container().hosts().forEach(h -> b.append(h.line()).append('\n'));
+        return b.toString();
     }
 
     private static String resolvConf(RunRequest request) {

@@ -72,6 +72,16 @@ public sealed interface RunMount {
     /** {@code type=tmpfs}: an empty tmpfs, {@code size} bytes at most when given. */
     record Tmpfs(String target, OptionalLong size) implements RunMount {}
 
-    /** {@code type=ssh}: not supported yet; running a step with it is an input error saying so. */
-    record Ssh(String target, String id) implements RunMount {}
+    /**
+     * {@code type=ssh}: the ssh agent {@code agent} (a unix socket, from {@code --ssh ID}) at
+     * {@code target}, through a socket of the step's own with {@code uid}, {@code gid} and
+     * {@code mode}. No agent is an error when {@code required}, else the mount is skipped.
+     */
+    record Ssh(String target, String id, Optional<Path> agent, boolean required, int mode, int uid, int gid)
+            implements RunMount {
+        /** BuildKit's defaults: mode 0600, root-owned, not required. */
+        public static Ssh of(String target, String id, Path agent) {
+            return new Ssh(target, id, Optional.of(agent), false, 0600, 0, 0);
+        }
+    }
 }

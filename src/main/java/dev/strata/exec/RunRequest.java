@@ -26,6 +26,7 @@ import java.util.function.Consumer;
  * @param workRoot   where the step's scratch directories (upper, work, init, bundle) are made; must
  *                   not be on overlayfs
  * @param cacheRoot  where {@code type=cache} directories live unless a mount names its own
+ * @param container  the build's {@code --add-host}, {@code --shm-size} and {@code --ulimit}
  */
 public record RunRequest(
         List<String> argv,
@@ -38,7 +39,8 @@ public record RunRequest(
         List<RunMount> mounts,
         Consumer<String> output,
         Path workRoot,
-        Optional<Path> cacheRoot) {
+        Optional<Path> cacheRoot,
+        ContainerOptions container) {
 
     public RunRequest {
         argv = List.copyOf(argv);
@@ -52,6 +54,7 @@ public record RunRequest(
         Objects.requireNonNull(output, "output");
         Objects.requireNonNull(workRoot, "workRoot");
         Objects.requireNonNull(cacheRoot, "cacheRoot");
+        Objects.requireNonNull(container, "container");
         if (argv.isEmpty()) {
             throw StrataException.input("RUN needs a command");
         }
@@ -83,6 +86,7 @@ public record RunRequest(
         private final List<RunMount> mounts = new ArrayList<>();
         private Consumer<String> output = line -> {};
         private Optional<Path> cacheRoot = Optional.empty();
+        private ContainerOptions container = ContainerOptions.defaults();
 
         private Builder(List<String> argv, Path workRoot) {
             this.argv = argv;
@@ -134,9 +138,25 @@ public record RunRequest(
             return this;
         }
 
+        public Builder container(ContainerOptions value) {
+            this.container = value;
+            return this;
+        }
+
         public RunRequest build() {
             return new RunRequest(
-                    argv, env, workingDir, user, hostname, lowerDirs, network, mounts, output, workRoot, cacheRoot);
+                    argv,
+                    env,
+                    workingDir,
+                    user,
+                    hostname,
+                    lowerDirs,
+                    network,
+                    mounts,
+                    output,
+                    workRoot,
+                    cacheRoot,
+                    container);
         }
     }
 }

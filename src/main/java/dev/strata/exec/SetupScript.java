@@ -55,7 +55,7 @@ final class SetupScript {
 
     /** Lines that mount what a runtime would, for chroot isolation. */
     static List<String> chrootMounts(
-            List<String[]> etc, List<MountPlan.Planned> extra, boolean loopbackOnly, String hostname) {
+            List<String[]> etc, List<MountPlan.Planned> extra, boolean loopbackOnly, String hostname, String shmSize) {
         List<String> l = new ArrayList<>();
         l.add("mount -t proc -o nosuid,noexec,nodev proc merged/proc");
         l.add("mount -t tmpfs -o nosuid,mode=755,size=65536k tmpfs merged/dev");
@@ -66,7 +66,7 @@ final class SetupScript {
         l.add("ln -s pts/ptmx merged/dev/ptmx; ln -s /proc/self/fd merged/dev/fd");
         l.add("ln -s /proc/self/fd/0 merged/dev/stdin; ln -s /proc/self/fd/1 merged/dev/stdout;"
                 + " ln -s /proc/self/fd/2 merged/dev/stderr");
-        l.add("mount -t tmpfs -o nosuid,nodev,noexec,mode=1777 shm merged/dev/shm");
+        l.add("mount -t tmpfs -o nosuid,nodev,noexec,mode=1777,size=" + shmSize + " shm merged/dev/shm");
         if (UserNamespace.current().nested() && !loopbackOnly) {
             // sysfs mounts only for the owner of the network namespace; the host's is not ours
             l.add("mount --rbind /sys merged/sys && mount -o remount,bind,ro merged/sys");

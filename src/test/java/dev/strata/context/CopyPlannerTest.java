@@ -62,7 +62,9 @@ class CopyPlannerTest {
     void directoryCopiesItsContentsNotItself() {
         CopyPlan p = plan(CopyRequest.copy("/app", "dir"));
         assertThat(byDest(p).keySet()).containsExactly("/app", "/app/link", "/app/sub", "/app/sub/y.txt", "/app/x.txt");
-        assertThat(at(p, "/app").orElseThrow().mode()).isEqualTo(0750);
+        // the destination is made (0755) before the contents are copied in, as BuildKit does: the
+        // source directory's own mode (0750) is not copied
+        assertThat(at(p, "/app").orElseThrow().mode()).isEqualTo(0755);
         assertThat(at(p, "/app").orElseThrow().implied()).isFalse();
         CopyEntry link = at(p, "/app/link").orElseThrow();
         assertThat(link.kind()).isEqualTo(CopyEntry.Kind.SYMLINK);
@@ -71,6 +73,8 @@ class CopyPlannerTest {
         // the whole context into the root: the root itself is never rewritten
         CopyPlan all = plan(CopyRequest.copy("/", "."));
         assertThat(byDest(all)).doesNotContainKey("/").containsKeys("/a.txt", "/dir/sub/y.txt", "/pkgs/p2/src/i.js");
+        // a directory inside what is copied keeps its mode
+        assertThat(at(all, "/dir").orElseThrow().mode()).isEqualTo(0750);
     }
 
     @Test

@@ -43,7 +43,7 @@ class ShellWordsTest {
                 "$UNSET|~~",
                 "${UNSET}|~~",
                 "a$|a$",
-                "$-x|$-x",
+                "$-x|x",
                 "${foo}/x|/bar/x",
                 // :- and -
                 "${V:-w}|value",

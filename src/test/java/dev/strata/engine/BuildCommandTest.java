@@ -64,7 +64,17 @@ class BuildCommandTest {
                 .contains("0 of 1 steps cached")
                 .contains("naming to docker.io/cli/demo:1");
         assertThat(Files.readString(iid)).startsWith("sha256:");
-        assertThat(Files.readString(meta)).contains("containerimage.digest");
+        var metadata = new ObjectMapper().readTree(Files.readString(meta));
+        // buildx's keys: full image names, the manifest descriptor beside its digest
+        assertThat(metadata.path("image.name").asText()).isEqualTo("docker.io/cli/demo:1,docker.io/cli/demo:latest");
+        assertThat(metadata.path("containerimage.descriptor").path("digest").asText())
+                .isEqualTo(metadata.path("containerimage.digest").asText())
+                .startsWith("sha256:");
+        assertThat(metadata.path("containerimage.descriptor").path("mediaType").asText())
+                .isEqualTo("application/vnd.oci.image.manifest.v1+json");
+        assertThat(metadata.path("containerimage.descriptor").path("size").asLong())
+                .isPositive();
+        assertThat(metadata.path("containerimage.config.digest").asText()).isEqualTo(Files.readString(iid));
         assertThat(Files.size(oci)).isPositive();
         Path report = dir.resolve("cache-report.json");
         Run second = strata(

@@ -423,14 +423,13 @@ class RunBuildTest extends MountCheckedTest {
     }
 
     @Test
-    void sshMountsAndMissingSecretsAreInputErrorsWithTheLine() throws Exception {
+    void missingRequiredSshAgentsAndSecretsAreInputErrorsWithTheLine() throws Exception {
         BuildFixture f = new BuildFixture(dir)
                 .withBusybox()
-                .files("FROM test/busybox:latest\nRUN --mount=type=ssh true\n", Map.of());
+                .files("FROM test/busybox:latest\nRUN --mount=type=ssh,required=true true\n", Map.of());
         assertThat(failure(f, ExitCode.INPUT))
                 .contains("Dockerfile:2")
-                .contains("ssh")
-                .contains("not supported yet");
+                .contains("no ssh agent default was forwarded; pass --ssh default");
         f.files("FROM test/busybox:latest\nRUN --mount=type=secret,id=k,required true\n", Map.of());
         assertThat(failure(f, ExitCode.INPUT)).contains("Dockerfile:2").contains("--secret id=k");
     }

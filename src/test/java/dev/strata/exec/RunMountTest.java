@@ -209,10 +209,18 @@ class RunMountTest {
     }
 
     @Test
-    void sshIsNotSupportedYet() {
-        assertThatThrownBy(() -> Steps.run(Isolation.CRUN, sh("true").mount(new RunMount.Ssh("/run/ssh", "default"))))
+    void anSshMountWithoutAnAgentIsSkippedUnlessRequired() {
+        RunMount.Ssh optional = new RunMount.Ssh("/run/ssh", "default", Optional.empty(), false, 0600, 0, 0);
+        Steps.Ran ran = Steps.run(
+                Isolation.CRUN,
+                sh("test -e /run/ssh && echo there || echo absent").mount(optional));
+        try (RunResult r = ran.result()) {
+            assertThat(ran.lines()).containsExactly("absent");
+        }
+        RunMount.Ssh required = new RunMount.Ssh("/run/ssh", "gh", Optional.empty(), true, 0600, 0, 0);
+        assertThatThrownBy(() -> Steps.run(Isolation.CRUN, sh("true").mount(required)))
                 .isInstanceOf(StrataException.class)
-                .hasMessage("RUN --mount=type=ssh is not supported yet")
+                .hasMessageContaining("no ssh agent gh was forwarded; pass --ssh gh")
                 .extracting(e -> ((StrataException) e).exitCode())
                 .isEqualTo(ExitCode.INPUT);
     }
