@@ -8,6 +8,7 @@ import dev.strata.oci.Digest;
 import dev.strata.oci.OciJson;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -22,6 +23,10 @@ import java.util.TreeSet;
  * @param lastUsed the day an exported cache last saw the record built or hit (retention reads it);
  *                 a day, not an instant, so an all-hit rebuild on the same day changes no byte
  * @param stage    the stage the step belongs to ("builder", "stage-1"), for {@code strata cache inspect}
+ * @param built    when the step last ran (the build's clock, to the second), written for a step with a
+ *                 ttl: its age. {@code created} cannot serve, it is SOURCE_DATE_EPOCH (or 1970) to keep
+ *                 images reproducible. A hit keeps the time of the record it hit, so a cache hit again
+ *                 and again still ages; records of older strata have none.
  */
 public record CacheRecord(
         CacheKey key,
@@ -32,7 +37,8 @@ public record CacheRecord(
         Optional<ParentSummary> parent,
         List<CacheKey> aliases,
         Optional<LocalDate> lastUsed,
-        Optional<String> stage) {
+        Optional<String> stage,
+        Optional<Instant> built) {
     public static final String MEDIA_TYPE = "application/vnd.strata.cache.record.v1+json";
 
     public CacheRecord {
@@ -40,6 +46,19 @@ public record CacheRecord(
         aliases.forEach(a -> sorted.add(a.toString()));
         sorted.remove(key.toString());
         aliases = sorted.stream().map(a -> new CacheKey(Digest.parse(a))).toList();
+    }
+
+    public CacheRecord(
+            CacheKey key,
+            StepInputs inputs,
+            Optional<Descriptor> layer,
+            Optional<Digest> diffId,
+            Instant created,
+            Optional<ParentSummary> parent,
+            List<CacheKey> aliases,
+            Optional<LocalDate> lastUsed,
+            Optional<String> stage) {
+        this(key, inputs, layer, diffId, created, parent, aliases, lastUsed, stage, Optional.empty());
     }
 
     public CacheRecord(
@@ -59,19 +78,35 @@ public record CacheRecord(
 
     /** This record, last used on {@code day}. */
     public CacheRecord usedOn(LocalDate day) {
-        return new CacheRecord(key, inputs, layer, diffId, created, parent, aliases, Optional.of(day), stage);
+        return new CacheRecord(key, inputs, layer, diffId, created, parent, aliases, Optional.of(day), stage, built);
     }
 
     /** This record with {@code more} aliases. */
     public CacheRecord withAliases(List<CacheKey> more) {
         List<CacheKey> all = new ArrayList<>(aliases);
         all.addAll(more);
-        return new CacheRecord(key, inputs, layer, diffId, created, parent, all, lastUsed, stage);
+        return new CacheRecord(key, inputs, layer, diffId, created, parent, all, lastUsed, stage, built);
     }
 
     /** This record, of the stage named {@code name}. */
     public CacheRecord inStage(String name) {
-        return new CacheRecord(key, inputs, layer, diffId, created, parent, aliases, lastUsed, Optional.of(name));
+        return new CacheRecord(
+                key, inputs, layer, diffId, created, parent, aliases, lastUsed, Optional.of(name), built);
+    }
+
+    /** This record, its step run at {@code when} (kept to the second: an age in hours needs no more). */
+    public CacheRecord builtAt(Instant when) {
+        return new CacheRecord(
+                key,
+                inputs,
+                layer,
+                diffId,
+                created,
+                parent,
+                aliases,
+                lastUsed,
+                stage,
+                Optional.of(when.truncatedTo(ChronoUnit.SECONDS)));
     }
 
     /** True when {@code k} is this record's key or one of its aliases. */
@@ -98,6 +133,7 @@ public record CacheRecord(
         }
         lastUsed.ifPresent(d -> o.put("lastUsed", d.toString()));
         stage.ifPresent(n -> o.put("stage", n));
+        built.ifPresent(b -> o.put("built", b.toString()));
         return OciJson.bytes(o);
     }
 
@@ -122,7 +158,9 @@ public record CacheRecord(
                 o.has("lastUsed")
                         ? Optional.of(LocalDate.parse(o.get("lastUsed").asText()))
                         : Optional.empty(),
-                o.has("stage") ? Optional.of(o.get("stage").asText()) : Optional.empty());
+                o.has("stage") ? Optional.of(o.get("stage").asText()) : Optional.empty(),
+                // optional: records written before ttls have none, and still load
+                o.has("built") ? Optional.of(Instant.parse(o.get("built").asText())) : Optional.empty());
     }
 
     private static List<CacheKey> aliases(JsonNode a) {

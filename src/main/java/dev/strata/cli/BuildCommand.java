@@ -2,6 +2,7 @@ package dev.strata.cli;
 
 import dev.strata.cache.CacheOptions;
 import dev.strata.cache.CacheSpec;
+import dev.strata.cache.TtlPolicy;
 import dev.strata.dockerfile.BuildOptions;
 import dev.strata.dockerfile.BuildPlan;
 import dev.strata.dockerfile.Dockerfile;
@@ -168,6 +169,14 @@ public final class BuildCommand implements Callable<Integer> {
                     + " unused for max-age or beyond max-size go, the least recently used first")
     List<String> cacheTo = new ArrayList<>();
 
+    @Option(
+            names = "--cache-ttl",
+            paramLabel = "DUR|STAGE=DUR",
+            description = "a RUN's cache record older than DUR (30m, 24h, 7d) counts as a miss and the step runs"
+                    + " again; STAGE=DUR for the RUNs of one stage (repeatable); a # strata:ttl=DUR comment above"
+                    + " a step wins")
+    List<String> cacheTtl = new ArrayList<>();
+
     @Option(names = "--push", description = "push the image to every -t reference after building it")
     boolean push;
 
@@ -259,7 +268,8 @@ public final class BuildCommand implements Callable<Integer> {
             CacheSpec spec = CacheSpec.parseTo("type=inline");
             tags.forEach(t -> to.add(spec.forImage(t)));
         }
-        return new CacheOptions(cacheFrom.stream().map(CacheSpec::parseFrom).toList(), to);
+        return new CacheOptions(cacheFrom.stream().map(CacheSpec::parseFrom).toList(), to)
+                .withTtls(TtlPolicy.parse(cacheTtl));
     }
 
     /** Runs the build into the local store and writes the requested outputs. */

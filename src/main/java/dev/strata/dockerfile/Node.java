@@ -21,6 +21,7 @@ public final class Node {
     // Source line and column of each character of args (continuations make them jump).
     private final int[] lines;
     private final int[] columns;
+    private final Optional<StepTtl> ttl;
 
     Node(
             String keyword,
@@ -31,7 +32,9 @@ public final class Node {
             int endLine,
             String source,
             int[] lines,
-            int[] columns) {
+            int[] columns,
+            Optional<StepTtl> ttl) {
+        this.ttl = ttl;
         this.keyword = keyword;
         this.flags = List.copyOf(flags);
         this.args = args;
@@ -41,6 +44,11 @@ public final class Node {
         this.source = source;
         this.lines = lines;
         this.columns = columns;
+    }
+
+    /** The {@code # strata:ttl=} comment just above the instruction, if any. */
+    public Optional<StepTtl> ttl() {
+        return ttl;
     }
 
     /** The keyword as written ({@code from}, {@code RUN}). */
@@ -113,7 +121,8 @@ public final class Node {
                 endLine,
                 source,
                 Arrays.copyOfRange(lines, Math.min(from, lines.length), lines.length),
-                Arrays.copyOfRange(columns, Math.min(from, columns.length), columns.length));
+                Arrays.copyOfRange(columns, Math.min(from, columns.length), columns.length),
+                ttl);
     }
 
     /** The same node with line numbers moved by {@code delta} (triggers parsed after a directive line). */
@@ -152,7 +161,8 @@ public final class Node {
                 endLine + delta,
                 source,
                 ls,
-                columns);
+                columns,
+                ttl);
     }
 
     @Override

@@ -19,6 +19,10 @@ final class SyntaxParser {
     private static final Pattern DIRECTIVE = Pattern.compile("^#\\s*([a-zA-Z][a-zA-Z0-9]*)\\s*=\\s*(.*?)\\s*$");
     private static final Pattern HEREDOC = Pattern.compile("^(\\d*)<<(-?)(.+)$");
     private static final Set<String> HEREDOC_INSTRUCTIONS = Set.of("RUN", "COPY", "ADD");
+    /** {@code # strata:KEY=VALUE}: strata's own settings for the instruction below, invisible to docker. */
+    private static final Pattern STRATA_COMMENT = Pattern.compile("^\\s*#\\s*strata:([a-zA-Z-]+)\\s*=\\s*(.*?)\\s*$");
+    /** The instructions that have a cache record, so a ttl means something. */
+    private static final Set<String> KEYED = Set.of("RUN", "COPY", "ADD", "WORKDIR");
 
     record Result(Directives directives, List<Node> nodes, List<Warning> warnings) {}
 
@@ -48,13 +52,35 @@ final class SyntaxParser {
         Directives directives = directives();
         escape = directives.escape();
         List<Node> nodes = new ArrayList<>();
+        Optional<StepTtl> ttl = Optional.empty();
+        Position ttlAt = null;
         while (next < lines.length) {
             String line = lines[next];
-            if (line.isBlank() || line.stripLeading().startsWith("#")) {
+            if (line.isBlank()) {
+                ttl = Optional.empty(); // a blank line ends the comment block above an instruction
                 next++;
                 continue;
             }
-            nodes.add(instruction());
+            if (line.stripLeading().startsWith("#")) {
+                Matcher m = STRATA_COMMENT.matcher(line);
+                if (m.matches()) {
+                    ttlAt = pos(next, 0);
+                    Optional<StepTtl> t = strataComment(m.group(1), m.group(2), ttlAt);
+                    ttl = t.isPresent() ? t : ttl;
+                }
+                next++;
+                continue;
+            }
+            Node n = instruction(ttl);
+            if (ttl.isPresent() && !KEYED.contains(n.instruction())) {
+                warnings.add(new Warning(
+                        "StrataTtlIgnored",
+                        ttlAt,
+                        "# strata:ttl applies to RUN, COPY, ADD or WORKDIR (steps with a cache record), not "
+                                + n.instruction() + "; move it above the step that should expire"));
+            }
+            ttl = Optional.empty();
+            nodes.add(n);
         }
         return new Result(directives, nodes, warnings);
     }
@@ -110,8 +136,22 @@ final class SyntaxParser {
         return new Directives(syntax, esc, check);
     }
 
+    /** A {@code # strata:KEY=VALUE} comment: ttl is the one key; another is a warning, a bad ttl an error. */
+    private Optional<StepTtl> strataComment(String key, String value, Position at) {
+        if (!key.equalsIgnoreCase("ttl")) {
+            warnings.add(new Warning(
+                    "UnknownStrataComment", at, "unknown strata comment '" + key + "': the one strata comment is ttl"));
+            return Optional.empty();
+        }
+        return Optional.of(StepTtl.parse(value)
+                .orElseThrow(() -> new DockerfileException(
+                        at,
+                        "# strata:ttl=" + value + " is not a duration; use a number and s, m, h, d or w,"
+                                + " as in # strata:ttl=24h")));
+    }
+
     /** Reads one instruction starting at a non-blank, non-comment line. */
-    private Node instruction() {
+    private Node instruction(Optional<StepTtl> ttl) {
         int startLine = next;
         String first = lines[startLine];
         int kwStart = 0;
@@ -186,7 +226,7 @@ final class SyntaxParser {
             }
             source.append(lines[i]);
         }
-        return new Node(keyword, flags, args, heredocs, kwPos, next, source.toString(), argLines, argCols);
+        return new Node(keyword, flags, args, heredocs, kwPos, next, source.toString(), argLines, argCols, ttl);
     }
 
     /** Reads leading {@code --name[=value]} words from {@code from}; returns where the arguments start. */

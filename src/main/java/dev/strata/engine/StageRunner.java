@@ -9,6 +9,7 @@ import dev.strata.cache.MissExplanation;
 import dev.strata.cache.ParentState;
 import dev.strata.cache.ParentSummary;
 import dev.strata.cache.StepInputs;
+import dev.strata.cache.Ttl;
 import dev.strata.dockerfile.AddInstruction;
 import dev.strata.dockerfile.BaseImage;
 import dev.strata.dockerfile.BaseStage;
@@ -193,14 +194,16 @@ final class StageRunner {
             ParentSummary seen = parentSummary(config, layers);
             ImageConfig after = fs.configAfter(config);
             boolean lookUp = !session.request.noCache();
+            Optional<Ttl> ttl = ttl(step);
+            List<String> expired = new ArrayList<>();
             Optional<StepInputs> alias = fs.aliasInputs().map(a -> inputs(config, layers, text, a));
             Optional<Hit> aliasHit =
-                    lookUp && alias.isPresent() ? lookup(alias.get().key()) : Optional.empty();
+                    lookUp && alias.isPresent() ? lookup(alias.get().key(), ttl, expired) : Optional.empty();
             // an alias hit keeps the record's own key and inputs: they name the copied content
             StepInputs key = aliasHit.isPresent()
                     ? aliasHit.get().record().inputs()
                     : inputs(config, layers, text, fs.keyInputs());
-            Optional<Hit> hit = aliasHit.isPresent() || !lookUp ? aliasHit : lookup(key.key());
+            Optional<Hit> hit = aliasHit.isPresent() || !lookUp ? aliasHit : lookup(key.key(), ttl, expired);
             List<CacheKey> aliases = alias.map(a -> List.of(a.key())).orElse(List.of());
             if (hit.isPresent()) {
                 Hit h = hit.get();
@@ -219,7 +222,8 @@ final class StageRunner {
                                         Optional.of(seen),
                                         r.aliases(),
                                         Optional.empty(),
-                                        Optional.of(node.displayName()))
+                                        Optional.of(node.displayName()),
+                                        r.built())
                                 .withAliases(aliases),
                         layer,
                         layers);
@@ -236,22 +240,23 @@ final class StageRunner {
                 lastMiss = Optional.empty();
                 return new StepOutcome(after, layer, fs.history(after).orElseThrow());
             }
-            MissExplanation why =
-                    session.request.noCache() ? MissExplanation.notLookedUp(key, "--no-cache") : explain(key, seen);
+            MissExplanation why = session.request.noCache()
+                    ? MissExplanation.notLookedUp(key, "--no-cache")
+                    : !expired.isEmpty() ? MissExplanation.notLookedUp(key, expired.get(0)) : explain(key, seen);
+            Instant ranAt = session.request.cache().clock().instant();
             Optional<Layer> layer = fs.run();
-            record(
-                    new CacheRecord(
-                            key.key(),
-                            key,
-                            layer.map(Layer::descriptor),
-                            layer.map(Layer::diffId),
-                            session.createdInstant(),
-                            Optional.of(seen),
-                            aliases,
-                            Optional.empty(),
-                            Optional.of(node.displayName())),
-                    layer,
-                    layers);
+            CacheRecord made = new CacheRecord(
+                    key.key(),
+                    key,
+                    layer.map(Layer::descriptor),
+                    layer.map(Layer::diffId),
+                    session.createdInstant(),
+                    Optional.of(seen),
+                    aliases,
+                    Optional.empty(),
+                    Optional.of(node.displayName()));
+            // only a step with a ttl carries its build time: other records stay the same bytes on every runner
+            record(ttl.isPresent() ? made.builtAt(ranAt) : made, layer, layers);
             Duration took = Duration.between(start, Instant.now());
             session.events().done(id, took, Optional.of(why.reason()));
             session.report(new StepReport(
@@ -289,15 +294,35 @@ final class StageRunner {
         }
     }
 
-    /** The first source (in order: local, then the others) holding the key. */
-    private Optional<Hit> lookup(CacheKey key) {
+    /**
+     * The first source (in order: local, then the others) holding the key in a record young enough for
+     * {@code ttl}; why each older record found did not count goes to {@code expired}.
+     */
+    private Optional<Hit> lookup(CacheKey key, Optional<Ttl> ttl, List<String> expired) {
+        Instant now = session.request.cache().clock().instant();
         for (CacheSource src : session.cacheSources) {
             Optional<CacheRecord> r = src.lookup(key);
             if (r.isPresent()) {
-                return Optional.of(new Hit(r.get(), src));
+                Optional<String> old = ttl.flatMap(t -> t.expired(r.get(), now));
+                if (old.isEmpty()) {
+                    return Optional.of(new Hit(r.get(), src));
+                }
+                expired.add(old.get());
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The step's expiry: its own {@code # strata:ttl=} comment, else for a RUN the build's
+     * {@code --cache-ttl} for this stage or for all.
+     */
+    private Optional<Ttl> ttl(ExpandedStep step) {
+        Optional<Ttl> own = step.original().node().ttl().map(t -> new Ttl(t.duration(), t.text()));
+        if (own.isPresent() || !(step.expanded() instanceof RunInstruction)) {
+            return own;
+        }
+        return session.request.cache().ttls().forRun(node.displayName());
     }
 
     private void record(CacheRecord r, Optional<Layer> layer, List<Layer> parent) {
