@@ -33,13 +33,15 @@ import java.util.function.Function;
  *
  * @param layers    the records' layer blobs
  * @param skeletons the skeleton blob of a layer, by the layer's diffID (layers below the records and their own)
+ * @param mounts    the content of each exported cache mount, by mount id ({@code cache-mounts=})
  */
 public record CacheManifest(
         byte[] manifest,
         byte[] config,
         List<CacheRecord> records,
         List<Descriptor> layers,
-        Map<Digest, Descriptor> skeletons) {
+        Map<Digest, Descriptor> skeletons,
+        Map<String, MountBlob> mounts) {
     public static final String CONFIG_MEDIA_TYPE = "application/vnd.strata.cache.config.v1+json";
     /** Bumped when the config's encoding changes: an old reader then ignores the cache instead of misreading it. */
     static final int FORMAT_VERSION = 1;
@@ -50,13 +52,15 @@ public record CacheManifest(
         records = List.copyOf(records);
         layers = List.copyOf(layers);
         skeletons = Collections.unmodifiableSortedMap(new TreeMap<>(skeletons));
+        mounts = Collections.unmodifiableSortedMap(new TreeMap<>(mounts));
     }
 
-    /** Every blob the manifest lists: the records' layers and the skeletons, sorted by digest. */
+    /** Every blob the manifest lists: the records' layers, the skeletons and the mounts, sorted by digest. */
     public List<Descriptor> blobs() {
         TreeMap<Digest, Descriptor> all = new TreeMap<>();
         layers.forEach(l -> all.putIfAbsent(l.digest(), l));
         skeletons.values().forEach(l -> all.putIfAbsent(l.digest(), l));
+        mounts.values().forEach(m -> all.putIfAbsent(m.blob().digest(), m.blob()));
         return List.copyOf(all.values());
     }
 
@@ -113,6 +117,18 @@ public record CacheManifest(
      */
     public static CacheManifest of(
             List<CacheRecord> records, Map<Digest, Descriptor> skeletons, Optional<Descriptor> subject) {
+        return of(records, skeletons, Map.of(), subject);
+    }
+
+    /**
+     * The cache of {@code records}, skeletons and cache {@code mounts} (by mount id): a cache without
+     * mounts is the same bytes as before they existed.
+     */
+    public static CacheManifest of(
+            List<CacheRecord> records,
+            Map<Digest, Descriptor> skeletons,
+            Map<String, MountBlob> mounts,
+            Optional<Descriptor> subject) {
         TreeMap<String, CacheRecord> byKey = new TreeMap<>();
         records.forEach(r -> byKey.putIfAbsent(r.key().toString(), r));
         ObjectNode cfg = OciJson.object();
@@ -129,6 +145,10 @@ public record CacheManifest(
             ObjectNode sk = cfg.putObject("skeletons");
             new TreeMap<>(skeletons).forEach((diffId, d) -> sk.set(diffId.toString(), descriptorJson(d)));
         }
+        if (!mounts.isEmpty()) {
+            ObjectNode ms = cfg.putObject("mounts");
+            new TreeMap<>(mounts).forEach((id, b) -> ms.set(id, b.toJson()));
+        }
         byte[] config = OciJson.bytes(cfg);
         ObjectNode m = OciJson.object();
         m.put("schemaVersion", 2);
@@ -138,10 +158,11 @@ public record CacheManifest(
         ArrayNode ls = m.putArray("layers");
         TreeMap<Digest, Descriptor> blobs = new TreeMap<>(layers);
         skeletons.values().forEach(d -> blobs.putIfAbsent(d.digest(), d));
+        mounts.values().forEach(b -> blobs.putIfAbsent(b.blob().digest(), b.blob()));
         blobs.values().forEach(l -> ls.add(descriptorJson(l)));
         subject.ifPresent(d -> m.set("subject", descriptorJson(d)));
         return new CacheManifest(
-                OciJson.bytes(m), config, List.copyOf(byKey.values()), List.copyOf(layers.values()), skeletons);
+                OciJson.bytes(m), config, List.copyOf(byKey.values()), List.copyOf(layers.values()), skeletons, mounts);
     }
 
     /** The config's descriptor, read from manifest bytes; an input error when they are not a strata cache. */
@@ -205,13 +226,30 @@ public record CacheManifest(
                         what + " holds an unreadable skeleton entry " + f.getKey() + ": " + e.getMessage(), e);
             }
         });
+        // optional as well (caches written before mount export have none); an unlisted blob is left out
+        Map<String, MountBlob> mounts = new TreeMap<>();
+        o.path("mounts").fields().forEachRemaining(f -> {
+            try {
+                MountBlob b = MountBlob.fromJson(f.getValue());
+                if (listed.contains(b.blob().digest())
+                        && MountBlob.MEDIA_TYPE.equals(b.blob().mediaType())) {
+                    mounts.put(f.getKey(), b);
+                }
+            } catch (RuntimeException e) {
+                throw StrataException.input(
+                        what + " holds an unreadable cache mount entry " + f.getKey() + ": " + e.getMessage(), e);
+            }
+        });
         Set<Digest> skeletonBlobs = new HashSet<>();
         skeletons.values().forEach(d -> skeletonBlobs.add(d.digest()));
+        Set<Digest> mountBlobs = new HashSet<>();
+        mounts.values().forEach(b -> mountBlobs.add(b.blob().digest()));
         List<Descriptor> layers = m.layers().stream()
                 .filter(l ->
                         !MediaType.STRATA_LAYER_SKELETON.equals(l.mediaType()) || !skeletonBlobs.contains(l.digest()))
+                .filter(l -> !MountBlob.MEDIA_TYPE.equals(l.mediaType()) || !mountBlobs.contains(l.digest()))
                 .toList();
-        return new CacheManifest(manifestBytes, config, records, layers, skeletons);
+        return new CacheManifest(manifestBytes, config, records, layers, skeletons, mounts);
     }
 
     private static ObjectNode descriptorJson(Descriptor d) {

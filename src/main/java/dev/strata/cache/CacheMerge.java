@@ -25,12 +25,19 @@ public final class CacheMerge {
      * @param fromBuild records of this build
      * @param mergedIn  records kept from the existing caches
      * @param dropped   records of the existing caches retention dropped (a record this build made again is not counted)
+     * @param mounts    the cache mounts the merged cache carries, by id
      */
     public record Result(
-            List<CacheRecord> records, Map<Digest, Descriptor> skeletons, int fromBuild, int mergedIn, int dropped) {
+            List<CacheRecord> records,
+            Map<Digest, Descriptor> skeletons,
+            int fromBuild,
+            int mergedIn,
+            int dropped,
+            Map<String, MountBlob> mounts) {
         public Result {
             records = List.copyOf(records);
             skeletons = Map.copyOf(skeletons);
+            mounts = Map.copyOf(mounts);
         }
     }
 
@@ -43,6 +50,26 @@ public final class CacheMerge {
             List<CacheManifest> existing,
             LocalDate today,
             CacheRetention retention) {
+        return merge(build, buildSkeletons, Map.of(), Set.of(), existing, today, retention, Long.MAX_VALUE);
+    }
+
+    /**
+     * The same, with cache mounts: this build's ({@code buildMounts}, by id) replace those found for
+     * the same id (the last writer's content wins, per id); the others found there stay while not
+     * older than {@code max-age} and, the most recently used first, within {@code mountBudget} bytes
+     * together with this build's. A found id in {@code touched} (a step of this build used it but
+     * all such steps hit, so its content did not change) counts as used today.
+     */
+    public static Result merge(
+            List<CacheRecord> build,
+            Map<Digest, Descriptor> buildSkeletons,
+            Map<String, MountBlob> buildMounts,
+            Set<String> touched,
+            List<CacheManifest> existing,
+            LocalDate today,
+            CacheRetention retention,
+            long mountBudget) {
+        Map<String, MountBlob> mounts = mounts(buildMounts, touched, existing, today, retention, mountBudget);
         Map<CacheKey, CacheRecord> mine = new LinkedHashMap<>();
         build.forEach(r -> mine.putIfAbsent(r.key(), r.usedOn(today)));
         Set<CacheKey> answered = new HashSet<>();
@@ -117,6 +144,46 @@ public final class CacheMerge {
         }
         List<CacheRecord> all = new ArrayList<>(mine.values());
         all.addAll(kept);
-        return new Result(all, skeletons, mine.size(), kept.size(), older.size() - kept.size());
+        return new Result(all, skeletons, mine.size(), kept.size(), older.size() - kept.size(), mounts);
+    }
+
+    private static Map<String, MountBlob> mounts(
+            Map<String, MountBlob> buildMounts,
+            Set<String> touched,
+            List<CacheManifest> existing,
+            LocalDate today,
+            CacheRetention retention,
+            long budget) {
+        Map<String, MountBlob> out = new TreeMap<>();
+        buildMounts.forEach((id, b) -> out.put(id, b.usedOn(today)));
+        Map<String, MountBlob> found = new TreeMap<>();
+        for (CacheManifest c : existing) {
+            c.mounts().forEach((id, b) -> {
+                if (!out.containsKey(id)) {
+                    found.putIfAbsent(id, touched.contains(id) ? b.usedOn(today) : b);
+                }
+            });
+        }
+        LocalDate cutoff = today.minusDays(retention.maxAge().toDays());
+        List<Map.Entry<String, MountBlob>> candidates = new ArrayList<>();
+        for (Map.Entry<String, MountBlob> e : found.entrySet()) {
+            if (!retention.maxAge().isZero() && !e.getValue().lastUsed().isBefore(cutoff)) {
+                candidates.add(e);
+            }
+        }
+        // the most recently used first; the id breaks ties, so every writer keeps the same ones
+        candidates.sort(Comparator.comparing(
+                        (Map.Entry<String, MountBlob> e) -> e.getValue().lastUsed())
+                .reversed()
+                .thenComparing(Map.Entry::getKey));
+        long size = out.values().stream().mapToLong(b -> b.blob().size()).sum();
+        for (Map.Entry<String, MountBlob> e : candidates) {
+            long add = e.getValue().blob().size();
+            if (size + add <= budget) {
+                size += add;
+                out.put(e.getKey(), e.getValue());
+            }
+        }
+        return out;
     }
 }

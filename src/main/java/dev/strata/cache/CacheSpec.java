@@ -7,13 +7,14 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * One {@code --cache-from} or {@code --cache-to} value, in BuildKit's syntax: a registry reference
  * ({@code type=registry,ref=R}, or a bare {@code R} for --cache-from as docker takes it) or an OCI
  * layout directory ({@code type=local,src=DIR} / {@code dest=DIR}); {@code mode} matters for export only.
  */
-public record CacheSpec(Type type, String location, Mode mode, CacheRetention retention) {
+public record CacheSpec(Type type, String location, Mode mode, CacheRetention retention, CacheMounts mounts) {
     /** Where a cache lives. */
     public enum Type {
         REGISTRY,
@@ -30,15 +31,22 @@ public record CacheSpec(Type type, String location, Mode mode, CacheRetention re
 
     private static final String AGE = "max-age";
     private static final String SIZE = "max-size";
+    private static final String MOUNTS = "cache-mounts";
+    private static final String MOUNTS_SIZE = "cache-mounts-max-size";
 
     static final String FROM_FORMS =
             "type=registry,ref=REGISTRY/REPO:TAG, type=local,src=DIR or a bare REGISTRY/REPO:TAG";
     static final String TO_FORMS =
             "type=registry,ref=REGISTRY/REPO:TAG[,mode=min|max], type=local,dest=DIR[,mode=min|max]"
-                    + " or type=inline[,mode=min|max] (with --push), each with [,max-age=14d][,max-size=10g]";
+                    + " or type=inline[,mode=min|max] (with --push), each with [,max-age=14d][,max-size=10g]"
+                    + "[,cache-mounts=true|ID,ID...][,cache-mounts-max-size=1g]";
 
     public CacheSpec(Type type, String location, Mode mode) {
         this(type, location, mode, CacheRetention.DEFAULT);
+    }
+
+    public CacheSpec(Type type, String location, Mode mode, CacheRetention retention) {
+        this(type, location, mode, retention, CacheMounts.NONE);
     }
 
     /** The registry reference of a registry cache. */
@@ -65,7 +73,7 @@ public record CacheSpec(Type type, String location, Mode mode, CacheRetention re
         if (type != Type.INLINE) {
             throw new IllegalStateException("only an inline cache is attached to an image");
         }
-        return new CacheSpec(Type.INLINE, Reference.parse(imageReference).toString(), mode, retention);
+        return new CacheSpec(Type.INLINE, Reference.parse(imageReference).toString(), mode, retention, mounts);
     }
 
     /** Parses a {@code --cache-from} value; a usage error (exit 2) names the flag, the bad part and the accepted forms. */
@@ -84,11 +92,18 @@ public record CacheSpec(Type type, String location, Mode mode, CacheRetention re
 
     private static CacheSpec parse(String flag, String value, String dirKey, String forms) {
         Map<String, String> kv = new LinkedHashMap<>();
+        String last = "";
         for (String part : value.split(",")) {
             int eq = part.indexOf('=');
+            if (eq < 0 && last.equals(MOUNTS) && !part.isBlank()) {
+                // cache-mounts=pip,m2: the words after it are more mount ids
+                kv.put(MOUNTS, kv.get(MOUNTS) + "," + part.trim());
+                continue;
+            }
             if (eq <= 0) {
                 throw bad(flag, value, "'" + part + "' is not key=value", forms);
             }
+            last = part.substring(0, eq).trim().toLowerCase(Locale.ROOT);
             kv.put(
                     part.substring(0, eq).trim().toLowerCase(Locale.ROOT),
                     part.substring(eq + 1).trim());
@@ -96,10 +111,12 @@ public record CacheSpec(Type type, String location, Mode mode, CacheRetention re
         String type = kv.getOrDefault("type", "");
         boolean export = flag.equals("--cache-to");
         Set<String> allowed = switch (type) {
-            case "registry" -> export ? Set.of("type", "ref", "mode", AGE, SIZE) : Set.of("type", "ref");
-            case "local" -> export ? Set.of("type", "dest", "mode", AGE, SIZE) : Set.of("type", "src");
+            case "registry" ->
+                export ? Set.of("type", "ref", "mode", AGE, SIZE, MOUNTS, MOUNTS_SIZE) : Set.of("type", "ref");
+            case "local" ->
+                export ? Set.of("type", "dest", "mode", AGE, SIZE, MOUNTS, MOUNTS_SIZE) : Set.of("type", "src");
             // an inline cache is read back through the image: --cache-from IMAGE
-            case "inline" -> export ? Set.of("type", "mode", AGE, SIZE) : Set.of("type");
+            case "inline" -> export ? Set.of("type", "mode", AGE, SIZE, MOUNTS, MOUNTS_SIZE) : Set.of("type");
             default ->
                 throw bad(flag, value, type.isEmpty() ? "type= is missing" : "unknown type '" + type + "'", forms);
         };
@@ -115,6 +132,7 @@ public record CacheSpec(Type type, String location, Mode mode, CacheRetention re
         if (kv.containsKey(SIZE)) {
             retention = retention.withMaxSize(CacheRetention.parseSize(kv.get(SIZE), flag + " \"" + value + "\""));
         }
+        CacheMounts mounts = mounts(kv, flag + " \"" + value + "\"");
         // an inline cache is a referrer, not part of the image: carrying every stage costs the image nothing
         String defaultMode = type.equals("inline") ? "max" : "min";
         Mode mode = switch (kv.getOrDefault("mode", defaultMode)) {
@@ -130,21 +148,46 @@ public record CacheSpec(Type type, String location, Mode mode, CacheRetention re
                         "an inline cache is read through its image: --cache-from REGISTRY/REPO:TAG",
                         forms);
             }
-            return new CacheSpec(Type.INLINE, "", mode, retention);
+            return new CacheSpec(Type.INLINE, "", mode, retention, mounts);
         }
         if (type.equals("registry")) {
             String ref = kv.get("ref");
             if (ref == null || ref.isEmpty()) {
                 throw bad(flag, value, "ref= is missing", forms);
             }
-            return new CacheSpec(Type.REGISTRY, reference(flag, value, ref, forms), mode, retention);
+            return new CacheSpec(Type.REGISTRY, reference(flag, value, ref, forms), mode, retention, mounts);
         }
         String dir = kv.get(dirKey);
         if (dir == null || dir.isEmpty()) {
             throw bad(flag, value, dirKey + "= is missing", forms);
         }
         return new CacheSpec(
-                Type.LOCAL, Path.of(dir).toAbsolutePath().normalize().toString(), mode, retention);
+                Type.LOCAL, Path.of(dir).toAbsolutePath().normalize().toString(), mode, retention, mounts);
+    }
+
+    /** {@code cache-mounts=true|false|ID,ID...} and {@code cache-mounts-max-size=SIZE}. */
+    private static CacheMounts mounts(Map<String, String> kv, String what) {
+        String v = kv.getOrDefault(MOUNTS, "false");
+        CacheMounts m = switch (v.toLowerCase(Locale.ROOT)) {
+            case "true" -> new CacheMounts(true, Set.of(), CacheMounts.DEFAULT_MAX_SIZE);
+            case "false" -> CacheMounts.NONE;
+            default -> {
+                Set<String> ids = new TreeSet<>();
+                for (String id : v.split(",")) {
+                    if (id.isBlank()) {
+                        throw StrataException.input(what + ": cache-mounts= names no mount id; use"
+                                + " cache-mounts=true (every cache mount) or cache-mounts=ID,ID (the id= of"
+                                + " RUN --mount=type=cache, else its target)");
+                    }
+                    ids.add(id.trim());
+                }
+                yield new CacheMounts(false, ids, CacheMounts.DEFAULT_MAX_SIZE);
+            }
+        };
+        if (kv.containsKey(MOUNTS_SIZE)) {
+            m = m.withMaxSize(CacheRetention.parseSize(kv.get(MOUNTS_SIZE), what));
+        }
+        return m;
     }
 
     private static String reference(String flag, String value, String ref, String forms) {

@@ -61,7 +61,7 @@ public final class CachePruneCommand implements Runnable {
         ImportedCache before = where.read();
         CacheMerge.Result kept = CacheMerge.merge(
                 List.of(), Map.of(), List.of(before.manifest()), LocalDate.now(Clock.systemUTC()), retention);
-        CacheManifest after = CacheManifest.of(kept.records(), kept.skeletons());
+        CacheManifest after = CacheManifest.of(kept.records(), kept.skeletons(), kept.mounts(), Optional.empty());
         boolean written = where.write(after, before.origin());
         int swept = where.spec().type() == CacheSpec.Type.LOCAL
                 ? LayoutSweep.sweep(where.spec().directory(), Duration.ofMinutes(10))

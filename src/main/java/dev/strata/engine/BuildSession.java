@@ -56,6 +56,8 @@ final class BuildSession implements LayerWorkspace, AutoCloseable {
     final CacheLayers cacheLayers;
     /** What {@code --cache-to} writes once the image is stored. */
     final CacheExports cacheExports = new CacheExports();
+    /** Cache mounts: which ids RUN steps used, lazy restore from an imported cache, packing for export. */
+    final CacheMountSync cacheMounts;
 
     final Snapshots snapshots;
     final ContentHasher hasher = new ContentHasher();
@@ -94,7 +96,13 @@ final class BuildSession implements LayerWorkspace, AutoCloseable {
             throw StrataException.environment(
                     "cannot create a scratch directory under " + store.root() + "/tmp: " + e.getMessage(), e);
         }
+        this.cacheMounts = new CacheMountSync(store, cacheMountRoot(), cacheSources, fetcher, events, scratch);
         Runtime.getRuntime().addShutdownHook(onInterrupt);
+    }
+
+    /** Where {@code type=cache} mount directories persist between builds on this machine. */
+    Path cacheMountRoot() {
+        return store.root().resolve("cache-mounts");
     }
 
     /** Opens the merged view of {@code layers} (see {@link MergedRootfs}). */

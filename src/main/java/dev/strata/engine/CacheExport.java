@@ -8,6 +8,7 @@ import dev.strata.cache.CacheSource;
 import dev.strata.cache.CacheSpec;
 import dev.strata.cache.DirCache;
 import dev.strata.cache.ImportedCache;
+import dev.strata.cache.MountBlob;
 import dev.strata.cache.RegistryCache;
 import dev.strata.error.StrataException;
 import dev.strata.oci.Artifact;
@@ -42,8 +43,16 @@ final class CacheExport {
     private static final Duration MIN_SETTLE = Duration.ofMillis(200);
     private static final Duration MAX_SETTLE = Duration.ofSeconds(5);
 
-    /** This build's side: its records, skeletons and the blobs (layers, skeletons) it can provide. */
-    record Mine(List<CacheRecord> records, Map<Digest, Descriptor> skeletons, Map<Digest, Layer> blobs) {}
+    /**
+     * This build's side: its records, skeletons, cache mounts (by id), the blobs (layers, skeletons,
+     * mounts) it can provide, and every mount id its RUN steps used (kept alive in the cache).
+     */
+    record Mine(
+            List<CacheRecord> records,
+            Map<Digest, Descriptor> skeletons,
+            Map<Digest, Layer> blobs,
+            Map<String, MountBlob> mounts,
+            Set<String> usedMounts) {}
 
     private final BuildSession s;
     private final CacheSpec spec;
@@ -61,8 +70,8 @@ final class CacheExport {
         LocalDate today = LocalDate.now(s.request.cache().clock());
         List<ImportedCache> atStart = importedFromHere();
         // this build's blobs first: what is left for the race window is the config and the manifest
-        Artifact alone =
-                CacheManifest.of(mine.records(), mine.skeletons(), subject).artifact(d -> blob(mine.blobs(), d));
+        Artifact alone = CacheManifest.of(mine.records(), mine.skeletons(), mine.mounts(), subject)
+                .artifact(d -> blob(mine.blobs(), d));
         guard(() -> sink.blobs(alone, alone.blobs()));
         boolean racing = spec.type() != CacheSpec.Type.INLINE;
         Optional<ImportedCache> current = racing ? reread() : Optional.empty();
@@ -74,10 +83,13 @@ final class CacheExport {
             CacheMerge.Result merged = CacheMerge.merge(
                     mine.records(),
                     mine.skeletons(),
+                    mine.mounts(),
+                    mine.usedMounts(),
                     existing.stream().map(ImportedCache::manifest).toList(),
                     today,
-                    spec.retention());
-            CacheManifest cache = CacheManifest.of(merged.records(), merged.skeletons(), subject);
+                    spec.retention(),
+                    spec.mounts().maxSize());
+            CacheManifest cache = CacheManifest.of(merged.records(), merged.skeletons(), merged.mounts(), subject);
             Map<Digest, Layer> blobs = blobsOf(mine, existing);
             boolean sent = guard(() -> sink.write(cache.artifact(d -> blob(blobs, d))));
             CacheReport.Export report = new CacheReport.Export(
@@ -93,8 +105,8 @@ final class CacheExport {
             }
             settle(Duration.ofNanos(System.nanoTime() - started));
             current = reread();
-            if (holdsAll(current, mine.records()) || attempt == ATTEMPTS) {
-                if (!holdsAll(current, mine.records())) {
+            if (holdsAll(current, mine) || attempt == ATTEMPTS) {
+                if (!holdsAll(current, mine)) {
                     s.events()
                             .notice("warning: cache " + spec.location() + " is being replaced by other exports"
                                     + " faster than they merge; its next export merges this build's records again");
@@ -140,13 +152,22 @@ final class CacheExport {
         }
     }
 
-    private static boolean holdsAll(Optional<ImportedCache> c, List<CacheRecord> records) {
+    /**
+     * True when {@code c} has every record of this build and a content for every mount id it exports
+     * (a racing writer's content for the same id may have won: the last writer's is as good).
+     */
+    private static boolean holdsAll(Optional<ImportedCache> c, Mine mine) {
         if (c.isEmpty()) {
             return false;
         }
         Set<String> keys = new HashSet<>();
         c.get().manifest().records().forEach(r -> keys.add(r.key().toString()));
-        return records.stream().allMatch(r -> keys.contains(r.key().toString()));
+        return mine.records().stream().allMatch(r -> keys.contains(r.key().toString()))
+                && c.get()
+                        .manifest()
+                        .mounts()
+                        .keySet()
+                        .containsAll(mine.mounts().keySet());
     }
 
     /** Waits three times {@code took} (bounded, jittered), so a racing writer's replacement lands first. */

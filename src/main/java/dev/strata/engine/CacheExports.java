@@ -5,6 +5,7 @@ import dev.strata.cache.CacheRecord;
 import dev.strata.cache.CacheReport;
 import dev.strata.cache.CacheSpec;
 import dev.strata.cache.DirCache;
+import dev.strata.cache.MountBlob;
 import dev.strata.dockerfile.BaseStage;
 import dev.strata.oci.Descriptor;
 import dev.strata.oci.Digest;
@@ -13,6 +14,7 @@ import dev.strata.oci.Layer;
 import dev.strata.oci.Reference;
 import dev.strata.registry.RepositorySink;
 import dev.strata.store.LayoutSink;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -67,8 +69,9 @@ final class CacheExports {
                         skeletons.put(diffId, sk.descriptor());
                         blobs.putIfAbsent(sk.descriptor().digest(), sk);
                     }));
-            CacheExport.Mine mine =
-                    new CacheExport.Mine(chosen.stream().map(Entry::record).toList(), skeletons, blobs);
+            Map<String, MountBlob> mounts = mounts(s, spec, blobs);
+            CacheExport.Mine mine = new CacheExport.Mine(
+                    chosen.stream().map(Entry::record).toList(), skeletons, blobs, mounts, s.cacheMounts.usedIds());
             Optional<Descriptor> subject = inline ? Optional.of(imageManifest) : Optional.empty();
             CacheReport.Export x =
                     new CacheExport(s, spec, sink(s, spec, imageManifest, blobs.values()), subject).write(mine);
@@ -76,6 +79,42 @@ final class CacheExports {
                     .notice("exported cache " + (inline ? "with " : "to ") + spec.location() + " (" + x.summary() + ")"
                             + (x.unchanged() ? ", unchanged" : "") + ": " + x.digest());
             out.add(x);
+        }
+        return out;
+    }
+
+    /**
+     * The cache mounts {@code spec} carries from this build: each id it names that a RUN of this build
+     * ran with (a mount only hits used is unchanged, and the cache keeps what it had), packed, while
+     * they fit {@code cache-mounts-max-size} together; one beyond it is left out with a warning.
+     */
+    private static Map<String, MountBlob> mounts(BuildSession s, CacheSpec spec, Map<Digest, Layer> blobs) {
+        Map<String, MountBlob> out = new TreeMap<>();
+        if (!spec.mounts().enabled()) {
+            return out;
+        }
+        LocalDate today = LocalDate.now(s.request.cache().clock());
+        long size = 0;
+        for (String id : s.cacheMounts.ranIds()) {
+            if (!spec.mounts().carries(id)) {
+                continue;
+            }
+            Optional<Layer> packed = s.cacheMounts.pack(id);
+            if (packed.isEmpty()) {
+                continue;
+            }
+            Descriptor d = packed.get().descriptor();
+            if (size + d.size() > spec.mounts().maxSize()) {
+                s.events()
+                        .notice("warning: cache mount " + id + " is " + d.size() + " bytes compressed, beyond"
+                                + " cache-mounts-max-size=" + spec.mounts().maxSize() + " bytes of " + spec.location()
+                                + " (with the mounts before it); not exported: raise cache-mounts-max-size= or"
+                                + " name fewer mounts in cache-mounts=");
+                continue;
+            }
+            size += d.size();
+            out.put(id, new MountBlob(d, today));
+            blobs.putIfAbsent(d.digest(), packed.get());
         }
         return out;
     }

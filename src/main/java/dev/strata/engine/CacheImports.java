@@ -10,6 +10,7 @@ import dev.strata.store.Store;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Reads every {@code --cache-from} at the start of a build: manifest and records only, never a layer.
@@ -33,8 +34,10 @@ final class CacheImports {
                 if (c.isEmpty()) {
                     events.notice("warning: cache " + spec.location() + " not found; building without it");
                 } else {
+                    Set<String> mounts = c.get().manifest().mounts().keySet();
                     events.notice("importing cache " + spec.location() + ": "
-                            + c.get().size() + " records");
+                            + c.get().size() + " records"
+                            + (mounts.isEmpty() ? "" : ", cache mounts " + String.join(", ", mounts)));
                     out.add(c.get());
                     c.get()
                             .repository()

@@ -17,6 +17,7 @@ import java.util.function.Supplier;
  * @param network    the build's {@code --network}, for a RUN without its own
  * @param container  the build's {@code --add-host}, {@code --shm-size}, {@code --ulimit}
  * @param events     where the command's output lines go
+ * @param mounts     cache mount content an imported cache carries, restored before a RUN that misses
  */
 record RunServices(
         Supplier<RunExecutor> executor,
@@ -26,4 +27,5 @@ record RunServices(
         Map<String, Path> sshAgents,
         String network,
         ContainerOptions container,
-        StepEvents events) {}
+        StepEvents events,
+        CacheMountSync mounts) {}

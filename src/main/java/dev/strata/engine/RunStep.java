@@ -73,6 +73,14 @@ final class RunStep implements FilesystemStep {
         return inputs;
     }
 
+    /** The ids of the RUN's own cache mounts (not those seeded {@code from=} a stage): the ones an export carries. */
+    static List<String> cacheMountIds(RunInstruction r) {
+        return r.mounts().stream()
+                .filter(m -> m.type() == MountType.CACHE && m.from().isEmpty())
+                .map(m -> m.id().orElse(m.target().orElseThrow()))
+                .toList();
+    }
+
     @Override
     public List<String> reads() {
         return reads(r);
@@ -232,8 +240,13 @@ final class RunStep implements FilesystemStep {
                     seeded = Optional.of(seededCache(id, mt, source(mt, views, where), where));
                 }
                 RunMount.Sharing sharing = RunMount.Sharing.valueOf(mt.sharing().toUpperCase(Locale.ROOT));
-                return Optional.of(
-                        new RunMount.Cache(target, id, sharing, mt.uid(), mt.gid(), mt.mode(), mt.readOnly(), seeded));
+                RunMount.Cache cache =
+                        new RunMount.Cache(target, id, sharing, mt.uid(), mt.gid(), mt.mode(), mt.readOnly(), seeded);
+                if (seeded.isEmpty()) {
+                    // this step missed: an imported cache's content for the id is wanted now, not before
+                    services.mounts().beforeRun(cache);
+                }
+                return Optional.of(cache);
             }
             case SECRET -> {
                 if (mt.env().isPresent() && mt.target().isEmpty()) {

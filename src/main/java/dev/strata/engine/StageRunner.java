@@ -75,12 +75,13 @@ final class StageRunner {
         this.runServices = new RunServices(
                 session::executor,
                 session.scratch,
-                session.store.root().resolve("cache-mounts"),
+                session.cacheMountRoot(),
                 session.request.secrets(),
                 session.request.sshAgents(),
                 session.request.network(),
                 session.request.container(),
-                session.events());
+                session.events(),
+                session.cacheMounts);
     }
 
     /** After {@link #run()}: the id of the step whose re-run the stage's result depends on, if any. */
@@ -194,6 +195,9 @@ final class StageRunner {
             ParentSummary seen = parentSummary(config, layers);
             ImageConfig after = fs.configAfter(config);
             boolean lookUp = !session.request.noCache();
+            if (step.expanded() instanceof RunInstruction r) {
+                RunStep.cacheMountIds(r).forEach(session.cacheMounts::used);
+            }
             Optional<Ttl> ttl = ttl(step);
             List<String> expired = new ArrayList<>();
             Optional<StepInputs> alias = fs.aliasInputs().map(a -> inputs(config, layers, text, a));

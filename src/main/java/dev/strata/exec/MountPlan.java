@@ -11,10 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.OptionalLong;
 
@@ -200,14 +197,7 @@ final class MountPlan implements AutoCloseable {
     }
 
     static String cacheName(String id) {
-        try {
-            byte[] h = MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
-            String safe = id.replaceAll("[^A-Za-z0-9._-]", "_");
-            return (safe.length() > 40 ? safe.substring(0, 40) : safe) + "-"
-                    + HexFormat.of().formatHex(h, 0, 6);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return CacheMountDir.name(id);
     }
 
     private static void copy(Path from, Path to) {
