@@ -158,4 +158,73 @@ class CacheMergeTest {
                 .isInstanceOf(StrataException.class)
                 .hasMessageContaining("unknown key 'max-size'");
     }
+
+    private static MountBlob mount(String content, int size, LocalDate used) {
+        return new MountBlob(
+                new Descriptor(MountBlob.MEDIA_TYPE, Digest.sha256(content.getBytes(StandardCharsets.UTF_8)), size),
+                used);
+    }
+
+    private static CacheMerge.Result mergeMounts(
+            Map<String, MountBlob> mine, Set<String> used, CacheManifest there, CacheRetention r, long budget) {
+        return CacheMerge.merge(List.of(), Map.of(), mine, used, List.of(there), DAY, r, budget);
+    }
+
+    @Test
+    void mountsOfOtherIdsStayAndThisBuildsContentWinsForItsOwn() {
+        CacheManifest there = CacheManifest.of(
+                List.of(),
+                Map.of(),
+                Map.of("pip", mount("pip old", 100, DAY.minusDays(1)), "m2", mount("m2", 100, DAY.minusDays(2))),
+                Optional.empty());
+        // the round trip keeps them, listed as blobs, not as record layers
+        CacheManifest back = CacheManifest.parse(there.manifest(), there.config(), "test");
+        assertThat(back.mounts()).isEqualTo(there.mounts());
+        assertThat(back.layers()).isEmpty();
+        assertThat(back.blobs()).hasSize(2);
+        CacheMerge.Result r = mergeMounts(
+                Map.of("pip", mount("pip new", 120, DAY)), Set.of("pip"), there, CacheRetention.DEFAULT, 1 << 20);
+        assertThat(r.mounts()).containsOnlyKeys("pip", "m2");
+        assertThat(r.mounts().get("pip").blob().size()).isEqualTo(120);
+        assertThat(r.mounts().get("m2").lastUsed()).isEqualTo(DAY.minusDays(2));
+        // a build that exports no mount (cache-mounts off) loses none of them; a used id counts as used today
+        CacheMerge.Result plain = mergeMounts(Map.of(), Set.of("m2"), there, CacheRetention.DEFAULT, 1 << 20);
+        assertThat(plain.mounts()).containsOnlyKeys("pip", "m2");
+        assertThat(plain.mounts().get("m2").lastUsed()).isEqualTo(DAY);
+    }
+
+    @Test
+    void mountsAgeOutAndTheBudgetKeepsTheMostRecentlyUsed() {
+        CacheManifest there = CacheManifest.of(
+                List.of(),
+                Map.of(),
+                Map.of(
+                        "old", mount("old", 100, DAY.minusDays(20)),
+                        "recent", mount("recent", 100, DAY.minusDays(1)),
+                        "older", mount("older", 100, DAY.minusDays(5))),
+                Optional.empty());
+        CacheMerge.Result r =
+                mergeMounts(Map.of("mine", mount("mine", 150, DAY)), Set.of(), there, CacheRetention.DEFAULT, 260);
+        assertThat(r.mounts()).containsOnlyKeys("mine", "recent");
+        CacheMerge.Result zero =
+                mergeMounts(Map.of(), Set.of(), there, CacheRetention.DEFAULT.withMaxAge(Duration.ZERO), 1 << 20);
+        assertThat(zero.mounts()).isEmpty();
+    }
+
+    @Test
+    void cacheMountFlagsParse() {
+        CacheSpec all = CacheSpec.parseTo("type=local,dest=/tmp/c,cache-mounts=true");
+        assertThat(all.mounts().carries("anything")).isTrue();
+        CacheSpec some = CacheSpec.parseTo(
+                "type=registry,ref=127.0.0.1:5000/a:c,cache-mounts=pip,/root/.m2,mode=max,cache-mounts-max-size=200m");
+        assertThat(some.mounts().ids()).containsExactlyInAnyOrder("pip", "/root/.m2");
+        assertThat(some.mounts().maxSize()).isEqualTo(200L << 20);
+        assertThat(some.mode()).isEqualTo(CacheSpec.Mode.MAX);
+        assertThat(CacheSpec.parseTo("type=local,dest=/tmp/c").mounts().enabled())
+                .isFalse();
+        assertThatThrownBy(() -> CacheSpec.parseFrom("type=local,src=/tmp/c,cache-mounts=true"))
+                .hasMessageContaining("unknown key 'cache-mounts'");
+        assertThatThrownBy(() -> CacheSpec.parseTo("type=local,dest=/tmp/c,cache-mounts-max-size=lots"))
+                .hasMessageContaining("cache-mounts-max-size=lots");
+    }
 }
