@@ -161,12 +161,15 @@ public final class BuildCommand implements Callable<Integer> {
     @Option(
             names = "--cache-to",
             paramLabel =
-                    "type=registry,ref=REF|type=local,dest=DIR|type=inline[,mode=min|max][,max-age=14d][,max-size=10g]",
+                    "type=registry,ref=REF|type=local,dest=DIR|type=inline[,mode=min|max][,max-age=14d][,max-size=10g]"
+                            + "[,cache-mounts=true|ID,ID...][,cache-mounts-max-size=1g]",
             description = "export every step's record (hits included) to this cache after the build (repeatable),"
                     + " merged with the records already there; mode=min (default): the image's steps, mode=max:"
                     + " every stage's; type=inline (with --push, or --build-arg BUILDKIT_INLINE_CACHE=1, mode=max"
                     + " by default) attaches it to the pushed image, read back by --cache-from IMAGE; records"
-                    + " unused for max-age or beyond max-size go, the least recently used first")
+                    + " unused for max-age or beyond max-size go, the least recently used first; cache-mounts=true"
+                    + " (or =ID,ID) also carries the RUN --mount=type=cache directories the build ran with, each its"
+                    + " own blob, restored by --cache-from before the first RUN using it that misses")
     List<String> cacheTo = new ArrayList<>();
 
     @Option(
