@@ -121,6 +121,21 @@ class CacheTtlTest extends MountCheckedTest {
     }
 
     @Test
+    void aStepsCommentWinsOverTheDefault() throws Exception {
+        String df = """
+                FROM test/busybox:latest
+                # strata:ttl=7d
+                RUN cat /proc/sys/kernel/random/uuid > /weekly
+                RUN cat /proc/sys/kernel/random/uuid > /hourly
+                """;
+        f = new BuildFixture(dir).withBusybox().files(df, Map.of());
+        TtlPolicy hourly = TtlPolicy.parse(List.of("1h"));
+        build(Duration.ZERO, hourly);
+        assertThat(outcome(build(Duration.ofHours(2), hourly)))
+                .containsExactly("hit", "miss: record is 2h old, ttl 1h");
+    }
+
+    @Test
     void aRecordWithoutABuildTimeExpiresOnceUnderATtl() throws Exception {
         f = new BuildFixture(dir).withBusybox().files("FROM test/busybox:latest\nRUN echo x > /x\n", Map.of());
         build(Duration.ZERO, TtlPolicy.none()); // no ttl: the record has no build time
