@@ -3,6 +3,7 @@ package dev.strata.cache;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.strata.error.StrataException;
 import dev.strata.oci.Descriptor;
 import dev.strata.oci.Digest;
 import dev.strata.oci.OciJson;
@@ -137,8 +138,19 @@ public record CacheRecord(
         return OciJson.bytes(o);
     }
 
+    /** A record from its JSON; anything malformed (a bad digest, date or field) is StrataException(INPUT). */
     public static CacheRecord parse(byte[] bytes) {
         JsonNode o = OciJson.parse(bytes, "cache record");
+        try {
+            return fromJson(o);
+        } catch (StrataException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw StrataException.input("cache record is malformed: " + e.getMessage(), e);
+        }
+    }
+
+    private static CacheRecord fromJson(JsonNode o) {
         Optional<Descriptor> layer = o.has("layer")
                 ? Optional.of(new Descriptor(
                         o.get("layer").path("mediaType").asText(),

@@ -13,8 +13,13 @@ import java.util.TreeSet;
  * One {@code --cache-from} or {@code --cache-to} value, in BuildKit's syntax: a registry reference
  * ({@code type=registry,ref=R}, or a bare {@code R} for --cache-from as docker takes it) or an OCI
  * layout directory ({@code type=local,src=DIR} / {@code dest=DIR}); {@code mode} matters for export only.
+ *
+ * @param verifyHits {@code --cache-from ...,verify=full}: the cache is not trusted beyond its bytes, so a
+ *                   hit's layer is downloaded and its diffID checked before the step counts as cached,
+ *                   and the skeletons it lists are never used (see docs/RELIABILITY.md, the trust model)
  */
-public record CacheSpec(Type type, String location, Mode mode, CacheRetention retention, CacheMounts mounts) {
+public record CacheSpec(
+        Type type, String location, Mode mode, CacheRetention retention, CacheMounts mounts, boolean verifyHits) {
     /** Where a cache lives. */
     public enum Type {
         REGISTRY,
@@ -33,9 +38,11 @@ public record CacheSpec(Type type, String location, Mode mode, CacheRetention re
     private static final String SIZE = "max-size";
     private static final String MOUNTS = "cache-mounts";
     private static final String MOUNTS_SIZE = "cache-mounts-max-size";
+    private static final String VERIFY = "verify";
 
     static final String FROM_FORMS =
-            "type=registry,ref=REGISTRY/REPO:TAG, type=local,src=DIR or a bare REGISTRY/REPO:TAG";
+            "type=registry,ref=REGISTRY/REPO:TAG[,verify=full], type=local,src=DIR[,verify=full] or a bare"
+                    + " REGISTRY/REPO:TAG";
     static final String TO_FORMS =
             "type=registry,ref=REGISTRY/REPO:TAG[,mode=min|max], type=local,dest=DIR[,mode=min|max]"
                     + " or type=inline[,mode=min|max] (with --push), each with [,max-age=14d][,max-size=10g]"
@@ -46,7 +53,7 @@ public record CacheSpec(Type type, String location, Mode mode, CacheRetention re
     }
 
     public CacheSpec(Type type, String location, Mode mode, CacheRetention retention) {
-        this(type, location, mode, retention, CacheMounts.NONE);
+        this(type, location, mode, retention, CacheMounts.NONE, false);
     }
 
     /** The registry reference of a registry cache. */
@@ -73,7 +80,8 @@ public record CacheSpec(Type type, String location, Mode mode, CacheRetention re
         if (type != Type.INLINE) {
             throw new IllegalStateException("only an inline cache is attached to an image");
         }
-        return new CacheSpec(Type.INLINE, Reference.parse(imageReference).toString(), mode, retention, mounts);
+        return new CacheSpec(
+                Type.INLINE, Reference.parse(imageReference).toString(), mode, retention, mounts, verifyHits);
     }
 
     /** Parses a {@code --cache-from} value; a usage error (exit 2) names the flag, the bad part and the accepted forms. */
@@ -112,9 +120,9 @@ public record CacheSpec(Type type, String location, Mode mode, CacheRetention re
         boolean export = flag.equals("--cache-to");
         Set<String> allowed = switch (type) {
             case "registry" ->
-                export ? Set.of("type", "ref", "mode", AGE, SIZE, MOUNTS, MOUNTS_SIZE) : Set.of("type", "ref");
+                export ? Set.of("type", "ref", "mode", AGE, SIZE, MOUNTS, MOUNTS_SIZE) : Set.of("type", "ref", VERIFY);
             case "local" ->
-                export ? Set.of("type", "dest", "mode", AGE, SIZE, MOUNTS, MOUNTS_SIZE) : Set.of("type", "src");
+                export ? Set.of("type", "dest", "mode", AGE, SIZE, MOUNTS, MOUNTS_SIZE) : Set.of("type", "src", VERIFY);
             // an inline cache is read back through the image: --cache-from IMAGE
             case "inline" -> export ? Set.of("type", "mode", AGE, SIZE, MOUNTS, MOUNTS_SIZE) : Set.of("type");
             default ->
@@ -133,6 +141,11 @@ public record CacheSpec(Type type, String location, Mode mode, CacheRetention re
             retention = retention.withMaxSize(CacheRetention.parseSize(kv.get(SIZE), flag + " \"" + value + "\""));
         }
         CacheMounts mounts = mounts(kv, flag + " \"" + value + "\"");
+        boolean verify = switch (kv.getOrDefault(VERIFY, "digest")) {
+            case "digest" -> false;
+            case "full" -> true;
+            default -> throw bad(flag, value, "verify must be digest or full, not '" + kv.get(VERIFY) + "'", forms);
+        };
         // an inline cache is a referrer, not part of the image: carrying every stage costs the image nothing
         String defaultMode = type.equals("inline") ? "max" : "min";
         Mode mode = switch (kv.getOrDefault("mode", defaultMode)) {
@@ -148,21 +161,21 @@ public record CacheSpec(Type type, String location, Mode mode, CacheRetention re
                         "an inline cache is read through its image: --cache-from REGISTRY/REPO:TAG",
                         forms);
             }
-            return new CacheSpec(Type.INLINE, "", mode, retention, mounts);
+            return new CacheSpec(Type.INLINE, "", mode, retention, mounts, false);
         }
         if (type.equals("registry")) {
             String ref = kv.get("ref");
             if (ref == null || ref.isEmpty()) {
                 throw bad(flag, value, "ref= is missing", forms);
             }
-            return new CacheSpec(Type.REGISTRY, reference(flag, value, ref, forms), mode, retention, mounts);
+            return new CacheSpec(Type.REGISTRY, reference(flag, value, ref, forms), mode, retention, mounts, verify);
         }
         String dir = kv.get(dirKey);
         if (dir == null || dir.isEmpty()) {
             throw bad(flag, value, dirKey + "= is missing", forms);
         }
         return new CacheSpec(
-                Type.LOCAL, Path.of(dir).toAbsolutePath().normalize().toString(), mode, retention, mounts);
+                Type.LOCAL, Path.of(dir).toAbsolutePath().normalize().toString(), mode, retention, mounts, verify);
     }
 
     /** {@code cache-mounts=true|false|ID,ID...} and {@code cache-mounts-max-size=SIZE}. */

@@ -21,16 +21,35 @@ import picocli.CommandLine.Command;
             "Report which isolation RUN steps get on this machine and why (root, user namespaces,"
                     + " /etc/subuid ranges, newuidmap, overlayfs, crun/runc, cgroups, seccomp), the local store's"
                     + " health, and what to install or change.",
-            "Exit status: 0 when a build with RUN steps can run, 4 when it cannot."
+            "With --verify: check the local store instead (every blob re-hashed, every tag and ref followed,"
+                    + " skeletons compared with their layers, leftover temp files found) and report what is broken;"
+                    + " --repair removes the broken entries.",
+            "Exit status: 0 when a build with RUN steps can run (with --verify: the store is consistent, or"
+                    + " was repaired), 4 when it cannot (the store is broken)."
         })
 public final class DoctorCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @CommandLine.Option(
+            names = "--verify",
+            description = "check the local store: re-hash every blob, follow every tag and ref, compare"
+                    + " skeletons with their layers, find leftover temp files")
+    boolean verify;
+
+    @CommandLine.Option(
+            names = "--repair",
+            description = "with --verify: remove what is broken (corrupt blobs, tags of incomplete images,"
+                    + " dangling refs, leftovers) so the store is consistent again")
+    boolean repair;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         Path home = StoreHome.resolve();
+        if (verify || repair) {
+            return StoreVerifyReport.run(home, repair, out);
+        }
         Diagnosis d = Doctor.diagnose(home.resolve("tmp"));
         List<Finding> findings = new ArrayList<>(d.findings());
         findings.addAll(StoreHealth.check(home));

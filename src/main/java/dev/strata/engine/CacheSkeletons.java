@@ -23,7 +23,11 @@ final class CacheSkeletons {
             return Optional.of(s.store.blobSource().layer(local.get(), diffId));
         }
         for (CacheSource src : s.cacheSources) {
-            if (src instanceof ImportedCache c && c.manifest().skeletons().containsKey(diffId)) {
+            // a cache read with verify=full is trusted with nothing it cannot prove: a skeleton cannot be
+            // checked without its layer, so the layer is fetched and its own skeleton made instead
+            if (src instanceof ImportedCache c
+                    && !c.spec().verifyHits()
+                    && c.manifest().skeletons().containsKey(diffId)) {
                 return Optional.of(s.cacheLayers.of(c, c.manifest().skeletons().get(diffId), diffId));
             }
         }

@@ -169,6 +169,8 @@ final class RunStep implements FilesystemStep {
                             + " build for " + host + " or move the RUN to a stage with --platform=$BUILDPLATFORM");
         }
         RunRequest.Builder req = RunRequest.builder(argv(), services.scratch())
+                // the build's scratch dir is under its store's tmp/: steps are named after the store
+                .owner(services.scratch().toAbsolutePath().getParent())
                 .env(env())
                 .workingDir(workdir())
                 .user(ctx.config().config().user())

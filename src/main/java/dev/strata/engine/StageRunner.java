@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strata.cache.CacheKey;
 import dev.strata.cache.CacheRecord;
 import dev.strata.cache.CacheSource;
+import dev.strata.cache.ImportedCache;
 import dev.strata.cache.MissExplanation;
 import dev.strata.cache.ParentState;
 import dev.strata.cache.ParentSummary;
@@ -308,10 +309,11 @@ final class StageRunner {
             Optional<CacheRecord> r = src.lookup(key);
             if (r.isPresent()) {
                 Optional<String> old = ttl.flatMap(t -> t.expired(r.get(), now));
-                if (old.isEmpty()) {
+                if (old.isPresent()) {
+                    expired.add(old.get());
+                } else if (proven(src, r.get())) {
                     return Optional.of(new Hit(r.get(), src));
                 }
-                expired.add(old.get());
             }
         }
         return Optional.empty();
@@ -327,6 +329,29 @@ final class StageRunner {
             return own;
         }
         return session.request.cache().ttls().forRun(node.displayName());
+    }
+
+    /**
+     * For a cache read with {@code verify=full}: the record's layer is fetched now and must unpack to the
+     * diffID the record names, or the record is a miss (with a warning naming the cache), never a hit.
+     */
+    private boolean proven(CacheSource src, CacheRecord r) {
+        if (!(src instanceof ImportedCache c)
+                || !c.spec().verifyHits()
+                || r.layer().isEmpty()) {
+            return true;
+        }
+        try {
+            // claimed even when the store has the bytes already: the claim is what is checked here
+            session.fetcher.fetch(
+                    session.fetcher.claimed(r.layer().get(), r.diffId().orElseThrow(), c.origin()));
+            return true;
+        } catch (StrataException e) {
+            session.events()
+                    .notice("warning: cache " + src.name() + ": record "
+                            + r.key().digest().shortHex() + " refused (" + e.getMessage() + "); the step runs instead");
+            return false;
+        }
     }
 
     private void record(CacheRecord r, Optional<Layer> layer, List<Layer> parent) {

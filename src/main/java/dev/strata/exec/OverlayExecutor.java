@@ -57,7 +57,7 @@ final class OverlayExecutor implements RunExecutor {
     @Override
     public RunResult run(RunRequest request) {
         long start = System.nanoTime();
-        String id = "strata-" + HexFormat.of().formatHex(bytes());
+        String id = ContainerIds.prefix(request.owner()) + HexFormat.of().formatHex(bytes());
         Path step;
         try {
             Files.createDirectories(request.workRoot());

@@ -27,6 +27,8 @@ import java.util.function.Consumer;
  *                   not be on overlayfs
  * @param cacheRoot  where {@code type=cache} directories live unless a mount names its own
  * @param container  the build's {@code --add-host}, {@code --shm-size} and {@code --ulimit}
+ * @param owner      whose step it is: the container id starts with {@link ContainerIds#prefix} of it
+ *                   (a build's is its store's tmp/, so a check of one store's leftovers sees only its own)
  */
 public record RunRequest(
         List<String> argv,
@@ -40,7 +42,8 @@ public record RunRequest(
         Consumer<String> output,
         Path workRoot,
         Optional<Path> cacheRoot,
-        ContainerOptions container) {
+        ContainerOptions container,
+        Path owner) {
 
     public RunRequest {
         argv = List.copyOf(argv);
@@ -55,6 +58,7 @@ public record RunRequest(
         Objects.requireNonNull(workRoot, "workRoot");
         Objects.requireNonNull(cacheRoot, "cacheRoot");
         Objects.requireNonNull(container, "container");
+        Objects.requireNonNull(owner, "owner");
         if (argv.isEmpty()) {
             throw StrataException.input("RUN needs a command");
         }
@@ -87,10 +91,17 @@ public record RunRequest(
         private Consumer<String> output = line -> {};
         private Optional<Path> cacheRoot = Optional.empty();
         private ContainerOptions container = ContainerOptions.defaults();
+        private Path owner;
 
         private Builder(List<String> argv, Path workRoot) {
             this.argv = argv;
             this.workRoot = workRoot;
+            this.owner = workRoot;
+        }
+
+        public Builder owner(Path value) {
+            this.owner = value;
+            return this;
         }
 
         public Builder env(List<String> value) {
@@ -156,7 +167,8 @@ public record RunRequest(
                     output,
                     workRoot,
                     cacheRoot,
-                    container);
+                    container,
+                    owner);
         }
     }
 }

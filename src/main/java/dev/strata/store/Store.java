@@ -414,7 +414,7 @@ public final class Store {
         }
     }
 
-    private void writeIndex(List<Descriptor> list) {
+    void writeIndex(List<Descriptor> list) {
         try {
             atomicWrite(
                     root.resolve("index.json"),

@@ -94,6 +94,52 @@ class RunCommandTest extends MountCheckedTest {
         assertThat(root.resolve("etc/app.key")).doesNotExist();
     }
 
+    /**
+     * docs/RELIABILITY.md, secrets: beyond the store and the image, a secret reaches no exported cache
+     * (records, layers, skeletons), no --cache-report, no --metadata-file and no JSON progress line.
+     */
+    @Test
+    void secretsReachNoCacheExportReportMetadataOrJsonProgress() throws Exception {
+        BuildFixture f = fixture("""
+                FROM test/busybox:latest
+                RUN --mount=type=secret,id=file cat /run/secrets/file > /dev/null && echo read > /read
+                RUN --mount=type=secret,id=tok,env=TOK test -n "$TOK" && echo env > /env
+                """);
+        Path file = dir.resolve("secret.txt");
+        Files.writeString(file, SECRET);
+        Path cache = dir.resolve("cache");
+        Path meta = dir.resolve("meta.json");
+        Path report = dir.resolve("report.json");
+        Process p = strata(
+                        "build",
+                        "--progress=json",
+                        "-t",
+                        "sec:2",
+                        "--secret",
+                        "id=file,src=" + file,
+                        "--secret",
+                        "id=tok,env=TOKEN_VAR",
+                        "--cache-to",
+                        "type=local,dest=" + cache + ",mode=max",
+                        "--metadata-file",
+                        meta.toString(),
+                        "--cache-report",
+                        report.toString(),
+                        f.context.toString())
+                .start();
+        String out = output(p);
+        assertThat(p.exitValue()).as(out).isZero();
+        assertThat(out).as("JSON progress").doesNotContain(SECRET).contains("\"");
+        assertThat(grep(cache))
+                .as("files of the exported cache holding the secret")
+                .isEmpty();
+        assertThat(Files.readString(meta)).doesNotContain(SECRET);
+        assertThat(Files.readString(report)).doesNotContain(SECRET);
+        assertThat(grep(dir.resolve("home")))
+                .as("files in the store holding the secret")
+                .isEmpty();
+    }
+
     @Test
     void aFailingRunShowsItsOutputAndOneErrorLineWithExitOne() throws Exception {
         BuildFixture f = fixture("FROM test/busybox:latest\nRUN echo to-stdout; echo to-stderr >&2; exit 3\n");

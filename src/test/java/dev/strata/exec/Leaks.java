@@ -10,7 +10,8 @@ import java.util.stream.Stream;
 
 /**
  * What strata's RUN steps may leave behind: overlay mounts, runtime state, cgroups, scratch dirs.
- * Other test runs on the machine create (and remove) the same kinds of entries meanwhile, so only
+ * Runtime state and cgroups are machine-wide: only those named with {@code workRoot}'s owner prefix
+ * ({@link ContainerIds}) count, so other test runs' steps on the machine are not ours. Even so, only
  * entries still there two seconds later count, and a cgroup with live processes belongs to a step
  * that is still running.
  */
@@ -42,8 +43,9 @@ public final class Leaks {
 
     private static List<String> scan(Path workRoot) throws IOException {
         List<String> out = new ArrayList<>();
+        String ours = ContainerIds.prefix(workRoot);
         for (String line : Files.readAllLines(Path.of("/proc/mounts"))) {
-            if (line.contains(workRoot.toString()) || line.contains("strata-run-")) {
+            if (line.contains(workRoot.toAbsolutePath().toString())) {
                 out.add("mount: " + line);
             }
         }
@@ -51,13 +53,12 @@ public final class Leaks {
             Path d = Path.of(dir);
             if (Files.isDirectory(d)) {
                 try (Stream<Path> s = Files.list(d)) {
-                    s.filter(p -> p.getFileName().toString().startsWith("strata-"))
-                            .forEach(p -> out.add("state: " + p));
+                    s.filter(p -> p.getFileName().toString().startsWith(ours)).forEach(p -> out.add("state: " + p));
                 }
             }
         }
         try (Stream<Path> s = Files.walk(Path.of("/sys/fs/cgroup"), 4)) {
-            s.filter(p -> p.getFileName() != null && p.getFileName().toString().startsWith("strata-"))
+            s.filter(p -> p.getFileName() != null && p.getFileName().toString().startsWith(ours))
                     .filter(p -> !running(p))
                     .forEach(p -> out.add("cgroup: " + p));
         } catch (IOException | UncheckedIOException e) {
