@@ -122,7 +122,8 @@ final class SnapshotExecutor implements RunExecutor {
                 return new RunResult(exit, upper, Duration.ofNanos(System.nanoTime() - start));
             }
         } catch (IOException e) {
-            throw StrataException.environment("RUN step (isolation none) failed: " + e.getMessage(), e);
+            throw StrataException.environment(
+                    "could not set up the RUN step (none), or read what it changed: " + e.getMessage(), e);
         } finally {
             running.kill();
             try {
@@ -247,7 +248,8 @@ final class SnapshotExecutor implements RunExecutor {
                 }
                 moveChildren(hidden, target);
             } else if (Files.exists(hidden.resolve("file"))) {
-                Files.copy(hidden.resolve("file"), target, StandardCopyOption.REPLACE_EXISTING);
+                // in place: replacing the file would change its parent's mtime, which is in the layer
+                Files.write(target, Files.readAllBytes(hidden.resolve("file")));
             }
             Tree.delete(hidden);
         }
