@@ -221,6 +221,11 @@ final class SnapshotExecutor implements RunExecutor {
         }
         if (dir) {
             copyChildren(source, target);
+            // a mount shows the source dir's owner and mode at the target (a cache's uid, gid, mode)
+            Map<String, Object> a = Files.readAttributes(source, "unix:uid,gid,mode");
+            Files.setAttribute(target, "unix:uid", a.get("uid"));
+            Files.setAttribute(target, "unix:gid", a.get("gid"));
+            Files.setAttribute(target, "unix:mode", ((Integer) a.get("mode")) & 07777);
         } else {
             Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
         }
