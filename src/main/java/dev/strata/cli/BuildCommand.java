@@ -114,8 +114,9 @@ public final class BuildCommand implements Callable<Integer> {
 
     @Option(
             names = "--isolation",
-            paramLabel = "crun|runc|chroot",
-            description = "how RUN steps are isolated (default: probe crun, runc, chroot)")
+            paramLabel = "crun|runc|chroot|none",
+            description = "how RUN steps are isolated (default: crun, runc, chroot; none where no namespace can"
+                    + " be made, see docs/exec.md)")
     String isolation;
 
     @Option(names = "--network", paramLabel = "host|none", description = "network of RUN steps (default: host)")

@@ -152,6 +152,10 @@ final class BuildSession implements LayerWorkspace, AutoCloseable {
     synchronized RunExecutor executor() {
         if (executor == null) {
             executor = RunExecutors.probe(request.isolation().map(Isolation::parse));
+            String limits = executor.isolation().limits();
+            if (!limits.isEmpty()) {
+                events.notice(limits);
+            }
         }
         return executor;
     }

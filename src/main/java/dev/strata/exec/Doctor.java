@@ -158,16 +158,16 @@ public final class Doctor {
     private RunMode chrootOnly(List<Finding> f, String why) {
         if (me.root()
                 && me.has(ProcessIdentity.CAP_SYS_CHROOT)
-                && env.executable("chroot").isPresent()) {
+                && env.executable("nsenter").isPresent()) {
             f.add(Finding.warn(
                     "isolation",
-                    why + ": RUN steps run in a chroot of a copied rootfs, sharing this container's processes,"
-                            + " network, hostname and IPC, without /proc or /sys",
+                    why + ": RUN steps get isolation none: a chroot of a copied rootfs, sharing this container's"
+                            + " processes, network, hostname and IPC, without /proc or /sys (docs/exec.md)",
                     "accept it for a CI container, or give the container what the warnings above name"));
             return new RunMode.NoNamespaces();
         }
         String fix = me.root()
-                ? "give the container CAP_SYS_CHROOT (docker's default) and install coreutils"
+                ? "give the container CAP_SYS_CHROOT (docker's default) and install util-linux (nsenter)"
                 : "run strata as root in the container (kaniko's way), or allow user namespaces";
         f.add(Finding.fail("isolation", why + ", and a chroot is not possible either", fix));
         return new RunMode.Unavailable(why + ", and a chroot is not possible either", fix);

@@ -24,6 +24,19 @@ public interface EnvironmentProbe {
      */
     boolean hybridCgroups();
 
+    /**
+     * Whether a mount namespace can be made ({@code unshare -m}): a container with docker's default
+     * capabilities and seccomp profile refuses it, and RUN steps then get isolation none.
+     */
+    default boolean mountNamespaces() {
+        return true;
+    }
+
+    /** Whether this process may chroot (CAP_SYS_CHROOT), which isolation none needs. */
+    default boolean canChroot() {
+        return isRoot();
+    }
+
     /** The probe of this machine. */
     static EnvironmentProbe system() {
         return new SystemProbe();

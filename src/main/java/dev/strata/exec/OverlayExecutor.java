@@ -221,7 +221,7 @@ final class OverlayExecutor implements RunExecutor {
     }
 
     /** For chroot, {@code --ulimit}s as a {@code prlimit} prefix (a runtime sets them from the spec). */
-    private static List<String> prlimit(RunRequest request) {
+    static List<String> prlimit(RunRequest request) {
         List<ContainerOptions.Ulimit> ulimits = request.container().ulimits();
         if (ulimits.isEmpty()) {
             return List.of();
@@ -230,15 +230,16 @@ final class OverlayExecutor implements RunExecutor {
                 .map(Path::of)
                 .filter(Files::isExecutable)
                 .findFirst()
-                .orElseThrow(() -> StrataException.environment(
-                        "--ulimit with --isolation=chroot needs prlimit (util-linux); install it or use crun or runc"));
+                .orElseThrow(
+                        () -> StrataException.environment(
+                                "--ulimit with --isolation=chroot or none needs prlimit (util-linux); install it or use crun or runc"));
         List<String> out = new ArrayList<>(List.of(tool.toString()));
         ulimits.forEach(l -> out.add(l.prlimitOption()));
         out.add("--");
         return out;
     }
 
-    private static List<String> environment(RunRequest request, ResolvedUser user) {
+    static List<String> environment(RunRequest request, ResolvedUser user) {
         List<String> env = new ArrayList<>(request.env());
         if (env.stream().noneMatch(e -> e.startsWith("PATH="))) {
             env.add(0, DEFAULT_PATH);
@@ -249,7 +250,7 @@ final class OverlayExecutor implements RunExecutor {
         return env;
     }
 
-    private static String hosts(RunRequest request) {
+    static String hosts(RunRequest request) {
         StringBuilder b = new StringBuilder(
                         "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t")
                 .append(request.hostname())
@@ -259,7 +260,7 @@ final class OverlayExecutor implements RunExecutor {
         return b.toString();
     }
 
-    private static String resolvConf(RunRequest request) {
+    static String resolvConf(RunRequest request) {
         if (request.network() == NetworkMode.HOST) {
             String host = read(Path.of("/etc/resolv.conf"));
             if (!host.isBlank()) {

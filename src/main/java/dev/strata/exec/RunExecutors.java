@@ -20,6 +20,13 @@ public final class RunExecutors {
 
     /** {@link #probe(Optional)} against the given view of the machine. */
     public static RunExecutor probe(Optional<Isolation> requested, EnvironmentProbe env) {
+        if (requested.equals(Optional.of(Isolation.NONE))) {
+            return none(env, "--isolation=none");
+        }
+        if (env.isRoot() && requested.isEmpty() && !env.mountNamespaces()) {
+            // a container with docker's defaults: no namespace, no mount, but a chroot as its root
+            return none(env, "no mount namespace can be made here ('strata doctor' says why)");
+        }
         if (!env.isRoot()) {
             throw StrataException.environment("RUN steps need root, or a user namespace strata makes for"
                     + " itself (rootless, see docs/exec.md), and neither is available here: 'strata doctor'"
@@ -56,5 +63,17 @@ public final class RunExecutors {
         }
         // unshare + chroot works everywhere overlayfs does, but isolates less (see docs/exec.md)
         return new OverlayExecutor(Isolation.CHROOT, unshare, unshare, false);
+    }
+
+    private static RunExecutor none(EnvironmentProbe env, String why) {
+        if (!env.isRoot() || !env.canChroot()) {
+            throw StrataException.environment(why + ", and isolation none needs root with CAP_SYS_CHROOT (docker's"
+                    + " default) to chroot into the step's rootfs: run strata as root in the container, or allow"
+                    + " user namespaces; 'strata doctor' says what is missing");
+        }
+        Path nsenter = env.executable("nsenter")
+                .orElseThrow(() -> StrataException.environment(
+                        why + ": isolation none needs nsenter: install util-linux (apt-get install util-linux)"));
+        return new SnapshotExecutor(nsenter);
     }
 }

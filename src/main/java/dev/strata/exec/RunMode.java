@@ -66,7 +66,7 @@ public sealed interface RunMode {
     record NoNamespaces() implements RunMode {
         @Override
         public String describe() {
-            return "no namespaces: chroot into a copy of the rootfs, changes found by comparing trees";
+            return "isolation none: no namespaces, a chroot into a copy of the rootfs, layers by comparing trees";
         }
     }
 

@@ -25,6 +25,18 @@ final class SystemProbe implements EnvironmentProbe {
     }
 
     @Override
+    public boolean mountNamespaces() {
+        return executable("unshare").isPresent()
+                && Trial.run(List.of(executable("unshare").get().toString(), "-m", "true"))
+                        .ok();
+    }
+
+    @Override
+    public boolean canChroot() {
+        return ProcessIdentity.current().has(ProcessIdentity.CAP_SYS_CHROOT);
+    }
+
+    @Override
     public boolean isRoot() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {

@@ -14,6 +14,7 @@ import dev.strata.oci.Manifest;
 import dev.strata.oci.MediaType;
 import dev.strata.oci.Platform;
 import dev.strata.progress.BuildDone;
+import dev.strata.progress.Notice;
 import dev.strata.progress.ProgressListener;
 import dev.strata.progress.StepCached;
 import dev.strata.progress.StepDone;
@@ -85,6 +86,8 @@ final class BuildFixture {
                 events.add("done " + s.id());
             } else if (e instanceof StepFailed s) {
                 events.add("failed " + s.id());
+            } else if (e instanceof Notice n) {
+                events.add("notice " + n.text());
             } else if (e instanceof BuildDone) {
                 events.add("finished");
             }

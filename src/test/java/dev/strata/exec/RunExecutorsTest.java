@@ -95,6 +95,54 @@ class RunExecutorsTest {
         assertThat(RunExecutors.probe(Optional.empty(), m).isolation()).isEqualTo(Isolation.CRUN);
     }
 
+    /** A container with docker's defaults: root, but unshare -m is refused; chroot is allowed or not. */
+    private EnvironmentProbe container(boolean chroot, String... tools) throws IOException {
+        EnvironmentProbe m = machine(true, true, tools);
+        return new EnvironmentProbe() {
+            public boolean isRoot() {
+                return true;
+            }
+
+            public Optional<Path> executable(String name) {
+                return m.executable(name);
+            }
+
+            public boolean overlaySupported() {
+                return true;
+            }
+
+            public boolean hybridCgroups() {
+                return false;
+            }
+
+            public boolean mountNamespaces() {
+                return false;
+            }
+
+            public boolean canChroot() {
+                return chroot;
+            }
+        };
+    }
+
+    @Test
+    void noMountNamespaceGetsIsolationNone() throws IOException {
+        EnvironmentProbe c = container(true, "crun", "unshare", "mount", "nsenter");
+        assertThat(RunExecutors.probe(Optional.empty(), c).isolation()).isEqualTo(Isolation.NONE);
+        // asked for, a runtime is still tried (and fails later, naming the mount it could not make)
+        assertThat(RunExecutors.probe(Optional.of(Isolation.CRUN), c).isolation())
+                .isEqualTo(Isolation.CRUN);
+        failsWith(
+                () -> RunExecutors.probe(Optional.empty(), uncheck(() -> container(false, "unshare", "nsenter"))),
+                "isolation none needs root with CAP_SYS_CHROOT");
+        failsWith(
+                () -> RunExecutors.probe(Optional.of(Isolation.NONE), uncheck(() -> container(true, "unshare"))),
+                "install util-linux");
+        // on this machine (root, namespaces work) none is only taken when asked for
+        assertThat(RunExecutors.probe(Optional.of(Isolation.NONE)).isolation()).isEqualTo(Isolation.NONE);
+        assertThat(EnvironmentProbe.system().mountNamespaces()).isTrue();
+    }
+
     @Test
     void aFakePathHidesTheRealRuntimes() throws IOException {
         SystemProbe p = new SystemProbe(List.of(bin.toString()));
@@ -110,7 +158,8 @@ class RunExecutorsTest {
         assertThat(Isolation.parse("RunC")).isEqualTo(Isolation.RUNC);
         assertThatThrownBy(() -> Isolation.parse("docker"))
                 .isInstanceOf(StrataException.class)
-                .hasMessageContaining("use crun, runc or chroot");
+                .hasMessageContaining("use crun, runc, chroot or none");
+        assertThat(Isolation.parse("none")).isEqualTo(Isolation.NONE);
     }
 
     private interface IoSupplier<T> {
