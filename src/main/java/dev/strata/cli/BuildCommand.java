@@ -64,6 +64,9 @@ public final class BuildCommand implements Callable<Integer> {
             description = "Dockerfile (default: CONTEXT/Dockerfile; - reads it from stdin)")
     Path file;
 
+    /** An {@code --output ...,dest=-}: written to a temp file, then to stdout once the build is done. */
+    private final StdoutOutput stdoutOutputs = new StdoutOutput();
+
     /** A Dockerfile given on stdin ({@code -f -}), kept in a temp file for the build's lifetime. */
     private Path fromStdin;
 
@@ -131,8 +134,9 @@ public final class BuildCommand implements Callable<Integer> {
 
     @Option(
             names = {"-o", "--output"},
-            paramLabel = "type=oci|docker,dest=PATH",
-            description = "also export the image (repeatable)")
+            paramLabel = "type=oci|docker|local|tar,dest=PATH|-",
+            description = "also export the image (repeatable): an OCI layout or archive, a docker load tar,"
+                    + " the final filesystem into a directory (local) or as a tar; dest=- (or -o - alone) is stdout")
     List<String> outputs = new ArrayList<>();
 
     @Option(names = "--iidfile", paramLabel = "FILE", description = "write the image ID (config digest) to FILE")
@@ -268,7 +272,8 @@ public final class BuildCommand implements Callable<Integer> {
                 .dockerfile(dockerfilePath())
                 .options(buildOptions())
                 .tags(tags)
-                .outputs(outputs.stream().map(OutputSpec::parse).toList())
+                .outputs(stdoutOutputs.resolve(
+                        outputs.stream().map(OutputSpec::parse).toList()))
                 .noCache(noCache)
                 .cache(cacheOptions())
                 .isolation(Optional.ofNullable(isolation))
@@ -310,6 +315,7 @@ public final class BuildCommand implements Callable<Integer> {
             throw e;
         }
         stream.flush();
+        stdoutOutputs.copyTo(System.out);
         if (iidFile != null) {
             Engine.writeIidFile(result, iidFile);
         }
