@@ -2,6 +2,7 @@ package dev.strata.cli;
 
 import dev.strata.cache.CacheOptions;
 import dev.strata.cache.CacheSpec;
+import dev.strata.context.RemoteContext;
 import dev.strata.dockerfile.BuildOptions;
 import dev.strata.dockerfile.BuildPlan;
 import dev.strata.dockerfile.Dockerfile;
@@ -66,6 +67,9 @@ public final class BuildCommand implements Callable<Integer> {
 
     /** An {@code --output ...,dest=-}: written to a temp file, then to stdout once the build is done. */
     private final StdoutOutput stdoutOutputs = new StdoutOutput();
+
+    /** A context given as -, a tarball URL or a git URL, fetched for the build's lifetime. */
+    private Optional<RemoteContext> remote = Optional.empty();
 
     /** A Dockerfile given on stdin ({@code -f -}), kept in a temp file for the build's lifetime. */
     private Path fromStdin;
@@ -190,7 +194,8 @@ public final class BuildCommand implements Callable<Integer> {
             index = "0",
             arity = "0..1",
             paramLabel = "CONTEXT",
-            description = "build context directory (default: .)")
+            description = "build context: a directory (default: .), - (a tar or a Dockerfile on stdin), an http(s)"
+                    + " URL of a tarball, or a git URL (URL.git#REF:DIR, git://, file://) fetched with git")
     String context = ".";
 
     @Override
@@ -201,11 +206,31 @@ public final class BuildCommand implements Callable<Integer> {
         if (!format.equals("text") && !format.equals("json")) {
             throw StrataException.input("--format must be text or json, not \"" + format + "\"");
         }
+        if (!RemoteContext.isRemote(context)) {
+            return printOrBuild();
+        }
+        if (context.equals("-") && file != null && file.toString().equals("-")) {
+            throw StrataException.input("the context and -f cannot both be read from stdin (-); give -f a file");
+        }
+        try (RemoteContext fetched = RemoteContext.fetch(context, System.in)) {
+            remote = Optional.of(fetched);
+            return printOrBuild();
+        } finally {
+            remote = Optional.empty();
+        }
+    }
+
+    private int printOrBuild() {
         if (print != null) {
             new PlanPrinter(plan()).print(print, format, spec.commandLine().getOut());
             return 0;
         }
         return runBuild();
+    }
+
+    /** The context directory: CONTEXT, or where a remote context (-, URL, git) was fetched to. */
+    Path contextDir() {
+        return remote.map(RemoteContext::dir).orElseGet(() -> Path.of(context));
     }
 
     /** The Dockerfile this build reads: {@code -f}, else {@code CONTEXT/Dockerfile}; {@code -f -} is stdin. */
@@ -215,6 +240,13 @@ public final class BuildCommand implements Callable<Integer> {
                 fromStdin = BuildArgs.stdinDockerfile(System.in);
             }
             return fromStdin;
+        }
+        if (remote.isPresent()) {
+            // as docker: -f names a file inside a remote context; a lone Dockerfile is the Dockerfile
+            RemoteContext r = remote.get();
+            return file != null
+                    ? r.dir().resolve(file.toString()).normalize()
+                    : r.dockerfile().orElseGet(() -> r.dir().resolve("Dockerfile"));
         }
         return BuildArgs.dockerfile(Optional.ofNullable(file), context);
     }
@@ -268,7 +300,7 @@ public final class BuildCommand implements Callable<Integer> {
 
     /** Runs the build into the local store and writes the requested outputs. */
     int runBuild() {
-        BuildRequest.Builder request = BuildRequest.builder(Path.of(context))
+        BuildRequest.Builder request = BuildRequest.builder(contextDir())
                 .dockerfile(dockerfilePath())
                 .options(buildOptions())
                 .tags(tags)
