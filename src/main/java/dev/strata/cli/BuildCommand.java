@@ -91,6 +91,12 @@ public final class BuildCommand implements Callable<Integer> {
             description = "set a label on the image (repeatable; over the Dockerfile's LABEL of that key)")
     List<String> labels = new ArrayList<>();
 
+    @Option(
+            names = "--annotation",
+            paramLabel = "[manifest:]KEY=VALUE",
+            description = "set an annotation on the image manifest (repeatable; in no cache key)")
+    List<String> annotations = new ArrayList<>();
+
     @Option(names = "--target", paramLabel = "STAGE", description = "build this stage (default: the last)")
     String target;
 
@@ -304,6 +310,7 @@ public final class BuildCommand implements Callable<Integer> {
                 .dockerfile(dockerfilePath())
                 .options(buildOptions())
                 .tags(tags)
+                .annotations(BuildFlags.annotations(annotations))
                 .outputs(stdoutOutputs.resolve(
                         outputs.stream().map(OutputSpec::parse).toList()))
                 .noCache(noCache)

@@ -33,6 +33,42 @@ final class BuildFlags {
         return out;
     }
 
+    /**
+     * {@code --annotation} as buildx reads it: {@code KEY=VALUE} or {@code manifest:KEY=VALUE} go on
+     * the image manifest (strata writes one manifest, no index); the other types buildx knows
+     * ({@code index:}, {@code manifest-descriptor:}, {@code index-descriptor:}, a {@code [platform]}
+     * filter) name things strata does not make, so they are refused rather than dropped.
+     */
+    static Map<String, String> annotations(List<String> specs) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String spec : specs) {
+            int eq = spec.indexOf('=');
+            if (eq <= 0) {
+                throw StrataException.input("--annotation \"" + spec + "\" is not KEY=VALUE;"
+                        + " use --annotation org.opencontainers.image.source=URL");
+            }
+            String key = spec.substring(0, eq).strip();
+            int colon = key.indexOf(':');
+            if (colon >= 0 && key.substring(0, colon).contains("[")) {
+                throw StrataException.input("--annotation " + spec + ": strata builds one platform;"
+                        + " drop the [platform] filter and use manifest:KEY=VALUE");
+            }
+            if (colon >= 0) {
+                String type = key.substring(0, colon);
+                if (!type.equals("manifest")) {
+                    throw StrataException.input("--annotation " + spec + ": strata writes one image manifest and"
+                            + " no index or descriptor of it; use KEY=VALUE or manifest:KEY=VALUE");
+                }
+                key = key.substring(colon + 1);
+            }
+            if (key.isEmpty()) {
+                throw StrataException.input("--annotation \"" + spec + "\" has no key");
+            }
+            out.put(key, spec.substring(eq + 1));
+        }
+        return out;
+    }
+
     /** BuildKit refuses a secret file larger than this. */
     static final long MAX_SECRET_BYTES = 500 * 1024;
 

@@ -27,6 +27,7 @@ import java.util.Optional;
  * @param sourceDateEpoch SOURCE_DATE_EPOCH: timestamps of the image and clamp of file mtimes
  * @param registry        how {@code FROM} images are fetched from registries ({@code --pull}, registry flags)
  * @param cache           {@code --cache-from} and {@code --cache-to}
+ * @param annotations     {@code --annotation}: set on the image's manifest (never in a cache key)
  */
 public record BuildRequest(
         Path context,
@@ -42,9 +43,11 @@ public record BuildRequest(
         Map<String, Path> sshAgents,
         Instant sourceDateEpoch,
         RegistryAccess registry,
-        CacheOptions cache) {
+        CacheOptions cache,
+        Map<String, String> annotations) {
 
     public BuildRequest {
+        annotations = Map.copyOf(annotations);
         tags = List.copyOf(tags);
         outputs = List.copyOf(outputs);
         secrets = Map.copyOf(secrets);
@@ -76,7 +79,8 @@ public record BuildRequest(
                 .sshAgents(sshAgents)
                 .sourceDateEpoch(sourceDateEpoch)
                 .registry(registry)
-                .cache(cache);
+                .cache(cache)
+                .annotations(annotations);
     }
 
     /** Sets a request's fields one by one; every field not set keeps the default of {@link #of}. */
@@ -95,6 +99,7 @@ public record BuildRequest(
         private Instant sourceDateEpoch = Instant.EPOCH;
         private Optional<RegistryAccess> registry = Optional.empty();
         private CacheOptions cache = CacheOptions.none();
+        private Map<String, String> annotations = Map.of();
 
         private Builder(Path context) {
             this.context = context;
@@ -166,6 +171,11 @@ public record BuildRequest(
             return this;
         }
 
+        public Builder annotations(Map<String, String> a) {
+            this.annotations = a;
+            return this;
+        }
+
         public BuildRequest build() {
             return new BuildRequest(
                     context,
@@ -182,7 +192,8 @@ public record BuildRequest(
                     sourceDateEpoch,
                     // made only when none was given: the CLI always passes its own
                     registry.orElseGet(RegistryAccess::defaults),
-                    cache);
+                    cache,
+                    annotations);
         }
     }
 }

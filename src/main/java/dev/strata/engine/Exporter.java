@@ -60,7 +60,7 @@ final class Exporter {
                     .orElse(d.mediaType());
             layers.add(new Descriptor(mt, d.digest(), d.size()));
         }
-        Manifest m = Manifest.of(MediaType.OCI_MANIFEST, cfgDesc, layers, Map.of());
+        Manifest m = Manifest.of(MediaType.OCI_MANIFEST, cfgDesc, layers, s.request.annotations());
         // a base layer still in its registry stays there unless an --output needs its bytes
         boolean leaveRemote = s.request.outputs().isEmpty();
         new StoreSink(store, s.fetcher, leaveRemote, md -> name(s, md))
