@@ -121,12 +121,15 @@ public final class BuildCommand implements Callable<Integer> {
             description = "tag the image in the local store (repeatable)")
     List<String> tags = new ArrayList<>();
 
-    @Option(names = "--progress", paramLabel = "auto|plain|tty|json", description = "progress output (default: auto)")
+    @Option(
+            names = "--progress",
+            paramLabel = "auto|plain|tty|json|quiet",
+            description = "progress output (default: auto; quiet is -q)")
     String progress = "auto";
 
     @Option(
             names = "--isolation",
-            paramLabel = "crun|runc|chroot",
+            paramLabel = "crun|runc|chroot|default",
             description = "how RUN steps are isolated (default: probe crun, runc, chroot)")
     String isolation;
 
@@ -196,6 +199,9 @@ public final class BuildCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     RunFlags runFlags = new RunFlags();
 
+    @picocli.CommandLine.Mixin
+    DockerOnlyFlags dockerOnly = new DockerOnlyFlags();
+
     @Parameters(
             index = "0",
             arity = "0..1",
@@ -206,6 +212,21 @@ public final class BuildCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        dockerOnly.refuse();
+        if ("quiet".equals(progress)) {
+            // buildx's --progress=quiet is -q
+            quiet = true;
+            progress = "plain";
+        } else if ("rawjson".equals(progress)) {
+            throw StrataException.input("--progress=rawjson (BuildKit's solve status) is not supported:"
+                    + " use --progress=json, one strata event per line (docs/progress.md)");
+        }
+        if ("default".equals(isolation)) {
+            isolation = null; // docker's default: strata probes crun, runc, chroot
+        } else if ("process".equals(isolation) || "hyperv".equals(isolation)) {
+            throw StrataException.input("--isolation=" + isolation + " is not supported: it is a Windows container"
+                    + " isolation; use crun, runc, chroot or default");
+        }
         if (print != null && !print.equals("outline") && !print.equals("plan")) {
             throw StrataException.input("--print must be outline or plan, not \"" + print + "\"");
         }
