@@ -92,6 +92,12 @@ public final class BuildCommand implements Callable<Integer> {
     List<String> labels = new ArrayList<>();
 
     @Option(
+            names = "--build-context",
+            paramLabel = "NAME=DIR|docker-image://REF|oci-layout://DIR[:TAG]",
+            description = "a named context for COPY --from=NAME and FROM NAME, over a stage of that name (repeatable)")
+    List<String> buildContexts = new ArrayList<>();
+
+    @Option(
             names = "--annotation",
             paramLabel = "[manifest:]KEY=VALUE",
             description = "set an annotation on the image manifest (repeatable; in no cache key)")
@@ -281,7 +287,8 @@ public final class BuildCommand implements Callable<Integer> {
     /** Build args, target and platforms as the Dockerfile frontend takes them. */
     BuildOptions buildOptions() {
         BuildOptions options = BuildOptions.of(BuildArgs.parse(buildArgs, System::getenv), Optional.ofNullable(target))
-                .withLabels(BuildFlags.labels(labels));
+                .withLabels(BuildFlags.labels(labels))
+                .withNamedContexts(BuildFlags.buildContexts(buildContexts));
         if (platform != null) {
             if (platform.contains(",")) {
                 throw StrataException.input(

@@ -69,6 +69,38 @@ final class BuildFlags {
         return out;
     }
 
+    /**
+     * {@code --build-context NAME=VALUE} as buildx reads it: VALUE is {@code docker-image://REF},
+     * {@code oci-layout://DIR[:TAG]} or a local directory; names are lower-cased like stage names.
+     */
+    static Map<String, String> buildContexts(List<String> specs) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String spec : specs) {
+            int eq = spec.indexOf('=');
+            if (eq <= 0 || eq == spec.length() - 1) {
+                throw StrataException.input("--build-context \"" + spec + "\" is not NAME=VALUE; use NAME=DIR,"
+                        + " NAME=docker-image://REF or NAME=oci-layout://DIR");
+            }
+            String name = spec.substring(0, eq).strip().toLowerCase(Locale.ROOT);
+            String value = spec.substring(eq + 1).strip();
+            if (value.startsWith("docker-image://") || value.startsWith("oci-layout://")) {
+                out.put(name, value);
+                continue;
+            }
+            if (value.contains("://") || value.startsWith("git@") || value.startsWith("target:")) {
+                throw StrataException.input("--build-context " + spec + ": strata takes a directory,"
+                        + " docker-image://REF or oci-layout://DIR; fetch a URL or git repository into a directory"
+                        + " first");
+            }
+            Path dir = Path.of(value).toAbsolutePath().normalize();
+            if (!Files.isDirectory(dir)) {
+                throw StrataException.input("--build-context " + spec + ": " + dir + " is not a directory");
+            }
+            out.put(name, dir.toString());
+        }
+        return out;
+    }
+
     /** BuildKit refuses a secret file larger than this. */
     static final long MAX_SECRET_BYTES = 500 * 1024;
 

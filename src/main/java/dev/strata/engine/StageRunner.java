@@ -70,7 +70,12 @@ final class StageRunner {
         this.stages = stages;
         this.baseMisses = baseMisses;
         this.files = new ContextFiles(session.context, session.hasher);
-        this.sources = new FromSources(session.plan().dockerfile(), stages, session.baseImages);
+        this.sources = new FromSources(
+                session.plan().dockerfile(),
+                stages,
+                session.baseImages,
+                session.plan().options(),
+                session::namedContext);
         this.runServices = new RunServices(
                 session::executor,
                 session.scratch,
