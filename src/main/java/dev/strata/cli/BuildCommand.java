@@ -24,8 +24,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -150,6 +152,13 @@ public final class BuildCommand implements Callable<Integer> {
 
     @Option(names = "--no-cache", description = "run every step; the cache is still updated")
     boolean noCache;
+
+    @Option(
+            names = "--no-cache-filter",
+            paramLabel = "STAGE[,STAGE]",
+            split = ",",
+            description = "run the steps of these stages without looking them up; other stages still hit (repeatable)")
+    List<String> noCacheFilter = new ArrayList<>();
 
     @Option(
             names = {"-o", "--output"},
@@ -342,6 +351,9 @@ public final class BuildCommand implements Callable<Integer> {
                 .outputs(stdoutOutputs.resolve(
                         outputs.stream().map(OutputSpec::parse).toList()))
                 .noCache(noCache)
+                .noCacheFilter(noCacheFilter.stream()
+                        .map(n -> n.strip().toLowerCase(Locale.ROOT))
+                        .collect(Collectors.toSet()))
                 .cache(cacheOptions())
                 .isolation(Optional.ofNullable(isolation))
                 .network(BuildFlags.network(network))

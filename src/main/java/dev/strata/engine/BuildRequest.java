@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * One {@code strata build}: where the context and Dockerfile are, the Dockerfile options, and what
@@ -28,6 +29,7 @@ import java.util.Optional;
  * @param registry        how {@code FROM} images are fetched from registries ({@code --pull}, registry flags)
  * @param cache           {@code --cache-from} and {@code --cache-to}
  * @param annotations     {@code --annotation}: set on the image's manifest (never in a cache key)
+ * @param noCacheFilter   {@code --no-cache-filter}: stage names (lower case) whose steps run without lookup
  */
 public record BuildRequest(
         Path context,
@@ -44,9 +46,11 @@ public record BuildRequest(
         Instant sourceDateEpoch,
         RegistryAccess registry,
         CacheOptions cache,
-        Map<String, String> annotations) {
+        Map<String, String> annotations,
+        Set<String> noCacheFilter) {
 
     public BuildRequest {
+        noCacheFilter = Set.copyOf(noCacheFilter);
         annotations = Map.copyOf(annotations);
         tags = List.copyOf(tags);
         outputs = List.copyOf(outputs);
@@ -80,7 +84,8 @@ public record BuildRequest(
                 .sourceDateEpoch(sourceDateEpoch)
                 .registry(registry)
                 .cache(cache)
-                .annotations(annotations);
+                .annotations(annotations)
+                .noCacheFilter(noCacheFilter);
     }
 
     /** Sets a request's fields one by one; every field not set keeps the default of {@link #of}. */
@@ -100,6 +105,7 @@ public record BuildRequest(
         private Optional<RegistryAccess> registry = Optional.empty();
         private CacheOptions cache = CacheOptions.none();
         private Map<String, String> annotations = Map.of();
+        private Set<String> noCacheFilter = Set.of();
 
         private Builder(Path context) {
             this.context = context;
@@ -176,6 +182,11 @@ public record BuildRequest(
             return this;
         }
 
+        public Builder noCacheFilter(Set<String> stages) {
+            this.noCacheFilter = stages;
+            return this;
+        }
+
         public BuildRequest build() {
             return new BuildRequest(
                     context,
@@ -193,7 +204,8 @@ public record BuildRequest(
                     // made only when none was given: the CLI always passes its own
                     registry.orElseGet(RegistryAccess::defaults),
                     cache,
-                    annotations);
+                    annotations,
+                    noCacheFilter);
         }
     }
 }

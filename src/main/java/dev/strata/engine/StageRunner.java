@@ -197,7 +197,12 @@ final class StageRunner {
             FilesystemStep fs = wire(ctx);
             ParentSummary seen = parentSummary(config, layers);
             ImageConfig after = fs.configAfter(config);
-            boolean lookUp = !session.request.noCache();
+            boolean filtered = node.stage()
+                    .stage()
+                    .name()
+                    .filter(n -> session.request.noCacheFilter().contains(n))
+                    .isPresent();
+            boolean lookUp = !session.request.noCache() && !filtered;
             Optional<StepInputs> alias = fs.aliasInputs().map(a -> inputs(config, layers, text, a));
             Optional<Hit> aliasHit =
                     lookUp && alias.isPresent() ? lookup(alias.get().key()) : Optional.empty();
@@ -241,8 +246,11 @@ final class StageRunner {
                 lastMiss = Optional.empty();
                 return new StepOutcome(after, layer, fs.history(after).orElseThrow());
             }
-            MissExplanation why =
-                    session.request.noCache() ? MissExplanation.notLookedUp(key, "--no-cache") : explain(key, seen);
+            MissExplanation why = session.request.noCache()
+                    ? MissExplanation.notLookedUp(key, "--no-cache")
+                    : filtered
+                            ? MissExplanation.notLookedUp(key, "--no-cache-filter " + node.displayName())
+                            : explain(key, seen);
             Optional<Layer> layer = fs.run();
             record(
                     new CacheRecord(
