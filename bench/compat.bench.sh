@@ -12,6 +12,10 @@ cd "$(dirname "$0")/.."
 strata="$PWD/bin/strata"
 work="$(mktemp -d /tmp/compat-bench.XXXXXX)"
 sock="unix://$work/docker.sock"
+# Debian's docker.io client (20.10) has BuildKit built in; a newer client on PATH needs the buildx plugin
+docker=/usr/bin/docker
+[ -x "$docker" ] || docker="$(command -v docker)"
+docker() { "$docker" "$@"; }
 dpid=""
 cleanup() {
   [ -n "$dpid" ] && kill "$dpid" 2>/dev/null && wait "$dpid" 2>/dev/null || true
@@ -37,8 +41,8 @@ dockerd --data-root "$work/data" --exec-root "$work/exec" --pidfile "$work/docke
 dpid=$!
 for _ in $(seq 1 100); do docker -H "$sock" info >/dev/null 2>&1 && break; sleep 0.2; done
 docker -H "$sock" info >/dev/null
-dver="$(docker -H "$sock" version --format '{{.Server.Version}}')"
-docker -H "$sock" load -i "$work/busybox.docker.tar" >/dev/null
+dver="$(docker -H "$sock" version --format '{{.Server.Version}}') (client $(docker -H "$sock" version --format '{{.Client.Version}}' 2>/dev/null || echo unknown))"
+docker -H "$sock" load -i "$work/busybox.docker.tar" >"$work/load.log" 2>&1 || { cat "$work/load.log" >&2; exit 1; }
 
 builder="BuildKit (DOCKER_BUILDKIT=1)"
 export DOCKER_BUILDKIT=1
@@ -52,7 +56,7 @@ tree() {
   python3 - "$1" <<'PY'
 import hashlib, os, stat, sys
 root = sys.argv[1]
-skip = {".dockerenv", "dev", "proc", "sys", "etc/hosts", "etc/resolv.conf", "etc/hostname", "run"}
+skip = {".dockerenv", "etc/mtab", "dev", "proc", "sys", "etc/hosts", "etc/resolv.conf", "etc/hostname", "run"}
 for d, dirs, files in os.walk(root):
     dirs.sort()
     for n in sorted(dirs + files):
