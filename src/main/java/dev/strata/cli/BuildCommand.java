@@ -3,6 +3,7 @@ package dev.strata.cli;
 import dev.strata.cache.CacheOptions;
 import dev.strata.cache.CacheSpec;
 import dev.strata.cache.TtlPolicy;
+import dev.strata.context.RemoteContext;
 import dev.strata.dockerfile.BuildOptions;
 import dev.strata.dockerfile.BuildPlan;
 import dev.strata.dockerfile.Dockerfile;
@@ -24,8 +25,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -65,6 +68,12 @@ public final class BuildCommand implements Callable<Integer> {
             description = "Dockerfile (default: CONTEXT/Dockerfile; - reads it from stdin)")
     Path file;
 
+    /** An {@code --output ...,dest=-}: written to a temp file, then to stdout once the build is done. */
+    private final StdoutOutput stdoutOutputs = new StdoutOutput();
+
+    /** A context given as -, a tarball URL or a git URL, fetched for the build's lifetime. */
+    private Optional<RemoteContext> remote = Optional.empty();
+
     /** A Dockerfile given on stdin ({@code -f -}), kept in a temp file for the build's lifetime. */
     private Path fromStdin;
 
@@ -84,6 +93,18 @@ public final class BuildCommand implements Callable<Integer> {
             paramLabel = "KEY=VALUE",
             description = "set a label on the image (repeatable; over the Dockerfile's LABEL of that key)")
     List<String> labels = new ArrayList<>();
+
+    @Option(
+            names = "--build-context",
+            paramLabel = "NAME=DIR|docker-image://REF|oci-layout://DIR[:TAG]",
+            description = "a named context for COPY --from=NAME and FROM NAME, over a stage of that name (repeatable)")
+    List<String> buildContexts = new ArrayList<>();
+
+    @Option(
+            names = "--annotation",
+            paramLabel = "[manifest:]KEY=VALUE",
+            description = "set an annotation on the image manifest (repeatable; in no cache key)")
+    List<String> annotations = new ArrayList<>();
 
     @Option(names = "--target", paramLabel = "STAGE", description = "build this stage (default: the last)")
     String target;
@@ -109,12 +130,15 @@ public final class BuildCommand implements Callable<Integer> {
             description = "tag the image in the local store (repeatable)")
     List<String> tags = new ArrayList<>();
 
-    @Option(names = "--progress", paramLabel = "auto|plain|tty|json", description = "progress output (default: auto)")
+    @Option(
+            names = "--progress",
+            paramLabel = "auto|plain|tty|json|quiet",
+            description = "progress output (default: auto; quiet is -q)")
     String progress = "auto";
 
     @Option(
             names = "--isolation",
-            paramLabel = "crun|runc|chroot|none",
+            paramLabel = "crun|runc|chroot|none|default",
             description = "how RUN steps are isolated (default: crun, runc, chroot; none where no namespace can"
                     + " be made, see docs/exec.md)")
     String isolation;
@@ -132,9 +156,17 @@ public final class BuildCommand implements Callable<Integer> {
     boolean noCache;
 
     @Option(
+            names = "--no-cache-filter",
+            paramLabel = "STAGE[,STAGE]",
+            split = ",",
+            description = "run the steps of these stages without looking them up; other stages still hit (repeatable)")
+    List<String> noCacheFilter = new ArrayList<>();
+
+    @Option(
             names = {"-o", "--output"},
-            paramLabel = "type=oci|docker,dest=PATH",
-            description = "also export the image (repeatable)")
+            paramLabel = "type=oci|docker|local|tar,dest=PATH|-",
+            description = "also export the image (repeatable): an OCI layout or archive, a docker load tar,"
+                    + " the final filesystem into a directory (local) or as a tar; dest=- (or -o - alone) is stdout")
     List<String> outputs = new ArrayList<>();
 
     @Option(names = "--iidfile", paramLabel = "FILE", description = "write the image ID (config digest) to FILE")
@@ -195,26 +227,65 @@ public final class BuildCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     RunFlags runFlags = new RunFlags();
 
+    @picocli.CommandLine.Mixin
+    DockerOnlyFlags dockerOnly = new DockerOnlyFlags();
+
     @Parameters(
             index = "0",
             arity = "0..1",
             paramLabel = "CONTEXT",
-            description = "build context directory (default: .)")
+            description = "build context: a directory (default: .), - (a tar or a Dockerfile on stdin), an http(s)"
+                    + " URL of a tarball, or a git URL (URL.git#REF:DIR, git://, file://) fetched with git")
     String context = ".";
 
     @Override
     public Integer call() {
+        dockerOnly.refuse();
+        if ("quiet".equals(progress)) {
+            // buildx's --progress=quiet is -q
+            quiet = true;
+            progress = "plain";
+        } else if ("rawjson".equals(progress)) {
+            throw StrataException.input("--progress=rawjson (BuildKit's solve status) is not supported:"
+                    + " use --progress=json, one strata event per line (docs/progress.md)");
+        }
+        if ("default".equals(isolation)) {
+            isolation = null; // docker's default: strata probes crun, runc, chroot
+        } else if ("process".equals(isolation) || "hyperv".equals(isolation)) {
+            throw StrataException.input("--isolation=" + isolation + " is not supported: it is a Windows container"
+                    + " isolation; use crun, runc, chroot or default");
+        }
         if (print != null && !print.equals("outline") && !print.equals("plan")) {
             throw StrataException.input("--print must be outline or plan, not \"" + print + "\"");
         }
         if (!format.equals("text") && !format.equals("json")) {
             throw StrataException.input("--format must be text or json, not \"" + format + "\"");
         }
+        if (!RemoteContext.isRemote(context)) {
+            return printOrBuild();
+        }
+        if (context.equals("-") && file != null && file.toString().equals("-")) {
+            throw StrataException.input("the context and -f cannot both be read from stdin (-); give -f a file");
+        }
+        try (RemoteContext fetched = RemoteContext.fetch(context, System.in)) {
+            remote = Optional.of(fetched);
+            return printOrBuild();
+        } finally {
+            remote = Optional.empty();
+        }
+    }
+
+    private int printOrBuild() {
         if (print != null) {
             new PlanPrinter(plan()).print(print, format, spec.commandLine().getOut());
             return 0;
         }
         return runBuild();
+    }
+
+    /** The context directory: CONTEXT, or where a remote context (-, URL, git) was fetched to. */
+    Path contextDir() {
+        return remote.map(RemoteContext::dir).orElseGet(() -> Path.of(context));
     }
 
     /** The Dockerfile this build reads: {@code -f}, else {@code CONTEXT/Dockerfile}; {@code -f -} is stdin. */
@@ -225,13 +296,21 @@ public final class BuildCommand implements Callable<Integer> {
             }
             return fromStdin;
         }
+        if (remote.isPresent()) {
+            // as docker: -f names a file inside a remote context; a lone Dockerfile is the Dockerfile
+            RemoteContext r = remote.get();
+            return file != null
+                    ? r.dir().resolve(file.toString()).normalize()
+                    : r.dockerfile().orElseGet(() -> r.dir().resolve("Dockerfile"));
+        }
         return BuildArgs.dockerfile(Optional.ofNullable(file), context);
     }
 
     /** Build args, target and platforms as the Dockerfile frontend takes them. */
     BuildOptions buildOptions() {
         BuildOptions options = BuildOptions.of(BuildArgs.parse(buildArgs, System::getenv), Optional.ofNullable(target))
-                .withLabels(BuildFlags.labels(labels));
+                .withLabels(BuildFlags.labels(labels))
+                .withNamedContexts(BuildFlags.buildContexts(buildContexts));
         if (platform != null) {
             if (platform.contains(",")) {
                 throw StrataException.input(
@@ -278,12 +357,17 @@ public final class BuildCommand implements Callable<Integer> {
 
     /** Runs the build into the local store and writes the requested outputs. */
     int runBuild() {
-        BuildRequest.Builder request = BuildRequest.builder(Path.of(context))
+        BuildRequest.Builder request = BuildRequest.builder(contextDir())
                 .dockerfile(dockerfilePath())
                 .options(buildOptions())
                 .tags(tags)
-                .outputs(outputs.stream().map(OutputSpec::parse).toList())
+                .annotations(BuildFlags.annotations(annotations))
+                .outputs(stdoutOutputs.resolve(
+                        outputs.stream().map(OutputSpec::parse).toList()))
                 .noCache(noCache)
+                .noCacheFilter(noCacheFilter.stream()
+                        .map(n -> n.strip().toLowerCase(Locale.ROOT))
+                        .collect(Collectors.toSet()))
                 .cache(cacheOptions())
                 .isolation(Optional.ofNullable(isolation))
                 .network(BuildFlags.network(network))
@@ -324,6 +408,7 @@ public final class BuildCommand implements Callable<Integer> {
             throw e;
         }
         stream.flush();
+        stdoutOutputs.copyTo(System.out);
         if (iidFile != null) {
             Engine.writeIidFile(result, iidFile);
         }

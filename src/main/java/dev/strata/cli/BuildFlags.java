@@ -33,6 +33,74 @@ final class BuildFlags {
         return out;
     }
 
+    /**
+     * {@code --annotation} as buildx reads it: {@code KEY=VALUE} or {@code manifest:KEY=VALUE} go on
+     * the image manifest (strata writes one manifest, no index); the other types buildx knows
+     * ({@code index:}, {@code manifest-descriptor:}, {@code index-descriptor:}, a {@code [platform]}
+     * filter) name things strata does not make, so they are refused rather than dropped.
+     */
+    static Map<String, String> annotations(List<String> specs) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String spec : specs) {
+            int eq = spec.indexOf('=');
+            if (eq <= 0) {
+                throw StrataException.input("--annotation \"" + spec + "\" is not KEY=VALUE;"
+                        + " use --annotation org.opencontainers.image.source=URL");
+            }
+            String key = spec.substring(0, eq).strip();
+            int colon = key.indexOf(':');
+            if (colon >= 0 && key.substring(0, colon).contains("[")) {
+                throw StrataException.input("--annotation " + spec + ": strata builds one platform;"
+                        + " drop the [platform] filter and use manifest:KEY=VALUE");
+            }
+            if (colon >= 0) {
+                String type = key.substring(0, colon);
+                if (!type.equals("manifest")) {
+                    throw StrataException.input("--annotation " + spec + ": strata writes one image manifest and"
+                            + " no index or descriptor of it; use KEY=VALUE or manifest:KEY=VALUE");
+                }
+                key = key.substring(colon + 1);
+            }
+            if (key.isEmpty()) {
+                throw StrataException.input("--annotation \"" + spec + "\" has no key");
+            }
+            out.put(key, spec.substring(eq + 1));
+        }
+        return out;
+    }
+
+    /**
+     * {@code --build-context NAME=VALUE} as buildx reads it: VALUE is {@code docker-image://REF},
+     * {@code oci-layout://DIR[:TAG]} or a local directory; names are lower-cased like stage names.
+     */
+    static Map<String, String> buildContexts(List<String> specs) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String spec : specs) {
+            int eq = spec.indexOf('=');
+            if (eq <= 0 || eq == spec.length() - 1) {
+                throw StrataException.input("--build-context \"" + spec + "\" is not NAME=VALUE; use NAME=DIR,"
+                        + " NAME=docker-image://REF or NAME=oci-layout://DIR");
+            }
+            String name = spec.substring(0, eq).strip().toLowerCase(Locale.ROOT);
+            String value = spec.substring(eq + 1).strip();
+            if (value.startsWith("docker-image://") || value.startsWith("oci-layout://")) {
+                out.put(name, value);
+                continue;
+            }
+            if (value.contains("://") || value.startsWith("git@") || value.startsWith("target:")) {
+                throw StrataException.input("--build-context " + spec + ": strata takes a directory,"
+                        + " docker-image://REF or oci-layout://DIR; fetch a URL or git repository into a directory"
+                        + " first");
+            }
+            Path dir = Path.of(value).toAbsolutePath().normalize();
+            if (!Files.isDirectory(dir)) {
+                throw StrataException.input("--build-context " + spec + ": " + dir + " is not a directory");
+            }
+            out.put(name, dir.toString());
+        }
+        return out;
+    }
+
     /** BuildKit refuses a secret file larger than this. */
     static final long MAX_SECRET_BYTES = 500 * 1024;
 

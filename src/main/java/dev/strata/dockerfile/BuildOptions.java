@@ -9,17 +9,47 @@ import java.util.Optional;
 /**
  * What a build asks of the Dockerfile: {@code --build-arg}s, {@code --target}, the build and
  * target platforms as {@code os/arch[/variant]}, and {@code --label}s for the final image (as
- * BuildKit hands them to its Dockerfile frontend).
+ * BuildKit hands them to its Dockerfile frontend), and the {@code --build-context} named contexts:
+ * a lower-case name to {@code docker-image://REF}, {@code oci-layout://DIR[:TAG]} or a directory.
  */
 public record BuildOptions(
         Map<String, String> buildArgs,
         Optional<String> target,
         String buildPlatform,
         String targetPlatform,
-        Map<String, String> labels) {
+        Map<String, String> labels,
+        Map<String, String> namedContexts) {
     public BuildOptions {
         buildArgs = Collections.unmodifiableMap(new LinkedHashMap<>(buildArgs));
         labels = Collections.unmodifiableMap(new LinkedHashMap<>(labels));
+        namedContexts = Collections.unmodifiableMap(new LinkedHashMap<>(namedContexts));
+    }
+
+    public BuildOptions(
+            Map<String, String> buildArgs,
+            Optional<String> target,
+            String buildPlatform,
+            String targetPlatform,
+            Map<String, String> labels) {
+        this(buildArgs, target, buildPlatform, targetPlatform, labels, Map.of());
+    }
+
+    /** The image a named context stands for: the REF of docker-image://REF, or the oci-layout:// reference. */
+    public Optional<String> imageContext(String name) {
+        return Optional.ofNullable(namedContexts.get(name.toLowerCase(Locale.ROOT)))
+                .filter(v -> v.startsWith("docker-image://") || v.startsWith("oci-layout://"))
+                .map(v -> v.startsWith("docker-image://") ? v.substring("docker-image://".length()) : v);
+    }
+
+    /** The directory a named context stands for. */
+    public Optional<String> directoryContext(String name) {
+        return Optional.ofNullable(namedContexts.get(name.toLowerCase(Locale.ROOT)))
+                .filter(v -> imageContext(name).isEmpty());
+    }
+
+    /** {@code --build-context}s, by lower-case name. */
+    public BuildOptions withNamedContexts(Map<String, String> c) {
+        return new BuildOptions(buildArgs, target, buildPlatform, targetPlatform, labels, c);
     }
 
     public BuildOptions(
@@ -38,12 +68,12 @@ public record BuildOptions(
     }
 
     public BuildOptions withTargetPlatform(String platform) {
-        return new BuildOptions(buildArgs, target, buildPlatform, platform, labels);
+        return new BuildOptions(buildArgs, target, buildPlatform, platform, labels, namedContexts);
     }
 
     /** Labels set on the final image, over the Dockerfile's LABELs of the same name. */
     public BuildOptions withLabels(Map<String, String> l) {
-        return new BuildOptions(buildArgs, target, buildPlatform, targetPlatform, l);
+        return new BuildOptions(buildArgs, target, buildPlatform, targetPlatform, l, namedContexts);
     }
 
     /** {@code linux/amd64} or {@code linux/arm64}... from the JVM's os.arch. */

@@ -58,7 +58,17 @@ final class StageResolver {
                     .filter(s -> s.index() < stage.index()
                             && s.name().map(image::equals).orElse(false))
                     .findFirst();
-            if (earlier.isPresent()) {
+            Optional<String> named = options.imageContext(image);
+            if (options.directoryContext(image).isPresent()) {
+                throw new DockerfileException(
+                        from.node().argsPosition(),
+                        "FROM " + f.image() + ": the build context " + image + " is a directory; FROM takes"
+                                + " --build-context " + image + "=docker-image://REF or oci-layout://DIR");
+            }
+            if (named.isPresent()) {
+                // a named context replaces a stage or image of that name, as in BuildKit
+                base = new BaseImage(named.get());
+            } else if (earlier.isPresent()) {
                 base = new BaseStage(earlier.get().index());
             } else if (image.equals("scratch")) {
                 base = new Scratch();
@@ -183,6 +193,9 @@ final class StageResolver {
             return Optional.of(idx);
         }
         String name = value.toLowerCase(Locale.ROOT);
+        if (options.namedContexts().containsKey(name)) {
+            return Optional.empty(); // a --build-context, not a stage
+        }
         Optional<Stage> s = df.stage(name);
         if (s.isPresent() && s.get().index() == current) {
             throw new DockerfileException(

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * One {@code strata build}: where the context and Dockerfile are, the Dockerfile options, and what
@@ -27,6 +28,8 @@ import java.util.Optional;
  * @param sourceDateEpoch SOURCE_DATE_EPOCH: timestamps of the image and clamp of file mtimes
  * @param registry        how {@code FROM} images are fetched from registries ({@code --pull}, registry flags)
  * @param cache           {@code --cache-from} and {@code --cache-to}
+ * @param annotations     {@code --annotation}: set on the image's manifest (never in a cache key)
+ * @param noCacheFilter   {@code --no-cache-filter}: stage names (lower case) whose steps run without lookup
  */
 public record BuildRequest(
         Path context,
@@ -42,9 +45,13 @@ public record BuildRequest(
         Map<String, Path> sshAgents,
         Instant sourceDateEpoch,
         RegistryAccess registry,
-        CacheOptions cache) {
+        CacheOptions cache,
+        Map<String, String> annotations,
+        Set<String> noCacheFilter) {
 
     public BuildRequest {
+        noCacheFilter = Set.copyOf(noCacheFilter);
+        annotations = Map.copyOf(annotations);
         tags = List.copyOf(tags);
         outputs = List.copyOf(outputs);
         secrets = Map.copyOf(secrets);
@@ -76,7 +83,9 @@ public record BuildRequest(
                 .sshAgents(sshAgents)
                 .sourceDateEpoch(sourceDateEpoch)
                 .registry(registry)
-                .cache(cache);
+                .cache(cache)
+                .annotations(annotations)
+                .noCacheFilter(noCacheFilter);
     }
 
     /** Sets a request's fields one by one; every field not set keeps the default of {@link #of}. */
@@ -95,6 +104,8 @@ public record BuildRequest(
         private Instant sourceDateEpoch = Instant.EPOCH;
         private Optional<RegistryAccess> registry = Optional.empty();
         private CacheOptions cache = CacheOptions.none();
+        private Map<String, String> annotations = Map.of();
+        private Set<String> noCacheFilter = Set.of();
 
         private Builder(Path context) {
             this.context = context;
@@ -166,6 +177,16 @@ public record BuildRequest(
             return this;
         }
 
+        public Builder annotations(Map<String, String> a) {
+            this.annotations = a;
+            return this;
+        }
+
+        public Builder noCacheFilter(Set<String> stages) {
+            this.noCacheFilter = stages;
+            return this;
+        }
+
         public BuildRequest build() {
             return new BuildRequest(
                     context,
@@ -182,7 +203,9 @@ public record BuildRequest(
                     sourceDateEpoch,
                     // made only when none was given: the CLI always passes its own
                     registry.orElseGet(RegistryAccess::defaults),
-                    cache);
+                    cache,
+                    annotations,
+                    noCacheFilter);
         }
     }
 }

@@ -33,6 +33,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -61,6 +62,7 @@ final class BuildSession implements LayerWorkspace, AutoCloseable {
 
     final Snapshots snapshots;
     final ContentHasher hasher = new ContentHasher();
+    private final Map<String, BuildContext> namedContexts = new ConcurrentHashMap<>();
     final BuildContext context;
     final BaseImages baseImages;
     final Path scratch;
@@ -158,6 +160,14 @@ final class BuildSession implements LayerWorkspace, AutoCloseable {
             }
         }
         return executor;
+    }
+
+    /** The directory of {@code --build-context NAME=DIR}, opened once (its own .dockerignore applies). */
+    BuildContext namedContext(String name) {
+        return namedContexts.computeIfAbsent(
+                name,
+                n -> BuildContext.open(
+                        Path.of(plan.options().directoryContext(n).orElseThrow()), Optional.empty()));
     }
 
     @Override

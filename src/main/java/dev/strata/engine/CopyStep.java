@@ -99,7 +99,7 @@ final class CopyStep implements FilesystemStep {
                                 ctx.step(),
                                 () -> CopyPlanner.sourceDigest(
                                                 request,
-                                                CopySource.context(files.context()),
+                                                CopySource.context(sourceContext()),
                                                 files.hasher(),
                                                 Optional.of(ws.tempDir("fetch-")))
                                         .toString()));
@@ -119,7 +119,7 @@ final class CopyStep implements FilesystemStep {
      */
     @Override
     public Optional<Map<String, String>> aliasInputs() {
-        if (from.isEmpty() || request.sources().isEmpty()) {
+        if (from.isEmpty() || request.sources().isEmpty() || namedDirectory().isPresent()) {
             return Optional.empty();
         }
         Map<String, String> m = new LinkedHashMap<>();
@@ -148,7 +148,7 @@ final class CopyStep implements FilesystemStep {
                             .orElseThrow(() -> missing("the stage " + src.get().name() + " is empty"));
                     plans.add(plan(request, cs, view));
                 } else {
-                    plans.add(plan(request, CopySource.context(files.context()), view));
+                    plans.add(plan(request, CopySource.context(sourceContext()), view));
                 }
             }
             if (!heredocs.isEmpty()) {
@@ -199,7 +199,19 @@ final class CopyStep implements FilesystemStep {
                 () -> CopyPlanner.plan(req, src, view, ws.tempDir("fetch-")).entries());
     }
 
+    /** The {@code --build-context NAME=DIR} that {@code --from} names, read like the build context. */
+    private Optional<BuildContext> namedDirectory() {
+        return from.flatMap(sources::directory);
+    }
+
+    private BuildContext sourceContext() {
+        return namedDirectory().orElse(files.context());
+    }
+
     private Optional<FromSources.FromSource> fromSource() {
+        if (namedDirectory().isPresent()) {
+            return Optional.empty();
+        }
         return from.map(f -> sources.resolve(
                 f, ctx.config().platform(), ctx.step().position().toString()));
     }

@@ -28,6 +28,12 @@ public final class Engine {
     public static BuildResult build(BuildRequest request, Store store, ProgressListener listener) {
         Instant start = Instant.now();
         BuildPlan plan = Dockerfile.read(request.dockerfile()).resolve(request.options());
+        for (String stage : request.noCacheFilter()) {
+            if (plan.dockerfile().stage(stage).isEmpty()) {
+                throw StrataException.input("--no-cache-filter " + stage + ": " + request.dockerfile()
+                        + " has no stage of that name; name a stage (FROM ... AS NAME)");
+            }
+        }
         StageGraph graph = Planner.plan(plan);
         try (BuildSession s = new BuildSession(request, plan, store, listener)) {
             s.baseImages.resolveAll(graph);

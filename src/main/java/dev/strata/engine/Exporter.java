@@ -3,6 +3,11 @@ package dev.strata.engine;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.strata.archive.Compression;
+import dev.strata.archive.LayerExtractor;
+import dev.strata.archive.LayerOptions;
+import dev.strata.archive.LayerWriter;
+import dev.strata.archive.WhiteoutMode;
 import dev.strata.error.StrataException;
 import dev.strata.oci.Artifact;
 import dev.strata.oci.Descriptor;
@@ -19,6 +24,7 @@ import dev.strata.store.Store;
 import dev.strata.store.StoredImage;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,7 +60,7 @@ final class Exporter {
                     .orElse(d.mediaType());
             layers.add(new Descriptor(mt, d.digest(), d.size()));
         }
-        Manifest m = Manifest.of(MediaType.OCI_MANIFEST, cfgDesc, layers, Map.of());
+        Manifest m = Manifest.of(MediaType.OCI_MANIFEST, cfgDesc, layers, s.request.annotations());
         // a base layer still in its registry stays there unless an --output needs its bytes
         boolean leaveRemote = s.request.outputs().isEmpty();
         new StoreSink(store, s.fetcher, leaveRemote, md -> name(s, md))
@@ -101,14 +107,20 @@ final class Exporter {
                 : Reference.parse(s.request.tags().get(0)).familiar();
         for (OutputSpec o : s.request.outputs()) {
             try {
-                if (o.type() == OutputSpec.Type.OCI
+                if (o.type() == OutputSpec.Type.LOCAL) {
+                    unpack(image, Files.createDirectories(o.dest()));
+                } else if (o.type() == OutputSpec.Type.TAR) {
+                    Path root = unpack(image, s.tempDir("output-"));
+                    createParent(o.dest());
+                    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(o.dest()))) {
+                        // one plain tar of the final filesystem, as buildx's type=tar
+                        LayerWriter.writeTree(root, new LayerOptions(Compression.NONE, Optional.empty(), 1), out);
+                    }
+                } else if (o.type() == OutputSpec.Type.OCI
                         && (Files.isDirectory(o.dest()) || o.dest().toString().endsWith("/"))) {
                     ImageExport.writeOciLayout(image, s.store, o.dest(), tag);
                 } else {
-                    Path parent = o.dest().toAbsolutePath().getParent();
-                    if (parent != null) {
-                        Files.createDirectories(parent);
-                    }
+                    createParent(o.dest());
                     try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(o.dest()))) {
                         if (o.type() == OutputSpec.Type.OCI) {
                             ImageExport.writeOciArchive(image, s.store, out, tag);
@@ -121,6 +133,24 @@ final class Exporter {
                 throw StrataException.environment("cannot write --output " + o.dest() + ": " + e.getMessage(), e);
             }
         }
+    }
+
+    private static void createParent(Path file) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+    }
+
+    /** The image's final filesystem under {@code root}: every layer applied in order, whiteouts removing. */
+    private static Path unpack(Image image, Path root) throws IOException {
+        for (Layer l : image.layers()) {
+            try (InputStream in = l.open()) {
+                LayerExtractor.extract(
+                        in, root, WhiteoutMode.APPLY, "layer " + l.descriptor().digest());
+            }
+        }
+        return root;
     }
 
     /** The {@code --metadata-file} JSON: digests and every step's timing and cache result. */

@@ -72,7 +72,12 @@ final class StageRunner {
         this.stages = stages;
         this.baseMisses = baseMisses;
         this.files = new ContextFiles(session.context, session.hasher);
-        this.sources = new FromSources(session.plan().dockerfile(), stages, session.baseImages);
+        this.sources = new FromSources(
+                session.plan().dockerfile(),
+                stages,
+                session.baseImages,
+                session.plan().options(),
+                session::namedContext);
         this.runServices = new RunServices(
                 session::executor,
                 session.scratch,
@@ -195,7 +200,12 @@ final class StageRunner {
             FilesystemStep fs = wire(ctx);
             ParentSummary seen = parentSummary(config, layers);
             ImageConfig after = fs.configAfter(config);
-            boolean lookUp = !session.request.noCache();
+            boolean filtered = node.stage()
+                    .stage()
+                    .name()
+                    .filter(n -> session.request.noCacheFilter().contains(n))
+                    .isPresent();
+            boolean lookUp = !session.request.noCache() && !filtered;
             if (step.expanded() instanceof RunInstruction r) {
                 RunStep.cacheMountIds(r).forEach(session.cacheMounts::used);
             }
@@ -247,7 +257,9 @@ final class StageRunner {
             }
             MissExplanation why = session.request.noCache()
                     ? MissExplanation.notLookedUp(key, "--no-cache")
-                    : !expired.isEmpty() ? MissExplanation.notLookedUp(key, expired.get(0)) : explain(key, seen);
+                    : filtered
+                            ? MissExplanation.notLookedUp(key, "--no-cache-filter " + node.displayName())
+                            : !expired.isEmpty() ? MissExplanation.notLookedUp(key, expired.get(0)) : explain(key, seen);
             Instant ranAt = session.request.cache().clock().instant();
             Optional<Layer> layer = fs.run();
             CacheRecord made = new CacheRecord(

@@ -1,6 +1,7 @@
 package dev.strata.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -72,5 +73,57 @@ class OutputsTest {
         Path root = b.unpack(r.image(), "b");
         assertThat(BuildFixture.read(root.resolve("a.txt"))).isEqualTo("A");
         assertThat(BuildFixture.read(root.resolve("b.txt"))).isEqualTo("B");
+    }
+
+    @Test
+    void localAndTarOutputsHoldTheFinalFilesystem() throws Exception {
+        BuildFixture f = new BuildFixture(dir)
+                .files(
+                        "FROM scratch\nCOPY a.txt b.txt /d/\nFROM scratch\nCOPY --from=0 /d/a.txt /x/a.txt\n",
+                        Map.of("a.txt", "A", "b.txt", "B"));
+        Path local = dir.resolve("local");
+        Path tar = dir.resolve("fs.tar");
+        BuildResult r = f.build(BuildRequest.builder(f.context)
+                .outputs(
+                        List.of(OutputSpec.parse("type=local,dest=" + local), OutputSpec.parse("type=tar,dest=" + tar)))
+                .build());
+        assertThat(BuildahOracleTest.tree(local)).isEqualTo(BuildahOracleTest.tree(f.unpack(r.image(), "ours")));
+        assertThat(BuildFixture.read(local.resolve("x/a.txt"))).isEqualTo("A");
+        Path untarred = Files.createDirectories(dir.resolve("untarred"));
+        run("tar", "-xf", tar.toString(), "-C", untarred.toString());
+        assertThat(BuildahOracleTest.tree(untarred)).isEqualTo(BuildahOracleTest.tree(local));
+    }
+
+    @Test
+    void outputDashWritesTheFilesystemTarToStdout() throws Exception {
+        Path ctx = Files.createDirectories(dir.resolve("ctx"));
+        Files.writeString(ctx.resolve("Dockerfile"), "FROM scratch\nCOPY a.txt /a.txt\n");
+        Files.writeString(ctx.resolve("a.txt"), "stdout");
+        Path tar = dir.resolve("stdout.tar");
+        ProcessBuilder pb = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "dev.strata.cli.Main",
+                        "build",
+                        "-o",
+                        "-",
+                        ctx.toString())
+                .redirectOutput(tar.toFile())
+                .redirectError(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().put("STRATA_HOME", dir.resolve("home").toString());
+        assertThat(pb.start().waitFor()).isZero();
+        assertThat(run("tar", "-tf", tar.toString())).isEqualTo("a.txt\n");
+        Path out = Files.createDirectories(dir.resolve("out"));
+        run("tar", "-xf", tar.toString(), "-C", out.toString());
+        assertThat(BuildFixture.read(out.resolve("a.txt"))).isEqualTo("stdout");
+    }
+
+    @Test
+    void unknownOutputTypesAndKeysAreRefusedWithWhatToUse() {
+        assertThatThrownBy(() -> OutputSpec.parse("type=image,name=x")).hasMessageContaining("--push");
+        assertThatThrownBy(() -> OutputSpec.parse("type=local,dest=-")).hasMessageContaining("type=tar,dest=-");
+        assertThatThrownBy(() -> OutputSpec.parse("type=docker,dest=x.tar,compression=zstd"))
+                .hasMessageContaining("compression");
     }
 }
