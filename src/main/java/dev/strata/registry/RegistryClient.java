@@ -46,6 +46,7 @@ public final class RegistryClient {
     private final RegistryOptions options;
     private final CredentialStore credentials;
     private final ConcurrentMap<String, Transport> transports = new ConcurrentHashMap<>();
+    private final BlobLedger ledger = new BlobLedger();
 
     private RegistryClient(RegistryOptions options) {
         this.options = options;
@@ -350,17 +351,43 @@ public final class RegistryClient {
         RepositorySink.tagged(this, ref, mountFrom).write(Artifact.of(image, config));
     }
 
-    /** Pushes a blob unless the repository has it, mounting from a sibling that does. */
+    /**
+     * Pushes a blob unless the repository has it, mounting from a sibling that does. Pushes of one
+     * digest to one registry take turns ({@link BlobLedger}): the second mounts what the first sent.
+     */
     void pushBlob(
             Reference repo,
             Descriptor d,
             BlobUploader.Opener opener,
             Optional<Reference> source,
             List<Reference> siblings) {
+        if (ledger.knows(repo, d.digest())) {
+            return;
+        }
+        ledger.exclusive(repo, d.digest(), () -> {
+            if (!ledger.knows(repo, d.digest())) {
+                sendBlob(repo, d, opener, source, siblings);
+                ledger.holds(repo, d.digest());
+            }
+        });
+    }
+
+    private void sendBlob(
+            Reference repo,
+            Descriptor d,
+            BlobUploader.Opener opener,
+            Optional<Reference> source,
+            List<Reference> siblings) {
+        BlobUploader up = new BlobUploader(transport(repo.registry()), options.chunkSize());
+        Optional<Reference> known = ledger.sibling(repo, d.digest());
+        if (known.isPresent()) {
+            // this process put it there (or read a manifest naming it): a mount, no HEAD, no bytes
+            up.mountOrUpload(repo, known.get(), d, opener);
+            return;
+        }
         if (hasBlob(repo, d.digest())) {
             return;
         }
-        BlobUploader up = new BlobUploader(transport(repo.registry()), options.chunkSize());
         if (source.isPresent()) {
             // the image was read from there: it holds every blob, no need to ask first
             up.mountOrUpload(repo, source.get(), d, opener);
@@ -368,11 +395,20 @@ public final class RegistryClient {
         }
         for (Reference s : siblings) {
             if (hasBlob(s, d.digest())) {
+                ledger.holds(s, d.digest());
                 up.mountOrUpload(repo, s, d, opener);
                 return;
             }
         }
         up.upload(repo, d, opener);
+    }
+
+    /**
+     * Notes that {@code repo} holds these blobs (say, a manifest read from there lists them): a later
+     * push into {@code repo} skips them without a HEAD, and one into a sibling mounts them from it.
+     */
+    public void knownIn(Reference repo, List<Digest> blobs) {
+        blobs.forEach(d -> ledger.holds(repo, d));
     }
 
     /** Uploads a blob given as bytes unless present; returns its descriptor. */
