@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -83,8 +84,9 @@ public final class Engine {
     }
 
     /** Writes {@code --metadata-file}. */
-    public static void writeMetadataFile(BuildResult r, List<String> tags, Path file) {
-        write(file, Exporter.metadata(r, tags));
+    /** Writes {@code --metadata-file}; {@code requests} are the registry requests the build sent, by method. */
+    public static void writeMetadataFile(BuildResult r, List<String> tags, Map<String, Long> requests, Path file) {
+        write(file, Exporter.metadata(r, tags, requests));
     }
 
     private static void write(Path file, byte[] bytes) {

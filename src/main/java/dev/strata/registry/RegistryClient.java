@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Consumer;
@@ -88,6 +89,13 @@ public final class RegistryClient {
         });
     }
 
+    /** Requests sent to every registry so far, by HTTP method (all attempts counted). */
+    public Map<String, Long> requestCounts() {
+        Map<String, Long> out = new TreeMap<>();
+        transports.values().forEach(t -> t.counts().forEach((k, v) -> out.merge(k, v, Long::sum)));
+        return out;
+    }
+
     /** Requests sent to a registry so far, by HTTP method (all attempts counted). */
     public Map<String, Long> requestCounts(String registry) {
         Transport t = transports.get(registry);
@@ -128,6 +136,10 @@ public final class RegistryClient {
         Transport t = transport(ref.registry());
         HttpResponse<InputStream> resp = t.send(
                 Call.get(manifestUri(t, ref), List.of(pullScope(ref)), Map.of("Accept", MediaType.manifestAccept())));
+        return readManifest(ref, t, resp);
+    }
+
+    private RawManifest readManifest(Reference ref, Transport t, HttpResponse<InputStream> resp) {
         if (resp.statusCode() != 200) {
             throw Errors.of(resp, t, "read the manifest of " + ref, ref.toString());
         }
@@ -154,6 +166,21 @@ public final class RegistryClient {
                     + " does not match its digest; the registry sent corrupt data");
         }
         return raw;
+    }
+
+    /**
+     * The manifest a tag (or digest) names, or empty when the registry has none: one GET where a HEAD
+     * and a GET by digest would take two round trips.
+     */
+    public Optional<RawManifest> findManifest(Reference ref) {
+        Transport t = transport(ref.registry());
+        HttpResponse<InputStream> resp = t.send(
+                Call.get(manifestUri(t, ref), List.of(pullScope(ref)), Map.of("Accept", MediaType.manifestAccept())));
+        if (resp.statusCode() == 404) {
+            Transport.discard(resp);
+            return Optional.empty();
+        }
+        return Optional.of(readManifest(ref, t, resp));
     }
 
     /** The descriptor a reference resolves to (HEAD), or empty when the registry has no such manifest. */
@@ -317,6 +344,9 @@ public final class RegistryClient {
             throw StrataException.registry(ref + " has " + m.layers().size() + " layers but its config lists "
                     + cfg.diffIds().size() + " diff_ids; the image is malformed");
         }
+        // the repository keeps what its manifests list: a push into it, or mounting from it, needs no HEAD
+        ledger.holds(ref, m.config().digest());
+        m.layers().forEach(l -> ledger.holds(ref, l.digest()));
         List<Layer> layers = new ArrayList<>();
         BlobSource source = blobSource(ref);
         LayerOrigin origin = new LayerOrigin.Registry(List.of(ref));
