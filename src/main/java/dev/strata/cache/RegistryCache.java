@@ -45,8 +45,7 @@ public final class RegistryCache {
             return Optional.empty();
         }
         RawManifest raw = found.get();
-        if (known.isPresent()
-                && known.get().manifest().descriptor().digest().equals(raw.digest())) {
+        if (known.isPresent() && known.get().manifest().descriptor().digest().equals(raw.digest())) {
             return known;
         }
         byte[] manifest = raw.bytes();

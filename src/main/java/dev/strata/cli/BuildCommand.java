@@ -270,6 +270,7 @@ public final class BuildCommand implements Callable<Integer> {
                 .tags(tags)
                 .outputs(outputs.stream().map(OutputSpec::parse).toList())
                 .noCache(noCache)
+                .push(push)
                 .cache(cacheOptions())
                 .isolation(Optional.ofNullable(isolation))
                 .network(BuildFlags.network(network))

@@ -27,6 +27,8 @@ import java.util.Optional;
  * @param sourceDateEpoch SOURCE_DATE_EPOCH: timestamps of the image and clamp of file mtimes
  * @param registry        how {@code FROM} images are fetched from registries ({@code --pull}, registry flags)
  * @param cache           {@code --cache-from} and {@code --cache-to}
+ * @param push            {@code --push}: the tags go to their registries after the build, so its
+ *                        layers may start uploading as soon as they are written
  */
 public record BuildRequest(
         Path context,
@@ -42,7 +44,8 @@ public record BuildRequest(
         Map<String, Path> sshAgents,
         Instant sourceDateEpoch,
         RegistryAccess registry,
-        CacheOptions cache) {
+        CacheOptions cache,
+        boolean push) {
 
     public BuildRequest {
         tags = List.copyOf(tags);
@@ -76,7 +79,8 @@ public record BuildRequest(
                 .sshAgents(sshAgents)
                 .sourceDateEpoch(sourceDateEpoch)
                 .registry(registry)
-                .cache(cache);
+                .cache(cache)
+                .push(push);
     }
 
     /** Sets a request's fields one by one; every field not set keeps the default of {@link #of}. */
@@ -95,6 +99,7 @@ public record BuildRequest(
         private Instant sourceDateEpoch = Instant.EPOCH;
         private Optional<RegistryAccess> registry = Optional.empty();
         private CacheOptions cache = CacheOptions.none();
+        private boolean push;
 
         private Builder(Path context) {
             this.context = context;
@@ -166,6 +171,11 @@ public record BuildRequest(
             return this;
         }
 
+        public Builder push(boolean p) {
+            this.push = p;
+            return this;
+        }
+
         public BuildRequest build() {
             return new BuildRequest(
                     context,
@@ -182,7 +192,8 @@ public record BuildRequest(
                     sourceDateEpoch,
                     // made only when none was given: the CLI always passes its own
                     registry.orElseGet(RegistryAccess::defaults),
-                    cache);
+                    cache,
+                    push);
         }
     }
 }

@@ -135,7 +135,8 @@ final class CacheExport {
      */
     private boolean writeUnlessCurrent(Optional<ImportedCache> current, CacheManifest cache, Artifact artifact) {
         Digest want = cache.descriptor().digest();
-        if (current.isPresent() && current.get().manifest().descriptor().digest().equals(want)) {
+        if (current.isPresent()
+                && current.get().manifest().descriptor().digest().equals(want)) {
             return false;
         }
         sink.blobs(artifact, artifact.blobs());

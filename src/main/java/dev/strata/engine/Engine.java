@@ -31,6 +31,7 @@ public final class Engine {
         BuildPlan plan = Dockerfile.read(request.dockerfile()).resolve(request.options());
         StageGraph graph = Planner.plan(plan);
         try (BuildSession s = new BuildSession(request, plan, store, listener)) {
+            s.uploadEarly(EarlyUploads.of(request, store, graph));
             s.baseImages.resolveAll(graph);
             plan.warnings().forEach(w -> s.events().notice("warning: " + w));
             if (!plan.unusedBuildArgs().isEmpty()) {
@@ -41,6 +42,8 @@ public final class Engine {
             StageResult result;
             result = StageScheduler.solve(graph, s);
             Image image = Exporter.store(s, result);
+            // the export and the push need every layer sent: what is under way finishes first
+            s.earlyUploads().finish();
             Exporter.outputs(s, image);
             List<CacheReport.Export> exports =
                     s.cacheExports.write(s, graph, image.manifest().descriptor());
