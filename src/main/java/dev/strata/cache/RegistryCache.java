@@ -2,12 +2,15 @@ package dev.strata.cache;
 
 import dev.strata.error.StrataException;
 import dev.strata.oci.Descriptor;
+import dev.strata.oci.Digest;
 import dev.strata.oci.MediaType;
 import dev.strata.oci.Reference;
 import dev.strata.registry.RawManifest;
 import dev.strata.registry.RegistryClient;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -27,19 +30,31 @@ public final class RegistryCache {
      * unreadable (not a strata cache, corrupt config, registry errors) throws, naming the reference.
      */
     public static Optional<ImportedCache> read(RegistryClient client, CacheSpec spec) {
+        return read(client, spec, Optional.empty());
+    }
+
+    /**
+     * Like {@link #read(RegistryClient, CacheSpec)}; when the tag still names {@code known}'s manifest
+     * (an export reading back what it imported or wrote), that cache is returned without reading its
+     * config again. One GET by tag, not a HEAD and a GET by digest.
+     */
+    public static Optional<ImportedCache> read(RegistryClient client, CacheSpec spec, Optional<ImportedCache> known) {
         Reference ref = spec.reference();
-        Optional<Descriptor> head = client.head(ref);
-        if (head.isEmpty()) {
+        Optional<RawManifest> found = client.findManifest(ref);
+        if (found.isEmpty()) {
             return Optional.empty();
         }
-        RawManifest raw = client.manifest(ref.withDigest(head.get().digest()));
+        RawManifest raw = found.get();
+        if (known.isPresent() && known.get().manifest().descriptor().digest().equals(raw.digest())) {
+            return known;
+        }
         byte[] manifest = raw.bytes();
         if (!raw.isIndex() && isCache(raw)) {
             return Optional.of(readCache(client, spec, ref, manifest));
         }
         // an image: its cache, if one was exported with it (type=inline), is among its referrers
         Optional<byte[]> attached = Optional.empty();
-        for (Descriptor d : client.referrers(ref, head.get().digest())) {
+        for (Descriptor d : client.referrers(ref, raw.digest())) {
             if (MediaType.OCI_MANIFEST.equals(d.mediaType())) {
                 RawManifest m = client.manifest(ref.withDigest(d.digest()));
                 if (isCache(m)) {
@@ -80,6 +95,11 @@ public final class RegistryCache {
         } catch (IOException e) {
             throw StrataException.registry("cannot read the config of " + ref + ": " + e.getMessage(), e);
         }
-        return new ImportedCache(spec, CacheManifest.parse(manifest, bytes, ref.toString()));
+        CacheManifest cache = CacheManifest.parse(manifest, bytes, ref.toString());
+        // the registry keeps what a manifest lists: an export into this repository need not ask again
+        List<Digest> held = new ArrayList<>(List.of(config.digest()));
+        cache.blobs().forEach(d -> held.add(d.digest()));
+        client.knownIn(ref, held);
+        return new ImportedCache(spec, cache);
     }
 }

@@ -368,6 +368,7 @@ public final class BuildCommand implements Callable<Integer> {
                 .noCacheFilter(noCacheFilter.stream()
                         .map(n -> n.strip().toLowerCase(Locale.ROOT))
                         .collect(Collectors.toSet()))
+                .push(push)
                 .cache(cacheOptions())
                 .isolation(Optional.ofNullable(isolation))
                 .network(BuildFlags.network(network))
@@ -412,9 +413,6 @@ public final class BuildCommand implements Callable<Integer> {
         if (iidFile != null) {
             Engine.writeIidFile(result, iidFile);
         }
-        if (metadataFile != null) {
-            Engine.writeMetadataFile(result, tags, metadataFile);
-        }
         if (cacheReport != null) {
             Engine.writeCacheReport(result, cacheReport);
         }
@@ -428,8 +426,15 @@ public final class BuildCommand implements Callable<Integer> {
             err.flush();
         }
         // after the image is stored and named: a failed push leaves a good local image behind
-        if (push) {
-            BuildPush.push(result, tags, store, registryClient, chatty ? Optional.of(err) : Optional.empty());
+        try {
+            if (push) {
+                BuildPush.push(result, tags, store, registryClient, chatty ? Optional.of(err) : Optional.empty());
+            }
+        } finally {
+            // after the push, so its requests are counted; written even when the push fails
+            if (metadataFile != null) {
+                Engine.writeMetadataFile(result, tags, registryClient.requestCounts(), metadataFile);
+            }
         }
         if (quiet) {
             PrintWriter out = spec.commandLine().getOut();

@@ -30,6 +30,8 @@ import java.util.Set;
  * @param cache           {@code --cache-from} and {@code --cache-to}
  * @param annotations     {@code --annotation}: set on the image's manifest (never in a cache key)
  * @param noCacheFilter   {@code --no-cache-filter}: stage names (lower case) whose steps run without lookup
+ * @param push            {@code --push}: the tags go to their registries after the build, so its
+ *                        layers may start uploading as soon as they are written
  */
 public record BuildRequest(
         Path context,
@@ -47,7 +49,8 @@ public record BuildRequest(
         RegistryAccess registry,
         CacheOptions cache,
         Map<String, String> annotations,
-        Set<String> noCacheFilter) {
+        Set<String> noCacheFilter,
+        boolean push) {
 
     public BuildRequest {
         noCacheFilter = Set.copyOf(noCacheFilter);
@@ -85,7 +88,8 @@ public record BuildRequest(
                 .registry(registry)
                 .cache(cache)
                 .annotations(annotations)
-                .noCacheFilter(noCacheFilter);
+                .noCacheFilter(noCacheFilter)
+                .push(push);
     }
 
     /** Sets a request's fields one by one; every field not set keeps the default of {@link #of}. */
@@ -106,6 +110,7 @@ public record BuildRequest(
         private CacheOptions cache = CacheOptions.none();
         private Map<String, String> annotations = Map.of();
         private Set<String> noCacheFilter = Set.of();
+        private boolean push;
 
         private Builder(Path context) {
             this.context = context;
@@ -187,6 +192,11 @@ public record BuildRequest(
             return this;
         }
 
+        public Builder push(boolean p) {
+            this.push = p;
+            return this;
+        }
+
         public BuildRequest build() {
             return new BuildRequest(
                     context,
@@ -205,7 +215,8 @@ public record BuildRequest(
                     registry.orElseGet(RegistryAccess::defaults),
                     cache,
                     annotations,
-                    noCacheFilter);
+                    noCacheFilter,
+                    push);
         }
     }
 }

@@ -70,6 +70,7 @@ final class BuildSession implements LayerWorkspace, AutoCloseable {
     private final AtomicInteger ids = new AtomicInteger();
     private final List<StepReport> reports = new ArrayList<>();
     private RunExecutor executor;
+    private volatile EarlyUploads earlyUploads = EarlyUploads.none();
     /** Overlay mounts open right now (COPY views); a Ctrl-C unmounts them. */
     final Set<Path> mounts = ConcurrentHashMap.newKeySet();
 
@@ -111,6 +112,15 @@ final class BuildSession implements LayerWorkspace, AutoCloseable {
     @Override
     public MergedRootfs merged(List<Layer> layers) {
         return MergedRootfs.open(lowerDirs(layers), scratch, mounts);
+    }
+
+    /** Where written layers start uploading at once (set when the stage graph is known). */
+    EarlyUploads earlyUploads() {
+        return earlyUploads;
+    }
+
+    void uploadEarly(EarlyUploads e) {
+        this.earlyUploads = e;
     }
 
     BuildPlan plan() {
@@ -250,6 +260,8 @@ final class BuildSession implements LayerWorkspace, AutoCloseable {
     }
 
     private synchronized void cleanUp() {
+        // after a finished build this is a no-op; after a failure nothing more is sent
+        earlyUploads.abandon();
         for (Path m : List.copyOf(mounts)) {
             try {
                 MergedRootfs.unmount(m);

@@ -74,7 +74,8 @@ final class CacheExport {
                 .artifact(d -> blob(mine.blobs(), d));
         guard(() -> sink.blobs(alone, alone.blobs()));
         boolean racing = spec.type() != CacheSpec.Type.INLINE;
-        Optional<ImportedCache> current = racing ? reread() : Optional.empty();
+        // what this build imported from here answers the first read-back if the tag has not moved
+        Optional<ImportedCache> current = racing ? reread(atStart.stream().findFirst()) : Optional.empty();
         for (int attempt = 1; ; attempt++) {
             long started = System.nanoTime();
             List<ImportedCache> existing = new ArrayList<>();
@@ -91,7 +92,9 @@ final class CacheExport {
                     spec.mounts().maxSize());
             CacheManifest cache = CacheManifest.of(merged.records(), merged.skeletons(), merged.mounts(), subject);
             Map<Digest, Layer> blobs = blobsOf(mine, existing);
-            boolean sent = guard(() -> sink.write(cache.artifact(d -> blob(blobs, d))));
+            Artifact artifact = cache.artifact(d -> blob(blobs, d));
+            Optional<ImportedCache> there = current;
+            boolean sent = guard(() -> racing ? writeUnlessCurrent(there, cache, artifact) : sink.write(artifact));
             CacheReport.Export report = new CacheReport.Export(
                     spec.location(),
                     cache.records().size(),
@@ -104,7 +107,7 @@ final class CacheExport {
                 return report;
             }
             settle(Duration.ofNanos(System.nanoTime() - started));
-            current = reread();
+            current = reread(Optional.of(new ImportedCache(spec, cache)));
             if (holdsAll(current, mine) || attempt == ATTEMPTS) {
                 if (!holdsAll(current, mine)) {
                     s.events()
@@ -138,12 +141,30 @@ final class CacheExport {
         };
     }
 
-    /** The cache now at the destination; one that cannot be read is replaced, with a warning. */
-    private Optional<ImportedCache> reread() {
+    /**
+     * Writes the cache unless the destination, just read back as {@code current}, is this very cache:
+     * that read answers what the sink's own check would ask again.
+     */
+    private boolean writeUnlessCurrent(Optional<ImportedCache> current, CacheManifest cache, Artifact artifact) {
+        Digest want = cache.descriptor().digest();
+        if (current.isPresent()
+                && current.get().manifest().descriptor().digest().equals(want)) {
+            return false;
+        }
+        sink.blobs(artifact, artifact.blobs());
+        sink.manifest(artifact);
+        return true;
+    }
+
+    /**
+     * The cache now at the destination ({@code known} itself when the tag still names it, so its
+     * config is not read again); one that cannot be read is replaced, with a warning.
+     */
+    private Optional<ImportedCache> reread(Optional<ImportedCache> known) {
         try {
             return spec.type() == CacheSpec.Type.LOCAL
                     ? DirCache.read(spec)
-                    : RegistryCache.read(s.request.registry().client(), spec);
+                    : RegistryCache.read(s.request.registry().client(), spec, known);
         } catch (StrataException e) {
             s.events()
                     .notice("warning: cache " + spec.location() + " cannot be read to merge with (" + e.getMessage()

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -36,6 +37,7 @@ public final class Engine {
         }
         StageGraph graph = Planner.plan(plan);
         try (BuildSession s = new BuildSession(request, plan, store, listener)) {
+            s.uploadEarly(EarlyUploads.of(request, store, graph));
             s.baseImages.resolveAll(graph);
             plan.warnings().forEach(w -> s.events().notice("warning: " + w));
             if (!plan.unusedBuildArgs().isEmpty()) {
@@ -46,6 +48,8 @@ public final class Engine {
             StageResult result;
             result = StageScheduler.solve(graph, s);
             Image image = Exporter.store(s, result);
+            // the export and the push need every layer sent: what is under way finishes first
+            s.earlyUploads().finish();
             Exporter.outputs(s, image);
             List<CacheReport.Export> exports =
                     s.cacheExports.write(s, graph, image.manifest().descriptor());
@@ -89,8 +93,9 @@ public final class Engine {
     }
 
     /** Writes {@code --metadata-file}. */
-    public static void writeMetadataFile(BuildResult r, List<String> tags, Path file) {
-        write(file, Exporter.metadata(r, tags));
+    /** Writes {@code --metadata-file}; {@code requests} are the registry requests the build sent, by method. */
+    public static void writeMetadataFile(BuildResult r, List<String> tags, Map<String, Long> requests, Path file) {
+        write(file, Exporter.metadata(r, tags, requests));
     }
 
     private static void write(Path file, byte[] bytes) {

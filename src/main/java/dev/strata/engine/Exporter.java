@@ -154,7 +154,7 @@ final class Exporter {
     }
 
     /** The {@code --metadata-file} JSON: digests and every step's timing and cache result. */
-    static byte[] metadata(BuildResult r, List<String> tags) {
+    static byte[] metadata(BuildResult r, List<String> tags, Map<String, Long> requests) {
         ObjectMapper json = new ObjectMapper();
         ObjectNode n = json.createObjectNode();
         n.put("containerimage.digest", r.manifest().digest().toString());
@@ -171,6 +171,10 @@ final class Exporter {
                         ",",
                         tags.stream().map(t -> Reference.parse(t).toString()).toList()));
         n.put("strata.elapsed_seconds", r.elapsed().toMillis() / 1000.0);
+        // every request to a registry (cache import and export, base images, push), retries included
+        ObjectNode req = n.putObject("strata.requests");
+        req.put("total", requests.values().stream().mapToLong(Long::longValue).sum());
+        requests.forEach(req::put);
         ArrayNode steps = n.putArray("strata.steps");
         for (StepReport s : r.steps()) {
             ObjectNode o = steps.addObject();

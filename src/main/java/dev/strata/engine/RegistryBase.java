@@ -2,6 +2,7 @@ package dev.strata.engine;
 
 import dev.strata.error.StrataException;
 import dev.strata.oci.Descriptor;
+import dev.strata.oci.Digest;
 import dev.strata.oci.Image;
 import dev.strata.oci.ImageConfig;
 import dev.strata.oci.Layer;
@@ -84,6 +85,10 @@ final class RegistryBase {
         // the tag keeps manifest and config from being pruned and names where the layers are
         Reference named = ref.asTagged();
         store.tagPulled(named.familiar(), named.toString(), m.descriptor());
+        // its repository keeps what the manifest lists: a push mounts from it without asking first
+        List<Digest> held = new ArrayList<>(List.of(m.config().digest()));
+        m.layers().forEach(l -> held.add(l.digest()));
+        client.knownIn(ref, held);
         List<Layer> layers = new ArrayList<>();
         for (int i = 0; i < m.layers().size(); i++) {
             layers.add(fetcher.remote(m.layers().get(i), config.diffIds().get(i), origin));

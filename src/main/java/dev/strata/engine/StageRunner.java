@@ -369,6 +369,7 @@ final class StageRunner {
     private void record(CacheRecord r, Optional<Layer> layer, List<Layer> parent) {
         session.localCache.add(r);
         session.cacheExports.add(node.index(), r, layer, parent);
+        layer.ifPresent(l -> session.earlyUploads().written(node.index(), l));
     }
 
     /**

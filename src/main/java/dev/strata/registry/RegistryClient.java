@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Consumer;
@@ -46,6 +47,7 @@ public final class RegistryClient {
     private final RegistryOptions options;
     private final CredentialStore credentials;
     private final ConcurrentMap<String, Transport> transports = new ConcurrentHashMap<>();
+    private final BlobLedger ledger = new BlobLedger();
 
     private RegistryClient(RegistryOptions options) {
         this.options = options;
@@ -85,6 +87,13 @@ public final class RegistryClient {
             };
             return new Transport(r, Endpoints.base(options, r), Endpoints.client(options, r), lookup, options);
         });
+    }
+
+    /** Requests sent to every registry so far, by HTTP method (all attempts counted). */
+    public Map<String, Long> requestCounts() {
+        Map<String, Long> out = new TreeMap<>();
+        transports.values().forEach(t -> t.counts().forEach((k, v) -> out.merge(k, v, Long::sum)));
+        return out;
     }
 
     /** Requests sent to a registry so far, by HTTP method (all attempts counted). */
@@ -127,6 +136,10 @@ public final class RegistryClient {
         Transport t = transport(ref.registry());
         HttpResponse<InputStream> resp = t.send(
                 Call.get(manifestUri(t, ref), List.of(pullScope(ref)), Map.of("Accept", MediaType.manifestAccept())));
+        return readManifest(ref, t, resp);
+    }
+
+    private RawManifest readManifest(Reference ref, Transport t, HttpResponse<InputStream> resp) {
         if (resp.statusCode() != 200) {
             throw Errors.of(resp, t, "read the manifest of " + ref, ref.toString());
         }
@@ -153,6 +166,21 @@ public final class RegistryClient {
                     + " does not match its digest; the registry sent corrupt data");
         }
         return raw;
+    }
+
+    /**
+     * The manifest a tag (or digest) names, or empty when the registry has none: one GET where a HEAD
+     * and a GET by digest would take two round trips.
+     */
+    public Optional<RawManifest> findManifest(Reference ref) {
+        Transport t = transport(ref.registry());
+        HttpResponse<InputStream> resp = t.send(
+                Call.get(manifestUri(t, ref), List.of(pullScope(ref)), Map.of("Accept", MediaType.manifestAccept())));
+        if (resp.statusCode() == 404) {
+            Transport.discard(resp);
+            return Optional.empty();
+        }
+        return Optional.of(readManifest(ref, t, resp));
     }
 
     /** The descriptor a reference resolves to (HEAD), or empty when the registry has no such manifest. */
@@ -316,6 +344,9 @@ public final class RegistryClient {
             throw StrataException.registry(ref + " has " + m.layers().size() + " layers but its config lists "
                     + cfg.diffIds().size() + " diff_ids; the image is malformed");
         }
+        // the repository keeps what its manifests list: a push into it, or mounting from it, needs no HEAD
+        ledger.holds(ref, m.config().digest());
+        m.layers().forEach(l -> ledger.holds(ref, l.digest()));
         List<Layer> layers = new ArrayList<>();
         BlobSource source = blobSource(ref);
         LayerOrigin origin = new LayerOrigin.Registry(List.of(ref));
@@ -350,17 +381,43 @@ public final class RegistryClient {
         RepositorySink.tagged(this, ref, mountFrom).write(Artifact.of(image, config));
     }
 
-    /** Pushes a blob unless the repository has it, mounting from a sibling that does. */
+    /**
+     * Pushes a blob unless the repository has it, mounting from a sibling that does. Pushes of one
+     * digest to one registry take turns ({@link BlobLedger}): the second mounts what the first sent.
+     */
     void pushBlob(
             Reference repo,
             Descriptor d,
             BlobUploader.Opener opener,
             Optional<Reference> source,
             List<Reference> siblings) {
+        if (ledger.knows(repo, d.digest())) {
+            return;
+        }
+        ledger.exclusive(repo, d.digest(), () -> {
+            if (!ledger.knows(repo, d.digest())) {
+                sendBlob(repo, d, opener, source, siblings);
+                ledger.holds(repo, d.digest());
+            }
+        });
+    }
+
+    private void sendBlob(
+            Reference repo,
+            Descriptor d,
+            BlobUploader.Opener opener,
+            Optional<Reference> source,
+            List<Reference> siblings) {
+        BlobUploader up = new BlobUploader(transport(repo.registry()), options.chunkSize());
+        Optional<Reference> known = ledger.sibling(repo, d.digest());
+        if (known.isPresent()) {
+            // this process put it there (or read a manifest naming it): a mount, no HEAD, no bytes
+            up.mountOrUpload(repo, known.get(), d, opener);
+            return;
+        }
         if (hasBlob(repo, d.digest())) {
             return;
         }
-        BlobUploader up = new BlobUploader(transport(repo.registry()), options.chunkSize());
         if (source.isPresent()) {
             // the image was read from there: it holds every blob, no need to ask first
             up.mountOrUpload(repo, source.get(), d, opener);
@@ -368,11 +425,20 @@ public final class RegistryClient {
         }
         for (Reference s : siblings) {
             if (hasBlob(s, d.digest())) {
+                ledger.holds(s, d.digest());
                 up.mountOrUpload(repo, s, d, opener);
                 return;
             }
         }
         up.upload(repo, d, opener);
+    }
+
+    /**
+     * Notes that {@code repo} holds these blobs (say, a manifest read from there lists them): a later
+     * push into {@code repo} skips them without a HEAD, and one into a sibling mounts them from it.
+     */
+    public void knownIn(Reference repo, List<Digest> blobs) {
+        blobs.forEach(d -> ledger.holds(repo, d));
     }
 
     /** Uploads a blob given as bytes unless present; returns its descriptor. */

@@ -5,6 +5,7 @@ import dev.strata.oci.Descriptor;
 import dev.strata.oci.Digest;
 import dev.strata.oci.ImageSink;
 import dev.strata.oci.Layer;
+import dev.strata.oci.LayerOrigin;
 import dev.strata.oci.Reference;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -75,7 +76,9 @@ public final class RepositorySink implements ImageSink {
         }
         Optional<Reference> origin =
                 blob.origin().repositories().stream().filter(this::isSibling).findFirst();
-        client.pushBlob(ref, blob.descriptor(), blob::open, origin, siblings);
+        // a config made here is new: asking each sibling for it would cost a round trip apiece
+        boolean madeHere = artifact.isConfig(blob) && blob.origin() instanceof LayerOrigin.Local;
+        client.pushBlob(ref, blob.descriptor(), blob::open, origin, madeHere ? List.of() : siblings);
         present.add(d);
     }
 

@@ -1,6 +1,7 @@
 package dev.strata.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.jar.Attributes;
@@ -74,6 +76,8 @@ class LauncherTest {
         pb.environment().put("XDG_CACHE_HOME", tmp.resolve("cache").toString());
         pb.environment().remove("STRATA_CDS");
         pb.environment().remove("STRATA_JAVA_OPTS");
+        // the java on PATH (JDK 17 here) unless a test picks another: its CDS archive is what these check
+        pb.environment().put("STRATA_JAVA", "path");
         pb.environment().putAll(env);
         pb.redirectError(tmp.resolve("stderr").toFile());
         Process p = pb.start();
@@ -121,6 +125,32 @@ class LauncherTest {
                         .count())
                 .as("classes loaded from the archive recorded for this jar")
                 .isGreaterThan(100);
+    }
+
+    /** Where the machines' notes say a JDK 25 is installed next to the default JDK 17. */
+    private static final Path JDK25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java");
+
+    @Test
+    void withAJdk25TheLauncherRecordsAnAotCacheAndLoadsFromIt() throws Exception {
+        assumeTrue(Files.isExecutable(JDK25), "no JDK 25 at " + JDK25 + " (Debian 12's JDK 17 path is tested above)");
+        Map<String, String> env = Map.of("STRATA_JAVA", JDK25.toString());
+        Result first = strata(env, "--version");
+        assertThat(first.code()).as(first.err()).isZero();
+        assertThat(first.out()).isEqualTo(version() + "\n");
+        assertThat(first.err()).isEmpty();
+        assertThat(archives()).hasSize(1);
+        assertThat(archives().get(0).getFileName().toString()).matches("classes-\\d+-\\d+\\.aot");
+
+        Map<String, String> logged = new HashMap<>(env);
+        logged.put("STRATA_JAVA_OPTS", "-Xlog:class+load");
+        Result second = strata(logged, "--version");
+        assertThat(second.code()).isZero();
+        assertThat(second.out()
+                        .lines()
+                        .filter(l -> l.contains(" dev.strata.cli.Main "))
+                        .findFirst()
+                        .orElseThrow())
+                .contains("shared objects file");
     }
 
     @Test

@@ -228,7 +228,7 @@ class ScratchBuildTest {
         Path iid = dir.resolve("iid");
         Path meta = dir.resolve("meta.json");
         Engine.writeIidFile(r, iid);
-        Engine.writeMetadataFile(r, List.of("out:1"), meta);
+        Engine.writeMetadataFile(r, List.of("out:1"), Map.of(), meta);
         assertThat(Files.readString(iid)).isEqualTo(r.configDigest().toString());
         String json = Files.readString(meta);
         assertThat(json)
