@@ -259,7 +259,9 @@ final class StageRunner {
                     ? MissExplanation.notLookedUp(key, "--no-cache")
                     : filtered
                             ? MissExplanation.notLookedUp(key, "--no-cache-filter " + node.displayName())
-                            : !expired.isEmpty() ? MissExplanation.notLookedUp(key, expired.get(0)) : explain(key, seen);
+                            : !expired.isEmpty()
+                                    ? MissExplanation.notLookedUp(key, expired.get(0))
+                                    : explain(key, seen);
             Instant ranAt = session.request.cache().clock().instant();
             Optional<Layer> layer = fs.run();
             CacheRecord made = new CacheRecord(
