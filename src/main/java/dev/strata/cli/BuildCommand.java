@@ -14,6 +14,7 @@ import dev.strata.error.StrataException;
 import dev.strata.exec.Isolation;
 import dev.strata.oci.Reference;
 import dev.strata.progress.ProgressListener;
+import dev.strata.progress.TransferMeter;
 import dev.strata.registry.RegistryClient;
 import dev.strata.store.Store;
 import java.io.ByteArrayOutputStream;
@@ -296,8 +297,9 @@ public final class BuildCommand implements Callable<Integer> {
         PrintStream stream = quiet
                 ? new PrintStream(held, true, StandardCharsets.UTF_8)
                 : new PrintStream(new WriterStream(err), true, StandardCharsets.UTF_8);
-        ProgressListener listener =
+        ProgressListener renderer =
                 BuildFlags.renderer(quiet ? "plain" : progress, stream, !quiet && System.console() != null);
+        DoneLast listener = new DoneLast(renderer);
         Store store = Store.open(StoreHome.resolve());
         BuildResult result;
         try {
@@ -330,8 +332,16 @@ public final class BuildCommand implements Callable<Integer> {
         }
         // after the image is stored and named: a failed push leaves a good local image behind
         if (push) {
-            BuildPush.push(result, tags, store, registryClient, chatty ? Optional.of(err) : Optional.empty());
+            BuildPush.push(
+                    result,
+                    tags,
+                    store,
+                    registryClient,
+                    new TransferMeter(renderer),
+                    chatty ? Optional.of(err) : Optional.empty());
         }
+        listener.release();
+        stream.flush();
         if (quiet) {
             PrintWriter out = spec.commandLine().getOut();
             out.println(result.configDigest());

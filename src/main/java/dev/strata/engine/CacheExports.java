@@ -11,6 +11,7 @@ import dev.strata.oci.Digest;
 import dev.strata.oci.ImageSink;
 import dev.strata.oci.Layer;
 import dev.strata.oci.Reference;
+import dev.strata.progress.Transfer;
 import dev.strata.registry.RepositorySink;
 import dev.strata.store.LayoutSink;
 import java.util.ArrayList;
@@ -70,8 +71,15 @@ final class CacheExports {
             CacheExport.Mine mine =
                     new CacheExport.Mine(chosen.stream().map(Entry::record).toList(), skeletons, blobs);
             Optional<Descriptor> subject = inline ? Optional.of(imageManifest) : Optional.empty();
-            CacheReport.Export x =
-                    new CacheExport(s, spec, sink(s, spec, imageManifest, blobs.values()), subject).write(mine);
+            CacheReport.Export x = new CacheExport(
+                            s,
+                            spec,
+                            Metered.sink(
+                                    sink(s, spec, imageManifest, blobs.values()),
+                                    s.events().meter(),
+                                    Transfer.EXPORT),
+                            subject)
+                    .write(mine);
             s.events()
                     .notice("exported cache " + (inline ? "with " : "to ") + spec.location() + " (" + x.summary() + ")"
                             + (x.unchanged() ? ", unchanged" : "") + ": " + x.digest());

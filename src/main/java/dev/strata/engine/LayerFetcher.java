@@ -9,6 +9,8 @@ import dev.strata.oci.Layer;
 import dev.strata.oci.LayerOrigin;
 import dev.strata.oci.LazyLayer;
 import dev.strata.oci.Reference;
+import dev.strata.progress.Transfer;
+import dev.strata.progress.TransferMeter;
 import dev.strata.registry.RegistryClient;
 import dev.strata.store.Store;
 import java.io.IOException;
@@ -29,11 +31,18 @@ import java.util.concurrent.ConcurrentMap;
 public final class LayerFetcher {
     private final Store store;
     private final RegistryClient client;
+    private final TransferMeter meter;
     private final ConcurrentMap<Digest, Object> fetching = new ConcurrentHashMap<>();
 
     public LayerFetcher(Store store, RegistryClient client) {
+        this(store, client, TransferMeter.none());
+    }
+
+    /** Counts each download's bytes into {@code meter} (the progress view's per-layer bars). */
+    public LayerFetcher(Store store, RegistryClient client, TransferMeter meter) {
         this.store = store;
         this.client = client;
+        this.meter = meter;
     }
 
     /**
@@ -79,7 +88,12 @@ public final class LayerFetcher {
             if (origin instanceof LayerOrigin.Registry r) {
                 fromRegistry(d, r);
             } else if (origin instanceof LayerOrigin.Directory dir) {
-                copy(d, () -> DirCache.blobs(dir.layout()).open(d), dir.layout().toString());
+                copy(
+                        d,
+                        () -> Metered.stream(
+                                DirCache.blobs(dir.layout()).open(d),
+                                meter.start(Transfer.PULL, d.digest().toString(), d.size())),
+                        dir.layout().toString());
             } else {
                 Layer layer = self.orElseThrow(() -> StrataException.environment(
                         "blob " + d.digest() + " is not in the store and has no origin to fetch it from"));
@@ -91,9 +105,14 @@ public final class LayerFetcher {
     private void fromRegistry(Descriptor d, LayerOrigin.Registry origin) {
         StrataException first = null;
         for (Reference repository : origin.repositories()) {
+            TransferMeter.Counter counter =
+                    meter.start(Transfer.PULL, d.digest().toString(), d.size());
             try {
                 // network buffers go straight into the store's temp file, which hashes and verifies them
-                store.putBlob(d.mediaType(), d.digest(), out -> client.fetchBlob(repository, d, out));
+                store.putBlob(
+                        d.mediaType(),
+                        d.digest(),
+                        out -> client.fetchBlob(repository, d, Metered.channel(out, counter)));
                 return;
             } catch (StrataException e) {
                 StrataException named = e.exitCode() != ExitCode.INPUT
@@ -104,6 +123,8 @@ public final class LayerFetcher {
                                         + repository.registry() + ": " + e.getMessage(),
                                 e);
                 first = first == null ? named : first;
+            } finally {
+                counter.end();
             }
         }
         throw first;
