@@ -129,4 +129,6 @@ if ! grep -q "^#[0-9]* HIT " "$work/job2.log" || ! grep -q "^#[0-9]* MISS .*run_
     echo "quickstart: CI job 2 should have hit the cache for every step but COPY run_test.py (see above)" >&2
     exit 1
 fi
-echo "== done: job 2 reused $(grep -c '^#[0-9]* HIT ' "$work/job2.log") steps from the registry cache"
+skipped="$(grep -o '^[0-9]* layers\? ([^)]*) of the image never downloaded' "$work/job2.log" || echo "0 layers (0 B)")"
+echo "== done: job 2 reused $(grep -c '^#[0-9]* HIT ' "$work/job2.log") steps from the registry cache;" \
+    "${skipped%% of the image*} were never downloaded"

@@ -200,8 +200,10 @@ public record CacheManifest(
             // a hit's layer is read from where the cache lives, so it must be one the manifest keeps there
             if (record.layer().isPresent()
                     && !listed.contains(record.layer().get().digest())) {
-                throw StrataException.input(what + " has a record whose layer "
-                        + record.layer().get().digest() + " its manifest does not list; the cache is damaged");
+                throw StrataException.input(
+                        what + " has a record whose layer "
+                                + record.layer().get().digest()
+                                + " its manifest does not list; the cache is damaged: delete it (or name another --cache-to) and export it again");
             }
             records.add(record);
         }

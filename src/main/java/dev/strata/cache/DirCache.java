@@ -54,7 +54,8 @@ public final class DirCache {
         byte[] b = Files.readAllBytes(blobPath(dir, d));
         if (!Digest.sha256(b).equals(d)) {
             throw StrataException.input(
-                    "blob " + d + " in " + dir + " does not match its digest; the cache is damaged");
+                    "blob " + d + " in " + dir
+                            + " does not match its digest; the cache is damaged: delete it (or name another --cache-to) and export it again");
         }
         return b;
     }

@@ -16,6 +16,7 @@ import dev.strata.error.StrataException;
 import dev.strata.exec.Isolation;
 import dev.strata.oci.Reference;
 import dev.strata.progress.ProgressListener;
+import dev.strata.progress.TransferMeter;
 import dev.strata.registry.RegistryClient;
 import dev.strata.store.Store;
 import java.io.ByteArrayOutputStream;
@@ -395,8 +396,9 @@ public final class BuildCommand implements Callable<Integer> {
         PrintStream stream = quiet
                 ? new PrintStream(held, true, StandardCharsets.UTF_8)
                 : new PrintStream(new WriterStream(err), true, StandardCharsets.UTF_8);
-        ProgressListener listener =
+        ProgressListener renderer =
                 BuildFlags.renderer(quiet ? "plain" : progress, stream, !quiet && System.console() != null);
+        DoneLast listener = new DoneLast(renderer);
         Store store = Store.open(StoreHome.resolve());
         BuildResult result;
         try {
@@ -428,7 +430,13 @@ public final class BuildCommand implements Callable<Integer> {
         // after the image is stored and named: a failed push leaves a good local image behind
         try {
             if (push) {
-                BuildPush.push(result, tags, store, registryClient, chatty ? Optional.of(err) : Optional.empty());
+                BuildPush.push(
+                        result,
+                        tags,
+                        store,
+                        registryClient,
+                        new TransferMeter(renderer),
+                        chatty ? Optional.of(err) : Optional.empty());
             }
         } finally {
             // after the push, so its requests are counted; written even when the push fails
@@ -436,6 +444,8 @@ public final class BuildCommand implements Callable<Integer> {
                 Engine.writeMetadataFile(result, tags, registryClient.requestCounts(), metadataFile);
             }
         }
+        listener.release();
+        stream.flush();
         if (quiet) {
             PrintWriter out = spec.commandLine().getOut();
             out.println(result.configDigest());

@@ -3,9 +3,12 @@ package dev.strata.cli;
 import dev.strata.engine.BuildResult;
 import dev.strata.engine.LayerFetcher;
 import dev.strata.engine.LayerOrigins;
+import dev.strata.engine.Metered;
 import dev.strata.error.StrataException;
 import dev.strata.oci.Image;
 import dev.strata.oci.Reference;
+import dev.strata.progress.Transfer;
+import dev.strata.progress.TransferMeter;
 import dev.strata.registry.RegistryClient;
 import dev.strata.store.Store;
 import java.io.PrintWriter;
@@ -27,14 +30,21 @@ final class BuildPush {
         }
     }
 
-    /** Pushes to each tag; {@code err} gets one "pushed REF@DIGEST" line per tag (none with json progress). */
+    /** Pushes to each tag, counting the bytes sent into {@code meter}; {@code err} gets one "pushed REF@DIGEST" line per tag (none with json progress). */
     static void push(
-            BuildResult result, List<String> tags, Store store, RegistryClient client, Optional<PrintWriter> err) {
-        Image image = LayerOrigins.complete(store, result.image(), new LayerFetcher(store, client));
+            BuildResult result,
+            List<String> tags,
+            Store store,
+            RegistryClient client,
+            TransferMeter meter,
+            Optional<PrintWriter> err) {
+        Image image = LayerOrigins.complete(store, result.image(), new LayerFetcher(store, client, meter));
         List<Reference> mountFrom = LayerOrigins.of(store, image);
+        // counted as read: a blob the registry has, or one mounted, is never read and moves no bytes
+        Image counted = Metered.image(image, meter, Transfer.PUSH);
         for (String t : tags) {
             Reference ref = Reference.parse(t);
-            client.push(image, ref, mountFrom);
+            client.push(counted, ref, mountFrom);
             err.ifPresent(
                     w -> w.println("pushed " + ref + "@" + image.manifest().digest()));
         }

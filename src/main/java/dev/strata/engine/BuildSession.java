@@ -85,7 +85,7 @@ final class BuildSession implements LayerWorkspace, AutoCloseable {
         List<CacheSource> sources = new ArrayList<>(List.of(local));
         sources.addAll(CacheImports.open(request, events, store));
         this.cacheSources = List.copyOf(sources);
-        this.fetcher = new LayerFetcher(store, request.registry().client());
+        this.fetcher = new LayerFetcher(store, request.registry().client(), events.meter());
         this.cacheLayers = new CacheLayers(store, fetcher);
         this.localCache = local;
         this.snapshots = new Snapshots(store);

@@ -12,6 +12,7 @@ import dev.strata.oci.Digest;
 import dev.strata.oci.ImageSink;
 import dev.strata.oci.Layer;
 import dev.strata.oci.Reference;
+import dev.strata.progress.Transfer;
 import dev.strata.registry.RepositorySink;
 import dev.strata.store.LayoutSink;
 import java.time.LocalDate;
@@ -73,8 +74,15 @@ final class CacheExports {
             CacheExport.Mine mine = new CacheExport.Mine(
                     chosen.stream().map(Entry::record).toList(), skeletons, blobs, mounts, s.cacheMounts.usedIds());
             Optional<Descriptor> subject = inline ? Optional.of(imageManifest) : Optional.empty();
-            CacheReport.Export x =
-                    new CacheExport(s, spec, sink(s, spec, imageManifest, blobs.values()), subject).write(mine);
+            CacheReport.Export x = new CacheExport(
+                            s,
+                            spec,
+                            Metered.sink(
+                                    sink(s, spec, imageManifest, blobs.values()),
+                                    s.events().meter(),
+                                    Transfer.EXPORT),
+                            subject)
+                    .write(mine);
             s.events()
                     .notice("exported cache " + (inline ? "with " : "to ") + spec.location() + " (" + x.summary() + ")"
                             + (x.unchanged() ? ", unchanged" : "") + ": " + x.digest());

@@ -6,6 +6,8 @@ import dev.strata.dockerfile.Dockerfile;
 import dev.strata.error.StrataException;
 import dev.strata.oci.Digest;
 import dev.strata.oci.Image;
+import dev.strata.oci.Layer;
+import dev.strata.progress.Bytes;
 import dev.strata.progress.ProgressListener;
 import dev.strata.store.Store;
 import java.io.IOException;
@@ -62,9 +64,26 @@ public final class Engine {
                     elapsed,
                     exports);
             s.events().summary(cacheReport(r));
+            notDownloaded(store, image).ifPresent(s.events()::notice);
             s.events().finished(elapsed, Optional.of(r.manifest().digest().toString()));
             return r;
         }
+    }
+
+    /**
+     * "3 layers (1.2 MiB) of the image were never downloaded": cache hits and base layers whose
+     * bytes stayed in the registry (a push mounts them there), when there are any.
+     */
+    static Optional<String> notDownloaded(Store store, Image image) {
+        List<Layer> remote = image.layers().stream()
+                .filter(l -> !store.hasBlob(l.descriptor().digest()))
+                .toList();
+        if (remote.isEmpty()) {
+            return Optional.empty();
+        }
+        long bytes = remote.stream().mapToLong(l -> l.descriptor().size()).sum();
+        return Optional.of(remote.size() + (remote.size() == 1 ? " layer (" : " layers (") + Bytes.human(bytes)
+                + ") of the image never downloaded: their bytes stay in the registry");
     }
 
     /** What the build took from cache and why the rest missed, one entry per filesystem step. */

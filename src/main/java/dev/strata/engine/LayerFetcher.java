@@ -11,6 +11,8 @@ import dev.strata.oci.LayerOrigin;
 import dev.strata.oci.LazyLayer;
 import dev.strata.oci.MediaType;
 import dev.strata.oci.Reference;
+import dev.strata.progress.Transfer;
+import dev.strata.progress.TransferMeter;
 import dev.strata.registry.RegistryClient;
 import dev.strata.store.Skeletons;
 import dev.strata.store.Store;
@@ -34,6 +36,7 @@ import java.util.concurrent.ConcurrentMap;
 public final class LayerFetcher {
     private final Store store;
     private final RegistryClient client;
+    private final TransferMeter meter;
     private final ConcurrentMap<Digest, Object> fetching = new ConcurrentHashMap<>();
     /**
      * Layers named by a cache record, with the diffID the record claims: the record's writer is trusted
@@ -44,8 +47,14 @@ public final class LayerFetcher {
     private final ConcurrentMap<Digest, Digest> actual = new ConcurrentHashMap<>();
 
     public LayerFetcher(Store store, RegistryClient client) {
+        this(store, client, TransferMeter.none());
+    }
+
+    /** Counts each download's bytes into {@code meter} (the progress view's per-layer bars). */
+    public LayerFetcher(Store store, RegistryClient client, TransferMeter meter) {
         this.store = store;
         this.client = client;
+        this.meter = meter;
     }
 
     /**
@@ -154,7 +163,12 @@ public final class LayerFetcher {
         if (origin instanceof LayerOrigin.Registry r) {
             fromRegistry(d, r);
         } else if (origin instanceof LayerOrigin.Directory dir) {
-            copy(d, () -> DirCache.blobs(dir.layout()).open(d), dir.layout().toString());
+            copy(
+                    d,
+                    () -> Metered.stream(
+                            DirCache.blobs(dir.layout()).open(d),
+                            meter.start(Transfer.PULL, d.digest().toString(), d.size())),
+                    dir.layout().toString());
         } else {
             Layer layer = self.orElseThrow(() -> StrataException.environment(
                     "blob " + d.digest() + " is not in the store and has no origin to fetch it from"));
@@ -165,9 +179,14 @@ public final class LayerFetcher {
     private void fromRegistry(Descriptor d, LayerOrigin.Registry origin) {
         StrataException first = null;
         for (Reference repository : origin.repositories()) {
+            TransferMeter.Counter counter =
+                    meter.start(Transfer.PULL, d.digest().toString(), d.size());
             try {
                 // network buffers go straight into the store's temp file, which hashes and verifies them
-                store.putBlob(d.mediaType(), d.digest(), out -> client.fetchBlob(repository, d, out));
+                store.putBlob(
+                        d.mediaType(),
+                        d.digest(),
+                        out -> client.fetchBlob(repository, d, Metered.channel(out, counter)));
                 return;
             } catch (StrataException e) {
                 StrataException named = e.exitCode() != ExitCode.INPUT
@@ -178,6 +197,8 @@ public final class LayerFetcher {
                                         + repository.registry() + ": " + e.getMessage(),
                                 e);
                 first = first == null ? named : first;
+            } finally {
+                counter.end();
             }
         }
         throw first;

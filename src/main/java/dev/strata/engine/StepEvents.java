@@ -11,6 +11,7 @@ import dev.strata.progress.StepDone;
 import dev.strata.progress.StepFailed;
 import dev.strata.progress.StepLog;
 import dev.strata.progress.StepStarted;
+import dev.strata.progress.TransferMeter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -21,9 +22,16 @@ import java.util.Optional;
  */
 final class StepEvents {
     private final ProgressListener listener;
+    private final TransferMeter meter;
 
     StepEvents(ProgressListener listener) {
         this.listener = listener;
+        this.meter = new TransferMeter(listener);
+    }
+
+    /** Per-blob byte progress of downloads and cache exports, to the same listener. */
+    TransferMeter meter() {
+        return meter;
     }
 
     private void emit(BuildEvent e) {

@@ -57,6 +57,13 @@ public final class JsonRenderer implements ProgressListener {
             b.imageDigest().ifPresent(d -> o.put("image", d));
         } else if (event instanceof CacheSummary c) {
             o.put("type", "cache.summary").put("hits", c.hits()).put("total", c.total());
+        } else if (event instanceof BlobProgress p) {
+            o.put("type", "blob.progress")
+                    .put("transfer", p.transfer().word())
+                    .put("digest", p.digest())
+                    .put("bytes", p.bytes())
+                    .put("total", p.total())
+                    .put("complete", p.complete());
         } else if (event instanceof Notice n) {
             o.put("type", "notice").put("text", n.text());
         }

@@ -12,6 +12,7 @@ import java.util.Map;
 public final class PlainRenderer implements ProgressListener {
     private final PrintStream out;
     private final Map<Integer, Instant> started = new HashMap<>();
+    private final Map<String, Instant> transfers = new HashMap<>();
 
     private final Clock clock;
 
@@ -28,7 +29,29 @@ public final class PlainRenderer implements ProgressListener {
     @Override
     public synchronized void on(BuildEvent event) {
         // synchronized: one line per event, never interleaved mid-line between parallel stages
+        if (event instanceof BlobProgress p) {
+            transfer(p);
+            return;
+        }
         out.println(format(event));
+        out.flush();
+    }
+
+    /** One line per blob, when its transfer ends: "pull sha256:3170e96df216 3.4 MiB 0.3s". */
+    private void transfer(BlobProgress p) {
+        String key = p.transfer() + " " + p.digest();
+        if (!p.complete()) {
+            transfers.putIfAbsent(key, clock.instant());
+            return;
+        }
+        Instant since = transfers.remove(key);
+        Duration took = since == null ? Duration.ZERO : Duration.between(since, clock.instant());
+        String amount = p.bytes() >= p.total()
+                ? Bytes.human(p.bytes())
+                : Bytes.human(p.bytes()) + " of " + Bytes.human(p.total()) + ", stopped";
+        out.println(
+                p.transfer().word() + " " + p.digest().substring(0, p.digest().indexOf(':') + 1) + p.shortDigest() + " "
+                        + amount + " " + oneDecimal(took));
         out.flush();
     }
 

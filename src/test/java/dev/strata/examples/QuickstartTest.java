@@ -86,7 +86,10 @@ class QuickstartTest {
                 .containsPattern("(?m)^#7 MISS COPY ./run_test.py /usr/src/app/run_test.py "
                         + "\\(file /usr/src/app/run_test.py changed\\)")
                 .contains("5 of 6 steps cached")
-                .contains("== done: job 2 reused 5 steps");
+                .containsPattern("(?m)^\\d+ layers \\([0-9.]+ [KM]iB\\) of the image never downloaded")
+                .containsPattern(
+                        "== done: job 2 reused 5 steps from the registry cache; \\d+ layers \\([0-9.]+ [KM]iB\\) "
+                                + "were never downloaded");
         assertRegistryStopped(first);
 
         String second = run(jar, home);

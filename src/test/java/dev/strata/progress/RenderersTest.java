@@ -70,25 +70,6 @@ class RenderersTest {
     }
 
     @Test
-    void ttyRedrawsRunningStepsAndScrollsFinishedOnes() {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        TtyRenderer r = new TtyRenderer(new PrintStream(b, true, StandardCharsets.UTF_8));
-        SCRIPT.subList(0, 5).forEach(r::on);
-        String up = "\u001b[1A\u001b[2K";
-        assertThat(b.toString(StandardCharsets.UTF_8))
-                .isEqualTo(
-                        "#3 [build 2/5] RUN pip install -r requirements.txt\n"
-                                + up
-                                + "#3 [build 2/5] RUN pip install -r requirements.txt\n#4 [test 1/2] COPY run_test.py /usr/src/app/\n"
-                                + up + up + "#3 [build 2/5] RUN pip install -r requirements.txt\n  Collecting flask\n"
-                                + "#4 [test 1/2] COPY run_test.py /usr/src/app/\n"
-                                + up + up + up + "#4 [test 1/2] COPY run_test.py /usr/src/app/\n#4 CACHED\n"
-                                + "#3 [build 2/5] RUN pip install -r requirements.txt\n  Collecting flask\n"
-                                + up + up
-                                + "#3 [build 2/5] RUN pip install -r requirements.txt\n#3 MISS: build arg PIP_PROXY changed\n#3 DONE 0.4s\n");
-    }
-
-    @Test
     void cacheSummaryEndsPlainAndTtyOutputAndIsCountsInJson() {
         CacheSummary c = new CacheSummary(
                 1, 2, "#2 HIT  RUN a (from local)\n#3 MISS COPY b /b (file /b changed)\n1 of 2 steps cached\n");
@@ -96,7 +77,8 @@ class RenderersTest {
         new PlainRenderer(new PrintStream(plain, true, StandardCharsets.UTF_8), CLOCK).on(c);
         assertThat(plain.toString(StandardCharsets.UTF_8)).isEqualTo(c.text());
         ByteArrayOutputStream tty = new ByteArrayOutputStream();
-        new TtyRenderer(new PrintStream(tty, true, StandardCharsets.UTF_8)).on(c);
+        new TtyRenderer(new PrintStream(tty, true, StandardCharsets.UTF_8), CLOCK, () -> TerminalSize.DEFAULT, false)
+                .on(c);
         assertThat(tty.toString(StandardCharsets.UTF_8)).isEqualTo(c.text());
         assertThat(new JsonRenderer(new PrintStream(new ByteArrayOutputStream()), CLOCK)
                         .toJson(c)
@@ -116,6 +98,28 @@ class RenderersTest {
         assertThatThrownBy(() -> Renderers.forMode("fancy", out, true))
                 .isInstanceOf(StrataException.class)
                 .hasMessageContaining("plain, tty, json or auto");
+    }
+
+    @Test
+    void plainPrintsOneLinePerFinishedTransferAndJsonEveryByteEvent() {
+        String digest = "sha256:3170e96df2160000000000000000000000000000000000000000000000000000";
+        List<BuildEvent> events = List.of(
+                new BlobProgress(Transfer.PULL, digest, 0, 3 * 1024 * 1024, false),
+                new BlobProgress(Transfer.PULL, digest, 1024 * 1024, 3 * 1024 * 1024, false),
+                new BlobProgress(Transfer.PULL, digest, 3 * 1024 * 1024, 3 * 1024 * 1024, true),
+                new BlobProgress(Transfer.PUSH, digest, 512, 2048, true));
+        ByteArrayOutputStream plain = new ByteArrayOutputStream();
+        PlainRenderer p = new PlainRenderer(new PrintStream(plain, true, StandardCharsets.UTF_8), CLOCK);
+        events.forEach(p::on);
+        assertThat(plain.toString(StandardCharsets.UTF_8))
+                .isEqualTo("pull sha256:3170e96df216 3.0 MiB 0.0s\n"
+                        + "push sha256:3170e96df216 512 B of 2.0 KiB, stopped 0.0s\n");
+        assertThat(new JsonRenderer(new PrintStream(new ByteArrayOutputStream()), CLOCK)
+                        .toJson(events.get(1))
+                        .toString())
+                .isEqualTo("{\"type\":\"blob.progress\",\"transfer\":\"pull\",\"digest\":\"" + digest
+                        + "\",\"bytes\":1048576,\"total\":3145728,\"complete\":false,"
+                        + "\"time\":\"2026-01-01T00:00:00.512Z\"}");
     }
 
     @Test
