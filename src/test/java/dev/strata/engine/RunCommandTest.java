@@ -182,7 +182,7 @@ class RunCommandTest extends MountCheckedTest {
                 strata("build", "--isolation", "kata", f.context.toString()).start();
         String badOut = output(bad);
         assertThat(bad.exitValue()).as(badOut).isEqualTo(2);
-        assertThat(badOut).contains("--isolation=kata").contains("crun, runc or chroot");
+        assertThat(badOut).contains("--isolation=kata").contains("crun, runc, chroot or none");
     }
 
     @Test
