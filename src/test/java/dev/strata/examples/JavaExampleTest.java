@@ -61,7 +61,8 @@ class JavaExampleTest {
         }
         run("home", "examples/java/make-base.sh", strata);
         run("home", ctx.resolve("make-repo.sh").toString());
-        assertThat(ctx.resolve("m2/org/apache/maven/plugins/maven-compiler-plugin")).isDirectory();
+        assertThat(ctx.resolve("m2/org/apache/maven/plugins/maven-compiler-plugin"))
+                .isDirectory();
 
         try (RegistryFixture registry = RegistryFixture.plain()) {
             String host = registry.host();
