@@ -6,7 +6,6 @@ import dev.strata.registry.RegistryFixture;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -26,29 +25,10 @@ class JavaExampleTest {
     @TempDir
     Path tmp;
 
-    private Path strata() throws Exception {
-        Path s = tmp.resolve("strata");
-        Files.writeString(
-                s,
-                "#!/bin/sh\nexec '" + Path.of(System.getProperty("java.home"), "bin", "java") + "' -cp '"
-                        + System.getProperty("java.class.path") + "' dev.strata.cli.Main \"$@\"\n");
-        Files.setPosixFilePermissions(s, PosixFilePermissions.fromString("rwxr-xr-x"));
-        return s;
-    }
-
-    private String run(String home, String... cmd) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().put("STRATA_HOME", tmp.resolve(home).toString());
-        pb.environment().remove("SOURCE_DATE_EPOCH");
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor()).as(String.join(" ", cmd) + "\n" + out).isZero();
-        return out;
-    }
-
     @Test
     void mavenBuildsInTheBuilderAndTheFinalStageOnlyRunsTheJar() throws Exception {
-        String strata = strata().toString();
+        ExampleRunner runner = new ExampleRunner(tmp);
+        String strata = runner.strata();
         Path ctx = Files.createDirectories(tmp.resolve("ctx"));
         for (String f : List.of("Dockerfile", "pom.xml", "make-repo.sh")) {
             Files.copy(Path.of("examples/java", f), ctx.resolve(f));
@@ -59,15 +39,16 @@ class JavaExampleTest {
                 Files.copy(f, ctx.resolve("src").resolve(src.relativize(f).toString()));
             }
         }
-        run("home", "examples/java/make-base.sh", strata);
-        run("home", ctx.resolve("make-repo.sh").toString());
+        runner.runIn("home", "examples/java/make-base.sh", strata);
+        runner.runIn("home", ctx.resolve("make-repo.sh").toString());
         assertThat(ctx.resolve("m2/org/apache/maven/plugins/maven-compiler-plugin"))
                 .isDirectory();
 
         try (RegistryFixture registry = RegistryFixture.plain()) {
             String host = registry.host();
             for (String base : List.of("java-build-base", "java-run-base")) {
-                run("home", strata, "push", "examples/" + base + ":latest", host + "/examples/" + base + ":latest");
+                runner.runIn(
+                        "home", strata, "push", "examples/" + base + ":latest", host + "/examples/" + base + ":latest");
             }
             String cache = host + "/examples/java-app:buildcache";
             Map<String, String> images = Map.of("first", "java-app:first", "second", "java-app:second");
@@ -84,7 +65,7 @@ class JavaExampleTest {
                     "--cache-to",
                     "type=registry,ref=" + cache + ",mode=max");
             Path finalTar = tmp.resolve("final.tar");
-            String first = run(
+            String first = runner.runIn(
                     "first",
                     concat(build, "-t", images.get("first"), "-o", "type=tar,dest=" + finalTar, ctx.toString()));
             assertThat(first).contains("hello from java 17");
@@ -103,7 +84,7 @@ class JavaExampleTest {
                     .doesNotContain("maven")
                     .doesNotContain("jmods");
 
-            String second = run("second", concat(build, "-t", images.get("second"), ctx.toString()));
+            String second = runner.runIn("second", concat(build, "-t", images.get("second"), ctx.toString()));
             assertThat(second)
                     .containsPattern("(?m)^#\\d+ HIT  RUN mvn -B -q -o package")
                     .containsPattern("(?m)^#\\d+ HIT  RUN java -jar /app/app.jar")

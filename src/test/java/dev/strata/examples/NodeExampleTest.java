@@ -2,11 +2,9 @@ package dev.strata.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -25,30 +23,11 @@ class NodeExampleTest {
     @TempDir
     Path tmp;
 
-    private Path strata() throws Exception {
-        Path s = tmp.resolve("strata");
-        Files.writeString(
-                s,
-                "#!/bin/sh\nexec '" + Path.of(System.getProperty("java.home"), "bin", "java") + "' -cp '"
-                        + System.getProperty("java.class.path") + "' dev.strata.cli.Main \"$@\"\n");
-        Files.setPosixFilePermissions(s, PosixFilePermissions.fromString("rwxr-xr-x"));
-        return s;
-    }
-
-    private String run(String... cmd) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().put("STRATA_HOME", tmp.resolve("home").toString());
-        pb.environment().remove("SOURCE_DATE_EPOCH");
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor()).as(out).isZero();
-        return out;
-    }
-
     @Test
     void theInstallStepHitsOrFindsItsPackagesInTheCacheMount() throws Exception {
-        Path strata = strata();
-        run("examples/node/make-base.sh", strata.toString());
+        ExampleRunner runner = new ExampleRunner(tmp);
+        String strata = runner.strata();
+        runner.run("examples/node/make-base.sh", strata);
         Path ctx = tmp.resolve("ctx");
         Files.createDirectories(ctx);
         try (Stream<Path> files = Files.list(Path.of("examples/node"))) {
@@ -56,13 +35,13 @@ class NodeExampleTest {
                 Files.copy(f, ctx.resolve(f.getFileName().toString()));
             }
         }
-        List<String> build = new ArrayList<>(
-                List.of(strata.toString(), "build", "--progress=plain", "-t", "node-app:dev", ctx.toString()));
-        String first = run(build.toArray(String[]::new));
+        List<String> build =
+                new ArrayList<>(List.of(strata, "build", "--progress=plain", "-t", "node-app:dev", ctx.toString()));
+        String first = runner.run(build.toArray(String[]::new));
         assertThat(first).contains("fetching: left-pad@1.3.0").contains("fetching: is-even@1.0.0");
 
         Files.writeString(ctx.resolve("server.js"), "\nconsole.log('v2');\n", StandardOpenOption.APPEND);
-        String second = run(build.toArray(String[]::new));
+        String second = runner.run(build.toArray(String[]::new));
         assertThat(second).doesNotContain("fetching:").doesNotContain("cache hit:");
         assertThat(second).containsPattern("(?m)^#\\d+ MISS COPY server.js ./ ");
 
@@ -70,7 +49,7 @@ class NodeExampleTest {
                 ctx.resolve("package.json"),
                 Files.readString(ctx.resolve("package.json"))
                         .replace("\"is-even\": \"1.0.0\"", "\"is-even\": \"1.0.0\", \"is-odd\": \"3.0.1\""));
-        String third = run(build.toArray(String[]::new));
+        String third = runner.run(build.toArray(String[]::new));
         assertThat(third)
                 .contains("cache hit: left-pad@1.3.0")
                 .contains("cache hit: is-even@1.0.0")
