@@ -35,9 +35,8 @@ public final class RunExecutors {
         if (requested.equals(Optional.of(Isolation.NONE)) || !env.isRoot() || !env.mountNamespaces()) {
             return probe(requested, env);
         }
-        Optional<String> refused = env.overlaySupported()
-                ? env.overlayRefused(workRoot)
-                : Optional.of("the kernel offers no overlayfs");
+        Optional<String> refused =
+                env.overlaySupported() ? env.overlayRefused(workRoot) : Optional.of("the kernel offers no overlayfs");
         if (refused.isEmpty()) {
             return probe(requested, env);
         }

@@ -93,7 +93,9 @@ final class SystemProbe implements EnvironmentProbe {
             return Optional.of("unshare not found on PATH");
         }
         return OverlayTrial.refused(
-                workDir, List.of(unshare.get().toString(), "-m"), UserNamespace.current().nested());
+                workDir,
+                List.of(unshare.get().toString(), "-m"),
+                UserNamespace.current().nested());
     }
 
     @Override

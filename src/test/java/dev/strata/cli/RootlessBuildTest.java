@@ -96,16 +96,16 @@ class RootlessBuildTest {
 
         // the documented hook: the overlay trial answers "refused", as on a kernel older than 5.11
         Map<String, String> off = Map.of("STRATA_HOME", home.toString(), "STRATA_OVERLAY", "off");
-        UnprivilegedUser.Run copy = user.strata(
-                off, "build", "--progress=plain", "--no-cache", "-t", "rl/copy:1", ctx.toString());
+        UnprivilegedUser.Run copy =
+                user.strata(off, "build", "--progress=plain", "--no-cache", "-t", "rl/copy:1", ctx.toString());
         assertThat(copy.code()).as(copy.out()).isZero();
         assertThat(copy.out())
                 .contains("rootless: uid 0 of a user namespace")
                 .contains("overlayfs does not mount under")
                 .contains("STRATA_OVERLAY=off is set")
                 .contains("RUN steps fall back to isolation none in this user namespace");
-        UnprivilegedUser.Run forced = user.strata(
-                off, "build", "--no-cache", "--isolation=crun", "-t", "rl/crun:1", ctx.toString());
+        UnprivilegedUser.Run forced =
+                user.strata(off, "build", "--no-cache", "--isolation=crun", "-t", "rl/crun:1", ctx.toString());
         assertThat(forced.code()).as(forced.out()).isEqualTo(4);
         assertThat(forced.out()).contains("--isolation=crun runs on overlayfs").contains("--isolation=none");
 

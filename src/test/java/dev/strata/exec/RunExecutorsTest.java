@@ -216,9 +216,8 @@ class RunExecutorsTest {
     void theOverlayTrialMountsHereAndIsRefusedOnlyWhenForced() throws IOException {
         Path work = Files.createTempDirectory("strata-overlay-trial-");
         try {
-            assertThat(EnvironmentProbe.system().overlayRefused(work)).isEqualTo(OverlayTrial.forcedOff()
-                    ? Optional.of("STRATA_OVERLAY=off is set")
-                    : Optional.empty());
+            assertThat(EnvironmentProbe.system().overlayRefused(work))
+                    .isEqualTo(OverlayTrial.forcedOff() ? Optional.of("STRATA_OVERLAY=off is set") : Optional.empty());
         } finally {
             Tree.delete(work);
         }
