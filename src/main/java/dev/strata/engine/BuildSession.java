@@ -163,8 +163,8 @@ final class BuildSession implements LayerWorkspace, AutoCloseable {
      */
     synchronized RunExecutor executor() {
         if (executor == null) {
-            executor = RunExecutors.probe(request.isolation().map(Isolation::parse));
-            String limits = executor.isolation().limits();
+            executor = RunExecutors.probe(request.isolation().map(Isolation::parse), scratch);
+            String limits = executor.notice();
             if (!limits.isEmpty()) {
                 events.notice(limits);
             }

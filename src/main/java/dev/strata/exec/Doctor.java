@@ -181,50 +181,24 @@ public final class Doctor {
                     "modprobe overlay"));
             return false;
         }
-        Path dir;
-        try {
-            Files.createDirectories(workDir);
-            dir = Files.createTempDirectory(workDir, "doctor-overlay-");
-            for (String d : List.of("l", "u", "w", "m")) {
-                Files.createDirectory(dir.resolve(d));
-            }
-        } catch (IOException e) {
-            f.add(Finding.fail(
-                    "overlayfs",
-                    "cannot make a scratch dir under " + workDir + ": " + e.getMessage(),
-                    "make the store's directory writable, or point STRATA_HOME elsewhere"));
-            return false;
+        Optional<String> refused = OverlayTrial.refused(workDir, prefix, userxattr);
+        if (refused.isEmpty()) {
+            f.add(Finding.ok(
+                    "overlayfs", "an overlay mounts on " + workDir + (userxattr ? " in a user namespace" : "")));
+            return true;
         }
-        try {
-            List<String> cmd = new ArrayList<>(prefix);
-            cmd.addAll(List.of(
-                    "mount",
-                    "-t",
-                    "overlay",
-                    "overlay",
-                    "-o",
-                    "lowerdir=" + dir.resolve("l") + ",upperdir=" + dir.resolve("u") + ",workdir=" + dir.resolve("w")
-                            + (userxattr ? ",userxattr" : ""),
-                    dir.resolve("m").toString()));
-            Trial t = Trial.run(cmd);
-            if (t.ok()) {
-                f.add(Finding.ok(
-                        "overlayfs", "an overlay mounts on " + workDir + (userxattr ? " in a user namespace" : "")));
-                return true;
-            }
-            boolean onOverlay = MountTable.fsType(workDir).equals("overlay");
-            f.add(Finding.warn(
-                    "overlayfs",
-                    "an overlay does not mount on " + workDir + " (" + t.why() + ")"
-                            + (onOverlay ? ": the store is itself on overlayfs (a container's root)" : "")
-                            + "; RUN steps copy the rootfs instead (slower, more disk)",
-                    onOverlay
-                            ? "mount a volume (docker -v, an emptyDir) at the store, STRATA_HOME"
-                            : "a kernel of 5.11 or newer mounts overlayfs in a user namespace"));
-            return false;
-        } finally {
-            Tree.delete(dir);
-        }
+        boolean onOverlay = MountTable.fsType(workDir).equals("overlay");
+        f.add(Finding.warn(
+                "overlayfs",
+                "an overlay does not mount on " + workDir + " (" + refused.get() + ")"
+                        + (onOverlay ? ": the store is itself on overlayfs (a container's root)" : "")
+                        + "; RUN steps copy the rootfs instead (isolation none, slower, more disk)",
+                OverlayTrial.forcedOff()
+                        ? "unset " + OverlayTrial.FORCE_OFF
+                        : onOverlay
+                                ? "mount a volume (docker -v, an emptyDir) at the store, STRATA_HOME"
+                                : "a kernel of 5.11 or newer mounts overlayfs in a user namespace"));
+        return false;
     }
 
     private void runtimes(List<Finding> f, RunMode mode) {

@@ -19,6 +19,15 @@ public interface EnvironmentProbe {
     boolean overlaySupported();
 
     /**
+     * Why an overlay does not mount under {@code workDir} in a mount namespace of this process (the
+     * store's file system, a user namespace and LSMs decide; {@code STRATA_OVERLAY=off} forces a
+     * refusal), or empty when it mounts. Builds then fall back to copying the rootfs.
+     */
+    default Optional<String> overlayRefused(Path workDir) {
+        return Optional.empty();
+    }
+
+    /**
      * Whether cgroup v1 hierarchies and a cgroup v2 mount at /sys/fs/cgroup/unified coexist, which
      * crun 1.8 refuses unless the v2 mount is masked.
      */

@@ -19,4 +19,12 @@ public interface RunExecutor {
 
     /** Which isolation this executor uses (crun, runc or chroot). */
     Isolation isolation();
+
+    /**
+     * For progress output: which isolation a build's RUN steps get and what it does not protect, or
+     * empty for the runtimes on overlayfs, which isolate as docker build does.
+     */
+    default String notice() {
+        return isolation().limits();
+    }
 }

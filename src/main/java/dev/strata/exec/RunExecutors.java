@@ -1,5 +1,6 @@
 package dev.strata.exec;
 
+import dev.strata.archive.UserNamespace;
 import dev.strata.error.StrataException;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -16,6 +17,46 @@ public final class RunExecutors {
      */
     public static RunExecutor probe(Optional<Isolation> requested) {
         return probe(requested, EnvironmentProbe.system());
+    }
+
+    /**
+     * As {@link #probe(Optional)}, and also tries an overlay mount under {@code workRoot} (where the
+     * steps' scratch dirs go): when none mounts there (a kernel without overlayfs in user namespaces,
+     * a store on overlayfs, {@code STRATA_OVERLAY=off}) and no isolation was asked for, RUN steps
+     * fall back to isolation none, which copies the rootfs and compares trees; an asked-for runtime
+     * is then an environment error naming the cause.
+     */
+    public static RunExecutor probe(Optional<Isolation> requested, Path workRoot) {
+        return probe(requested, EnvironmentProbe.system(), workRoot);
+    }
+
+    /** {@link #probe(Optional, Path)} against the given view of the machine. */
+    public static RunExecutor probe(Optional<Isolation> requested, EnvironmentProbe env, Path workRoot) {
+        if (requested.equals(Optional.of(Isolation.NONE)) || !env.isRoot() || !env.mountNamespaces()) {
+            return probe(requested, env);
+        }
+        Optional<String> refused =
+                env.overlaySupported() ? env.overlayRefused(workRoot) : Optional.of("the kernel offers no overlayfs");
+        if (refused.isEmpty()) {
+            return probe(requested, env);
+        }
+        String why = "overlayfs does not mount under " + workRoot + " (" + refused.get() + ")";
+        if (requested.isPresent()) {
+            throw StrataException.environment("--isolation=" + requested.get().flag() + " runs on overlayfs, but "
+                    + why + ": use --isolation=none (copies the rootfs), or leave --isolation out to fall back to it;"
+                    + " 'strata doctor' says why");
+        }
+        return none(env, why, copyNotice(why));
+    }
+
+    /** The progress notice of the fallback: what was chosen, why, and what it does not protect. */
+    private static String copyNotice(String why) {
+        boolean rootless = UserNamespace.current().nested();
+        return why + ", so RUN steps fall back to isolation none" + (rootless ? " in this user namespace" : "")
+                + ": the rootfs is copied for each step and its layer found by comparing trees (slower, more"
+                + " disk); not protected: the processes, network, hostname and IPC strata itself sees are"
+                + " shared, there is no /proc or /sys, no seccomp filter or capability drop, read-only mounts"
+                + " are writable copies, and a root command can leave the chroot";
     }
 
     /** {@link #probe(Optional)} against the given view of the machine. */
@@ -66,6 +107,10 @@ public final class RunExecutors {
     }
 
     private static RunExecutor none(EnvironmentProbe env, String why) {
+        return none(env, why, Isolation.NONE.limits());
+    }
+
+    private static RunExecutor none(EnvironmentProbe env, String why, String notice) {
         if (!env.isRoot() || !env.canChroot()) {
             throw StrataException.environment(why + ", and isolation none needs root with CAP_SYS_CHROOT (docker's"
                     + " default) to chroot into the step's rootfs: run strata as root in the container, or allow"
@@ -74,6 +119,6 @@ public final class RunExecutors {
         Path nsenter = env.executable("nsenter")
                 .orElseThrow(() -> StrataException.environment(
                         why + ": isolation none needs nsenter: install util-linux (apt-get install util-linux)"));
-        return new SnapshotExecutor(nsenter);
+        return new SnapshotExecutor(nsenter, notice);
     }
 }

@@ -37,9 +37,17 @@ final class SnapshotExecutor implements RunExecutor {
             new String[] {"tty", "5", "0"});
 
     private final Path nsenter;
+    private final String notice;
 
-    SnapshotExecutor(Path nsenter) {
+    /** @param notice what progress output says about this isolation (why it was chosen, its limits) */
+    SnapshotExecutor(Path nsenter, String notice) {
         this.nsenter = nsenter;
+        this.notice = notice;
+    }
+
+    @Override
+    public String notice() {
+        return notice;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.strata.exec;
 
+import dev.strata.archive.UserNamespace;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,6 +84,18 @@ final class SystemProbe implements EnvironmentProbe {
             return false;
         }
         return filesystems().contains("overlay");
+    }
+
+    @Override
+    public Optional<String> overlayRefused(Path workDir) {
+        Optional<Path> unshare = executable("unshare");
+        if (unshare.isEmpty()) {
+            return Optional.of("unshare not found on PATH");
+        }
+        return OverlayTrial.refused(
+                workDir,
+                List.of(unshare.get().toString(), "-m"),
+                UserNamespace.current().nested());
     }
 
     @Override

@@ -81,6 +81,43 @@ class RootlessBuildTest {
     }
 
     @Test
+    void withoutOverlayfsInTheNamespaceRunStepsFallBackToACopyAndMakeTheSameLayer() throws Exception {
+        UnprivilegedUser user = UnprivilegedUser.withSubordinateIds(tmp);
+        Path ctx = context(user);
+        // isolation none has no /proc (docs/exec.md), so this step does not read the uid map
+        Files.writeString(ctx.resolve("Dockerfile"), DOCKERFILE.replace(" && cat /proc/self/uid_map > /uidmap", ""));
+        Path home = user.dir().resolve("store");
+        Map<String, String> env = Map.of("STRATA_HOME", home.toString());
+        UnprivilegedUser.Run imp = user.strata(env, "import", bbTar(user).toString(), "-t", "test/busybox:latest");
+        assertThat(imp.code()).as(imp.out()).isZero();
+        UnprivilegedUser.Run overlay = user.strata(env, "build", "--progress=plain", "-t", "rl/ov:1", ctx.toString());
+        assertThat(overlay.code()).as(overlay.out()).isZero();
+        assertThat(overlay.out()).doesNotContain("fall back");
+
+        // the documented hook: the overlay trial answers "refused", as on a kernel older than 5.11
+        Map<String, String> off = Map.of("STRATA_HOME", home.toString(), "STRATA_OVERLAY", "off");
+        UnprivilegedUser.Run copy =
+                user.strata(off, "build", "--progress=plain", "--no-cache", "-t", "rl/copy:1", ctx.toString());
+        assertThat(copy.code()).as(copy.out()).isZero();
+        assertThat(copy.out())
+                .contains("rootless: uid 0 of a user namespace")
+                .contains("overlayfs does not mount under")
+                .contains("STRATA_OVERLAY=off is set")
+                .contains("RUN steps fall back to isolation none in this user namespace");
+        UnprivilegedUser.Run forced =
+                user.strata(off, "build", "--no-cache", "--isolation=crun", "-t", "rl/crun:1", ctx.toString());
+        assertThat(forced.code()).as(forced.out()).isEqualTo(4);
+        assertThat(forced.out()).contains("--isolation=crun runs on overlayfs").contains("--isolation=none");
+
+        Map<String, Entry> run = lastLayer(home, "rl/copy:1");
+        assertThat(run).isEqualTo(lastLayer(home, "rl/ov:1"));
+        assertThat(run.get("hi.txt")).isEqualTo(new Entry(0, 0, "hi\n"));
+        assertThat(run.get("whoami")).isEqualTo(new Entry(0, 0, "0\n"));
+        assertThat(run.get("o/")).isEqualTo(new Entry(0, 0, ""));
+        assertThat(run.get("o/app")).isEqualTo(new Entry(1000, 1000, "app\n"));
+    }
+
+    @Test
     void aUserWithoutSubordinateIdsIsWarnedAndGetsRootOwnedFilesOnly() throws Exception {
         UnprivilegedUser user = UnprivilegedUser.nobody(tmp);
         Path ctx = context(user);

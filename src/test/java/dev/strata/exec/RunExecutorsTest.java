@@ -173,4 +173,53 @@ class RunExecutorsTest {
             throw new UncheckedIOException(e);
         }
     }
+
+    @Test
+    void anOverlayThatWillNotMountFallsBackToIsolationNoneUnlessARuntimeIsAsked() throws IOException {
+        EnvironmentProbe m = machine(true, true, "crun", "unshare", "mount", "nsenter");
+        EnvironmentProbe refusing = new EnvironmentProbe() {
+            public boolean isRoot() {
+                return true;
+            }
+
+            public Optional<Path> executable(String name) {
+                return m.executable(name);
+            }
+
+            public boolean overlaySupported() {
+                return true;
+            }
+
+            public boolean hybridCgroups() {
+                return false;
+            }
+
+            public Optional<String> overlayRefused(Path workDir) {
+                return Optional.of("mount: permission denied");
+            }
+        };
+        Path work = Path.of("/tmp/strata-work");
+        RunExecutor none = RunExecutors.probe(Optional.empty(), refusing, work);
+        assertThat(none.isolation()).isEqualTo(Isolation.NONE);
+        assertThat(none.notice())
+                .contains("overlayfs does not mount under /tmp/strata-work (mount: permission denied)")
+                .contains("fall back to isolation none");
+        failsWith(
+                () -> RunExecutors.probe(Optional.of(Isolation.CRUN), refusing, work),
+                "--isolation=crun runs on overlayfs, but overlayfs does not mount");
+        // the probe without a work root, and a machine whose overlay mounts, keep the runtime
+        assertThat(RunExecutors.probe(Optional.empty(), refusing).isolation()).isEqualTo(Isolation.CRUN);
+        assertThat(RunExecutors.probe(Optional.empty(), m, work).isolation()).isEqualTo(Isolation.CRUN);
+    }
+
+    @Test
+    void theOverlayTrialMountsHereAndIsRefusedOnlyWhenForced() throws IOException {
+        Path work = Files.createTempDirectory("strata-overlay-trial-");
+        try {
+            assertThat(EnvironmentProbe.system().overlayRefused(work))
+                    .isEqualTo(OverlayTrial.forcedOff() ? Optional.of("STRATA_OVERLAY=off is set") : Optional.empty());
+        } finally {
+            Tree.delete(work);
+        }
+    }
 }
