@@ -98,7 +98,8 @@ public final class BuildCommand implements Callable<Integer> {
     @Option(
             names = "--build-context",
             paramLabel = "NAME=DIR|docker-image://REF|oci-layout://DIR[:TAG]",
-            description = "a named context for COPY --from=NAME and FROM NAME, over a stage of that name (repeatable)")
+            description =
+                    "a named context for COPY --from=NAME, FROM NAME and RUN --mount=from=NAME, over a stage of that name (repeatable)")
     List<String> buildContexts = new ArrayList<>();
 
     @Option(

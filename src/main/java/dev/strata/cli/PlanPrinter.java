@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strata.dockerfile.AddInstruction;
+import dev.strata.dockerfile.BaseDirectory;
 import dev.strata.dockerfile.BaseImage;
 import dev.strata.dockerfile.BaseStage;
 import dev.strata.dockerfile.BuildPlan;
@@ -57,6 +58,9 @@ final class PlanPrinter {
         }
         if (b instanceof BaseStage s) {
             return "stage " + plan.dockerfile().stages().get(s.index()).displayName();
+        }
+        if (b instanceof BaseDirectory d) {
+            return "build context " + d.name();
         }
         return "scratch";
     }
@@ -136,6 +140,8 @@ final class PlanPrinter {
                 b.put("image", i.reference());
             } else if (rs.base() instanceof BaseStage st) {
                 b.put("stage", st.index());
+            } else if (rs.base() instanceof BaseDirectory d) {
+                b.put("context", d.name());
             } else {
                 b.put("scratch", true);
             }

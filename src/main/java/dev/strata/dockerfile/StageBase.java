@@ -1,4 +1,4 @@
 package dev.strata.dockerfile;
 
-/** What a stage starts from: an image reference, an earlier stage, or nothing ({@code scratch}). */
-public sealed interface StageBase permits BaseImage, BaseStage, Scratch {}
+/** What a stage starts from: an image reference, an earlier stage, a directory context, or nothing ({@code scratch}). */
+public sealed interface StageBase permits BaseImage, BaseStage, BaseDirectory, Scratch {}

@@ -60,12 +60,9 @@ final class StageResolver {
                     .findFirst();
             Optional<String> named = options.imageContext(image);
             if (options.directoryContext(image).isPresent()) {
-                throw new DockerfileException(
-                        from.node().argsPosition(),
-                        "FROM " + f.image() + ": the build context " + image + " is a directory; FROM takes"
-                                + " --build-context " + image + "=docker-image://REF or oci-layout://DIR");
-            }
-            if (named.isPresent()) {
+                // as in BuildKit: the directory's files over an empty config
+                base = new BaseDirectory(image);
+            } else if (named.isPresent()) {
                 // a named context replaces a stage or image of that name, as in BuildKit
                 base = new BaseImage(named.get());
             } else if (earlier.isPresent()) {

@@ -4,7 +4,6 @@ import dev.strata.context.BuildContext;
 import dev.strata.dockerfile.BuildOptions;
 import dev.strata.dockerfile.Dockerfile;
 import dev.strata.dockerfile.Stage;
-import dev.strata.error.StrataException;
 import dev.strata.oci.Image;
 import dev.strata.oci.Layer;
 import dev.strata.oci.Platform;
@@ -49,9 +48,8 @@ record FromSources(
                     img.manifest().digest().toString());
         }
         if (options.directoryContext(from).isPresent()) {
-            throw StrataException.input(position + ": --build-context " + from + " is a directory, which COPY --from"
-                    + " reads but RUN --mount=from= does not; mount it with --build-context "
-                    + from + "=docker-image://REF, or COPY it first");
+            // COPY and RUN --mount read a directory context through directory(), never as layers
+            throw new IllegalStateException("--build-context " + from + " is a directory, not layers");
         }
         Optional<Stage> named = dockerfile.stage(from.toLowerCase(Locale.ROOT));
         int index = -1;

@@ -1,6 +1,7 @@
 package dev.strata.engine;
 
 import dev.strata.archive.LayerWriter;
+import dev.strata.context.BuildContext;
 import dev.strata.context.CopyPlanner;
 import dev.strata.context.CopyRequest;
 import dev.strata.context.CopySource;
@@ -297,7 +298,12 @@ final class RunStep implements FilesystemStep {
     private Path source(Mount mt, List<MergedRootfs> views, String where) {
         Path root = files.context().root();
         String in = "the context";
-        if (mt.from().isPresent()) {
+        Optional<BuildContext> dir = mt.from().flatMap(sources::directory);
+        if (dir.isPresent()) {
+            // a --build-context NAME=DIR binds like the build context: the directory itself
+            root = dir.get().root();
+            in = "--build-context " + mt.from().get();
+        } else if (mt.from().isPresent()) {
             // a stage's or image's filesystem, merged read-only for the length of the step
             FromSources.FromSource from = resolve(mt.from().get());
             MergedRootfs view = ws.merged(from.layers());
@@ -360,16 +366,19 @@ final class RunStep implements FilesystemStep {
     }
 
     private String bindDigest(Mount mt) {
-        if (mt.from().isPresent()) {
+        Optional<BuildContext> dir = mt.from().flatMap(sources::directory);
+        if (mt.from().isPresent() && dir.isEmpty()) {
             // the source stage's content (its layers and config) names what the mount shows
             return "from=" + resolve(mt.from().get()).state() + ":"
                     + mt.source().orElse("/") + (mt.readOnly() ? "" : ",rw");
         }
         String source = mt.source().orElse(".");
         CopyRequest req = CopyRequest.copy("/", source.isEmpty() || source.equals("/") ? "." : source);
-        return CopyPlanner.sourceDigest(req, CopySource.context(files.context()), files.hasher(), Optional.empty())
-                        .toString()
-                + (mt.readOnly() ? "" : ",rw");
+        // a directory context is keyed by its files, as the build context is
+        String digest = CopyPlanner.sourceDigest(
+                        req, CopySource.context(dir.orElse(files.context())), files.hasher(), Optional.empty())
+                .toString();
+        return dir.map(d -> "context=" + mt.from().get() + ":").orElse("") + digest + (mt.readOnly() ? "" : ",rw");
     }
 
     private static String secretId(Mount mt) {

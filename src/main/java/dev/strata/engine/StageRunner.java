@@ -12,6 +12,7 @@ import dev.strata.cache.ParentSummary;
 import dev.strata.cache.StepInputs;
 import dev.strata.cache.Ttl;
 import dev.strata.dockerfile.AddInstruction;
+import dev.strata.dockerfile.BaseDirectory;
 import dev.strata.dockerfile.BaseImage;
 import dev.strata.dockerfile.BaseStage;
 import dev.strata.dockerfile.CopyInstruction;
@@ -139,6 +140,15 @@ final class StageRunner {
             total += (int) instructions.stream()
                     .filter(i -> Planner.classify(i).filesystem())
                     .count();
+        }
+        if (rs.base() instanceof BaseDirectory d) {
+            // the directory's files become the stage's first layer through the COPY --from=NAME path,
+            // so they are read like the context (its .dockerignore) and keyed by their content
+            instructions.addAll(Dockerfile.parseTriggers(
+                    List.of("COPY --from=" + d.name() + " / /"),
+                    "FROM " + d.name(),
+                    session.plan().dockerfile().escape()));
+            total++;
         }
         instructions.addAll(rs.stage().instructions());
         StageScope scope = session.plan().scope(rs, baseEnv);

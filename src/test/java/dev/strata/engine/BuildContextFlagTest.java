@@ -2,6 +2,7 @@ package dev.strata.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.strata.store.Store;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -9,7 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code --build-context} from the CLI: a directory, a stored image (docker-image://) and an OCI
- * layout, for COPY --from=NAME and FROM NAME, replacing a stage of the same name.
+ * layout, for COPY --from=NAME, FROM NAME and RUN --mount=from=NAME, replacing a stage of the same name.
  */
 class BuildContextFlagTest {
     @TempDir
@@ -69,10 +70,81 @@ class BuildContextFlagTest {
         assertThat(r.code()).as(r.out()).isZero();
         assertThat(BuildFixture.read(out.resolve("e.txt"))).isEqualTo("extra v2");
         assertThat(r.out()).contains("MISS: file /e.txt changed").doesNotContain("nowhere");
+    }
 
-        Files.writeString(app.resolve("Dockerfile"), "FROM extra\n");
-        r = StrataProcess.strata(home, "build", "--build-context", "extra=" + extra, app.toString());
-        assertThat(r.code()).as(r.out()).isEqualTo(2);
-        assertThat(r.out()).contains("is a directory").contains("docker-image://");
+    @Test
+    void fromAndRunMountOfDirectoryContexts() throws Exception {
+        Path home = dir.resolve("home");
+        // the stage's root is a directory: a busybox tree, so a RUN can read the bound context
+        Path rootfs = dir.resolve("rootfs");
+        BuildFixture.importBusybox(Store.open(dir.resolve("unused-store")), rootfs);
+        Files.writeString(rootfs.resolve(".dockerignore"), "secret.txt\n");
+        Files.writeString(rootfs.resolve("secret.txt"), "not for the image");
+        Path data = Files.createDirectories(dir.resolve("data"));
+        Files.writeString(data.resolve("d.txt"), "data v1");
+        Path app = Files.createDirectories(dir.resolve("app"));
+        Files.writeString(app.resolve("Dockerfile"), """
+                FROM root
+                RUN --mount=type=bind,from=data,target=/mnt cat /mnt/d.txt > /got.txt
+                """);
+        Path out = dir.resolve("out");
+        String[] args = {
+            "build",
+            "--progress=plain",
+            "--build-context",
+            "root=" + rootfs,
+            "--build-context",
+            "data=" + data,
+            "-o",
+            "type=local,dest=" + out,
+            app.toString()
+        };
+        StrataProcess.Run r = StrataProcess.strata(home, args);
+        assertThat(r.code()).as(r.out()).isZero();
+        assertThat(BuildFixture.read(out.resolve("got.txt"))).isEqualTo("data v1");
+        assertThat(out.resolve("bin/busybox")).isRegularFile();
+        assertThat(Files.readSymbolicLink(out.resolve("bin/sh"))).isEqualTo(Path.of("busybox"));
+        assertThat(BuildFixture.read(out.resolve("etc/passwd"))).startsWith("root:x:0:0:");
+        assertThat(out.resolve("secret.txt")).doesNotExist();
+        assertThat(out.resolve("mnt/d.txt")).doesNotExist();
+
+        // unchanged directories: every step hits
+        r = StrataProcess.strata(home, args);
+        assertThat(r.code()).as(r.out()).isZero();
+        assertThat(r.out()).contains("CACHED").doesNotContain("MISS");
+
+        // a changed file of the bound directory reruns the RUN, not the stage's root
+        Files.writeString(data.resolve("d.txt"), "data v2");
+        r = StrataProcess.strata(home, args);
+        assertThat(r.code()).as(r.out()).isZero();
+        assertThat(BuildFixture.read(out.resolve("got.txt"))).isEqualTo("data v2");
+        assertThat(r.out()).contains("#1 CACHED").contains("#2 MISS");
+
+        // a changed file of the root directory reruns the root and what follows
+        Files.writeString(rootfs.resolve("etc/motd"), "hello");
+        r = StrataProcess.strata(home, args);
+        assertThat(r.code()).as(r.out()).isZero();
+        assertThat(BuildFixture.read(out.resolve("etc/motd"))).isEqualTo("hello");
+        assertThat(r.out()).contains("#1 MISS: file / changed").contains("#2 MISS");
+
+        // the image of FROM a directory has an empty config, as BuildKit's: scratch plus the files
+        r = StrataProcess.strata(
+                home,
+                "build",
+                "-t",
+                "fromdir/app:1",
+                "--build-context",
+                "root=" + rootfs,
+                "--build-context",
+                "data=" + data,
+                app.toString());
+        assertThat(r.code()).as(r.out()).isZero();
+        r = StrataProcess.strata(home, "inspect", "fromdir/app:1");
+        assertThat(r.code()).as(r.out()).isZero();
+        // busybox's import set Cmd ["sh"]: a directory brings files, never a config
+        assertThat(r.out())
+                .contains("\"Env\" : [ \"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\" ]")
+                .doesNotContain("\"Cmd\"")
+                .contains("\"created_by\" : \"COPY / / # buildkit\"");
     }
 }
