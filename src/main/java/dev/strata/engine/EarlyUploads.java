@@ -1,9 +1,12 @@
 package dev.strata.engine;
 
 import dev.strata.cache.CacheSpec;
+import dev.strata.oci.Descriptor;
 import dev.strata.oci.Layer;
 import dev.strata.oci.LayerOrigin;
 import dev.strata.oci.Reference;
+import dev.strata.progress.Transfer;
+import dev.strata.progress.TransferMeter;
 import dev.strata.registry.RegistryClient;
 import dev.strata.store.Store;
 import java.util.ArrayList;
@@ -31,15 +34,25 @@ final class EarlyUploads {
 
     private final RegistryClient client;
     private final Store store;
-    private final List<Reference> targets;
+    private final List<Target> targets;
     private final Optional<Set<Integer>> stages;
+    private final TransferMeter meter;
     private final ExecutorService pool;
 
-    private EarlyUploads(RegistryClient client, Store store, List<Reference> targets, Optional<Set<Integer>> stages) {
+    /** A repository sent to early, and what its bytes count as in the progress totals. */
+    private record Target(Reference repository, Transfer transfer) {}
+
+    private EarlyUploads(
+            RegistryClient client,
+            Store store,
+            List<Target> targets,
+            Optional<Set<Integer>> stages,
+            TransferMeter meter) {
         this.client = client;
         this.store = store;
         this.targets = targets;
         this.stages = stages;
+        this.meter = meter;
         this.pool = targets.isEmpty()
                 ? null
                 : Executors.newFixedThreadPool(THREADS, r -> {
@@ -51,29 +64,29 @@ final class EarlyUploads {
 
     /** Sends nothing early (a build that neither pushes nor exports to a registry). */
     static EarlyUploads none() {
-        return new EarlyUploads(null, null, List.of(), Optional.empty());
+        return new EarlyUploads(null, null, List.of(), Optional.empty(), TransferMeter.none());
     }
 
     /**
      * For {@code request}: nothing unless it pushes or exports a registry cache. A mode=max registry
      * cache takes every stage's layers; otherwise only the stages the image holds are sent.
      */
-    static EarlyUploads of(BuildRequest request, Store store, StageGraph graph) {
-        List<Reference> wanted = new ArrayList<>();
+    static EarlyUploads of(BuildRequest request, Store store, StageGraph graph, TransferMeter meter) {
+        List<Target> wanted = new ArrayList<>();
         boolean everyStage = false;
         for (CacheSpec spec : request.cache().to()) {
             if (spec.type() == CacheSpec.Type.REGISTRY) {
-                wanted.add(spec.reference());
+                wanted.add(new Target(spec.reference(), Transfer.EXPORT));
                 everyStage |= spec.mode() == CacheSpec.Mode.MAX;
             }
         }
         if (request.push()) {
-            request.tags().forEach(t -> wanted.add(Reference.parse(t)));
+            request.tags().forEach(t -> wanted.add(new Target(Reference.parse(t), Transfer.PUSH)));
         }
-        Map<String, Reference> perRegistry = new LinkedHashMap<>();
-        wanted.forEach(r -> perRegistry.putIfAbsent(r.registry(), r));
+        Map<String, Target> perRegistry = new LinkedHashMap<>();
+        wanted.forEach(t -> perRegistry.putIfAbsent(t.repository().registry(), t));
         Optional<Set<Integer>> stages = everyStage ? Optional.empty() : Optional.of(CacheExports.imageStages(graph));
-        return new EarlyUploads(request.registry().client(), store, List.copyOf(perRegistry.values()), stages);
+        return new EarlyUploads(request.registry().client(), store, List.copyOf(perRegistry.values()), stages, meter);
     }
 
     /** A step of {@code stage} stored {@code layer}: start sending it unless it is already in a registry. */
@@ -84,12 +97,22 @@ final class EarlyUploads {
                 || !store.hasBlob(layer.descriptor().digest())) {
             return;
         }
-        for (Reference target : targets) {
+        for (Target target : targets) {
             pool.execute(() -> {
+                Descriptor desc = layer.descriptor();
+                // counted as the push or export it stands in for: those then find the blob sent
+                TransferMeter.Counter counter =
+                        meter.start(target.transfer(), desc.digest().toString(), desc.size());
                 try {
-                    client.pushBlob(target, layer.descriptor(), d -> store.openBlob(d.digest()), List.of());
+                    client.pushBlob(
+                            target.repository(),
+                            desc,
+                            d -> Metered.stream(store.openBlob(d.digest()), counter),
+                            List.of());
                 } catch (RuntimeException e) {
                     // only a head start lost: the export or the push sends it again and reports the error
+                } finally {
+                    counter.end();
                 }
             });
         }

@@ -39,7 +39,7 @@ public final class Engine {
         }
         StageGraph graph = Planner.plan(plan);
         try (BuildSession s = new BuildSession(request, plan, store, listener)) {
-            s.uploadEarly(EarlyUploads.of(request, store, graph));
+            s.uploadEarly(EarlyUploads.of(request, store, graph, s.events().meter()));
             s.baseImages.resolveAll(graph);
             plan.warnings().forEach(w -> s.events().notice("warning: " + w));
             if (!plan.unusedBuildArgs().isEmpty()) {
