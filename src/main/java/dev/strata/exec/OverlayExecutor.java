@@ -2,9 +2,7 @@ package dev.strata.exec;
 
 import dev.strata.archive.UserNamespace;
 import dev.strata.error.StrataException;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -344,19 +342,7 @@ final class OverlayExecutor implements RunExecutor {
             synchronized (this) {
                 p = process;
             }
-            try (BufferedReader r =
-                    new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    output.accept(line);
-                }
-            }
-            try {
-                return p.waitFor();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw StrataException.environment("interrupted while running the RUN step");
-            }
+            return StepOutput.pump(p, output);
         }
 
         /** Kills what still runs and removes the runtime's state; safe to call twice. */

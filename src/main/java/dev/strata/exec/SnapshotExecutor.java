@@ -1,10 +1,7 @@
 package dev.strata.exec;
 
 import dev.strata.error.StrataException;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -311,19 +308,7 @@ final class SnapshotExecutor implements RunExecutor {
         }
 
         int await(Consumer<String> output) throws IOException {
-            try (BufferedReader r =
-                    new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    output.accept(line);
-                }
-            }
-            try {
-                return process.waitFor();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw StrataException.environment("interrupted while running the RUN step");
-            }
+            return StepOutput.pump(process, output);
         }
 
         synchronized void kill() {
