@@ -2,6 +2,7 @@ package dev.strata.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.strata.error.StrataException;
+import dev.strata.oci.ConfigEditor;
 import dev.strata.oci.ContainerConfig;
 import dev.strata.oci.Descriptor;
 import dev.strata.oci.OciJson;
@@ -67,94 +68,24 @@ public final class ImportCommand implements Runnable {
         String[] kv = change.trim().split("\\s+", 2);
         String kw = kv[0].toUpperCase(Locale.ROOT);
         String arg = kv.length > 1 ? kv[1].trim() : "";
-        return switch (kw) {
-            case "CMD" ->
-                new ContainerConfig(
-                        c.user(),
-                        c.env(),
-                        c.entrypoint(),
-                        Optional.of(command(arg, change)),
-                        c.workingDir(),
-                        c.labels(),
-                        c.exposedPorts(),
-                        c.volumes(),
-                        c.stopSignal(),
-                        c.healthcheck(),
-                        c.shell(),
-                        c.onBuild(),
-                        c.argsEscaped());
-            case "ENTRYPOINT" ->
-                new ContainerConfig(
-                        c.user(),
-                        c.env(),
-                        Optional.of(command(arg, change)),
-                        c.cmd(),
-                        c.workingDir(),
-                        c.labels(),
-                        c.exposedPorts(),
-                        c.volumes(),
-                        c.stopSignal(),
-                        c.healthcheck(),
-                        c.shell(),
-                        c.onBuild(),
-                        c.argsEscaped());
+        ConfigEditor e = new ConfigEditor(c);
+        switch (kw) {
+            case "CMD" -> e.cmd = Optional.of(command(arg, change));
+            case "ENTRYPOINT" -> e.entrypoint = Optional.of(command(arg, change));
             case "ENV" -> {
-                if (!arg.contains("=")) {
+                int eq = arg.indexOf('=');
+                if (eq < 0) {
                     throw StrataException.input("--change '" + change + "': write ENV NAME=VALUE");
                 }
-                List<String> env = new ArrayList<>(c.env());
-                String key = arg.substring(0, arg.indexOf('=') + 1);
-                env.removeIf(e -> e.startsWith(key));
-                env.add(arg);
-                yield new ContainerConfig(
-                        c.user(),
-                        env,
-                        c.entrypoint(),
-                        c.cmd(),
-                        c.workingDir(),
-                        c.labels(),
-                        c.exposedPorts(),
-                        c.volumes(),
-                        c.stopSignal(),
-                        c.healthcheck(),
-                        c.shell(),
-                        c.onBuild(),
-                        c.argsEscaped());
+                e.setEnv(arg.substring(0, eq), arg.substring(eq + 1));
             }
-            case "WORKDIR" ->
-                new ContainerConfig(
-                        c.user(),
-                        c.env(),
-                        c.entrypoint(),
-                        c.cmd(),
-                        arg,
-                        c.labels(),
-                        c.exposedPorts(),
-                        c.volumes(),
-                        c.stopSignal(),
-                        c.healthcheck(),
-                        c.shell(),
-                        c.onBuild(),
-                        c.argsEscaped());
-            case "USER" ->
-                new ContainerConfig(
-                        arg,
-                        c.env(),
-                        c.entrypoint(),
-                        c.cmd(),
-                        c.workingDir(),
-                        c.labels(),
-                        c.exposedPorts(),
-                        c.volumes(),
-                        c.stopSignal(),
-                        c.healthcheck(),
-                        c.shell(),
-                        c.onBuild(),
-                        c.argsEscaped());
+            case "WORKDIR" -> e.workingDir = arg;
+            case "USER" -> e.user = arg;
             default ->
                 throw StrataException.input(
                         "--change '" + change + "': only CMD, ENTRYPOINT, ENV, WORKDIR and USER can be set on import");
-        };
+        }
+        return e.build();
     }
 
     private static List<String> command(String arg, String change) {

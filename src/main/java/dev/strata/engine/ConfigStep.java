@@ -1,6 +1,7 @@
 package dev.strata.engine;
 
 import dev.strata.dockerfile.ExpandedStep;
+import dev.strata.oci.ConfigEditor;
 import dev.strata.oci.ImageConfig;
 import java.util.List;
 import java.util.Optional;

@@ -20,6 +20,7 @@ import dev.strata.dockerfile.UserInstruction;
 import dev.strata.dockerfile.VolumeInstruction;
 import dev.strata.dockerfile.WorkdirInstruction;
 import dev.strata.error.StrataException;
+import dev.strata.oci.ConfigEditor;
 import dev.strata.oci.Healthcheck;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -25,6 +25,7 @@ import dev.strata.dockerfile.RunInstruction;
 import dev.strata.dockerfile.StageScope;
 import dev.strata.dockerfile.WorkdirInstruction;
 import dev.strata.error.StrataException;
+import dev.strata.oci.ConfigEditor;
 import dev.strata.oci.ContainerConfig;
 import dev.strata.oci.Digest;
 import dev.strata.oci.History;

@@ -9,6 +9,7 @@ import dev.strata.context.DockerIgnore;
 import dev.strata.context.FileType;
 import dev.strata.context.ImageView;
 import dev.strata.dockerfile.WorkdirInstruction;
+import dev.strata.oci.ConfigEditor;
 import dev.strata.oci.ImageConfig;
 import dev.strata.oci.Layer;
 import java.nio.file.Path;

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedSet;
-import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -59,22 +58,9 @@ public record ContainerConfig(
 
     /** The same config with {@code extra} labels set over its own. */
     public ContainerConfig withLabels(Map<String, String> extra) {
-        Map<String, String> all = new TreeMap<>(labels);
-        all.putAll(extra);
-        return new ContainerConfig(
-                user,
-                env,
-                entrypoint,
-                cmd,
-                workingDir,
-                all,
-                exposedPorts,
-                volumes,
-                stopSignal,
-                healthcheck,
-                shell,
-                onBuild,
-                argsEscaped);
+        ConfigEditor e = new ConfigEditor(this);
+        e.labels.putAll(extra);
+        return e.build();
     }
 
     /** The value of an environment variable, if set. */

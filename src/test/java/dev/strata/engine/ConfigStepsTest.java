@@ -10,6 +10,7 @@ import dev.strata.dockerfile.Instruction;
 import dev.strata.dockerfile.ResolvedStage;
 import dev.strata.dockerfile.StageScope;
 import dev.strata.dockerfile.WorkdirInstruction;
+import dev.strata.oci.ConfigEditor;
 import dev.strata.oci.ContainerConfig;
 import dev.strata.oci.Healthcheck;
 import java.util.List;

@@ -1,7 +1,5 @@
-package dev.strata.engine;
+package dev.strata.oci;
 
-import dev.strata.oci.ContainerConfig;
-import dev.strata.oci.Healthcheck;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,23 +7,26 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 
-/** A mutable copy of a {@link ContainerConfig}, so config instructions can change one field at a time. */
-final class ConfigEditor {
-    String user;
-    final List<String> env;
-    Optional<List<String>> entrypoint;
-    Optional<List<String>> cmd;
-    String workingDir;
-    final Map<String, String> labels;
-    final TreeSet<String> exposedPorts;
-    final TreeSet<String> volumes;
-    String stopSignal;
-    Optional<Healthcheck> healthcheck;
-    List<String> shell;
-    final List<String> onBuild;
-    boolean argsEscaped;
+/**
+ * A mutable copy of a {@link ContainerConfig}, so config instructions (and {@code import --change})
+ * can change one field at a time instead of restating all thirteen.
+ */
+public final class ConfigEditor {
+    public String user;
+    public final List<String> env;
+    public Optional<List<String>> entrypoint;
+    public Optional<List<String>> cmd;
+    public String workingDir;
+    public final Map<String, String> labels;
+    public final TreeSet<String> exposedPorts;
+    public final TreeSet<String> volumes;
+    public String stopSignal;
+    public Optional<Healthcheck> healthcheck;
+    public List<String> shell;
+    public final List<String> onBuild;
+    public boolean argsEscaped;
 
-    ConfigEditor(ContainerConfig c) {
+    public ConfigEditor(ContainerConfig c) {
         user = c.user();
         env = new ArrayList<>(c.env());
         entrypoint = c.entrypoint();
@@ -42,7 +43,7 @@ final class ConfigEditor {
     }
 
     /** Sets {@code name=value} where docker does: in place when the name is already set, else appended. */
-    void setEnv(String name, String value) {
+    public void setEnv(String name, String value) {
         String entry = name + "=" + value;
         for (int i = 0; i < env.size(); i++) {
             String e = env.get(i);
@@ -55,7 +56,7 @@ final class ConfigEditor {
         env.add(entry);
     }
 
-    ContainerConfig build() {
+    public ContainerConfig build() {
         return new ContainerConfig(
                 user,
                 env,
@@ -77,7 +78,7 @@ final class ConfigEditor {
      * and buildah do this for every base, so FROM scratch and imported images get the same PATH in
      * the image config and in RUN.
      */
-    static ContainerConfig withDefaultPath(ContainerConfig c, String defaultPath) {
+    public static ContainerConfig withDefaultPath(ContainerConfig c, String defaultPath) {
         if (envMap(c).containsKey("PATH")) {
             return c;
         }
@@ -87,7 +88,7 @@ final class ConfigEditor {
     }
 
     /** The environment as a map (later entries win), as the Dockerfile scope wants it. */
-    static Map<String, String> envMap(ContainerConfig c) {
+    public static Map<String, String> envMap(ContainerConfig c) {
         Map<String, String> out = new LinkedHashMap<>();
         for (String e : c.env()) {
             int eq = e.indexOf('=');
