@@ -10,16 +10,26 @@ import java.util.zip.GZIPOutputStream;
 
 /**
  * Builds tar bytes header by header, so tests can write what no well-behaved tar library would:
- * size fields that lie, PAX records with absurd lengths, names with '..' hidden in PAX headers.
+ * size fields that lie, PAX records with absurd lengths, names with '..' hidden in PAX headers; and
+ * the one-entry skeletons other packages' tests forge.
  */
-final class RawTar {
+public final class RawTar {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
     /** One ustar header; {@code sizeField} is written verbatim as the octal size. */
-    RawTar header(String name, char type, String sizeField, String link) {
+    public RawTar header(String name, char type, String sizeField, String link) {
+        return header(name, type, "0000644", sizeField, link);
+    }
+
+    /** A directory entry {@code name} (ending in '/'), mode 0755. */
+    public RawTar directory(String name) {
+        return header(name, '5', "0000755", "00000000000", "");
+    }
+
+    private RawTar header(String name, char type, String mode, String sizeField, String link) {
         byte[] h = new byte[512];
         put(h, 0, 100, name);
-        put(h, 100, 8, "0000644");
+        put(h, 100, 8, mode);
         put(h, 108, 8, "0000000");
         put(h, 116, 8, "0000000");
         put(h, 124, 12, sizeField);
@@ -40,7 +50,7 @@ final class RawTar {
     }
 
     /** A regular file entry with its content, padded to the block size. */
-    RawTar file(String name, String content) {
+    public RawTar file(String name, String content) {
         byte[] c = content.getBytes(StandardCharsets.UTF_8);
         header(name, '0', String.format("%011o", c.length), "");
         return data(c);
@@ -71,16 +81,16 @@ final class RawTar {
     }
 
     /** The two zero blocks that end an archive. */
-    RawTar end() {
+    public RawTar end() {
         out.writeBytes(new byte[1024]);
         return this;
     }
 
-    byte[] bytes() {
+    public byte[] bytes() {
         return out.toByteArray();
     }
 
-    static byte[] gzip(byte[] tar) throws IOException {
+    public static byte[] gzip(byte[] tar) throws IOException {
         ByteArrayOutputStream o = new ByteArrayOutputStream();
         try (OutputStream g = new GZIPOutputStream(o)) {
             g.write(tar);

@@ -2,6 +2,7 @@ package dev.strata.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.strata.archive.RawTar;
 import dev.strata.oci.Descriptor;
 import dev.strata.oci.Digest;
 import dev.strata.oci.Manifest;
@@ -9,12 +10,10 @@ import dev.strata.oci.MediaType;
 import dev.strata.store.Store;
 import dev.strata.store.StoreReport;
 import dev.strata.store.StoreVerifier;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -186,11 +185,8 @@ class DoctorVerifyTest {
         List<String> skeletons = s.refNames("skeleton");
         assertThat(skeletons).isNotEmpty();
         // a well-formed skeleton of another tree: one file the layer does not have
-        ByteArrayOutputStream gz = new ByteArrayOutputStream();
-        try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
-            out.write(tarOfOneEmptyFile("etc/shadow"));
-        }
-        Descriptor lie = s.putBlob(MediaType.STRATA_LAYER_SKELETON, gz.toByteArray());
+        byte[] gz = RawTar.gzip(new RawTar().file("etc/shadow", "").end().bytes());
+        Descriptor lie = s.putBlob(MediaType.STRATA_LAYER_SKELETON, gz);
         String diffId = skeletons.get(0);
         s.setRef("skeleton", diffId, lie);
         assertThat(problems())
@@ -245,37 +241,5 @@ class DoctorVerifyTest {
         assertThat(problems()).isEmpty();
         repairInProcess();
         assertThat(temp).exists();
-    }
-
-    /** A ustar archive of one empty regular file (512-byte header, then two zero blocks). */
-    static byte[] tarOfOneEmptyFile(String name) {
-        byte[] h = new byte[512];
-        put(h, 0, name);
-        put(h, 100, "0000644");
-        put(h, 108, "0000000");
-        put(h, 116, "0000000");
-        put(h, 124, "00000000000");
-        put(h, 136, "00000000000");
-        h[156] = '0';
-        put(h, 257, "ustar");
-        h[262] = 0;
-        put(h, 263, "00");
-        for (int i = 148; i < 156; i++) {
-            h[i] = ' ';
-        }
-        int sum = 0;
-        for (byte x : h) {
-            sum += x & 0xff;
-        }
-        put(h, 148, String.format("%06o", sum));
-        h[154] = 0;
-        byte[] out = new byte[512 * 3];
-        System.arraycopy(h, 0, out, 0, 512);
-        return out;
-    }
-
-    private static void put(byte[] h, int at, String s) {
-        byte[] b = s.getBytes(StandardCharsets.US_ASCII);
-        System.arraycopy(b, 0, h, at, b.length);
     }
 }

@@ -3,6 +3,7 @@ package dev.strata.engine;
 import static dev.strata.engine.StrataProcess.strata;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.strata.archive.RawTar;
 import dev.strata.cache.CacheManifest;
 import dev.strata.cache.CacheRecord;
 import dev.strata.engine.StrataProcess.Run;
@@ -10,7 +11,6 @@ import dev.strata.oci.Descriptor;
 import dev.strata.oci.Digest;
 import dev.strata.oci.MediaType;
 import dev.strata.oci.Reference;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -162,11 +161,8 @@ class PoisonedCacheTest extends RegistryScenario {
         CacheManifest cache = cacheAt(ref);
         CacheRecord b = copyOf(cache.records(), "b.txt");
         // b's skeleton now claims /w exists, so a WORKDIR /w on top would write no layer
-        ByteArrayOutputStream gz = new ByteArrayOutputStream();
-        try (GZIPOutputStream z = new GZIPOutputStream(gz)) {
-            z.write(TinyTar.oneDirectory("w/"));
-        }
-        Descriptor lie = client.pushBlob(Reference.parse(ref), MediaType.STRATA_LAYER_SKELETON, gz.toByteArray());
+        byte[] gz = RawTar.gzip(new RawTar().directory("w/").end().bytes());
+        Descriptor lie = client.pushBlob(Reference.parse(ref), MediaType.STRATA_LAYER_SKELETON, gz);
         Map<Digest, Descriptor> skeletons = new TreeMap<>(cache.skeletons());
         skeletons.put(b.diffId().orElseThrow(), lie);
         push(ref, cache.records(), skeletons);
