@@ -17,7 +17,9 @@ import java.util.stream.Stream;
  * Jazzer fuzz tests of the tar readers a registry or cache feeds: layer extraction and skeleton
  * making on arbitrary bytes may only fail with {@link StrataException}, and extraction never writes
  * outside its target. Without JAZZER_FUZZ they replay the seeds in
- * {@code src/test/resources/dev/strata/archive/ArchiveFuzzTestInputs}; {@code JAZZER_FUZZ=1} fuzzes.
+ * {@code src/test/resources/dev/strata/archive/ArchiveFuzzTestInputs}; {@code mvn verify} then fuzzes
+ * each target a few seconds in a fork of its own, {@code -Plong} ten minutes (pom.xml's fuzz-*
+ * executions, docs/RELIABILITY.md).
  */
 class ArchiveFuzzTest {
 

@@ -13,12 +13,15 @@ import dev.strata.oci.MediaType;
  * Jazzer fuzz tests of the JSON a registry or a shared cache hands strata: manifests, indexes, image
  * configs, cache records and cache manifests on arbitrary bytes may only fail with
  * {@link StrataException}. Without JAZZER_FUZZ they replay the seeds in
- * {@code src/test/resources/dev/strata/cache/CacheJsonFuzzTestInputs}; {@code JAZZER_FUZZ=1} fuzzes.
+ * {@code src/test/resources/dev/strata/cache/CacheJsonFuzzTestInputs}; {@code mvn verify} then fuzzes
+ * each target a few seconds in a fork of its own, {@code -Plong} ten minutes (pom.xml's fuzz-*
+ * executions, docs/RELIABILITY.md).
  */
 class CacheJsonFuzzTest {
 
     @FuzzTest(maxDuration = "90s")
     void ociDocuments(FuzzedDataProvider data) {
+        // the selector is read from the input's end: a seed is a document followed by one byte 0-3
         int which = data.consumeInt(0, 3);
         byte[] bytes = data.consumeRemainingAsBytes();
         try {
@@ -35,6 +38,7 @@ class CacheJsonFuzzTest {
 
     @FuzzTest(maxDuration = "90s")
     void cacheRecordsAndManifests(FuzzedDataProvider data) {
+        // read from the end: the last byte picks record (odd) or cache; then the manifest's length, 2 bytes
         boolean record = data.consumeBoolean();
         try {
             if (record) {

@@ -7,8 +7,9 @@ import java.util.Map;
 /**
  * Jazzer fuzz tests: the parser, resolver and expander on arbitrary input may only fail with
  * {@link DockerfileException}. Without JAZZER_FUZZ they replay the seeds in
- * {@code src/test/resources/dev/strata/dockerfile/DockerfileFuzzTestInputs}; {@code JAZZER_FUZZ=1}
- * fuzzes for real.
+ * {@code src/test/resources/dev/strata/dockerfile/DockerfileFuzzTestInputs}; {@code mvn verify} then fuzzes
+ * each target a few seconds in a fork of its own, {@code -Plong} ten minutes (pom.xml's fuzz-*
+ * executions, docs/RELIABILITY.md).
  */
 class DockerfileFuzzTest {
 
